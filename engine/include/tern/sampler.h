@@ -1,0 +1,35 @@
+#pragma once
+// Token sampling: greedy, temperature, top-k, top-p, min-p and repetition penalty, seeded.
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace tern {
+
+struct SamplerParams {
+    float temperature = 0.8f;     // <= 0 means greedy (argmax, ties to the lowest id)
+    int top_k = 40;               // <= 0 disables
+    float top_p = 0.95f;          // >= 1 disables
+    float min_p = 0.05f;          // <= 0 disables
+    float repeat_penalty = 1.1f;  // 1 disables; applied to the last repeat_last_n tokens
+    int repeat_last_n = 64;
+    uint64_t seed = 0;            // same seed, same logits -> same tokens
+};
+
+class Sampler {
+public:
+    explicit Sampler(SamplerParams p);
+    // history: the tokens so far (prompt and generated), used by the repetition penalty.
+    int32_t sample(std::span<const float> logits, std::span<const int32_t> history);
+    // Back to the state right after construction (same seed, same sequence).
+    void reset();
+    const SamplerParams& params() const { return params_; }
+
+private:
+    SamplerParams params_;
+    std::mt19937_64 rng_;
+    std::vector<std::pair<float, int32_t>> candidates_;  // reused scratch
+};
+
+}  // namespace tern

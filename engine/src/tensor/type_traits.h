@@ -1,0 +1,75 @@
+#pragma once
+// The table of ggml tensor types the engine knows: ids, block sizes and byte sizes.
+// Kernels live elsewhere; this file only describes storage (as ggml keeps type traits apart).
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace tern {
+
+// ggml type ids as written in GGUF files. 34..36 follow the bitnet.cpp fork (36 = I2_S).
+enum class TypeId : uint32_t {
+    F32 = 0,
+    F16 = 1,
+    Q4_0 = 2,
+    Q4_1 = 3,
+    Q5_0 = 6,
+    Q5_1 = 7,
+    Q8_0 = 8,
+    Q8_1 = 9,
+    Q2_K = 10,
+    Q3_K = 11,
+    Q4_K = 12,
+    Q5_K = 13,
+    Q6_K = 14,
+    Q8_K = 15,
+    BF16 = 30,
+    TQ1_0 = 34,
+    TQ2_0 = 35,
+    I2_S = 36,
+};
+
+struct TypeTraits {
+    TypeId id;
+    const char* name;      // "F32", "I2_S", ...
+    uint32_t block_size;   // elements per block (1 for I2_S: its size rule is special, see tensor_nbytes)
+    uint32_t type_size;    // bytes per block
+    bool ternary;          // weights are {-1,0,+1} codes times a scale
+    bool can_dequantize;   // the engine has a reader for it
+};
+
+// nullptr for ids the engine does not know at all.
+const TypeTraits* type_traits(uint32_t id);
+// "I2_S", or "type 99" for an unknown id.
+std::string type_name(uint32_t id);
+
+// Bytes a tensor of this type and shape occupies in a GGUF file. nullopt when the shape does not
+// fit the type's block size or the product overflows. I2_S is n/4 + 32 (payload + scale tail).
+std::optional<uint64_t> tensor_nbytes(uint32_t type, std::span<const uint64_t> ne);
+
+// A typed view of one tensor's bytes (in ggml order: ne[0] is the contiguous axis).
+struct TensorView {
+    TypeId type = TypeId::F32;
+    std::array<uint64_t, 4> ne{1, 1, 1, 1};
+    const uint8_t* data = nullptr;
+    uint64_t nbytes = 0;
+
+    uint64_t n_elements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
+    uint64_t n_rows() const { return ne[1] * ne[2] * ne[3]; }
+};
+
+// Dequantize row `row` (ne[0] values) of any type with can_dequantize into float.
+void dequantize_row(const TensorView& t, uint64_t row, float* out);
+
+// Ternary types only: row `row` as values in {-1,0,+1} (ne[0] of them) and its scales.
+// I2_S writes one scale (the tensor's) into scales[0]; TQ1_0/TQ2_0 write ne[0]/256 block scales.
+// Value times its scale is the dequantized weight.
+void ternary_row(const TensorView& t, uint64_t row, int8_t* values, float* scales);
+// Number of scales ternary_row writes per row: 1 for I2_S, ne[0]/256 for TQ types.
+uint64_t ternary_scales_per_row(const TensorView& t);
+// Elements covered by each scale in a row: ne[0] for I2_S, 256 for TQ types.
+uint64_t ternary_scale_block(TypeId type);
+
+}  // namespace tern
