@@ -1,0 +1,68 @@
+#pragma once
+// Loading a BitNet b1.58 model from a GGUF file.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tern/chat.h"
+#include "tern/tokenizer.h"
+
+namespace tern {
+
+// What a model file says about itself (all from the file, nothing hard-coded).
+struct ModelInfo {
+    std::string path;
+    std::string arch;          // "bitnet-b1.58", "bitnet-25", "bitnet"
+    std::string name;          // general.name
+    int n_vocab = 0;
+    int n_ctx_train = 0;
+    int n_embd = 0;
+    int n_layer = 0;
+    int n_head = 0;
+    int n_head_kv = 0;
+    int head_dim = 0;
+    int n_ff = 0;
+    float rope_theta = 0;
+    float rms_eps = 0;
+    std::string activation;    // "relu^2" or "silu"
+    std::string ternary_type;  // type of the projection weights ("I2_S", "TQ2_0", "TQ1_0", "mixed")
+    bool tied_head = true;     // LM head is the token embedding
+    std::map<std::string, int> tensor_types;  // type name -> tensor count
+    uint64_t file_bytes = 0;
+    uint64_t weight_bytes = 0;       // bytes of all tensors the graph uses
+    uint64_t ternary_bytes = 0;      // of which ternary projection weights
+    uint64_t parameters = 0;         // element count of those tensors
+    uint64_t kv_bytes_per_token = 0; // f32 K and V for every layer
+};
+
+struct LoadOptions {
+    int n_threads = 0;  // 0: one per hardware thread
+    // Called with progress in [0, 1]; return false to cancel (load() then throws tern::Cancelled).
+    std::function<bool(float)> progress;
+};
+
+class Backend;
+
+class Model {
+public:
+    // Throws tern::Error with a message naming the file and what is wrong.
+    static std::shared_ptr<Model> load(const std::string& path, const LoadOptions& options = {});
+    ~Model();
+
+    const ModelInfo& info() const;
+    const Tokenizer& tokenizer() const;
+    ChatTemplate chat_template() const;
+    double load_ms() const;
+
+    struct Impl;
+    const Impl& impl() const { return *impl_; }
+
+private:
+    Model();
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tern

@@ -1,0 +1,88 @@
+#pragma once
+// The seam between the model graph and the hardware. The graph (model/session.cpp) says which ops
+// to run on which tensors; a backend owns the memory and runs them. The CPU reference backend runs
+// each op at once; a GPU backend may record them and only wait in read_rows().
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "tensor/type_traits.h"
+
+namespace tern {
+
+// A backend-owned f32 matrix: `rows` tokens of `cols` features, starting at `row0` of its storage.
+struct Tensor {
+    void* storage = nullptr;
+    int row0 = 0;
+    int rows = 0;
+    int cols = 0;
+
+    Tensor first(int n) const { return {storage, row0, n, cols}; }
+    Tensor row(int i) const { return {storage, row0 + i, 1, cols}; }
+};
+
+// A weight as the backend keeps it. Matrices are [out][in]: `rows` outputs, `cols` inputs.
+struct Weight {
+    void* storage = nullptr;
+    int rows = 0;
+    int cols = 0;
+    bool ternary = false;
+};
+
+enum class GluActivation { ReluSquared, Silu };
+
+struct AttentionShape {
+    int n_head = 0;
+    int n_head_kv = 0;
+    int head_dim = 0;
+};
+
+// Per-session state on a backend: the KV cache and scratch tensors, and the ops themselves.
+class BackendSession {
+public:
+    virtual ~BackendSession() = default;
+
+    // Scratch tensor with room for max_rows tokens; lives as long as the session.
+    virtual Tensor alloc(int max_rows, int cols) = 0;
+
+    // out[i] = table row ids[i] (the token embedding).
+    virtual void get_rows(const Weight& table, std::span<const int32_t> ids, Tensor out) = 0;
+    // out = x / sqrt(mean(x^2) + eps) * gain, per row.
+    virtual void rms_norm(Tensor x, const Weight& gain, float eps, Tensor out) = 0;
+    // outs[j] = x W_j^T for every weight sharing the input x. Ternary weights quantize x once per
+    // token (absmax int8, round half to even) and use integer dot products.
+    virtual void linear(Tensor x, std::span<const Weight* const> weights, std::span<const Tensor> outs) = 0;
+    // NEOX rotary embedding in place; row i is at position pos0 + i.
+    virtual void rope_neox(Tensor x, int n_heads, int head_dim, int pos0, float theta) = 0;
+    // Stores k, v for positions pos0.. into the layer's cache, then causal attention of q over
+    // positions 0..pos0+i for each row i. out gets the concatenated heads.
+    virtual void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& shape,
+                           Tensor out) = 0;
+    // out = act(gate) * up
+    virtual void glu(Tensor gate, Tensor up, GluActivation act, Tensor out) = 0;
+    // x += y
+    virtual void add(Tensor x, Tensor y) = 0;
+    // Copies rows to host memory (rows * cols floats); waits for all queued work.
+    virtual void read_rows(Tensor t, float* dst) = 0;
+
+    virtual uint64_t kv_bytes() const = 0;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;
+
+    // A linear layer's weight from the model file (ggml order: ne[0] = inputs, ne[1] = outputs).
+    // Ternary types keep their codes; extra_scale multiplies every output (older models' *.scale).
+    virtual Weight upload_matrix(const TensorView& w, float extra_scale = 1.0f) = 0;
+    // A 1-D f32 vector (norm gains).
+    virtual Weight upload_vector(const TensorView& v) = 0;
+    // Bytes the backend holds (or maps) for weights.
+    virtual uint64_t weight_bytes() const = 0;
+
+    virtual std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) = 0;
+};
+
+}  // namespace tern

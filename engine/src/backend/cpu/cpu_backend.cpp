@@ -1,0 +1,168 @@
+#include "backend/cpu/cpu_backend.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <vector>
+
+#include "backend/cpu/cpu_ops.h"
+#include "tensor/fp16.h"
+#include "util/thread_pool.h"
+
+namespace tern {
+namespace {
+
+// What a Weight's storage points to on this backend.
+struct CpuWeight {
+    TensorView view;
+    float extra_scale = 1.0f;
+    bool ternary = false;
+};
+
+class CpuSession;
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(int n_threads) : pool_(n_threads) {}
+
+    std::string name() const override { return "cpu-reference"; }
+
+    Weight upload_matrix(const TensorView& w, float extra_scale) override {
+        const bool ternary = type_traits(static_cast<uint32_t>(w.type))->ternary;
+        weights_.push_back({w, extra_scale, ternary});
+        bytes_ += w.nbytes;
+        return {&weights_.back(), static_cast<int>(w.ne[1]), static_cast<int>(w.ne[0]), ternary};
+    }
+
+    Weight upload_vector(const TensorView& v) override {
+        weights_.push_back({v, 1.0f, false});
+        bytes_ += v.nbytes;
+        return {&weights_.back(), 1, static_cast<int>(v.ne[0]), false};
+    }
+
+    uint64_t weight_bytes() const override { return bytes_; }
+
+    std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) override;
+
+    ThreadPool& pool() { return pool_; }
+
+private:
+    ThreadPool pool_;
+    std::deque<CpuWeight> weights_;  // deque: Weight handles stay valid as more are added
+    uint64_t bytes_ = 0;
+};
+
+float* rows_of(Tensor t) { return static_cast<float*>(t.storage) + static_cast<size_t>(t.row0) * t.cols; }
+const CpuWeight& cpu(const Weight& w) { return *static_cast<const CpuWeight*>(w.storage); }
+
+class CpuSession final : public BackendSession {
+public:
+    CpuSession(ThreadPool& pool, int n_layer, int n_ctx, int kv_dim)
+        : pool_(pool), n_ctx_(n_ctx), kv_dim_(kv_dim),
+          k_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
+          v_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim) {}
+
+    Tensor alloc(int max_rows, int cols) override {
+        buffers_.emplace_back(static_cast<size_t>(max_rows) * cols, 0.0f);
+        return {buffers_.back().data(), 0, max_rows, cols};
+    }
+
+    void get_rows(const Weight& table, std::span<const int32_t> ids, Tensor out) override {
+        const TensorView& v = cpu(table).view;
+        for (size_t i = 0; i < ids.size(); ++i) dequantize_row(v, static_cast<uint64_t>(ids[i]), rows_of(out.row(i)));
+    }
+
+    void rms_norm(Tensor x, const Weight& gain, float eps, Tensor out) override {
+        const float* g = reinterpret_cast<const float*>(cpu(gain).view.data);
+        for (int i = 0; i < x.rows; ++i) cpu_rms_norm(rows_of(x.row(i)), g, x.cols, eps, rows_of(out.row(i)));
+    }
+
+    void linear(Tensor x, std::span<const Weight* const> weights, std::span<const Tensor> outs) override {
+        const int n = x.rows, k = x.cols;
+        bool any_ternary = false;
+        for (const Weight* w : weights) any_ternary |= w->ternary;
+        if (any_ternary) {  // quantize the shared input once per token
+            act_q_.resize(static_cast<size_t>(n) * k);
+            act_scale_.resize(n);
+            for (int i = 0; i < n; ++i)
+                act_scale_[i] = cpu_quantize_row_i8(rows_of(x.row(i)), k, act_q_.data() + static_cast<size_t>(i) * k);
+        }
+        for (size_t j = 0; j < weights.size(); ++j) {
+            const CpuWeight& w = cpu(*weights[j]);
+            const Tensor out = outs[j];
+            const int64_t m = weights[j]->rows;
+            if (w.ternary) {
+                pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
+                    cpu_ternary_rows(w.view, r0, r1, act_q_.data(), act_scale_.data(), n, w.extra_scale,
+                                     rows_of(out), out.cols);
+                });
+            } else {
+                const float* xf = rows_of(x);
+                pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
+                    cpu_dense_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                });
+            }
+        }
+    }
+
+    void rope_neox(Tensor x, int n_heads, int head_dim, int pos0, float theta) override {
+        for (int i = 0; i < x.rows; ++i) cpu_rope_neox(rows_of(x.row(i)), n_heads, head_dim, pos0 + i, theta);
+    }
+
+    void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& s, Tensor out) override {
+        const int n = q.rows;
+        float* kc = k_cache_.data() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
+        float* vc = v_cache_.data() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
+        std::memcpy(kc + static_cast<size_t>(pos0) * kv_dim_, rows_of(k), sizeof(float) * n * kv_dim_);
+        std::memcpy(vc + static_cast<size_t>(pos0) * kv_dim_, rows_of(v), sizeof(float) * n * kv_dim_);
+        const float* qp = rows_of(q);
+        float* op = rows_of(out);
+        const int ctx = pos0 + n;
+        pool_.parallel_for(static_cast<int64_t>(n) * s.n_head, 1, [&](int64_t b, int64_t e) {
+            std::vector<float> scores(ctx);
+            for (int64_t job = b; job < e; ++job) {
+                const int i = static_cast<int>(job / s.n_head), h = static_cast<int>(job % s.n_head);
+                cpu_attention_head(qp + static_cast<size_t>(i) * q.cols + h * s.head_dim, kc, vc, kv_dim_,
+                                   (h / (s.n_head / s.n_head_kv)) * s.head_dim, s.head_dim, pos0 + i + 1,
+                                   scores.data(), op + static_cast<size_t>(i) * out.cols + h * s.head_dim);
+            }
+        });
+    }
+
+    void glu(Tensor gate, Tensor up, GluActivation act, Tensor out) override {
+        const size_t count = static_cast<size_t>(gate.rows) * gate.cols;
+        cpu_glu(rows_of(gate), rows_of(up), count, act == GluActivation::Silu, rows_of(out));
+    }
+
+    void add(Tensor x, Tensor y) override {
+        float* a = rows_of(x);
+        const float* b = rows_of(y);
+        const size_t count = static_cast<size_t>(x.rows) * x.cols;
+        for (size_t i = 0; i < count; ++i) a[i] += b[i];
+    }
+
+    void read_rows(Tensor t, float* dst) override {
+        std::memcpy(dst, rows_of(t), sizeof(float) * static_cast<size_t>(t.rows) * t.cols);
+    }
+
+    uint64_t kv_bytes() const override { return (k_cache_.size() + v_cache_.size()) * sizeof(float); }
+
+private:
+    ThreadPool& pool_;
+    int n_ctx_, kv_dim_;
+    std::vector<float> k_cache_, v_cache_;
+    std::deque<std::vector<float>> buffers_;
+    std::vector<int8_t> act_q_;
+    std::vector<float> act_scale_;
+};
+
+std::unique_ptr<BackendSession> CpuBackend::new_session(int n_layer, int n_ctx, int kv_dim) {
+    return std::make_unique<CpuSession>(pool_, n_layer, n_ctx, kv_dim);
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int n_threads) { return std::make_unique<CpuBackend>(n_threads); }
+
+}  // namespace tern

@@ -1,0 +1,181 @@
+#include "backend/cpu/cpu_ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "tensor/fp16.h"
+
+namespace tern {
+namespace {
+
+// f16 -> f32 through a table: the tied LM head converts 328M values per token.
+const float* f16_table() {
+    static const std::vector<float> table = [] {
+        std::vector<float> t(65536);
+        for (uint32_t i = 0; i < 65536; ++i) t[i] = f16_to_f32(static_cast<uint16_t>(i));
+        return t;
+    }();
+    return table.data();
+}
+
+int32_t dot_i8(const int8_t* a, const int8_t* b, int n) {
+    int32_t sum = 0;
+    for (int i = 0; i < n; ++i) sum += static_cast<int32_t>(a[i]) * static_cast<int32_t>(b[i]);
+    return sum;
+}
+
+// I2_S rows whose length is a multiple of 128 start on a block boundary: decode them directly.
+void decode_i2s_row(const uint8_t* row, int n, int8_t* values) {
+    for (int b = 0; b < n / 128; ++b) {
+        const uint8_t* src = row + b * 32;
+        int8_t* dst = values + b * 128;
+        for (int p = 0; p < 32; ++p) {
+            const int byte = src[p];
+            dst[p] = static_cast<int8_t>((byte >> 6) - 1);
+            dst[32 + p] = static_cast<int8_t>(((byte >> 4) & 3) - 1);
+            dst[64 + p] = static_cast<int8_t>(((byte >> 2) & 3) - 1);
+            dst[96 + p] = static_cast<int8_t>((byte & 3) - 1);
+        }
+    }
+}
+
+}  // namespace
+
+float cpu_quantize_row_i8(const float* x, int n, int8_t* q) {
+    float amax = 0.0f;
+    for (int i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
+    const float s = 127.0f / std::max(amax, 1e-5f);
+    for (int i = 0; i < n; ++i) {
+        const float v = std::nearbyint(x[i] * s);  // default rounding mode: half to even
+        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
+    }
+    return s;
+}
+
+void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t* act_q, const float* act_scale,
+                      int n_tokens, float extra_scale, float* out, int out_stride) {
+    const int k = static_cast<int>(w.ne[0]);
+    const int block = static_cast<int>(ternary_scale_block(w.type));
+    const int n_blocks = static_cast<int>(ternary_scales_per_row(w));
+    const bool fast_i2s = w.type == TypeId::I2_S && k % 128 == 0;
+    std::vector<int8_t> values(k);
+    std::vector<float> scales(n_blocks);
+    float i2s_scale = 0.0f;
+    if (fast_i2s) std::memcpy(&i2s_scale, w.data + w.n_elements() / 4, sizeof(float));
+
+    for (int64_t r = r0; r < r1; ++r) {
+        if (fast_i2s) {
+            decode_i2s_row(w.data + static_cast<size_t>(r) * (k / 4), k, values.data());
+            scales[0] = i2s_scale;
+        } else {
+            ternary_row(w, static_cast<uint64_t>(r), values.data(), scales.data());
+        }
+        for (int t = 0; t < n_tokens; ++t) {
+            const int8_t* q = act_q + static_cast<size_t>(t) * k;
+            // Blocks that share a scale are summed as integers first, so a tensor whose blocks all
+            // carry the same scale gives exactly the per-tensor (I2_S) result.
+            float sum = 0.0f;
+            int64_t run = 0;
+            float run_scale = scales[0];
+            for (int b = 0; b < n_blocks; ++b) {
+                if (scales[b] != run_scale) {
+                    sum += static_cast<float>(run) * run_scale;
+                    run = 0;
+                    run_scale = scales[b];
+                }
+                run += dot_i8(values.data() + b * block, q + b * block, block);
+            }
+            sum += static_cast<float>(run) * run_scale;
+            out[static_cast<size_t>(t) * out_stride + r] = sum / act_scale[t] * extra_scale;
+        }
+    }
+}
+
+void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                    float* out, int out_stride) {
+    const int k = static_cast<int>(w.ne[0]);
+    std::vector<float> row(k);
+    const float* table = f16_table();
+    for (int64_t r = r0; r < r1; ++r) {
+        const float* wr;
+        if (w.type == TypeId::F32) {
+            wr = reinterpret_cast<const float*>(w.data) + static_cast<size_t>(r) * k;
+        } else if (w.type == TypeId::F16) {
+            const uint16_t* h = reinterpret_cast<const uint16_t*>(w.data) + static_cast<size_t>(r) * k;
+            for (int i = 0; i < k; ++i) row[i] = table[h[i]];
+            wr = row.data();
+        } else {
+            dequantize_row(w, static_cast<uint64_t>(r), row.data());
+            wr = row.data();
+        }
+        for (int t = 0; t < n_tokens; ++t) {
+            const float* xt = x + static_cast<size_t>(t) * k;
+            // Eight partial sums: vectorisable, and less rounding drift than one long chain.
+            float acc[8] = {};
+            int i = 0;
+            for (; i + 8 <= k; i += 8)
+                for (int j = 0; j < 8; ++j) acc[j] += wr[i + j] * xt[i + j];
+            for (; i < k; ++i) acc[0] += wr[i] * xt[i];
+            const float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+            out[static_cast<size_t>(t) * out_stride + r] = sum * extra_scale;
+        }
+    }
+}
+
+void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out) {
+    double ss = 0.0;
+    for (int i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+    const float inv = static_cast<float>(1.0 / std::sqrt(ss / n + eps));
+    for (int i = 0; i < n; ++i) out[i] = x[i] * inv * gain[i];
+}
+
+void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta) {
+    const int half = head_dim / 2;
+    for (int i = 0; i < half; ++i) {
+        const double freq = std::pow(static_cast<double>(theta), -2.0 * i / head_dim);
+        const double angle = pos * freq;
+        const float c = static_cast<float>(std::cos(angle)), s = static_cast<float>(std::sin(angle));
+        for (int h = 0; h < n_heads; ++h) {
+            float* v = x + h * head_dim;
+            const float a = v[i], b = v[i + half];
+            v[i] = a * c - b * s;
+            v[i + half] = a * s + b * c;
+        }
+    }
+}
+
+void cpu_attention_head(const float* q, const float* k_cache, const float* v_cache, int kv_stride, int kv_offset,
+                        int head_dim, int n_pos, float* scores, float* out) {
+    const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+    float max_score = -INFINITY;
+    for (int p = 0; p < n_pos; ++p) {
+        const float* k = k_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
+        float dot = 0.0f;
+        for (int d = 0; d < head_dim; ++d) dot += q[d] * k[d];
+        scores[p] = dot * scale;
+        max_score = std::max(max_score, scores[p]);
+    }
+    float total = 0.0f;
+    for (int p = 0; p < n_pos; ++p) {
+        scores[p] = std::exp(scores[p] - max_score);
+        total += scores[p];
+    }
+    std::fill(out, out + head_dim, 0.0f);
+    for (int p = 0; p < n_pos; ++p) {
+        const float* v = v_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
+        const float wgt = scores[p] / total;
+        for (int d = 0; d < head_dim; ++d) out[d] += wgt * v[d];
+    }
+}
+
+void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out) {
+    for (size_t i = 0; i < n; ++i) {
+        const float g = gate[i];
+        const float a = silu ? g / (1.0f + std::exp(-g)) : (g > 0.0f ? g * g : 0.0f);
+        out[i] = a * up[i];
+    }
+}
+
+}  // namespace tern

@@ -1,0 +1,37 @@
+#pragma once
+// Scalar reference kernels. They define the engine's numerics; faster kernels are tested against
+// them.
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/type_traits.h"
+
+namespace tern {
+
+// BitNet activation quantization of one token: s = 127 / max(absmax, 1e-5),
+// q = clamp(round_half_even(x * s), -128, 127). Returns s.
+float cpu_quantize_row_i8(const float* x, int n, int8_t* q);
+
+// out[t * out_stride + r] for rows r in [r0, r1) and tokens t in [0, n_tokens) of a ternary matrix:
+// (sum over scale blocks of int_dot * block_scale) / act_scale[t] * extra_scale.
+void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t* act_q, const float* act_scale,
+                      int n_tokens, float extra_scale, float* out, int out_stride);
+
+// The same for float-typed matrices (F32, F16, BF16, Q8_0, Q6_K) with float activations x[n][k].
+void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                    float* out, int out_stride);
+
+void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out);
+
+// NEOX ("rotate half") RoPE: in each head, dimension i pairs with i + head_dim/2.
+void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta);
+
+// One query head over n_pos cached positions: softmax(q.k / sqrt(d)) v. k/v caches are
+// [pos][kv_stride]; this head's slice starts at kv_offset. scores has room for n_pos floats.
+void cpu_attention_head(const float* q, const float* k_cache, const float* v_cache, int kv_stride, int kv_offset,
+                        int head_dim, int n_pos, float* scores, float* out);
+
+// out = act(gate) * up, act = relu(x)^2 or silu(x).
+void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out);
+
+}  // namespace tern

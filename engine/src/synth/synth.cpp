@@ -1,0 +1,176 @@
+#include "synth/synth.h"
+
+#include <cmath>
+#include <vector>
+
+#include "gguf/gguf.h"
+#include "model/hparams.h"
+#include "tensor/fp16.h"
+#include "tensor/quantize.h"
+#include "tern/error.h"
+#include "tokenizer/hf_import.h"
+
+namespace tern {
+namespace {
+
+// splitmix64: tiny, fast and fully specified, so a seed gives the same model everywhere.
+class Rng {
+public:
+    explicit Rng(uint64_t seed) : state_(seed) {}
+    uint64_t next() {
+        uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    double normal() {  // Box-Muller
+        const double u1 = 1.0 - uniform(), u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    }
+    int8_t trit() { return static_cast<int8_t>(((next() >> 32) * 3) >> 32) - 1; }
+
+private:
+    uint64_t state_;
+};
+
+// Scales are rounded to f16 so that I2_S (f32 scale) and TQ1_0/TQ2_0 (f16 block scales) encode
+// the very same weights.
+float f16_exact(double v) { return f16_to_f32(f32_to_f16(static_cast<float>(v))); }
+
+class SynthWriter {
+public:
+    SynthWriter(const SynthOptions& o, const SynthShape& s) : o_(o), s_(s), rng_(o.seed) {}
+
+    void norm(const std::string& name, int n) {
+        std::vector<float> v(n);
+        for (float& x : v) x = static_cast<float>(0.8 + 0.4 * rng_.uniform());
+        w_.add_tensor(name, static_cast<uint32_t>(TypeId::F32), {static_cast<uint64_t>(n)}, encode_f32(v));
+    }
+
+    void embedding(const std::string& name, int n_vocab) {
+        std::vector<float> v(static_cast<size_t>(n_vocab) * s_.n_embd);
+        for (float& x : v) x = static_cast<float>(0.02 * rng_.normal());
+        w_.add_tensor(name, static_cast<uint32_t>(TypeId::F16),
+                      {static_cast<uint64_t>(s_.n_embd), static_cast<uint64_t>(n_vocab)}, encode_f16(v));
+    }
+
+    // A projection with in inputs and out outputs, scaled so its outputs keep unit variance.
+    void projection(const std::string& name, int in, int out) {
+        std::vector<int8_t> t(static_cast<size_t>(in) * out);
+        for (int8_t& x : t) x = rng_.trit();
+        const float scale = f16_exact((0.8 + 0.4 * rng_.uniform()) / std::sqrt(2.0 / 3.0 * in));
+        const std::vector<uint64_t> ne{static_cast<uint64_t>(in), static_cast<uint64_t>(out)};
+        const std::vector<float> block_scales(t.size() / 256, scale);
+        switch (o_.type) {
+            case TypeId::I2_S: w_.add_tensor(name, 36, ne, encode_i2_s(t, scale)); break;
+            case TypeId::TQ2_0: w_.add_tensor(name, 35, ne, encode_tq2_0(t, block_scales)); break;
+            case TypeId::TQ1_0: w_.add_tensor(name, 34, ne, encode_tq1_0(t, block_scales)); break;
+            case TypeId::F16:
+            case TypeId::F32: {
+                const std::vector<float> f(t.begin(), t.end());
+                w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne,
+                              o_.type == TypeId::F16 ? encode_f16(f) : encode_f32(f));
+                const std::string scale_name = name.substr(0, name.size() - 7) + ".scale";
+                w_.add_tensor(scale_name, 0, {1}, encode_f32(std::vector<float>{scale}));
+                break;
+            }
+            default: throw Error("synth: unsupported projection type " + type_name(static_cast<uint32_t>(o_.type)));
+        }
+    }
+
+    gguf::Writer& writer() { return w_; }
+    void progress(float p) {
+        if (o_.progress) o_.progress(p);
+    }
+
+private:
+    const SynthOptions& o_;
+    const SynthShape& s_;
+    Rng rng_;
+    gguf::Writer w_;
+};
+
+uint32_t file_type(TypeId t) {
+    switch (t) {
+        case TypeId::I2_S: return 40;  // LLAMA_FTYPE_MOSTLY_I2_S in the bitnet fork
+        case TypeId::TQ1_0: return 36;
+        case TypeId::TQ2_0: return 37;
+        case TypeId::F16: return 1;
+        default: return 0;
+    }
+}
+
+}  // namespace
+
+SynthShape synth_preset(const std::string& preset, const std::string& arch) {
+    const bool mha = arch == "bitnet";  // the older architecture has no grouped-query attention
+    if (preset == "tiny") return {256, 512, 2, 4, mha ? 4 : 2, 512};
+    if (preset == "small") return {512, 1536, 4, 8, mha ? 8 : 2, 1024};
+    if (preset == "2b4t") return {2560, 6912, 30, 20, mha ? 20 : 5, 4096};
+    throw Error("synth: unknown preset '" + preset + "' (use tiny, small or 2b4t)");
+}
+
+void write_synth_model(const SynthOptions& o, const std::string& out_path) {
+    const ArchTraits* arch = find_arch(o.arch);
+    if (!arch) throw Error("synth: unknown architecture '" + o.arch + "'");
+    const SynthShape s = synth_preset(o.preset, o.arch);
+    SynthWriter sw(o, s);
+    gguf::Writer& w = sw.writer();
+    const std::string a = o.arch + ".";
+
+    w.set_string("general.architecture", o.arch);
+    w.set_string("general.name", "tern-synth-" + o.preset);
+    w.set_string("general.description", "Random ternary weights generated by tern-cli synth: for speed and "
+                                        "energy comparison only, the text it writes is meaningless.");
+    w.set_bool("tern.synthetic", true);
+    w.set_u32("general.file_type", file_type(o.type));
+    w.set_u32("general.quantization_version", 2);
+
+    int n_vocab;
+    if (arch->llama3_tokenizer) {
+        if (o.tokenizer_json.empty()) throw Error("synth: --tokenizer tokenizer.json is required for " + o.arch);
+        n_vocab = import_hf_tokenizer(o.tokenizer_json, w);
+        // The official file embeds a placeholder template that must be ignored; so do we.
+        w.set_string("tokenizer.chat_template",
+                     "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: "
+                     "{{ eos_token }}{% endfor %}");
+    } else {
+        n_vocab = o.preset == "2b4t" ? 32002 : 1024;
+        write_synthetic_spm_vocab(n_vocab, w);
+    }
+    w.set_u32(a + "vocab_size", static_cast<uint32_t>(n_vocab));
+    w.set_u32(a + "context_length", static_cast<uint32_t>(s.n_ctx));
+    w.set_u32(a + "embedding_length", static_cast<uint32_t>(s.n_embd));
+    w.set_u32(a + "block_count", static_cast<uint32_t>(s.n_layer));
+    w.set_u32(a + "feed_forward_length", static_cast<uint32_t>(s.n_ff));
+    w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(s.n_embd / s.n_head));
+    w.set_f32(a + "rope.freq_base", arch->llama3_tokenizer ? 500000.0f : 10000.0f);
+    w.set_u32(a + "attention.head_count", static_cast<uint32_t>(s.n_head));
+    w.set_u32(a + "attention.head_count_kv", static_cast<uint32_t>(s.n_head_kv));
+    w.set_f32(a + "attention.layer_norm_rms_epsilon", 1e-5f);
+
+    sw.embedding("token_embd.weight", n_vocab);
+    if (o.arch == "bitnet-25") sw.embedding("output.weight", n_vocab);  // the first 2B4T file kept it
+    const int kv = s.n_head_kv * (s.n_embd / s.n_head);
+    for (int i = 0; i < s.n_layer; ++i) {
+        const std::string b = "blk." + std::to_string(i) + ".";
+        sw.norm(b + "attn_norm.weight", s.n_embd);
+        sw.projection(b + "attn_q.weight", s.n_embd, s.n_embd);
+        sw.projection(b + "attn_k.weight", s.n_embd, kv);
+        sw.projection(b + "attn_v.weight", s.n_embd, kv);
+        sw.norm(b + "attn_sub_norm.weight", s.n_embd);
+        sw.projection(b + "attn_output.weight", s.n_embd, s.n_embd);
+        sw.norm(b + "ffn_norm.weight", s.n_embd);
+        sw.projection(b + "ffn_gate.weight", s.n_embd, s.n_ff);
+        sw.projection(b + "ffn_up.weight", s.n_embd, s.n_ff);
+        sw.norm(b + "ffn_sub_norm.weight", s.n_ff);
+        sw.projection(b + "ffn_down.weight", s.n_ff, s.n_embd);
+        sw.progress(0.9f * (i + 1) / s.n_layer);
+    }
+    sw.norm("output_norm.weight", s.n_embd);
+    w.write_file(out_path);
+    sw.progress(1.0f);
+}
+
+}  // namespace tern

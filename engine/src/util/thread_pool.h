@@ -1,0 +1,43 @@
+#pragma once
+// A persistent pool of worker threads for data-parallel loops. The calling thread takes part in
+// every loop, so a pool of N threads starts N-1 workers.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace tern {
+
+class ThreadPool {
+public:
+    explicit ThreadPool(int n_threads);  // <= 0: one per hardware thread
+    ~ThreadPool();
+    ThreadPool(const ThreadPool&) = delete;
+    ThreadPool& operator=(const ThreadPool&) = delete;
+
+    int size() const { return n_threads_; }
+
+    // Runs fn(begin, end) over [0, n) split into contiguous chunks of at least `grain` items, one
+    // chunk per thread. Returns when every chunk is done. Not reentrant.
+    void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+
+private:
+    void worker(int index);
+    void run_chunk(int index);
+
+    int n_threads_;
+    std::vector<std::thread> workers_;
+    std::mutex mutex_;
+    std::condition_variable wake_, done_;
+    uint64_t generation_ = 0;
+    int pending_ = 0;
+    bool stop_ = false;
+    // The current job.
+    const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
+    int64_t n_ = 0;
+    int n_chunks_ = 0;
+};
+
+}  // namespace tern

@@ -1,0 +1,24 @@
+#pragma once
+// One function per tern-cli command; argv starts after the command name.
+#include <memory>
+
+#include "args.h"
+#include "tern/model.h"
+#include "tern/session.h"
+
+namespace tern::cli {
+
+int cmd_info(int argc, char** argv);
+int cmd_tokenize(int argc, char** argv);
+int cmd_generate(int argc, char** argv);
+int cmd_chat(int argc, char** argv);
+int cmd_logits(int argc, char** argv);
+int cmd_perplexity(int argc, char** argv);
+int cmd_synth(int argc, char** argv);
+
+// Applies -v, loads -m with a progress line on a terminal.
+std::shared_ptr<Model> load_model(const Args& args);
+SessionOptions session_options(const Args& args);
+std::string read_text_file(const std::string& path);
+
+}  // namespace tern::cli

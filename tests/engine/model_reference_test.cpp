@@ -1,0 +1,240 @@
+// The whole forward pass against an independent, straightforward double-precision implementation
+// written here from the architecture description (bitnet-reference.md 2.4-2.6, 2.8).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "gguf/gguf.h"
+#include "synth_models.h"
+#include "tern/model.h"
+#include "tern/session.h"
+
+namespace tern {
+namespace {
+
+using Vec = std::vector<double>;
+using Mat = std::vector<Vec>;  // [out][in]
+
+struct RefModel {
+    int n_embd, n_layer, n_head, n_head_kv, head_dim, n_ff, n_vocab;
+    double theta, eps;
+    bool silu;
+    Mat embd, head;
+    Vec out_norm;
+    struct Layer { Vec attn_norm, attn_sub_norm, ffn_norm, ffn_sub_norm; Mat q, k, v, o, gate, up, down; };
+    std::vector<Layer> layers;
+};
+
+Mat read_matrix(const gguf::File& f, const std::string& name) {
+    const gguf::TensorInfo* t = f.find_tensor(name);
+    EXPECT_NE(t, nullptr) << name;
+    const TensorView v = f.view(*t);
+    Mat m(v.ne[1], Vec(v.ne[0]));
+    std::vector<float> row(v.ne[0]);
+    for (uint64_t r = 0; r < v.ne[1]; ++r) {
+        dequantize_row(v, r, row.data());
+        for (uint64_t c = 0; c < v.ne[0]; ++c) m[r][c] = row[c];
+    }
+    // Older files keep the ternary scale in a separate tensor.
+    const std::string scale_name = name.substr(0, name.size() - 7) + ".scale";
+    if (const gguf::TensorInfo* s = f.find_tensor(scale_name)) {
+        float scale;
+        dequantize_row(f.view(*s), 0, &scale);
+        for (auto& r : m)
+            for (double& x : r) x *= scale;
+    }
+    return m;
+}
+
+Vec read_vector(const gguf::File& f, const std::string& name) { return read_matrix(f, name)[0]; }
+
+RefModel load_reference(const std::string& path) {
+    auto f = gguf::File::open(path);
+    const std::string arch = *f->get_string("general.architecture");
+    RefModel m{};
+    m.n_embd = static_cast<int>(*f->get_uint(arch + ".embedding_length"));
+    m.n_layer = static_cast<int>(*f->get_uint(arch + ".block_count"));
+    m.n_head = static_cast<int>(*f->get_uint(arch + ".attention.head_count"));
+    m.n_head_kv = static_cast<int>(*f->get_uint(arch + ".attention.head_count_kv"));
+    m.n_ff = static_cast<int>(*f->get_uint(arch + ".feed_forward_length"));
+    m.head_dim = m.n_embd / m.n_head;
+    m.theta = *f->get_float(arch + ".rope.freq_base");
+    m.eps = *f->get_float(arch + ".attention.layer_norm_rms_epsilon");
+    m.silu = arch == "bitnet";
+    m.embd = read_matrix(*f, "token_embd.weight");
+    m.n_vocab = static_cast<int>(m.embd.size());
+    m.head = f->find_tensor("output.weight") ? read_matrix(*f, "output.weight") : m.embd;
+    m.out_norm = read_vector(*f, "output_norm.weight");
+    for (int i = 0; i < m.n_layer; ++i) {
+        const std::string b = "blk." + std::to_string(i) + ".";
+        RefModel::Layer l;
+        l.attn_norm = read_vector(*f, b + "attn_norm.weight");
+        l.attn_sub_norm = read_vector(*f, b + "attn_sub_norm.weight");
+        l.ffn_norm = read_vector(*f, b + "ffn_norm.weight");
+        l.ffn_sub_norm = read_vector(*f, b + "ffn_sub_norm.weight");
+        l.q = read_matrix(*f, b + "attn_q.weight");
+        l.k = read_matrix(*f, b + "attn_k.weight");
+        l.v = read_matrix(*f, b + "attn_v.weight");
+        l.o = read_matrix(*f, b + "attn_output.weight");
+        l.gate = read_matrix(*f, b + "ffn_gate.weight");
+        l.up = read_matrix(*f, b + "ffn_up.weight");
+        l.down = read_matrix(*f, b + "ffn_down.weight");
+        m.layers.push_back(std::move(l));
+    }
+    return m;
+}
+
+Vec rms_norm(const Vec& x, const Vec& g, double eps) {
+    double ss = 0;
+    for (double v : x) ss += v * v;
+    const double inv = 1.0 / std::sqrt(ss / x.size() + eps);
+    Vec out(x.size());
+    for (size_t i = 0; i < x.size(); ++i) out[i] = x[i] * inv * g[i];
+    return out;
+}
+
+// BitLinear: per-token absmax int8 activations (round half to even), then the matmul.
+Vec bit_linear(const Mat& w, const Vec& x) {
+    double amax = 0;
+    for (double v : x) amax = std::max(amax, std::fabs(v));
+    const double s = 127.0 / std::max(amax, 1e-5);
+    Vec xq(x.size());
+    for (size_t i = 0; i < x.size(); ++i) xq[i] = std::clamp(std::nearbyint(x[i] * s), -128.0, 127.0);
+    Vec y(w.size());
+    for (size_t r = 0; r < w.size(); ++r) {
+        double acc = 0;
+        for (size_t c = 0; c < x.size(); ++c) acc += w[r][c] * xq[c];
+        y[r] = acc / s;
+    }
+    return y;
+}
+
+Vec linear(const Mat& w, const Vec& x) {
+    Vec y(w.size());
+    for (size_t r = 0; r < w.size(); ++r)
+        for (size_t c = 0; c < x.size(); ++c) y[r] += w[r][c] * x[c];
+    return y;
+}
+
+void rope(Vec& x, int n_heads, int hd, int pos, double theta) {
+    for (int h = 0; h < n_heads; ++h)
+        for (int i = 0; i < hd / 2; ++i) {
+            const double ang = pos * std::pow(theta, -2.0 * i / hd);
+            double& a = x[h * hd + i];
+            double& b = x[h * hd + i + hd / 2];
+            const double na = a * std::cos(ang) - b * std::sin(ang), nb = a * std::sin(ang) + b * std::cos(ang);
+            a = na;
+            b = nb;
+        }
+}
+
+// Logits of every position for the token sequence.
+std::vector<Vec> reference_forward(const RefModel& m, const std::vector<int32_t>& ids) {
+    const int n = static_cast<int>(ids.size()), hd = m.head_dim;
+    std::vector<Vec> x(n);
+    for (int i = 0; i < n; ++i) x[i] = m.embd[ids[i]];
+    for (const auto& l : m.layers) {
+        std::vector<Vec> K(n), V(n);
+        std::vector<Vec> Q(n);
+        for (int i = 0; i < n; ++i) {
+            const Vec h = rms_norm(x[i], l.attn_norm, m.eps);
+            Q[i] = bit_linear(l.q, h);
+            K[i] = bit_linear(l.k, h);
+            V[i] = bit_linear(l.v, h);
+            rope(Q[i], m.n_head, hd, i, m.theta);
+            rope(K[i], m.n_head_kv, hd, i, m.theta);
+        }
+        for (int i = 0; i < n; ++i) {
+            Vec att(m.n_embd);
+            for (int h = 0; h < m.n_head; ++h) {
+                const int kvh = h / (m.n_head / m.n_head_kv);
+                Vec sc(i + 1);
+                double mx = -1e300;
+                for (int p = 0; p <= i; ++p) {
+                    double d = 0;
+                    for (int j = 0; j < hd; ++j) d += Q[i][h * hd + j] * K[p][kvh * hd + j];
+                    sc[p] = d / std::sqrt(static_cast<double>(hd));
+                    mx = std::max(mx, sc[p]);
+                }
+                double tot = 0;
+                for (double& s : sc) tot += (s = std::exp(s - mx));
+                for (int p = 0; p <= i; ++p)
+                    for (int j = 0; j < hd; ++j) att[h * hd + j] += sc[p] / tot * V[p][kvh * hd + j];
+            }
+            const Vec o = bit_linear(l.o, rms_norm(att, l.attn_sub_norm, m.eps));
+            for (int j = 0; j < m.n_embd; ++j) x[i][j] += o[j];
+            const Vec h2 = rms_norm(x[i], l.ffn_norm, m.eps);
+            const Vec g = bit_linear(l.gate, h2), u = bit_linear(l.up, h2);
+            Vec mm(m.n_ff);
+            for (int j = 0; j < m.n_ff; ++j) {
+                const double a = m.silu ? g[j] / (1 + std::exp(-g[j])) : (g[j] > 0 ? g[j] * g[j] : 0.0);
+                mm[j] = a * u[j];
+            }
+            const Vec d = bit_linear(l.down, rms_norm(mm, l.ffn_sub_norm, m.eps));
+            for (int j = 0; j < m.n_embd; ++j) x[i][j] += d[j];
+        }
+    }
+    std::vector<Vec> logits(n);
+    for (int i = 0; i < n; ++i) logits[i] = linear(m.head, rms_norm(x[i], m.out_norm, m.eps));
+    return logits;
+}
+
+struct Case {
+    const char* arch;
+    TypeId type;
+};
+
+class ForwardVsReference : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ForwardVsReference, LogitsMatchDoublePrecisionReference) {
+    const Case c = GetParam();
+    const std::string path = test::synth_model(c.arch, c.type);
+    const RefModel ref = load_reference(path);
+    LoadOptions lo;
+    lo.n_threads = 2;
+    auto model = Model::load(path, lo);
+    Session session(model);
+    const std::vector<int32_t> ids = {1, 17, 300, 5, 42, 999, 7, 123, 64, 3};
+    std::vector<float> logits;
+    session.eval(ids, &logits);
+    const auto want = reference_forward(ref, ids);
+    const int n_vocab = model->info().n_vocab;
+    ASSERT_EQ(logits.size(), ids.size() * n_vocab);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        double err = 0, norm = 0, max_err = 0;
+        for (int j = 0; j < n_vocab; ++j) {
+            const double d = logits[i * n_vocab + j] - want[i][j];
+            err += d * d;
+            norm += want[i][j] * want[i][j];
+            max_err = std::max(max_err, std::fabs(d));
+        }
+        const double rel_rms = std::sqrt(err / norm);
+        EXPECT_LT(rel_rms, 2e-3) << "position " << i;
+        // The argmax (greedy choice) agrees wherever the reference's top two are not a near tie.
+        std::vector<double> sorted = want[i];
+        std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<>());
+        if (sorted[0] - sorted[1] > 10 * max_err) {
+            const auto got_best = std::max_element(logits.begin() + i * n_vocab, logits.begin() + (i + 1) * n_vocab) -
+                                  (logits.begin() + i * n_vocab);
+            const auto want_best = std::max_element(want[i].begin(), want[i].end()) - want[i].begin();
+            EXPECT_EQ(got_best, want_best) << "position " << i;
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ArchitecturesAndTypes, ForwardVsReference,
+    ::testing::Values(Case{"bitnet-b1.58", TypeId::I2_S}, Case{"bitnet-b1.58", TypeId::TQ2_0},
+                      Case{"bitnet-b1.58", TypeId::TQ1_0}, Case{"bitnet-25", TypeId::I2_S},
+                      Case{"bitnet", TypeId::I2_S}, Case{"bitnet", TypeId::TQ2_0}, Case{"bitnet", TypeId::F16}),
+    [](const auto& info) {
+        std::string s = std::string(info.param.arch) + "_" + type_name(static_cast<uint32_t>(info.param.type));
+        for (char& ch : s)
+            if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+        return s;
+    });
+
+}  // namespace
+}  // namespace tern

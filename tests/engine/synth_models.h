@@ -1,0 +1,38 @@
+#pragma once
+// Synthetic models for the tests, written once per test process into a temporary folder.
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "synth/synth.h"
+
+namespace tern::test {
+
+inline std::filesystem::path temp_dir() {
+    static const std::filesystem::path dir = [] {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "tern-test-XXXXXX").string();
+        if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+        return std::filesystem::path(tmpl);
+    }();
+    return dir;
+}
+
+// Path of a synthetic model (cached): preset tiny/small, an architecture and a projection type.
+inline std::string synth_model(const std::string& arch = "bitnet-b1.58", TypeId type = TypeId::I2_S,
+                               const std::string& preset = "tiny", uint64_t seed = 7) {
+    static std::map<std::string, std::string> cache;
+    const std::string key = preset + "-" + arch + "-" + type_name(static_cast<uint32_t>(type)) + "-" +
+                            std::to_string(seed);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    SynthOptions o;
+    o.preset = preset;
+    o.arch = arch;
+    o.type = type;
+    o.seed = seed;
+    o.tokenizer_json = TERN_TOKENIZER_JSON;
+    const std::string path = (temp_dir() / (key + ".gguf")).string();
+    write_synth_model(o, path);
+    return cache[key] = path;
+}
+
+}  // namespace tern::test
