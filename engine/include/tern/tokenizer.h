@@ -22,6 +22,10 @@ public:
     virtual std::string token_bytes(int32_t id, bool render_special = false) const = 0;
 
     std::string decode(std::span<const int32_t> ids, bool render_special = false) const;
+    // token_bytes(id) as it reads right after token `prev` (-1: none). Differs only for
+    // SentencePiece vocabularies, whose encoder puts a space in front of the text: the space of
+    // the first token after BOS is dropped so that decode(encode(text, add_bos=true)) == text.
+    std::string decode_piece(int32_t prev, int32_t id, bool render_special = false) const;
 
     int32_t n_vocab() const { return n_vocab_; }
     int32_t bos() const { return bos_; }                // -1 when none
@@ -38,6 +42,7 @@ protected:
     int32_t n_vocab_ = 0;
     int32_t bos_ = -1, eos_ = -1, eot_ = -1;
     bool add_bos_ = true;
+    bool strip_space_after_bos_ = false;  // see decode_piece
     std::vector<int32_t> end_of_generation_;
 };
 
@@ -55,6 +60,7 @@ private:
     const Tokenizer& tok_;
     bool render_special_;
     std::string pending_;
+    int32_t prev_ = -1;  // the previous token, for Tokenizer::decode_piece
 };
 
 }  // namespace tern

@@ -1,0 +1,50 @@
+#include "tokenizer/tokenizer_factory.h"
+
+#include <spdlog/spdlog.h>
+
+#include "tern/error.h"
+#include "tokenizer/bpe_tokenizer.h"
+#include "tokenizer/spm_tokenizer.h"
+#include "tokenizer/vocab.h"
+
+namespace tern {
+
+namespace {
+
+bool is_bitnet_b158(std::string_view arch) { return arch == "bitnet-b1.58" || arch == "bitnet-25"; }
+
+bool is_llama3_pre(std::string_view pre) { return pre == "llama3" || pre == "llama-bpe" || pre == "llama-v3"; }
+
+// Says which pre-tokenizer a gpt2 vocabulary gets. It is always Llama-3's (the only byte-level
+// BPE the engine supports); this only decides how loudly to say so. The official BitNet GGUF
+// has no tokenizer.ggml.pre, and llama.cpp's fallback to the GPT-2 split measurably hurts
+// (bitnet-reference.md section 4.2), so for those architectures the choice is silent.
+void report_pre_tokenizer(const VocabData& v, std::string_view arch) {
+    if (v.pre) {
+        if (!is_llama3_pre(*v.pre)) {
+            spdlog::warn("{}: tokenizer.ggml.pre = '{}' is not supported; using the Llama-3 pre-tokenizer",
+                         v.source, *v.pre);
+        }
+    } else if (is_bitnet_b158(arch)) {
+        spdlog::debug("{}: no tokenizer.ggml.pre; using the Llama-3 pre-tokenizer for {}", v.source, arch);
+    } else {
+        spdlog::warn("{}: no tokenizer.ggml.pre for architecture '{}'; using the Llama-3 pre-tokenizer",
+                     v.source, arch);
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> make_tokenizer(const gguf::File& file, std::string_view arch) {
+    VocabData v = read_vocab(file);
+    if (v.model == "gpt2") {
+        if (v.merges.empty()) throw Error(v.source + ": tokenizer.ggml.merges is missing or empty (needed by gpt2)");
+        report_pre_tokenizer(v, arch);
+        return std::make_unique<BpeTokenizer>(std::move(v));
+    }
+    if (v.model == "llama") return std::make_unique<SpmTokenizer>(std::move(v));
+    throw Error(v.source + ": tokenizer.ggml.model = '" + v.model +
+                "' is not supported (supported: gpt2, llama)");
+}
+
+}  // namespace tern
