@@ -45,8 +45,9 @@ const TypeTraits* type_traits(uint32_t id);
 // "I2_S", or "type 99" for an unknown id.
 std::string type_name(uint32_t id);
 
-// Bytes a tensor of this type and shape occupies in a GGUF file. nullopt when the shape does not
-// fit the type's block size or the product overflows. I2_S is n/4 + 32 (payload + scale tail).
+// Bytes a tensor of this type and shape occupies in a GGUF file. nullopt for an unknown type, a
+// shape that does not fit the type's block size, a zero or more than 4 dims, or an overflowing
+// product. I2_S is n/4 + 32 (payload + scale tail) and needs n % 4 == 0.
 std::optional<uint64_t> tensor_nbytes(uint32_t type, std::span<const uint64_t> ne);
 
 // A typed view of one tensor's bytes (in ggml order: ne[0] is the contiguous axis).
@@ -61,6 +62,13 @@ struct TensorView {
 };
 
 // Dequantize row `row` (ne[0] values) of any type with can_dequantize into float.
+// Throws tern::Error for other types, a row out of range, a view whose nbytes does not match its
+// shape, and 2-bit ternary data holding the never-written code 3.
+//
+// I2_S rows: element c of row r is flat element r*ne[0]+c of 128-element blocks that run across
+// rows. When n % 128 != 0 the last k = n % 128 elements have only k/4 bytes before the scale; they
+// use the same MSB-first interleave with groups of k/4: byte p holds tail elements p, k/4+p,
+// 2k/4+p, 3k/4+p in bits 7-6, 5-4, 3-2, 1-0 (bitnet.cpp never writes such tensors).
 void dequantize_row(const TensorView& t, uint64_t row, float* out);
 
 // Ternary types only: row `row` as values in {-1,0,+1} (ne[0] of them) and its scales.
@@ -69,7 +77,10 @@ void dequantize_row(const TensorView& t, uint64_t row, float* out);
 void ternary_row(const TensorView& t, uint64_t row, int8_t* values, float* scales);
 // Number of scales ternary_row writes per row: 1 for I2_S, ne[0]/256 for TQ types.
 uint64_t ternary_scales_per_row(const TensorView& t);
-// Elements covered by each scale in a row: ne[0] for I2_S, 256 for TQ types.
+// Elements covered by each scale in a row: 256 for TQ types; 0 for I2_S, whose one scale covers
+// the whole tensor (use the TensorView overload to get ne[0]).
 uint64_t ternary_scale_block(TypeId type);
+// Elements covered by each scale in a row of this tensor: ne[0] for I2_S, 256 for TQ types.
+uint64_t ternary_scale_block(const TensorView& t);
 
 }  // namespace tern

@@ -1,0 +1,180 @@
+// Encoders for the on-disk formats. The byte layouts are described next to their decoders in
+// type_traits.cpp; each encoder here is the exact inverse (for the lossless types) or a simple
+// round-to-nearest quantizer (Q8_0, Q6_K).
+#include "tensor/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "tensor/fp16.h"
+#include "tern/error.h"
+
+namespace tern {
+namespace {
+
+void require(bool ok, const char* fn, const std::string& what) {
+    if (!ok) throw Error(std::string(fn) + ": " + what);
+}
+
+// Codes 0..2 for values -1..+1; anything else is a caller bug worth a clear message.
+uint8_t ternary_code(int8_t v, const char* fn, size_t i) {
+    require(v >= -1 && v <= 1, fn, "value " + std::to_string(v) + " at index " + std::to_string(i) + " is not in {-1,0,+1}");
+    return static_cast<uint8_t>(v + 1);
+}
+
+void store_u16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
+
+// Ternary inputs for the 256-element block types.
+void check_tq(std::span<const int8_t> values, std::span<const float> scales, const char* fn) {
+    require(values.size() % 256 == 0, fn, std::to_string(values.size()) + " values is not a multiple of 256");
+    require(scales.size() == values.size() / 256, fn,
+            std::to_string(scales.size()) + " block scales for " + std::to_string(values.size() / 256) + " blocks");
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_i2_s(std::span<const int8_t> values, float scale) {
+    const size_t n = values.size();
+    require(n % 4 == 0, "encode_i2_s", std::to_string(n) + " values is not a multiple of 4");
+    std::vector<uint8_t> out(n / 4 + 32, 0);
+    const size_t full = n / 128 * 128;
+    const size_t tail_group = (n - full) / 4;  // see dequantize_row's comment on partial blocks
+    for (size_t i = 0; i < n; ++i) {
+        const uint8_t code = ternary_code(values[i], "encode_i2_s", i);
+        size_t byte;
+        unsigned group;
+        if (i < full) {
+            byte = i / 128 * 32 + i % 32;
+            group = static_cast<unsigned>(i % 128 / 32);
+        } else {
+            byte = full / 4 + (i - full) % tail_group;
+            group = static_cast<unsigned>((i - full) / tail_group);
+        }
+        out[byte] |= static_cast<uint8_t>(code << (6 - 2 * group));  // first group in the top bits
+    }
+    std::memcpy(out.data() + n / 4, &scale, 4);
+    return out;
+}
+
+std::vector<uint8_t> encode_tq2_0(std::span<const int8_t> values, std::span<const float> block_scales) {
+    check_tq(values, block_scales, "encode_tq2_0");
+    std::vector<uint8_t> out(values.size() / 256 * 66, 0);
+    for (size_t b = 0; b < block_scales.size(); ++b) {
+        uint8_t* blk = out.data() + b * 66;
+        for (int e = 0; e < 256; ++e) {
+            const uint8_t code = ternary_code(values[b * 256 + e], "encode_tq2_0", b * 256 + e);
+            const int c = e / 128, n = e % 128 / 32, m = e % 32;
+            blk[32 * c + m] |= static_cast<uint8_t>(code << (2 * n));
+        }
+        store_u16(blk + 64, f32_to_f16(block_scales[b]));
+    }
+    return out;
+}
+
+std::vector<uint8_t> encode_tq1_0(std::span<const int8_t> values, std::span<const float> block_scales) {
+    check_tq(values, block_scales, "encode_tq1_0");
+    std::vector<uint8_t> out(values.size() / 256 * 54, 0);
+    // Packs trits (first = most significant) as ceil(q * 256 / 243): a fixed-point fraction that
+    // the decoder reads back one trit at a time by multiplying by 3.
+    auto pack = [&](size_t base, size_t first, size_t stride, int count) {
+        unsigned q = 0;
+        for (int n = 0; n < 5; ++n) {
+            const uint8_t t = n < count ? ternary_code(values[base + first + stride * n], "encode_tq1_0",
+                                                       base + first + stride * n)
+                                        : 0;  // qh bytes have 4 trits: the 5th position is 0
+            q = q * 3 + t;
+        }
+        return static_cast<uint8_t>((q * 256 + 242) / 243);
+    };
+    for (size_t b = 0; b < block_scales.size(); ++b) {
+        uint8_t* blk = out.data() + b * 54;
+        const size_t base = b * 256;
+        for (int m = 0; m < 32; ++m) blk[m] = pack(base, m, 32, 5);
+        for (int m = 0; m < 16; ++m) blk[32 + m] = pack(base, 160 + m, 16, 5);
+        for (int j = 0; j < 4; ++j) blk[48 + j] = pack(base, 240 + j, 4, 4);
+        store_u16(blk + 52, f32_to_f16(block_scales[b]));
+    }
+    return out;
+}
+
+std::vector<uint8_t> encode_f32(std::span<const float> values) {
+    std::vector<uint8_t> out(values.size() * 4);
+    if (!values.empty()) std::memcpy(out.data(), values.data(), out.size());
+    return out;
+}
+
+std::vector<uint8_t> encode_f16(std::span<const float> values) {
+    std::vector<uint8_t> out(values.size() * 2);
+    for (size_t i = 0; i < values.size(); ++i) store_u16(out.data() + 2 * i, f32_to_f16(values[i]));
+    return out;
+}
+
+std::vector<uint8_t> encode_bf16(std::span<const float> values) {
+    std::vector<uint8_t> out(values.size() * 2);
+    for (size_t i = 0; i < values.size(); ++i) store_u16(out.data() + 2 * i, f32_to_bf16(values[i]));
+    return out;
+}
+
+std::vector<uint8_t> encode_q8_0(std::span<const float> values) {
+    require(values.size() % 32 == 0, "encode_q8_0", std::to_string(values.size()) + " values is not a multiple of 32");
+    std::vector<uint8_t> out(values.size() / 32 * 34);
+    for (size_t b = 0; b < values.size() / 32; ++b) {
+        const float* x = values.data() + b * 32;
+        uint8_t* blk = out.data() + b * 34;
+        float amax = 0;
+        for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(x[i]));
+        const uint16_t dh = f32_to_f16(amax / 127);
+        store_u16(blk, dh);
+        // Quantize against the scale as stored (f16), so the rounding error stays within d/2.
+        const float d = f16_to_f32(dh);
+        for (int i = 0; i < 32; ++i) {
+            const float q = d > 0 ? std::clamp(std::nearbyint(x[i] / d), -127.0f, 127.0f) : 0.0f;
+            blk[2 + i] = static_cast<uint8_t>(static_cast<int8_t>(q));
+        }
+    }
+    return out;
+}
+
+// A plain Q6_K quantizer: each 16-element sub-block gets a symmetric scale amax/31 (so codes stay in
+// -31..31), the 16 sub-block scales are stored as int8 multiples of d = max scale / 127, rounded up
+// so no value clips. Not ggml's error-minimising search, but the layout is the same.
+std::vector<uint8_t> encode_q6_k(std::span<const float> values) {
+    require(values.size() % 256 == 0, "encode_q6_k", std::to_string(values.size()) + " values is not a multiple of 256");
+    std::vector<uint8_t> out(values.size() / 256 * 210, 0);
+    for (size_t b = 0; b < values.size() / 256; ++b) {
+        const float* x = values.data() + b * 256;
+        uint8_t* blk = out.data() + b * 210;
+        uint8_t* ql = blk;
+        uint8_t* qh = blk + 128;
+        int8_t* sc = reinterpret_cast<int8_t*>(blk + 192);
+
+        float sub_scale[16];
+        float max_scale = 0;
+        for (int j = 0; j < 16; ++j) {
+            float amax = 0;
+            for (int i = 0; i < 16; ++i) amax = std::max(amax, std::fabs(x[16 * j + i]));
+            sub_scale[j] = amax / 31;
+            max_scale = std::max(max_scale, sub_scale[j]);
+        }
+        const uint16_t dh = f32_to_f16(max_scale / 127);
+        store_u16(blk + 208, dh);
+        const float d = f16_to_f32(dh);
+        for (int j = 0; j < 16; ++j)
+            sc[j] = static_cast<int8_t>(d > 0 ? std::clamp(std::ceil(sub_scale[j] / d), 0.0f, 127.0f) : 0.0f);
+
+        for (int e = 0; e < 256; ++e) {
+            const float s = d * static_cast<float>(sc[e / 16]);
+            const int q = s > 0 ? static_cast<int>(std::clamp(std::nearbyint(x[e] / s), -32.0f, 31.0f)) : 0;
+            const unsigned u = static_cast<unsigned>(q + 32);  // 6 bits
+            const int h = e / 128, k = e % 128 / 32, m = e % 32;
+            uint8_t& lo = ql[64 * h + 32 * (k & 1) + m];
+            lo |= static_cast<uint8_t>(k < 2 ? (u & 0xf) : (u & 0xf) << 4);
+            qh[32 * h + m] |= static_cast<uint8_t>((u >> 4) << (2 * k));
+        }
+    }
+    return out;
+}
+
+}  // namespace tern
