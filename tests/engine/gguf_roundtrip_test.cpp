@@ -326,6 +326,7 @@ TEST(gguf_reader, HandBuiltArraysOfEveryTypeAndV2) {
     EXPECT_EQ(mixed->int_at(1), 1ll << 40);
     const Value* f64 = f->get_array("a.f64", ValueType::FLOAT32);
     EXPECT_EQ(f64->float_at(1), -2.0);
+    EXPECT_EQ(f64->int_at(0), 0);  // floats truncate toward zero
     const Value* bools = f->get_array("a.bool", ValueType::BOOL);
     EXPECT_EQ(bools->int_at(0), 1);
     EXPECT_EQ(bools->int_at(1), 0);

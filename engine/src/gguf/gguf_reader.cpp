@@ -16,6 +16,11 @@ constexpr uint32_t kMagic = 0x46554747;  // "GGUF" read as a little-endian u32
 constexpr uint64_t kMaxKeyLength = 65535;
 constexpr uint64_t kMaxTensorName = 256;  // the spec says 64; some converters write longer names
 constexpr int kMaxArrayDepth = 8;
+constexpr const char* kTruncated = " in the file (truncated or corrupt file)";
+// Each nested-array element costs a ~150-byte Value for as little as 12 file bytes; capping the
+// total keeps a hostile file from turning into a many-times-larger allocation. Real models have
+// no nested arrays at all.
+constexpr uint64_t kMaxNestedArrays = uint64_t{1} << 20;
 
 // Smallest encodings, used to reject absurd counts before looping over them.
 constexpr uint64_t kMinKvBytes = 8 + 1 + 4 + 1;              // key length, 1-byte key, type, u8 value
@@ -130,7 +135,12 @@ Value array_element(const Value& a, uint64_t idx, const char* fn) {
 
 int64_t Value::int_at(uint64_t idx) const {
     const Value v = array_element(*this, idx, "int_at");
-    if (is_float_type(v.type)) return static_cast<int64_t>(v.f);
+    if (is_float_type(v.type)) {
+        // Casting a NaN or out-of-range double to int64 is undefined: reject it instead.
+        if (!(v.f >= -0x1p63 && v.f < 0x1p63))
+            throw Error("int_at: element " + std::to_string(idx) + " = " + std::to_string(v.f) + " does not fit in int64");
+        return static_cast<int64_t>(v.f);
+    }
     if (is_signed_type(v.type)) return v.i;
     if (v.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
         throw Error("int_at: element " + std::to_string(idx) + " = " + std::to_string(v.u) + " does not fit in int64");
@@ -160,11 +170,11 @@ public:
         const uint64_t n_kv = u64("metadata_kv_count");
         // Bound the counts by what the rest of the file could possibly hold.
         if (n_kv > remaining() / kMinKvBytes)
-            fail("metadata_kv_count", std::to_string(n_kv) + " is more than the " + std::to_string(remaining()) +
-                                          " bytes left could hold");
+            fail("metadata_kv_count", std::to_string(n_kv) + " entries cannot fit in the " + std::to_string(remaining()) +
+                                          " bytes left" + kTruncated);
         if (n_tensors > remaining() / kMinTensorInfoBytes)
-            fail("tensor_count", std::to_string(n_tensors) + " is more than the " + std::to_string(remaining()) +
-                                     " bytes left could hold");
+            fail("tensor_count", std::to_string(n_tensors) + " entries cannot fit in the " + std::to_string(remaining()) +
+                                     " bytes left" + kTruncated);
         for (uint64_t i = 0; i < n_kv; ++i) parse_kv(i);
         parse_alignment();
         f_.tensors_.reserve(n_tensors);
@@ -195,7 +205,7 @@ private:
         const uint64_t len = u64(what);
         if (len > remaining())
             fail(context_, std::string(what) + " " + std::to_string(len) + " is larger than the " +
-                               std::to_string(remaining()) + " bytes left in the file");
+                               std::to_string(remaining()) + " bytes left" + kTruncated);
         return {reinterpret_cast<const char*>(take(len, what)), static_cast<size_t>(len)};
     }
 
@@ -250,7 +260,7 @@ private:
             fail(context_, "unknown value type " + std::to_string(static_cast<uint32_t>(v.elem_type)) + " for array elements");
         if (v.count > remaining() / min_elem)
             fail(context_, "array count " + std::to_string(v.count) + " of " + type_str(v.elem_type) +
-                               " needs more than the " + std::to_string(remaining()) + " bytes left in the file");
+                               " needs more than the " + std::to_string(remaining()) + " bytes left" + kTruncated);
         if (elem) {
             v.raw = take(v.count * elem, "array elements");
             if (v.elem_type == ValueType::BOOL)
@@ -262,6 +272,9 @@ private:
             v.strings.reserve(v.count);
             for (uint64_t i = 0; i < v.count; ++i) v.strings.push_back(string("string length"));
         } else {
+            nested_arrays_ += v.count;  // cannot wrap: count <= file size / 12
+            if (nested_arrays_ > kMaxNestedArrays)
+                fail(context_, "more than " + std::to_string(kMaxNestedArrays) + " nested arrays in the file");
             v.items.reserve(v.count);
             for (uint64_t i = 0; i < v.count; ++i) v.items.push_back(parse_value(ValueType::ARRAY, depth + 1));
         }
@@ -361,6 +374,7 @@ private:
     const uint8_t* data_;
     uint64_t size_;
     uint64_t pos_ = 0;
+    uint64_t nested_arrays_ = 0;
     std::string context_;
 };
 
