@@ -4,6 +4,7 @@
 tern_add_test(tokenizer_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_unicode_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tokenizer_bpe_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_llama3_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_stream_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_spm_test.cpp

@@ -139,7 +139,7 @@ TEST(TokenizerErrors, UnsupportedPreTokenizerStillLoads) {
 
 // --- tokenizer.json import -------------------------------------------------------------------
 
-class HfImportErrors : public ::testing::Test {
+class TokenizerHfImportErrors : public ::testing::Test {
 protected:
     std::string write(const std::string& name, const std::string& text) {
         const std::string path = dir_.file(name);
@@ -149,37 +149,37 @@ protected:
     gguf_test::TempDir dir_;
 };
 
-TEST_F(HfImportErrors, MissingFile) {
+TEST_F(TokenizerHfImportErrors, MissingFile) {
     Writer w;
     EXPECT_TRUE(throws_error([&] { tern::import_hf_tokenizer(dir_.file("nope.json"), w); }, {"nope.json", "cannot open"}));
 }
 
-TEST_F(HfImportErrors, NotJson) {
+TEST_F(TokenizerHfImportErrors, NotJson) {
     Writer w;
     const auto path = write("bad.json", "{ not json");
     EXPECT_TRUE(throws_error([&] { tern::import_hf_tokenizer(path, w); }, {"bad.json", "JSON"}));
 }
 
-TEST_F(HfImportErrors, GapInIds) {
+TEST_F(TokenizerHfImportErrors, GapInIds) {
     Writer w;
     const auto path = write("gap.json", R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 2}, "merges": []}})");
     EXPECT_TRUE(throws_error([&] { tern::import_hf_tokenizer(path, w); }, {"no token has id 1"}));
 }
 
-TEST_F(HfImportErrors, ConflictingIds) {
+TEST_F(TokenizerHfImportErrors, ConflictingIds) {
     Writer w;
     const auto path = write("dup.json", R"({"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": []},
         "added_tokens": [{"id": 1, "content": "<x>", "special": true}]})");
     EXPECT_TRUE(throws_error([&] { tern::import_hf_tokenizer(path, w); }, {"id 1", "<x>"}));
 }
 
-TEST_F(HfImportErrors, NotBpe) {
+TEST_F(TokenizerHfImportErrors, NotBpe) {
     Writer w;
     const auto path = write("wp.json", R"({"model": {"type": "WordPiece", "vocab": {"a": 0}}})");
     EXPECT_TRUE(throws_error([&] { tern::import_hf_tokenizer(path, w); }, {"WordPiece", "BPE"}));
 }
 
-TEST_F(HfImportErrors, PairFormMergesAreAccepted) {
+TEST_F(TokenizerHfImportErrors, PairFormMergesAreAccepted) {
     // tokenizers >= 0.20 writes merges as ["A", "B"] pairs.
     std::string vocab;
     const auto bytes = byte_tokens();

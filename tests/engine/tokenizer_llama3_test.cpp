@@ -13,7 +13,7 @@ constexpr int32_t kBos = 128000;
 constexpr int32_t kEndOfText = 128001;
 constexpr int32_t kEot = 128009;
 
-TEST(Llama3Tokenizer, MatchesReferenceIds) {
+TEST(TokenizerLlama3, MatchesReferenceIds) {
     const auto& cases = tok_test::reference_cases();
     ASSERT_GE(cases.size(), 300u);
     size_t failures = 0;
@@ -29,31 +29,31 @@ TEST(Llama3Tokenizer, MatchesReferenceIds) {
     EXPECT_EQ(failures, 0u) << "of " << cases.size() << " cases";
 }
 
-TEST(Llama3Tokenizer, DecodeInvertsEncode) {
+TEST(TokenizerLlama3, DecodeInvertsEncode) {
     for (const auto& c : tok_test::reference_cases()) {
         const auto ids = llama3().encode(c.text, false, c.special);
         EXPECT_EQ(llama3().decode(ids, /*render_special=*/c.special), c.text) << show(c.text);
     }
 }
 
-TEST(Llama3Tokenizer, AddBosPrependsBeginOfText) {
+TEST(TokenizerLlama3, AddBosPrependsBeginOfText) {
     EXPECT_EQ(llama3().encode("Hello", true, false), (std::vector<int32_t>{kBos, 9906}));
     EXPECT_EQ(llama3().encode("", true, false), (std::vector<int32_t>{kBos}));
     EXPECT_EQ(llama3().encode("Hello", false, false), (std::vector<int32_t>{9906}));
 }
 
-TEST(Llama3Tokenizer, ChatPromptVectorFromReferenceDoc) {
+TEST(TokenizerLlama3, ChatPromptVectorFromReferenceDoc) {
     // bitnet-reference.md section 4.3.
     EXPECT_EQ(llama3().encode("User: hi<|eot_id|>Assistant: ", true, true),
               (std::vector<int32_t>{kBos, 1502, 25, 15960, kEot, 72803, 25, 220}));
 }
 
-TEST(Llama3Tokenizer, UsesLlama3PreTokenizerNotGpt2Default) {
+TEST(TokenizerLlama3, UsesLlama3PreTokenizerNotGpt2Default) {
     // The GPT-2 default split would give [888, 62, 1213] (bitnet-reference.md section 4.2).
     EXPECT_EQ(llama3().encode("read_file", false, false), (std::vector<int32_t>{888, 2517}));
 }
 
-TEST(Llama3Tokenizer, SpecialIdsAndEndOfGeneration) {
+TEST(TokenizerLlama3, SpecialIdsAndEndOfGeneration) {
     const auto& t = llama3();
     EXPECT_EQ(t.n_vocab(), 128256);
     EXPECT_EQ(t.bos(), kBos);
@@ -67,7 +67,7 @@ TEST(Llama3Tokenizer, SpecialIdsAndEndOfGeneration) {
     EXPECT_FALSE(t.is_end_of_generation(-1));
 }
 
-TEST(Llama3Tokenizer, TokenTextAndLookup) {
+TEST(TokenizerLlama3, TokenTextAndLookup) {
     const auto& t = llama3();
     EXPECT_EQ(t.token_text(9906), "Hello");
     EXPECT_EQ(t.token_text(1917), "\xC4\xA0world");  // "Ġworld"
@@ -78,7 +78,7 @@ TEST(Llama3Tokenizer, TokenTextAndLookup) {
     EXPECT_EQ(t.token_bytes(198), "\n");
 }
 
-TEST(Llama3Tokenizer, ControlTokensRenderOnlyWhenAsked) {
+TEST(TokenizerLlama3, ControlTokensRenderOnlyWhenAsked) {
     const auto& t = llama3();
     EXPECT_EQ(t.token_bytes(kEot), "");
     EXPECT_EQ(t.token_bytes(kEot, true), "<|eot_id|>");
@@ -87,7 +87,7 @@ TEST(Llama3Tokenizer, ControlTokensRenderOnlyWhenAsked) {
     EXPECT_EQ(t.decode(ids, true), "<|begin_of_text|>Hello<|eot_id|>");
 }
 
-TEST(Llama3Tokenizer, SpecialTextIsPlainTextUnlessParsed) {
+TEST(TokenizerLlama3, SpecialTextIsPlainTextUnlessParsed) {
     const auto& t = llama3();
     const auto plain = t.encode("<|eot_id|>", false, false);
     EXPECT_GT(plain.size(), 1u);
@@ -97,25 +97,25 @@ TEST(Llama3Tokenizer, SpecialTextIsPlainTextUnlessParsed) {
     EXPECT_EQ(t.encode("a<|end_of_text|>b", false, true), (std::vector<int32_t>{64, kEndOfText, 65}));
 }
 
-TEST(Llama3Tokenizer, OutOfRangeIdsThrow) {
+TEST(TokenizerLlama3, OutOfRangeIdsThrow) {
     EXPECT_THROW(llama3().token_bytes(128256), tern::Error);
     EXPECT_THROW(llama3().token_text(-1), tern::Error);
 }
 
-TEST(Llama3Tokenizer, InvalidUtf8InputIsKeptByteForByte) {
+TEST(TokenizerLlama3, InvalidUtf8InputIsKeptByteForByte) {
     const std::string bad = std::string("ok\xFF\xFE") + "x\xC3";
     const auto ids = llama3().encode(bad, false, false);
     EXPECT_EQ(llama3().decode(ids), bad);
 }
 
-TEST(Llama3Tokenizer, LongInputRoundTrips) {
+TEST(TokenizerLlama3, LongInputRoundTrips) {
     std::string text;
     for (int i = 0; i < 2000; ++i) text += "Paragraph " + std::to_string(i) + ": the café's 😀 price is $3.50\n\n";
     const auto ids = llama3().encode(text, false, false);
     EXPECT_EQ(llama3().decode(ids), text);
 }
 
-TEST(HfImport, WritesTheOfficialKeys) {
+TEST(TokenizerHfImport, WritesTheOfficialKeys) {
     tern::gguf::Writer w;
     w.set_string("general.architecture", "bitnet-b1.58");
     EXPECT_EQ(tern::import_hf_tokenizer(TERN_TOKENIZER_JSON, w), 128256);

@@ -39,7 +39,7 @@ std::vector<std::string> texts(const std::vector<int32_t>& ids) {
 }
 using V = std::vector<std::string>;
 
-TEST(SyntheticSpmVocab, LayoutAndSpecialIds) {
+TEST(TokenizerSyntheticSpm, LayoutAndSpecialIds) {
     const auto& t = synthetic();
     EXPECT_EQ(t.n_vocab(), 512);
     EXPECT_EQ(t.token_text(0), "<unk>");
@@ -55,7 +55,7 @@ TEST(SyntheticSpmVocab, LayoutAndSpecialIds) {
     EXPECT_FALSE(t.is_end_of_generation(1));
 }
 
-TEST(SyntheticSpmVocab, ExactSizeUniqueAndDeterministic) {
+TEST(TokenizerSyntheticSpm, ExactSizeUniqueAndDeterministic) {
     for (int n : {512, 1000, 32000}) {
         Writer a, b;
         tern::write_synthetic_spm_vocab(n, a);
@@ -71,13 +71,13 @@ TEST(SyntheticSpmVocab, ExactSizeUniqueAndDeterministic) {
     EXPECT_THROW(tern::write_synthetic_spm_vocab(511, w), tern::Error);
 }
 
-TEST(SpmTokenizer, ListedWordsAreSingleTokens) {
+TEST(TokenizerSpm, ListedWordsAreSingleTokens) {
     // "▁the▁of▁and": only the "▁t", "▁th", "▁the" ... chains can merge.
     EXPECT_EQ(texts(synthetic().encode("the of and", false, false)), (V{kMark + "the", kMark + "of", kMark + "and"}));
     EXPECT_EQ(texts(synthetic().encode("I was", false, false)), (V{kMark + "I", kMark + "was"}));
 }
 
-TEST(SpmTokenizer, AddBosAndSpacePrefix) {
+TEST(TokenizerSpm, AddBosAndSpacePrefix) {
     EXPECT_EQ(synthetic().encode("the", true, false), (std::vector<int32_t>{1, id(kMark + "the")}));
     EXPECT_EQ(synthetic().encode("", true, false), (std::vector<int32_t>{1}));
     EXPECT_EQ(synthetic().encode("", false, false), (std::vector<int32_t>{}));
@@ -85,24 +85,24 @@ TEST(SpmTokenizer, AddBosAndSpacePrefix) {
     EXPECT_EQ(texts(synthetic().encode(" the", false, false)), (V{kMark, kMark + "the"}));
 }
 
-TEST(SpmTokenizer, UnlistedWordsStopWhereTheChainEnds) {
+TEST(TokenizerSpm, UnlistedWordsStopWhereTheChainEnds) {
     EXPECT_EQ(texts(synthetic().encode("thx", false, false)), (V{kMark + "th", "x"}));
 }
 
-TEST(SpmTokenizer, ByteFallbackForCharactersNotInTheVocabulary) {
+TEST(TokenizerSpm, ByteFallbackForCharactersNotInTheVocabulary) {
     // "é" = C3 A9; "▁é" is not a piece, so "▁" stays alone and é is spelled in bytes.
     EXPECT_EQ(synthetic().encode("é", false, false), (std::vector<int32_t>{259, 3 + 0xC3, 3 + 0xA9}));
     EXPECT_EQ(texts(synthetic().encode("a\x01", false, false)), (V{kMark + "a", "<0x01>"}));
     EXPECT_EQ(synthetic().token_bytes(3 + 0x41), "A");
 }
 
-TEST(SpmTokenizer, SpecialTokensOnlyWhenParsed) {
+TEST(TokenizerSpm, SpecialTokensOnlyWhenParsed) {
     // After a special token the next text gets its own prefix space, as SentencePiece does per chunk.
     EXPECT_EQ(synthetic().encode("<s>the", false, true), (std::vector<int32_t>{1, id(kMark + "the")}));
     EXPECT_EQ(texts(synthetic().encode("<s>the", false, false)), (V{kMark, "<", "s", ">", "t", "h", "e"}));
 }
 
-TEST(SpmTokenizer, DecodeDropsThePrefixSpaceAfterBos) {
+TEST(TokenizerSpm, DecodeDropsThePrefixSpaceAfterBos) {
     const auto& t = synthetic();
     for (const std::string text : {"the of and", " the", "the  the ", "Hello, world! 😀 café", "tabs\tand\nnewlines",
                                    "中文 text", "x", "<s> literal", "  two leading"}) {
@@ -113,7 +113,7 @@ TEST(SpmTokenizer, DecodeDropsThePrefixSpaceAfterBos) {
     EXPECT_EQ(t.decode(t.encode("the", true, false), /*render_special=*/true), "<s>the");
 }
 
-TEST(SpmTokenizer, StreamDecoderMatchesDecode) {
+TEST(TokenizerSpm, StreamDecoderMatchesDecode) {
     const auto& t = synthetic();
     const std::string text = "the café was 😀 hot";
     const auto ids = t.encode(text, true, false);
@@ -141,14 +141,14 @@ std::unique_ptr<tern::Tokenizer> hand_made(float ab_score, float bc_score) {
     return tok_test::load(w, "bitnet");
 }
 
-TEST(SpmTokenizer, HigherScoringPairMergesFirst) {
+TEST(TokenizerSpm, HigherScoringPairMergesFirst) {
     EXPECT_EQ(hand_made(-1.0f, -5.0f)->encode("abc", false, false), (std::vector<int32_t>{7, 6}));  // ab c
     EXPECT_EQ(hand_made(-5.0f, -1.0f)->encode("abc", false, false), (std::vector<int32_t>{4, 8}));  // a bc
     // Equal scores: the leftmost pair.
     EXPECT_EQ(hand_made(-1.0f, -1.0f)->encode("abc", false, false), (std::vector<int32_t>{7, 6}));
 }
 
-TEST(SpmTokenizer, UnknownTokenWithoutByteTokens) {
+TEST(TokenizerSpm, UnknownTokenWithoutByteTokens) {
     const auto tok = hand_made(-1.0f, -1.0f);
     // No prefix space here (add_space_prefix = false); "d" has no piece and no byte tokens.
     EXPECT_EQ(tok->encode("ab d", false, false), (std::vector<int32_t>{7, 3, 0}));

@@ -19,7 +19,7 @@ bool has_non_ascii(const std::string& s) {
 // The token that stands for the single raw byte `b`.
 int32_t byte_token(uint8_t b) { return llama3().find_token(tern::byte_level::byte_text(b)); }
 
-TEST(StreamDecoder, NonAsciiCasesStreamBackToTheText) {
+TEST(TokenizerStream, NonAsciiCasesStreamBackToTheText) {
     size_t streamed = 0;
     for (const auto& c : tok_test::reference_cases()) {
         if (c.special || !has_non_ascii(c.text)) continue;
@@ -37,7 +37,7 @@ TEST(StreamDecoder, NonAsciiCasesStreamBackToTheText) {
     EXPECT_GE(streamed, 50u);
 }
 
-TEST(StreamDecoder, HoldsBackHalfACharacter) {
+TEST(TokenizerStream, HoldsBackHalfACharacter) {
     // "😀" is two tokens: the first three bytes, then the last one.
     ASSERT_EQ(llama3().encode("😀", false, false), (std::vector<int32_t>{76460, 222}));
     tern::StreamDecoder dec(llama3());
@@ -47,14 +47,14 @@ TEST(StreamDecoder, HoldsBackHalfACharacter) {
     EXPECT_EQ(dec.flush(), "");
 }
 
-TEST(StreamDecoder, FlushReplacesAnUnfinishedCharacter) {
+TEST(TokenizerStream, FlushReplacesAnUnfinishedCharacter) {
     tern::StreamDecoder dec(llama3());
     EXPECT_EQ(dec.push(76460), "");
     EXPECT_EQ(dec.flush(), "\xEF\xBF\xBD");
     EXPECT_EQ(dec.flush(), "");
 }
 
-TEST(StreamDecoder, BytesThatCanNeverBeValidAreReplacedAtOnce) {
+TEST(TokenizerStream, BytesThatCanNeverBeValidAreReplacedAtOnce) {
     tern::StreamDecoder dec(llama3());
     EXPECT_EQ(dec.push(byte_token(0xFF)), "\xEF\xBF\xBD");
     // A lead byte followed by something that is not a continuation byte.
@@ -62,7 +62,7 @@ TEST(StreamDecoder, BytesThatCanNeverBeValidAreReplacedAtOnce) {
     EXPECT_EQ(dec.push(64), "\xEF\xBF\xBD" "a");
 }
 
-TEST(StreamDecoder, ControlTokensOnlyWhenRendered) {
+TEST(TokenizerStream, ControlTokensOnlyWhenRendered) {
     tern::StreamDecoder plain(llama3());
     EXPECT_EQ(plain.push(128009), "");
     tern::StreamDecoder rendered(llama3(), /*render_special=*/true);

@@ -15,7 +15,7 @@ namespace {
 using namespace tern;
 using unicode::CharClass;
 
-TEST(Unicode, ClassesFollowJavaScriptRegex) {
+TEST(TokenizerUnicode, ClassesFollowJavaScriptRegex) {
     EXPECT_EQ(unicode::classify(U'a'), CharClass::Letter);
     EXPECT_EQ(unicode::classify(U'\u00E9'), CharClass::Letter);   // é
     EXPECT_EQ(unicode::classify(U'\u4E2D'), CharClass::Letter);   // 中
@@ -39,7 +39,7 @@ TEST(Unicode, ClassesFollowJavaScriptRegex) {
     EXPECT_STRNE(unicode::table_version(), "");
 }
 
-TEST(Unicode, DecodeRejectsIllFormedSequences) {
+TEST(TokenizerUnicode, DecodeRejectsIllFormedSequences) {
     auto status = [](std::string_view s) { return unicode::decode_utf8(s, 0).status; };
     EXPECT_EQ(status("\xC3\xA9"), unicode::Utf8Status::Ok);
     EXPECT_EQ(unicode::decode_utf8("\xF0\x9F\x98\x80", 0).cp, U'\U0001F600');
@@ -52,7 +52,7 @@ TEST(Unicode, DecodeRejectsIllFormedSequences) {
     EXPECT_EQ(status("\xE2"), unicode::Utf8Status::Truncated);
 }
 
-TEST(Unicode, SanitizeAndCompletePrefix) {
+TEST(TokenizerUnicode, SanitizeAndCompletePrefix) {
     EXPECT_EQ(unicode::sanitize_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
     EXPECT_EQ(unicode::sanitize_utf8("a\xE2\x82"), "a\xEF\xBF\xBD");       // one U+FFFD for a cut-off character
     EXPECT_EQ(unicode::sanitize_utf8("\xE2\x82" "A"), "\xEF\xBF\xBD" "A");
@@ -62,7 +62,7 @@ TEST(Unicode, SanitizeAndCompletePrefix) {
     EXPECT_FALSE(unicode::is_valid_utf8("h\xC3"));
 }
 
-TEST(ByteLevel, AlphabetRoundTripsEveryByte) {
+TEST(TokenizerByteLevel, AlphabetRoundTripsEveryByte) {
     std::string all;
     for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
     std::string text, back;
@@ -82,14 +82,14 @@ std::vector<std::string> split(std::string_view text) {
 }
 using V = std::vector<std::string>;
 
-TEST(Llama3PreTokenizer, Words) {
+TEST(TokenizerLlama3Split, Words) {
     EXPECT_EQ(split("Hello world"), (V{"Hello", " world"}));
     EXPECT_EQ(split("read_file"), (V{"read", "_file"}));
     EXPECT_EQ(split("\"quoted\""), (V{"\"quoted", "\""}));
     EXPECT_EQ(split(""), V{});
 }
 
-TEST(Llama3PreTokenizer, Contractions) {
+TEST(TokenizerLlama3Split, Contractions) {
     EXPECT_EQ(split("don't"), (V{"don", "'t"}));
     EXPECT_EQ(split("I'M"), (V{"I", "'M"}));
     EXPECT_EQ(split("we'Ll"), (V{"we", "'Ll"}));
@@ -97,13 +97,13 @@ TEST(Llama3PreTokenizer, Contractions) {
     EXPECT_EQ(split("'x"), (V{"'x"}));
 }
 
-TEST(Llama3PreTokenizer, Numbers) {
+TEST(TokenizerLlama3Split, Numbers) {
     EXPECT_EQ(split("1234567"), (V{"123", "456", "7"}));
     EXPECT_EQ(split("x 12"), (V{"x", " ", "12"}));
     EXPECT_EQ(split("3.14"), (V{"3", ".", "14"}));
 }
 
-TEST(Llama3PreTokenizer, Whitespace) {
+TEST(TokenizerLlama3Split, Whitespace) {
     EXPECT_EQ(split("a   b"), (V{"a", "  ", " b"}));
     EXPECT_EQ(split("a \n\n b"), (V{"a", " \n\n", " b"}));
     EXPECT_EQ(split("a\t\tb"), (V{"a", "\t", "\tb"}));
@@ -114,7 +114,7 @@ TEST(Llama3PreTokenizer, Whitespace) {
     EXPECT_EQ(split("  !!"), (V{" ", " !!"}));
 }
 
-TEST(Llama3PreTokenizer, InvalidBytesAreKept) {
+TEST(TokenizerLlama3Split, InvalidBytesAreKept) {
     EXPECT_EQ(split("a\xFF" "b"), (V{"a", "\xFF" "b"}));
 }
 

@@ -38,7 +38,9 @@ void report_pre_tokenizer(const VocabData& v, std::string_view arch) {
 std::unique_ptr<Tokenizer> make_tokenizer(const gguf::File& file, std::string_view arch) {
     VocabData v = read_vocab(file);
     if (v.model == "gpt2") {
-        if (v.merges.empty()) throw Error(v.source + ": tokenizer.ggml.merges is missing or empty (needed by gpt2)");
+        // An empty list is legal (every pre-token then has to be a token or falls apart into
+        // bytes), a missing one means a broken file.
+        if (!file.find("tokenizer.ggml.merges")) throw Error(v.source + ": tokenizer.ggml.merges is missing (needed by gpt2)");
         report_pre_tokenizer(v, arch);
         return std::make_unique<BpeTokenizer>(std::move(v));
     }
