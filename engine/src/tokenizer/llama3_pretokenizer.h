@@ -11,7 +11,10 @@
 //  - \s is JavaScript's \s (includes U+FEFF, excludes U+0085), see scripts/gen_unicode_tables.py;
 //  - the case-insensitive contractions match only ASCII letters ('s 'S, not U+017F);
 //  - alternatives are tried in order and the first that matches wins (backtracking semantics,
-//    not longest match).
+//    not longest match);
+//  - \p{L} and \p{N} come from the generated table (Python's Unicode version, 14.0 today); the
+//    reference uses Node's ICU, which is newer, so letters assigned after Unicode 14 (rare
+//    scripts, CJK Extensions H/I) count as "other" here and may split differently.
 // Bytes that are not valid UTF-8 are kept as "other" characters so that nothing is lost.
 #include <string_view>
 #include <vector>

@@ -1,32 +1,32 @@
 #include "tokenizer/unicode.h"
 
 #include <algorithm>
+#include <array>
 
 namespace tern::unicode {
 
 namespace {
 
-// ASCII is most of real text, so it gets a table instead of a binary search.
-struct AsciiClasses {
-    CharClass cls[128];
-    AsciiClasses() {
-        for (int c = 0; c < 128; ++c) {
-            CharClass k = CharClass::Other;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) k = CharClass::Letter;
-            else if (c >= '0' && c <= '9') k = CharClass::Number;
-            else if (c == ' ' || (c >= 0x09 && c <= 0x0D)) k = CharClass::Whitespace;
-            cls[c] = k;
-        }
+// ASCII is most of real text, so it gets a table instead of a binary search (built at compile
+// time, so it is usable during other files' static initialisation too).
+constexpr std::array<CharClass, 128> kAscii = [] {
+    std::array<CharClass, 128> cls{};
+    for (int c = 0; c < 128; ++c) {
+        CharClass k = CharClass::Other;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) k = CharClass::Letter;
+        else if (c >= '0' && c <= '9') k = CharClass::Number;
+        else if (c == ' ' || (c >= 0x09 && c <= 0x0D)) k = CharClass::Whitespace;
+        cls[static_cast<size_t>(c)] = k;
     }
-};
-const AsciiClasses kAscii;
+    return cls;
+}();
 
 bool is_continuation(uint8_t b) { return (b & 0xC0) == 0x80; }
 
 }  // namespace
 
 CharClass classify(char32_t cp) {
-    if (cp < 128) return kAscii.cls[cp];
+    if (cp < 128) return kAscii[cp];
     const auto* begin = detail::kClassRanges;
     const auto* end = begin + detail::kClassRangeCount;
     // First range whose last >= cp; it contains cp only if first <= cp.
