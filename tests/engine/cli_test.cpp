@@ -16,15 +16,15 @@
 namespace tern {
 namespace {
 
-struct Run {
+struct CliRun {
     int code = -1;
     std::string out, err;
 };
 
-Run run_cli(const std::string& args) {
+CliRun run_cli(const std::string& args) {
     const auto err_path = (test::temp_dir() / "stderr.txt").string();
     const std::string cmd = std::string(TERN_CLI) + " " + args + " 2>" + err_path;
-    Run r;
+    CliRun r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
     std::array<char, 4096> buf;
@@ -43,7 +43,7 @@ std::string q(const std::string& s) { return "'" + s + "'"; }
 
 TEST(Cli, SynthWritesALoadableModelAndInfoDescribesIt) {
     const auto path = (test::temp_dir() / "cli-tiny.gguf").string();
-    Run r = run_cli("synth --preset tiny --seed 3 --tokenizer " + q(TERN_TOKENIZER_JSON) + " -o " + q(path));
+    CliRun r = run_cli("synth --preset tiny --seed 3 --tokenizer " + q(TERN_TOKENIZER_JSON) + " -o " + q(path));
     ASSERT_EQ(r.code, 0) << r.err;
     r = run_cli("info " + q(path));
     ASSERT_EQ(r.code, 0) << r.err;
@@ -55,7 +55,7 @@ TEST(Cli, SynthWritesALoadableModelAndInfoDescribesIt) {
 
 TEST(Cli, TokenizePrintsCommaSeparatedIds) {
     const std::string model = test::synth_model();
-    Run r = run_cli("tokenize -m " + q(model) + " -p " + q("User: hi<|eot_id|>Assistant: "));
+    CliRun r = run_cli("tokenize -m " + q(model) + " -p " + q("User: hi<|eot_id|>Assistant: "));
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, "128000,1502,25,15960,128009,72803,25,220\n");
     r = run_cli("tokenize -m " + q(model) + " -p " + q("read_file") + " --no-bos");
@@ -65,7 +65,7 @@ TEST(Cli, TokenizePrintsCommaSeparatedIds) {
 TEST(Cli, LogitsFileMatchesTheEngine) {
     const std::string model = test::synth_model();
     const auto out = (test::temp_dir() / "logits.bin").string();
-    Run r = run_cli("logits -m " + q(model) + " --ids 1,2,3 -t 2 -o " + q(out));
+    CliRun r = run_cli("logits -m " + q(model) + " --ids 1,2,3 -t 2 -o " + q(out));
     ASSERT_EQ(r.code, 0) << r.err;
     auto m = Model::load(model);
     ASSERT_EQ(std::filesystem::file_size(out), 3u * m->info().n_vocab * sizeof(float));
@@ -80,13 +80,13 @@ TEST(Cli, LogitsFileMatchesTheEngine) {
 TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {
     const std::string model = test::synth_model();
     const std::string cmd = "generate -m " + q(model) + " -p " + q("Hello") + " -n 12 --temp 0 -t 2";
-    const Run a = run_cli(cmd), b = run_cli(cmd);
+    const CliRun a = run_cli(cmd), b = run_cli(cmd);
     ASSERT_EQ(a.code, 0) << a.err;
     EXPECT_EQ(a.out, b.out);
     EXPECT_EQ(a.out.rfind("Hello", 0), 0u) << a.out;
     EXPECT_GT(a.out.size(), 5u);
     EXPECT_NE(a.err.find("t/s"), std::string::npos) << a.err;
-    const Run chat = run_cli("generate -m " + q(model) + " -p hi --chat --system " + q("Be brief.") + " -n 4 --seed 9");
+    const CliRun chat = run_cli("generate -m " + q(model) + " -p hi --chat --system " + q("Be brief.") + " -n 4 --seed 9");
     EXPECT_EQ(chat.code, 0) << chat.err;
 }
 
@@ -95,7 +95,7 @@ TEST(Cli, PerplexityEndsWithThePplLine) {
     const auto text = (test::temp_dir() / "text.txt").string();
     std::ofstream(text) << "The quick brown fox jumps over the lazy dog. It was the best of times, it was the worst "
                            "of times, it was the age of wisdom, it was the age of foolishness.";
-    const Run r = run_cli("perplexity -m " + q(model) + " -f " + q(text) + " -c 16 -t 2");
+    const CliRun r = run_cli("perplexity -m " + q(model) + " -f " + q(text) + " -c 16 -t 2");
     ASSERT_EQ(r.code, 0) << r.err;
     const auto last_line = r.out.substr(r.out.rfind("PPL = "));
     const double ppl = std::stod(last_line.substr(6));
@@ -104,14 +104,14 @@ TEST(Cli, PerplexityEndsWithThePplLine) {
 
 TEST(Cli, ChatAnswersFromStdin) {
     const std::string model = test::synth_model();
-    const Run r = run_cli("chat -m " + q(model) + " -n 3 < /dev/null");
+    const CliRun r = run_cli("chat -m " + q(model) + " -n 3 < /dev/null");
     EXPECT_EQ(r.code, 0) << r.err;
 }
 
 TEST(Cli, ErrorsGoToStderrWithNonZeroExit) {
     const auto bad = (test::temp_dir() / "not-a-model.gguf").string();
     std::ofstream(bad) << "this is not a gguf file";
-    Run r = run_cli("info " + q(bad));
+    CliRun r = run_cli("info " + q(bad));
     EXPECT_NE(r.code, 0);
     EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty());
@@ -127,7 +127,7 @@ TEST(Cli, ErrorsGoToStderrWithNonZeroExit) {
 
 TEST(Cli, EveryCommandHasHelp) {
     for (const char* c : {"info", "tokenize", "generate", "chat", "logits", "perplexity", "synth"}) {
-        const Run r = run_cli(std::string(c) + " --help");
+        const CliRun r = run_cli(std::string(c) + " --help");
         EXPECT_EQ(r.code, 0) << c;
         EXPECT_NE(r.out.find("usage: tern-cli"), std::string::npos) << c << ": " << r.out;
     }

@@ -57,7 +57,7 @@ float cpu_quantize_row_i8(const float* x, int n, int8_t* q) {
 void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t* act_q, const float* act_scale,
                       int n_tokens, float extra_scale, float* out, int out_stride) {
     const int k = static_cast<int>(w.ne[0]);
-    const int block = static_cast<int>(ternary_scale_block(w.type));
+    const int block = static_cast<int>(ternary_scale_block(w));
     const int n_blocks = static_cast<int>(ternary_scales_per_row(w));
     const bool fast_i2s = w.type == TypeId::I2_S && k % 128 == 0;
     std::vector<int8_t> values(k);
