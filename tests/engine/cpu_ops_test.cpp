@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backend/cpu/cpu_ops.h"
+#include "gguf_test_util.h"
 #include "tensor/quantize.h"
 
 namespace tern {
@@ -40,11 +41,7 @@ void check_ternary(TypeId type, int k, int rows, int tokens) {
     if (type == TypeId::I2_S) bytes = encode_i2_s(w, scale);
     else if (type == TypeId::TQ2_0) bytes = encode_tq2_0(w, std::vector<float>(w.size() / 256, scale));
     else bytes = encode_tq1_0(w, std::vector<float>(w.size() / 256, scale));
-    TensorView view;
-    view.type = type;
-    view.ne = {static_cast<uint64_t>(k), static_cast<uint64_t>(rows), 1, 1};
-    view.data = bytes.data();
-    view.nbytes = bytes.size();
+    const TensorView view = gguf_test::make_view(type, {static_cast<uint64_t>(k), static_cast<uint64_t>(rows)}, bytes);
 
     std::vector<float> x(static_cast<size_t>(k) * tokens);
     for (auto& v : x) v = std::normal_distribution<float>(0, 1)(rng);

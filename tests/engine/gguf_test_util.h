@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tensor/type_traits.h"
 #include "tern/error.h"
 
 namespace gguf_test {
@@ -117,6 +118,23 @@ inline ::testing::AssertionResult throws_error(const std::function<void()>& fn,
         return ::testing::AssertionFailure() << "threw a non-tern exception: " << e.what();
     }
     return ::testing::AssertionFailure() << "did not throw";
+}
+
+
+// A typed view over bytes, for feeding encoder output to the readers.
+inline tern::TensorView make_view(tern::TypeId type, std::vector<uint64_t> ne, const std::vector<uint8_t>& bytes) {
+    tern::TensorView v;
+    v.type = type;
+    for (size_t i = 0; i < ne.size(); ++i) v.ne[i] = ne[i];
+    v.data = bytes.data();
+    v.nbytes = bytes.size();
+    return v;
+}
+
+inline std::vector<float> dequant_all(const tern::TensorView& v) {
+    std::vector<float> out(v.n_elements());
+    for (uint64_t r = 0; r < v.n_rows(); ++r) tern::dequantize_row(v, r, out.data() + r * v.ne[0]);
+    return out;
 }
 
 }  // namespace gguf_test

@@ -12,24 +12,11 @@
 #include "tensor/type_traits.h"
 
 using namespace tern;
+using gguf_test::dequant_all;
+using gguf_test::make_view;
 using gguf_test::throws_error;
 
 namespace {
-
-TensorView make_view(TypeId type, std::vector<uint64_t> ne, const std::vector<uint8_t>& bytes) {
-    TensorView v;
-    v.type = type;
-    for (size_t i = 0; i < ne.size(); ++i) v.ne[i] = ne[i];
-    v.data = bytes.data();
-    v.nbytes = bytes.size();
-    return v;
-}
-
-std::vector<float> dequant_all(const TensorView& v) {
-    std::vector<float> out(v.n_elements());
-    for (uint64_t r = 0; r < v.n_rows(); ++r) dequantize_row(v, r, out.data() + r * v.ne[0]);
-    return out;
-}
 
 void store_f16(std::vector<uint8_t>& b, size_t pos, float v) {
     const uint16_t h = f32_to_f16(v);

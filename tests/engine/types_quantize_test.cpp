@@ -13,24 +13,15 @@
 #include "tensor/type_traits.h"
 
 using namespace tern;
+using gguf_test::dequant_all;
 using gguf_test::throws_error;
 
 namespace {
 
+// A view whose byte count must be what the type table says for the shape.
 TensorView make_view(TypeId type, std::vector<uint64_t> ne, const std::vector<uint8_t>& bytes) {
-    TensorView v;
-    v.type = type;
-    for (size_t i = 0; i < ne.size(); ++i) v.ne[i] = ne[i];
-    v.data = bytes.data();
-    v.nbytes = bytes.size();
     EXPECT_EQ(tensor_nbytes(static_cast<uint32_t>(type), ne), bytes.size()) << type_name(static_cast<uint32_t>(type));
-    return v;
-}
-
-std::vector<float> dequant_all(const TensorView& v) {
-    std::vector<float> out(v.n_elements());
-    for (uint64_t r = 0; r < v.n_rows(); ++r) dequantize_row(v, r, out.data() + r * v.ne[0]);
-    return out;
+    return gguf_test::make_view(type, ne, bytes);
 }
 
 std::vector<int8_t> random_ternary(size_t n, uint32_t seed) {
