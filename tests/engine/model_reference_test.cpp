@@ -228,7 +228,8 @@ INSTANTIATE_TEST_SUITE_P(
     ArchitecturesAndTypes, ForwardVsReference,
     ::testing::Values(Case{"bitnet-b1.58", TypeId::I2_S}, Case{"bitnet-b1.58", TypeId::TQ2_0},
                       Case{"bitnet-b1.58", TypeId::TQ1_0}, Case{"bitnet-25", TypeId::I2_S},
-                      Case{"bitnet", TypeId::I2_S}, Case{"bitnet", TypeId::TQ2_0}, Case{"bitnet", TypeId::F16}),
+                      Case{"bitnet", TypeId::I2_S}, Case{"bitnet", TypeId::TQ2_0}, Case{"bitnet", TypeId::TQ1_0},
+                      Case{"bitnet", TypeId::F16}),
     [](const auto& info) {
         std::string s = std::string(info.param.arch) + "_" + type_name(static_cast<uint32_t>(info.param.type));
         for (char& ch : s)

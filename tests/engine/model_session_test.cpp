@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include "gguf/gguf.h"
@@ -97,6 +98,18 @@ TEST(Session, ThreadCountDoesNotChangeResults) {
     const auto one = all_logits(test::synth_model(), kIds, 1);
     const auto two = all_logits(test::synth_model(), kIds, 2);
     EXPECT_EQ(one, two);
+}
+
+TEST(Session, SessionsOnTwoThreadsShareOneModel) {
+    auto m = load(test::synth_model());
+    const auto want = all_logits(test::synth_model(), kIds);
+    std::vector<float> a, b;
+    std::thread ta([&] { Session s(m); s.eval(kIds, &a); });
+    std::thread tb([&] { Session s(m); s.eval(kIds, &b); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(a, want);
+    EXPECT_EQ(b, want);
 }
 
 TEST(Session, TrimThenReEvaluateGivesTheSameLogits) {

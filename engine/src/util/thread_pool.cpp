@@ -51,6 +51,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void
         fn(0, n);
         return;
     }
+    std::lock_guard run(run_mutex_);
     {
         std::lock_guard lock(mutex_);
         fn_ = &fn;

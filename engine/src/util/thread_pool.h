@@ -20,7 +20,8 @@ public:
     int size() const { return n_threads_; }
 
     // Runs fn(begin, end) over [0, n) split into contiguous chunks of at least `grain` items, one
-    // chunk per thread. Returns when every chunk is done. Not reentrant.
+    // chunk per thread. Returns when every chunk is done. Calls from several threads take turns;
+    // a call from inside fn would deadlock.
     void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
 private:
@@ -29,6 +30,7 @@ private:
 
     int n_threads_;
     std::vector<std::thread> workers_;
+    std::mutex run_mutex_;  // one loop at a time (sessions on different threads share the pool)
     std::mutex mutex_;
     std::condition_variable wake_, done_;
     uint64_t generation_ = 0;
