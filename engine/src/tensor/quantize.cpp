@@ -19,8 +19,11 @@ void require(bool ok, const char* fn, const std::string& what) {
 }
 
 // Codes 0..2 for values -1..+1; anything else is a caller bug worth a clear message.
+// Runs once per weight: the message is only built when the check fails.
 uint8_t ternary_code(int8_t v, const char* fn, size_t i) {
-    require(v >= -1 && v <= 1, fn, "value " + std::to_string(v) + " at index " + std::to_string(i) + " is not in {-1,0,+1}");
+    if (v < -1 || v > 1)
+        throw Error(std::string(fn) + ": value " + std::to_string(v) + " at index " + std::to_string(i) +
+                    " is not in {-1,0,+1}");
     return static_cast<uint8_t>(v + 1);
 }
 
