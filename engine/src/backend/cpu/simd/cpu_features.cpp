@@ -1,0 +1,26 @@
+#include "backend/cpu/simd/cpu_features.h"
+
+namespace tern::simd {
+
+namespace {
+
+CpuFeatures detect() {
+    CpuFeatures f;
+#if defined(__x86_64__) || defined(_M_X64)
+    // __builtin_cpu_supports also checks that the OS saves the YMM/ZMM state (XGETBV).
+    __builtin_cpu_init();
+    f.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    f.avx512vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") && f.avx2;
+#endif
+    return f;
+}
+
+}  // namespace
+
+const CpuFeatures& cpu_features() {
+    static const CpuFeatures features = detect();
+    return features;
+}
+
+}  // namespace tern::simd

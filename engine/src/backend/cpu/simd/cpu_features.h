@@ -1,0 +1,12 @@
+#pragma once
+// Which SIMD instruction sets this CPU (and OS) can run, detected once.
+namespace tern::simd {
+
+struct CpuFeatures {
+    bool avx2 = false;        // with FMA and F16C
+    bool avx512vnni = false;  // AVX-512 F, BW, VL and VNNI together
+};
+
+const CpuFeatures& cpu_features();
+
+}  // namespace tern::simd

@@ -1,0 +1,87 @@
+#include "backend/cpu/simd/ternary_repack.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "tern/error.h"
+
+namespace tern::simd {
+
+namespace {
+
+// Byte offset of row `lane`'s word in block kb of a group, and the bit position of weight j of
+// that block within the word.
+size_t word_offset(int64_t kb, int lane) { return static_cast<size_t>(kb) * kBlockBytes + static_cast<size_t>(lane) * 4; }
+int byte_of(int j) { return j % 4; }
+int shift_of(int j) { return 2 * (j / 4); }
+
+void free_aligned(uint8_t* p) { std::free(p); }
+
+}  // namespace
+
+RepackedTernary repack_ternary(const TensorView& w) {
+    const TypeTraits* tt = type_traits(static_cast<uint32_t>(w.type));
+    if (tt == nullptr || !tt->ternary)
+        throw Error("repack_ternary: " + type_name(static_cast<uint32_t>(w.type)) + " is not a ternary type");
+    const int64_t k = static_cast<int64_t>(w.ne[0]);
+    if (k <= 0 || k % kBlockK != 0)
+        throw Error("repack_ternary: row length " + std::to_string(k) + " is not a multiple of " +
+                    std::to_string(kBlockK));
+
+    RepackedTernary r;
+    r.source_type = w.type;
+    r.rows = static_cast<int64_t>(w.n_rows());
+    r.k = k;
+    r.n_groups = (r.rows + kRowGroup - 1) / kRowGroup;
+
+    const size_t n_bytes = r.code_bytes();
+    // aligned_alloc wants a size that is a multiple of the alignment; blocks are 64 bytes already.
+    uint8_t* mem = static_cast<uint8_t*>(std::aligned_alloc(64, n_bytes == 0 ? 64 : n_bytes));
+    if (mem == nullptr) throw Error("repack_ternary: out of memory");
+    r.codes = {mem, free_aligned};
+    std::memset(mem, 0x55, n_bytes);  // code 1 (weight 0) everywhere: padded rows contribute nothing
+
+    const int64_t n_scales = static_cast<int64_t>(ternary_scales_per_row(w));
+    std::vector<int8_t> values(static_cast<size_t>(k));
+    std::vector<float> all_scales(static_cast<size_t>(r.rows * n_scales));
+    bool uniform_rows = true;
+    for (int64_t row = 0; row < r.rows; ++row) {
+        float* sc = all_scales.data() + row * n_scales;
+        ternary_row(w, static_cast<uint64_t>(row), values.data(), sc);
+        // The same test as the reference's run merging (!=), so a single segment is its exact result.
+        for (int64_t b = 1; b < n_scales; ++b)
+            if (sc[b] != sc[0]) uniform_rows = false;
+
+        uint8_t* group = mem + static_cast<size_t>(row / kRowGroup) * r.group_bytes();
+        const int lane = static_cast<int>(row % kRowGroup);
+        for (int64_t kb = 0; kb < r.blocks_per_row(); ++kb) {
+            uint8_t word[4] = {0, 0, 0, 0};
+            for (int j = 0; j < kBlockK; ++j) {
+                const int code = values[static_cast<size_t>(kb * kBlockK + j)] + 1;
+                word[byte_of(j)] |= static_cast<uint8_t>(code << shift_of(j));
+            }
+            std::memcpy(group + word_offset(kb, lane), word, 4);
+        }
+    }
+
+    r.seg_len = uniform_rows ? k : static_cast<int64_t>(ternary_scale_block(w));
+    r.n_seg = k / r.seg_len;
+    r.scales.assign(static_cast<size_t>(r.n_groups * kRowGroup * r.n_seg), 0.0f);
+    for (int64_t row = 0; row < r.rows; ++row)
+        for (int64_t s = 0; s < r.n_seg; ++s) r.scales[row * r.n_seg + s] = all_scales[row * n_scales + s];
+    return r;
+}
+
+void unpack_row(const RepackedTernary& w, int64_t row, int8_t* values) {
+    if (row < 0 || row >= w.rows) throw Error("unpack_row: row " + std::to_string(row) + " out of range");
+    const uint8_t* group = w.group_codes(row / kRowGroup);
+    const int lane = static_cast<int>(row % kRowGroup);
+    for (int64_t kb = 0; kb < w.blocks_per_row(); ++kb) {
+        const uint8_t* word = group + word_offset(kb, lane);
+        for (int j = 0; j < kBlockK; ++j)
+            values[kb * kBlockK + j] = static_cast<int8_t>(((word[byte_of(j)] >> shift_of(j)) & 3) - 1);
+    }
+}
+
+}  // namespace tern::simd

@@ -1,0 +1,115 @@
+// tern-kbench: times the scalar reference cpu_ternary_rows against each available fast kernel on
+// the BitNet-2B-4T matrix shapes, with 1 and 2 threads, decode (1 token) and prefill (128 tokens).
+// Usage: tern-kbench [min_seconds_per_case (default 0.3)] [max_tokens (default 128)]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "backend/cpu/cpu_ops.h"
+#include "backend/cpu/simd/ternary_kernels.h"
+#include "backend/cpu/simd/ternary_repack.h"
+#include "tensor/quantize.h"
+#include "util/thread_pool.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Seconds per call: at least one call, then repeat until min_seconds have passed.
+double time_it(const std::function<void()>& fn, double min_seconds) {
+    fn();  // warm caches and the thread pool
+    int calls = 0;
+    const auto start = Clock::now();
+    double elapsed = 0.0;
+    do {
+        fn();
+        ++calls;
+        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (elapsed < min_seconds);
+    return elapsed / calls;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tern;
+    const double min_seconds = argc > 1 ? std::atof(argv[1]) : 0.3;
+    const int max_tokens = argc > 2 ? std::atoi(argv[2]) : 128;
+    struct Shape {
+        int k, n;
+    };
+    const Shape shapes[] = {{2560, 2560}, {2560, 6912}, {6912, 2560}};
+    std::vector<const simd::TernaryKernel*> kernels;
+    for (auto isa : {simd::KernelIsa::scalar, simd::KernelIsa::avx2, simd::KernelIsa::avx512vnni})
+        if (const auto* k = simd::find_kernel(isa)) kernels.push_back(k);
+
+    ThreadPool pool2(2);
+    std::printf("%-11s %5s %4s %-11s %4s %10s %9s %9s %8s\n", "shape kxn", "tok", "thr", "kernel", "", "ms/call",
+                "GB/s(w)", "Gop/s", "speedup");
+    std::mt19937 rng(1);
+    for (const Shape& s : shapes) {
+        std::vector<int8_t> values(static_cast<size_t>(s.k) * s.n);
+        for (auto& v : values) v = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+        const std::vector<uint8_t> bytes = encode_i2_s(values, 0.0625f);
+        TensorView view;
+        view.type = TypeId::I2_S;
+        view.ne = {static_cast<uint64_t>(s.k), static_cast<uint64_t>(s.n), 1, 1};
+        view.data = bytes.data();
+        view.nbytes = bytes.size();
+        const simd::RepackedTernary w = simd::repack_ternary(view);
+        const double weight_bytes = static_cast<double>(s.k) * s.n / 4.0;
+
+        for (int tokens : {1, 128}) {
+            if (tokens > max_tokens) continue;
+            std::vector<float> x(static_cast<size_t>(s.k) * tokens);
+            for (auto& v : x) v = std::normal_distribution<float>(0.0f, 1.0f)(rng);
+            std::vector<int8_t> q(x.size());
+            std::vector<int32_t> qsum(tokens);
+            std::vector<float> qscale(tokens), out(static_cast<size_t>(s.n) * tokens);
+            for (int t = 0; t < tokens; ++t)
+                qscale[t] = simd::find_kernel(simd::KernelIsa::scalar)
+                                ->quantize_row(x.data() + static_cast<size_t>(t) * s.k, s.k,
+                                               q.data() + static_cast<size_t>(t) * s.k, &qsum[t]);
+            for (int threads : {1, 2}) {
+                // Threads split rows in whole 16-row groups.
+                auto split = [&](const std::function<void(int64_t, int64_t)>& rows_fn) {
+                    if (threads == 1) return rows_fn(0, s.n);
+                    const int64_t groups = (s.n + simd::kRowGroup - 1) / simd::kRowGroup;
+                    pool2.parallel_for(groups, 1, [&](int64_t g0, int64_t g1) {
+                        rows_fn(g0 * simd::kRowGroup, std::min<int64_t>(g1 * simd::kRowGroup, s.n));
+                    });
+                };
+                const double ref = time_it(
+                    [&] {
+                        split([&](int64_t r0, int64_t r1) {
+                            cpu_ternary_rows(view, r0, r1, q.data(), qscale.data(), tokens, 1.0f, out.data(), s.n);
+                        });
+                    },
+                    min_seconds);
+                auto report = [&](const char* name, double sec) {
+                    std::printf("%5dx%-5d %5d %4d %-11s %4s %10.3f %9.2f %9.1f %7.2fx\n", s.k, s.n, tokens, threads,
+                                name, "", sec * 1e3, weight_bytes / sec / 1e9,
+                                2.0 * s.k * s.n * tokens / sec / 1e9, ref / sec);
+                };
+                report("reference", ref);
+                for (const auto* kern : kernels) {
+                    const double sec = time_it(
+                        [&] {
+                            split([&](int64_t r0, int64_t r1) {
+                                simd::ternary_gemm(*kern, w, r0, r1, q.data(), qsum.data(), qscale.data(), tokens,
+                                                   1.0f, out.data(), s.n);
+                            });
+                        },
+                        min_seconds);
+                    report(kern->name, sec);
+                }
+                std::fflush(stdout);
+            }
+        }
+    }
+    return 0;
+}
