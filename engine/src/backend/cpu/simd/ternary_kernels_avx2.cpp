@@ -1,0 +1,126 @@
+// AVX2 kernels (compiled with -mavx2 -mfma; called only when the CPU has them).
+//
+// Per 64-byte block of a 16-row group: two 32-byte halves (rows 0-7, 8-15), four 2-bit planes
+// each; plane n holds, in every row's 32-bit lane, the codes of weights 4n..4n+3 of the block,
+// which vpmaddubsw multiplies with 4 broadcast activations. The int16 pair sums are at most
+// 2 * 2 * 128 = 512 in magnitude; the four planes of one block add to at most 2048, and are
+// widened to int32 with vpmaddwd right away, so nothing can wrap or saturate (kernels.md §4.7).
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "backend/cpu/simd/ternary_kernels_impl.h"
+#include "backend/cpu/simd/ternary_repack.h"
+
+namespace tern::simd::detail {
+
+namespace {
+
+inline __m256i broadcast4(const int8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+// Sum over the 4 planes of one half: int32 per row.
+inline __m256i half_dot(const __m256i p[4], const __m256i a[4], __m256i ones) {
+    const __m256i s01 = _mm256_add_epi16(_mm256_maddubs_epi16(p[0], a[0]), _mm256_maddubs_epi16(p[1], a[1]));
+    const __m256i s23 = _mm256_add_epi16(_mm256_maddubs_epi16(p[2], a[2]), _mm256_maddubs_epi16(p[3], a[3]));
+    return _mm256_madd_epi16(_mm256_add_epi16(s01, s23), ones);
+}
+
+inline void planes(__m256i x, __m256i mask, __m256i p[4]) {
+    p[0] = _mm256_and_si256(x, mask);
+    p[1] = _mm256_and_si256(_mm256_srli_epi16(x, 2), mask);
+    p[2] = _mm256_and_si256(_mm256_srli_epi16(x, 4), mask);
+    p[3] = _mm256_and_si256(_mm256_srli_epi16(x, 6), mask);
+}
+
+// NT tokens share each unpacked block.
+template <int NT>
+void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act, int64_t stride,
+              int32_t* sums) {
+    const __m256i mask = _mm256_set1_epi8(3);
+    const __m256i ones = _mm256_set1_epi16(1);
+    const int64_t n_seg = n_blocks / seg_blocks;
+    for (int64_t s = 0; s < n_seg; ++s) {
+        __m256i acc[NT][2];
+        for (int t = 0; t < NT; ++t) acc[t][0] = acc[t][1] = _mm256_setzero_si256();
+        for (int64_t kb = s * seg_blocks; kb < (s + 1) * seg_blocks; ++kb) {
+            const uint8_t* block = codes + kb * kBlockBytes;
+            __m256i lo[4], hi[4];
+            planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block)), mask, lo);
+            planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block + 32)), mask, hi);
+            for (int t = 0; t < NT; ++t) {
+                const int8_t* a = act + t * stride + kb * kBlockK;
+                const __m256i av[4] = {broadcast4(a), broadcast4(a + 4), broadcast4(a + 8), broadcast4(a + 12)};
+                acc[t][0] = _mm256_add_epi32(acc[t][0], half_dot(lo, av, ones));
+                acc[t][1] = _mm256_add_epi32(acc[t][1], half_dot(hi, av, ones));
+            }
+        }
+        for (int t = 0; t < NT; ++t) {
+            int32_t* dst = sums + (t * n_seg + s) * kRowGroup;
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), acc[t][0]);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 8), acc[t][1]);
+        }
+    }
+}
+
+}  // namespace
+
+void group_dot_avx2(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act,
+                    int64_t act_stride, int n_tok, int32_t* sums) {
+    static_assert(kAvx2Tile == 4);
+    switch (n_tok) {
+        case 1: return dot_tile<1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
+        case 2: return dot_tile<2>(codes, n_blocks, seg_blocks, act, act_stride, sums);
+        case 3: return dot_tile<3>(codes, n_blocks, seg_blocks, act, act_stride, sums);
+        default: return dot_tile<4>(codes, n_blocks, seg_blocks, act, act_stride, sums);
+    }
+}
+
+float quantize_row_avx2(const float* x, int n, int8_t* q, int32_t* q_sum) {
+    // max_ps returns its second operand when either is NaN, like std::max(amax, v) keeping amax.
+    const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 vmax = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 8 <= n; i += 8) vmax = _mm256_max_ps(_mm256_and_ps(_mm256_loadu_ps(x + i), abs_mask), vmax);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, vmax);
+    float amax = 0.0f;
+    for (float v : lanes) amax = std::max(amax, v);
+    for (int j = i; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
+    const float s = 127.0f / std::max(amax, 1e-5f);
+
+    // Same single-rounding product as the reference, rounded in the current (default: half to
+    // even) mode like nearbyint, clamped, then packed.
+    const __m256 vs = _mm256_set1_ps(s), lo = _mm256_set1_ps(-128.0f), hi = _mm256_set1_ps(127.0f);
+    auto to_i32 = [&](const float* p) {
+        const __m256 r = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(p), vs), _MM_FROUND_CUR_DIRECTION);
+        return _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(r, lo), hi));
+    };
+    __m256i vsum = _mm256_setzero_si256();
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);  // undo the per-lane packs
+    i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i a = to_i32(x + i), b = to_i32(x + i + 8), c = to_i32(x + i + 16), d = to_i32(x + i + 24);
+        vsum = _mm256_add_epi32(vsum, _mm256_add_epi32(_mm256_add_epi32(a, b), _mm256_add_epi32(c, d)));
+        const __m256i packed = _mm256_packs_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + i), _mm256_permutevar8x32_epi32(packed, order));
+    }
+    alignas(32) int32_t sum_lanes[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(sum_lanes), vsum);
+    int32_t total = 0;
+    for (int32_t v : sum_lanes) total += v;
+    for (; i < n; ++i) {
+        const float v = std::nearbyint(x[i] * s);
+        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
+        total += q[i];
+    }
+    *q_sum = total;
+    return s;
+}
+
+}  // namespace tern::simd::detail
