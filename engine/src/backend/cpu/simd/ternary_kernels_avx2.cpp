@@ -53,6 +53,8 @@ void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const 
             __m256i lo[4], hi[4];
             planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block)), mask, lo);
             planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block + 32)), mask, hi);
+            // Fully unrolled, or GCC keeps the accumulator array in memory.
+#pragma GCC unroll 16
             for (int t = 0; t < NT; ++t) {
                 const int8_t* a = act + t * stride + kb * kBlockK;
                 const __m256i av[4] = {broadcast4(a), broadcast4(a + 4), broadcast4(a + 8), broadcast4(a + 12)};
