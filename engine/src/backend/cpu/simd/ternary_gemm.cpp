@@ -56,6 +56,17 @@ float epilogue(const int32_t* sums, const int32_t* seg_act, const float* scales,
     return sum / act_scale * extra_scale;
 }
 
+// The same for a single segment, written so the compiler vectorises it: the epilogue is a
+// quarter of the prefill time otherwise. int32 holds the sum exactly (|sum| <= 256 * k).
+void epilogue_one_segment(const int32_t* sums, int32_t act_sum, const float* scales, float act_scale,
+                          float extra_scale, int lane_begin, int lane_end, float* out) {
+    for (int lane = lane_begin; lane < lane_end; ++lane) {
+        float sum = 0.0f;  // kept: 0 + -0.0 is +0.0, as in the reference
+        sum += static_cast<float>(sums[lane] - act_sum) * scales[lane];
+        out[lane] = sum / act_scale * extra_scale;
+    }
+}
+
 }  // namespace
 
 const TernaryKernel* find_kernel(KernelIsa isa) {
@@ -123,13 +134,20 @@ void ternary_gemm(const TernaryKernel& kernel, const RepackedTernary& w, int64_t
             const int nt = std::min(tile, n_tokens - t0);
             kernel.group_dot(w.group_codes(g), w.blocks_per_row(), seg_blocks, act_q + static_cast<size_t>(t0) * k, k,
                              nt, sums.data());
-            for (int t = 0; t < nt; ++t)
+            for (int t = 0; t < nt; ++t) {
+                float* o = out + static_cast<size_t>(t0 + t) * out_stride + g * kRowGroup;
+                const int32_t* group_sums = sums.data() + t * n_seg * kRowGroup;
+                if (n_seg == 1) {
+                    epilogue_one_segment(group_sums, seg_act[t0 + t], w.scales.data() + g * kRowGroup,
+                                         act_scale[t0 + t], extra_scale, lane_begin, lane_end, o);
+                    continue;
+                }
                 for (int lane = lane_begin; lane < lane_end; ++lane) {
                     const int64_t r = g * kRowGroup + lane;
-                    out[static_cast<size_t>(t0 + t) * out_stride + r] =
-                        epilogue(sums.data() + t * n_seg * kRowGroup + lane, seg_act.data() + (t0 + t) * n_seg,
-                                 w.scales.data() + r * n_seg, n_seg, act_scale[t0 + t], extra_scale);
+                    o[lane] = epilogue(group_sums + lane, seg_act.data() + (t0 + t) * n_seg,
+                                       w.scales.data() + r * n_seg, n_seg, act_scale[t0 + t], extra_scale);
                 }
+            }
         }
     }
 }
