@@ -3,8 +3,8 @@
 // Per 64-byte block of a 16-row group: two 32-byte halves (rows 0-7, 8-15), four 2-bit planes
 // each; plane n holds, in every row's 32-bit lane, the codes of weights 4n..4n+3 of the block,
 // which vpmaddubsw multiplies with 4 broadcast activations. The int16 pair sums are at most
-// 2 * 2 * 128 = 512 in magnitude; the four planes of one block add to at most 2048, and are
-// widened to int32 with vpmaddwd right away, so nothing can wrap or saturate (kernels.md §4.7).
+// 2 * 2 * 128 = 512 in magnitude; the four planes of one block add to at most 2048, and 8 blocks
+// are added in int16 before vpmaddwd widens them, so nothing can wrap or saturate.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -24,11 +24,11 @@ inline __m256i broadcast4(const int8_t* p) {
     return _mm256_set1_epi32(v);
 }
 
-// Sum over the 4 planes of one half: int32 per row.
-inline __m256i half_dot(const __m256i p[4], const __m256i a[4], __m256i ones) {
+// Sum over the 4 planes of one half, still int16 pairs: |sum| <= 4 * 512 = 2048.
+inline __m256i half_dot16(const __m256i p[4], const __m256i a[4]) {
     const __m256i s01 = _mm256_add_epi16(_mm256_maddubs_epi16(p[0], a[0]), _mm256_maddubs_epi16(p[1], a[1]));
     const __m256i s23 = _mm256_add_epi16(_mm256_maddubs_epi16(p[2], a[2]), _mm256_maddubs_epi16(p[3], a[3]));
-    return _mm256_madd_epi16(_mm256_add_epi16(s01, s23), ones);
+    return _mm256_add_epi16(s01, s23);
 }
 
 inline void planes(__m256i x, __m256i mask, __m256i p[4]) {
@@ -37,6 +37,10 @@ inline void planes(__m256i x, __m256i mask, __m256i p[4]) {
     p[2] = _mm256_and_si256(_mm256_srli_epi16(x, 4), mask);
     p[3] = _mm256_and_si256(_mm256_srli_epi16(x, 6), mask);
 }
+
+// Blocks summed in int16 before widening: 8 * 2048 = 16384, half the int16 range (the safe
+// limit is 64 vpmaddubsw results per lane, kernels.md §4.7; this is 32).
+constexpr int64_t kWidenBlocks = 8;
 
 // NT tokens share each unpacked block.
 template <int NT>
@@ -48,18 +52,27 @@ void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const 
     for (int64_t s = 0; s < n_seg; ++s) {
         __m256i acc[NT][2];
         for (int t = 0; t < NT; ++t) acc[t][0] = acc[t][1] = _mm256_setzero_si256();
-        for (int64_t kb = s * seg_blocks; kb < (s + 1) * seg_blocks; ++kb) {
-            const uint8_t* block = codes + kb * kBlockBytes;
-            __m256i lo[4], hi[4];
-            planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block)), mask, lo);
-            planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block + 32)), mask, hi);
-            // Fully unrolled, or GCC keeps the accumulator array in memory.
+        const int64_t seg_end = (s + 1) * seg_blocks;
+        for (int64_t kb0 = s * seg_blocks; kb0 < seg_end; kb0 += kWidenBlocks) {
+            __m256i acc16[NT][2];
+            for (int t = 0; t < NT; ++t) acc16[t][0] = acc16[t][1] = _mm256_setzero_si256();
+            for (int64_t kb = kb0; kb < std::min(kb0 + kWidenBlocks, seg_end); ++kb) {
+                const uint8_t* block = codes + kb * kBlockBytes;
+                __m256i lo[4], hi[4];
+                planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block)), mask, lo);
+                planes(_mm256_load_si256(reinterpret_cast<const __m256i*>(block + 32)), mask, hi);
+                // Fully unrolled, or GCC keeps the accumulator array in memory.
 #pragma GCC unroll 16
+                for (int t = 0; t < NT; ++t) {
+                    const int8_t* a = act + t * stride + kb * kBlockK;
+                    const __m256i av[4] = {broadcast4(a), broadcast4(a + 4), broadcast4(a + 8), broadcast4(a + 12)};
+                    acc16[t][0] = _mm256_add_epi16(acc16[t][0], half_dot16(lo, av));
+                    acc16[t][1] = _mm256_add_epi16(acc16[t][1], half_dot16(hi, av));
+                }
+            }
             for (int t = 0; t < NT; ++t) {
-                const int8_t* a = act + t * stride + kb * kBlockK;
-                const __m256i av[4] = {broadcast4(a), broadcast4(a + 4), broadcast4(a + 8), broadcast4(a + 12)};
-                acc[t][0] = _mm256_add_epi32(acc[t][0], half_dot(lo, av, ones));
-                acc[t][1] = _mm256_add_epi32(acc[t][1], half_dot(hi, av, ones));
+                acc[t][0] = _mm256_add_epi32(acc[t][0], _mm256_madd_epi16(acc16[t][0], ones));
+                acc[t][1] = _mm256_add_epi32(acc[t][1], _mm256_madd_epi16(acc16[t][1], ones));
             }
         }
         for (int t = 0; t < NT; ++t) {
