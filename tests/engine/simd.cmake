@@ -8,5 +8,9 @@ tern_add_test(simd_kernels_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/simd_kernels_test.cpp
   LIBS tern_cpu_simd tern_engine_internal)
 
+# TERN_CPU_KERNEL forces a kernel: the dispatch tests again with the portable one forced.
+add_test(NAME simd_kernels_test.forced_scalar COMMAND simd_kernels_test --gtest_filter=SimdDispatch.*)
+set_tests_properties(simd_kernels_test.forced_scalar PROPERTIES ENVIRONMENT TERN_CPU_KERNEL=scalar LABELS engine)
+
 add_executable(tern-kbench ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/main.cpp)
 target_link_libraries(tern-kbench PRIVATE tern_cpu_simd tern_engine_internal)

@@ -346,5 +346,22 @@ TEST(SimdDispatch, NamesAndAvailability) {
     }
 }
 
+// The overloads without a kernel argument go through best_kernel().
+TEST(SimdDispatch, DefaultEntryPointsMatchTheReference) {
+    const int k = 256, rows = 9, tokens = 2;
+    const Matrix m = make_matrix(TypeId::TQ2_0, k, rows, ScaleMode::block, 41);
+    std::vector<float> x(static_cast<size_t>(k) * tokens);
+    std::mt19937 rng(42);
+    for (auto& v : x) v = std::normal_distribution<float>(0.0f, 1.0f)(rng);
+    Activations a{std::vector<int8_t>(x.size()), std::vector<int32_t>(tokens), std::vector<float>(tokens)};
+    for (int t = 0; t < tokens; ++t)
+        a.scale[t] = quantize_row_i8(x.data() + t * k, k, a.q.data() + t * k, &a.sum[t]);
+    std::vector<float> want(static_cast<size_t>(rows) * tokens), got(want.size());
+    cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), rows);
+    ternary_gemm(repack_ternary(m.view), 0, rows, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f, got.data(),
+                 rows);
+    expect_identical(want, got, std::string("best kernel ") + best_kernel().name);
+}
+
 }  // namespace
 }  // namespace tern::simd
