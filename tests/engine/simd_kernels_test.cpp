@@ -79,7 +79,8 @@ Activations quantized_activations(int k, int tokens, uint32_t seed) {
     for (auto& v : x) v = dist(rng);
     Activations a{std::vector<int8_t>(x.size()), std::vector<int32_t>(tokens), std::vector<float>(tokens)};
     for (int t = 0; t < tokens; ++t) {
-        a.scale[t] = cpu_quantize_row_i8(x.data() + static_cast<size_t>(t) * k, k, a.q.data() + static_cast<size_t>(t) * k);
+        const size_t at = static_cast<size_t>(t) * k;
+        a.scale[t] = cpu_quantize_row_i8(x.data() + at, k, a.q.data() + at);
         for (int i = 0; i < k; ++i) a.sum[t] += a.q[static_cast<size_t>(t) * k + i];
     }
     return a;
@@ -143,13 +144,14 @@ protected:
     const TernaryKernel* kernel_ = nullptr;
 };
 
-// rows, k, tokens: every awkward row count, row length and token count at least once.
+// rows, k, tokens: every awkward row count, row length and token count at least once, and token
+// counts on both sides of every kernel's tile (4 and 16).
 const std::vector<std::array<int, 3>> kI2sShapes = {
-    {1, 128, 1},  {3, 256, 2},   {5, 384, 3},    {17, 2560, 7}, {640, 128, 8},  {17, 6912, 9},
-    {5, 2560, 33}, {2560, 256, 1}, {640, 2560, 1}, {3, 6912, 8}, {33, 384, 9}, {1, 6912, 33}};
+    {1, 128, 1},   {3, 256, 2},    {5, 384, 3},    {17, 2560, 7}, {640, 128, 8}, {17, 6912, 9}, {5, 2560, 33},
+    {2560, 256, 1}, {640, 2560, 1}, {3, 6912, 8},  {33, 384, 9},  {1, 6912, 33}, {5, 256, 17}, {3, 512, 31}};
 const std::vector<std::array<int, 3>> kTqShapes = {
     {1, 256, 1},  {3, 256, 2},   {5, 512, 3},    {17, 2560, 7}, {640, 256, 8}, {17, 6912, 9},
-    {5, 2560, 33}, {2560, 256, 1}, {640, 2560, 1}, {3, 6912, 8}, {1, 6912, 33}};
+    {5, 2560, 33}, {2560, 256, 1}, {640, 2560, 1}, {3, 6912, 8}, {1, 6912, 33}, {5, 256, 17}, {3, 512, 31}};
 
 TEST_P(KernelTest, MatchesReferenceI2S) { check_shapes(TypeId::I2_S, ScaleMode::tensor, kI2sShapes); }
 TEST_P(KernelTest, MatchesReferenceTQ2UniformScales) { check_shapes(TypeId::TQ2_0, ScaleMode::tensor, kTqShapes); }
@@ -200,14 +202,16 @@ TEST_P(KernelTest, RowRangeWritesOnlyItsRows) {
     std::vector<float> want(static_cast<size_t>(rows) * tokens);
     cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), rows);
     const float sentinel = std::numeric_limits<float>::quiet_NaN();
-    for (const auto& [r0, r1] : std::vector<std::pair<int, int>>{{0, 0}, {5, 23}, {16, 32}, {3, 4}, {31, 70}, {69, 70}}) {
+    const std::vector<std::pair<int, int>> ranges = {{0, 0}, {5, 23}, {16, 32}, {3, 4}, {31, 70}, {69, 70}};
+    for (const auto& [r0, r1] : ranges) {
         std::vector<float> got(want.size(), sentinel);
         ternary_gemm(*kernel_, w, r0, r1, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f, got.data(), rows);
         for (int t = 0; t < tokens; ++t)
             for (int r = 0; r < rows; ++r) {
-                const float g = got[static_cast<size_t>(t) * rows + r];
+                const size_t i = static_cast<size_t>(t) * rows + r;
+                const float g = got[i];
                 if (r >= r0 && r < r1)
-                    ASSERT_EQ(std::bit_cast<uint32_t>(g), std::bit_cast<uint32_t>(want[static_cast<size_t>(t) * rows + r]))
+                    ASSERT_EQ(std::bit_cast<uint32_t>(g), std::bit_cast<uint32_t>(want[i]))
                         << "rows [" << r0 << "," << r1 << ") t " << t << " r " << r;
                 else
                     ASSERT_TRUE(std::isnan(g)) << "rows [" << r0 << "," << r1 << ") wrote row " << r;

@@ -12,7 +12,9 @@ namespace {
 
 // Byte offset of row `lane`'s word in block kb of a group, and the bit position of weight j of
 // that block within the word.
-size_t word_offset(int64_t kb, int lane) { return static_cast<size_t>(kb) * kBlockBytes + static_cast<size_t>(lane) * 4; }
+size_t word_offset(int64_t kb, int lane) {
+    return static_cast<size_t>(kb) * kBlockBytes + static_cast<size_t>(lane) * 4;
+}
 int byte_of(int j) { return j % 4; }
 int shift_of(int j) { return 2 * (j / 4); }
 
