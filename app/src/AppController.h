@@ -1,0 +1,101 @@
+#pragma once
+// The glue QML talks to: owns the engine thread, the chat model and the live metrics, and turns
+// user actions (send, stop, load) into queued calls on the worker. No engine code runs here.
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+#include <QVariantMap>
+
+#include "ChatModel.h"
+#include "LiveMetrics.h"
+#include "Settings.h"
+
+namespace tern::app {
+
+class EngineWorker;
+
+class AppController : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString state READ state NOTIFY stateChanged)  // welcome | loading | ready
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(QVariantMap modelInfo READ modelInfo NOTIFY modelChanged)
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    Q_PROPERTY(bool creatingBenchmark READ creatingBenchmark NOTIFY benchmarkChanged)
+    Q_PROPERTY(double benchmarkProgress READ benchmarkProgress NOTIFY benchmarkChanged)
+    Q_PROPERTY(tern::app::ChatModel* chat READ chat CONSTANT)
+    Q_PROPERTY(tern::app::LiveMetrics* metrics READ metrics CONSTANT)
+    Q_PROPERTY(tern::app::Settings* settings READ settings CONSTANT)
+    Q_PROPERTY(QString version READ version CONSTANT)
+public:
+    explicit AppController(Settings* settings, QObject* parent = nullptr);
+    ~AppController() override;
+
+    QString state() const { return state_; }
+    double loadProgress() const { return loadProgress_; }
+    QString lastError() const { return lastError_; }
+    QVariantMap modelInfo() const { return modelInfo_; }
+    bool generating() const { return activeRequest_ != 0; }
+    bool creatingBenchmark() const { return creatingBenchmark_; }
+    double benchmarkProgress() const { return benchmarkProgress_; }
+    ChatModel* chat() { return &chat_; }
+    LiveMetrics* metrics() { return &metrics_; }
+    Settings* settings() { return settings_; }
+    QString version() const;
+
+    Q_INVOKABLE void loadModel(const QString& pathOrUrl);
+    Q_INVOKABLE void cancelLoad();
+    Q_INVOKABLE void unloadModel();
+    Q_INVOKABLE bool send(const QString& text);
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate();                      // replace the last answer
+    Q_INVOKABLE void editAndResend(int row, const QString& text);  // drop row.. and ask again
+    Q_INVOKABLE void newChat();
+    Q_INVOKABLE void copyText(const QString& text);
+    Q_INVOKABLE void createBenchmarkModel(const QString& preset = QStringLiteral("2b4t"));
+    Q_INVOKABLE void clearError();
+    Q_INVOKABLE QString formatBytes(double bytes) const;
+    Q_INVOKABLE QString benchmarkModelPath(const QString& preset) const;
+
+Q_SIGNALS:
+    void stateChanged();
+    void loadProgressChanged();
+    void lastErrorChanged();
+    void modelChanged();
+    void generatingChanged();
+    void benchmarkChanged();
+    // An answer finished (row in the chat model); tests and the screenshot mode wait on it.
+    void answerFinished(int row, const QVariantMap& stats);
+
+    // To the worker (queued).
+    void workerLoad(quint64 loadId, const QString& path, int threads, int contextLength);
+    void workerUnload();
+    void workerGenerate(quint64 requestId, const QVariantList& messages, const QVariantMap& params);
+    void workerCreateBenchmark(const QString& preset, const QString& tokenizerJson, const QString& outPath);
+
+private:
+    void setState(const QString& s);
+    void setError(const QString& e);
+    void startAnswer();
+    void onTokens(quint64 id, const QString& delta, int n, double ms);
+    void onFinished(quint64 id, const QVariantMap& stats);
+    void onFailed(quint64 id, const QString& error);
+
+    Settings* settings_;
+    QThread thread_;
+    EngineWorker* worker_ = nullptr;  // lives on thread_
+    ChatModel chat_;
+    LiveMetrics metrics_;
+    QString state_ = QStringLiteral("welcome");
+    QString lastError_;
+    QVariantMap modelInfo_;
+    double loadProgress_ = 0;
+    quint64 nextId_ = 0;
+    quint64 activeLoad_ = 0;
+    quint64 activeRequest_ = 0;
+    int answerRow_ = -1;
+    bool creatingBenchmark_ = false;
+    double benchmarkProgress_ = 0;
+};
+
+}  // namespace tern::app

@@ -1,0 +1,35 @@
+#include "AppPaths.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace tern::app::AppPaths {
+
+QString dataDir() {
+    const QString d = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(d);
+    return d;
+}
+
+QString defaultModelsDir() { return dataDir() + QStringLiteral("/models"); }
+
+QString logDir() {
+    const QString d = dataDir() + QStringLiteral("/logs");
+    QDir().mkpath(d);
+    return d;
+}
+
+QString databasePath() { return dataDir() + QStringLiteral("/tern.sqlite"); }
+
+QString tokenizerJson() {
+    const QString env = qEnvironmentVariable("TERN_TOKENIZER_JSON");
+    if (!env.isEmpty() && QFileInfo::exists(env)) return env;
+    const QString installed =
+        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tern/tokenizer.json");
+    if (QFileInfo::exists(installed)) return QFileInfo(installed).canonicalFilePath();
+    return QStringLiteral(TERN_SOURCE_TOKENIZER_JSON);
+}
+
+}  // namespace tern::app::AppPaths

@@ -1,0 +1,15 @@
+#pragma once
+// Where Tern keeps things (XDG through QStandardPaths), and where it finds the tokenizer that the
+// benchmark model embeds.
+#include <QString>
+
+namespace tern::app::AppPaths {
+
+QString dataDir();          // ~/.local/share/Tern
+QString defaultModelsDir(); // <data>/models
+QString logDir();           // <data>/logs (Qt 6.4 has no StateLocation)
+QString databasePath();     // <data>/tern.sqlite
+// The Llama-3 tokenizer.json: $TERN_TOKENIZER_JSON, the install dir, then the source tree.
+QString tokenizerJson();
+
+}  // namespace tern::app::AppPaths

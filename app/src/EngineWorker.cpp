@@ -1,0 +1,203 @@
+#include "EngineWorker.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+#include <spdlog/spdlog.h>
+
+#include "synth/synth.h"
+#include "tern/error.h"
+#include "tern/generate.h"
+#include "tern/model.h"
+#include "tern/session.h"
+
+namespace tern::app {
+
+namespace {
+
+ChatMessage::Role roleFromString(const QString& r) {
+    if (r == QLatin1String("system")) return ChatMessage::Role::System;
+    if (r == QLatin1String("assistant")) return ChatMessage::Role::Assistant;
+    return ChatMessage::Role::User;
+}
+
+QVariantMap infoToMap(const ModelInfo& i, double loadMs) {
+    QVariantMap m;
+    m[QStringLiteral("path")] = QString::fromStdString(i.path);
+    m[QStringLiteral("name")] = QString::fromStdString(i.name.empty() ? QFileInfo(QString::fromStdString(i.path)).completeBaseName().toStdString() : i.name);
+    m[QStringLiteral("arch")] = QString::fromStdString(i.arch);
+    m[QStringLiteral("ternaryType")] = QString::fromStdString(i.ternary_type);
+    m[QStringLiteral("nVocab")] = i.n_vocab;
+    m[QStringLiteral("nCtxTrain")] = i.n_ctx_train;
+    m[QStringLiteral("nEmbd")] = i.n_embd;
+    m[QStringLiteral("nLayer")] = i.n_layer;
+    m[QStringLiteral("nHead")] = i.n_head;
+    m[QStringLiteral("nHeadKv")] = i.n_head_kv;
+    m[QStringLiteral("fileBytes")] = qulonglong(i.file_bytes);
+    m[QStringLiteral("weightBytes")] = qulonglong(i.weight_bytes);
+    m[QStringLiteral("ternaryBytes")] = qulonglong(i.ternary_bytes);
+    m[QStringLiteral("parameters")] = qulonglong(i.parameters);
+    m[QStringLiteral("kvBytesPerToken")] = qulonglong(i.kv_bytes_per_token);
+    m[QStringLiteral("loadMs")] = loadMs;
+    return m;
+}
+
+}  // namespace
+
+EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::requestStop(quint64 id) {
+    // stopUpTo_ first, then currentRequest_: generate() stores them in the opposite order, so one
+    // of the two sides always sees the other (seq_cst) and the stop is never lost.
+    quint64 prev = stopUpTo_.load();
+    while (prev < id && !stopUpTo_.compare_exchange_weak(prev, id)) {}
+    if (currentRequest_.load() <= id) stopFlag_ = true;
+}
+
+void EngineWorker::requestCancelLoad(quint64 id) {
+    quint64 prev = cancelLoadUpTo_.load();
+    while (prev < id && !cancelLoadUpTo_.compare_exchange_weak(prev, id)) {}
+}
+
+void EngineWorker::loadModel(quint64 loadId, const QString& path, int threads, int contextLength) {
+    session_.reset();
+    model_.reset();
+    LoadOptions opts;
+    opts.n_threads = threads;
+    opts.progress = [this, loadId](float p) {
+        if (cancelLoadUpTo_.load() >= loadId) return false;
+        Q_EMIT loadProgress(loadId, p);
+        return true;
+    };
+    try {
+        if (cancelLoadUpTo_.load() >= loadId) throw Cancelled();
+        spdlog::info("loading model {}", path.toStdString());
+        model_ = Model::load(path.toStdString(), opts);
+        SessionOptions so;
+        // The setting is a wish: never ask for more context than the model was trained on.
+        const int trained = model_->info().n_ctx_train;
+        so.n_ctx = trained > 0 && contextLength > trained ? trained : contextLength;
+        contextLength_ = contextLength;
+        session_ = std::make_unique<Session>(model_, so);
+        QVariantMap info = infoToMap(model_->info(), model_->load_ms());
+        info[QStringLiteral("nCtx")] = session_->n_ctx();
+        info[QStringLiteral("kvBytes")] = qulonglong(session_->stats().kv_bytes);
+        info[QStringLiteral("backend")] = QStringLiteral("CPU");
+        spdlog::info("model loaded in {:.0f} ms", model_->load_ms());
+        Q_EMIT modelLoaded(loadId, info);
+    } catch (const Cancelled&) {
+        session_.reset();
+        model_.reset();
+        Q_EMIT loadFailed(loadId, tr("Loading was cancelled."), true);
+    } catch (const std::exception& e) {
+        session_.reset();
+        model_.reset();
+        spdlog::warn("model load failed: {}", e.what());
+        Q_EMIT loadFailed(loadId, QString::fromUtf8(e.what()), false);
+    }
+}
+
+void EngineWorker::unloadModel() {
+    session_.reset();
+    model_.reset();
+}
+
+void EngineWorker::generate(quint64 requestId, const QVariantList& messages, const QVariantMap& params) {
+    currentRequest_ = requestId;
+    stopFlag_ = stopUpTo_.load() >= requestId;
+    if (!session_) {
+        Q_EMIT generationFailed(requestId, tr("No model is loaded."));
+        return;
+    }
+    std::vector<ChatMessage> chat;
+    for (const QVariant& v : messages) {
+        const QVariantMap m = v.toMap();
+        chat.push_back({roleFromString(m.value(QStringLiteral("role")).toString()),
+                        m.value(QStringLiteral("content")).toString().toStdString()});
+    }
+    GenerateOptions g;
+    g.max_tokens = params.value(QStringLiteral("maxTokens"), 512).toInt();
+    g.sampling.temperature = params.value(QStringLiteral("temperature"), 0.8).toFloat();
+    g.sampling.top_k = params.value(QStringLiteral("topK"), 40).toInt();
+    g.sampling.top_p = params.value(QStringLiteral("topP"), 0.95).toFloat();
+    g.sampling.min_p = params.value(QStringLiteral("minP"), 0.05).toFloat();
+    g.sampling.repeat_penalty = params.value(QStringLiteral("repeatPenalty"), 1.1).toFloat();
+    g.sampling.seed = params.value(QStringLiteral("seed"), 0).toULongLong();
+
+    QElapsedTimer clock;
+    clock.start();
+    QByteArray pending;   // UTF-8 text not yet emitted
+    QByteArray full;
+    int nTokens = 0;
+    qint64 lastEmit = -kEmitIntervalMs;
+    auto flush = [&] {
+        if (pending.isEmpty() && nTokens == 0) return;
+        Q_EMIT tokensReady(requestId, QString::fromUtf8(pending), nTokens, double(clock.nsecsElapsed()) / 1e6);
+        pending.clear();
+        lastEmit = clock.elapsed();
+    };
+    try {
+        const auto& tok = model_->tokenizer();
+        const auto ids = tok.encode(format_chat(chat, model_->chat_template(), true), true, true);
+        const GenerateResult r = tern::generate(*session_, ids, g, [&](std::string_view text, int32_t) {
+            ++nTokens;
+            pending.append(text.data(), qsizetype(text.size()));
+            full.append(text.data(), qsizetype(text.size()));
+            if (clock.elapsed() - lastEmit >= kEmitIntervalMs) flush();
+            return !stopFlag_.load();
+        }, &stopFlag_);
+        flush();
+        const SessionStats st = session_->stats();
+        QVariantMap s;
+        s[QStringLiteral("nPrompt")] = r.n_prompt;
+        s[QStringLiteral("nReused")] = r.n_reused;
+        s[QStringLiteral("nGenerated")] = r.n_generated;
+        s[QStringLiteral("prefillMs")] = r.prefill_ms;
+        s[QStringLiteral("ttftMs")] = r.ttft_ms;
+        s[QStringLiteral("decodeMs")] = r.decode_ms;
+        s[QStringLiteral("prefillTps")] = r.prefill_tokens_per_second();
+        s[QStringLiteral("decodeTps")] = r.decode_tokens_per_second();
+        s[QStringLiteral("stopReason")] = QString::fromStdString(stopFlag_ && r.stop_reason == "cancelled" ? "stopped" : r.stop_reason);
+        s[QStringLiteral("text")] = QString::fromUtf8(full);
+        s[QStringLiteral("nPast")] = session_->n_past();
+        s[QStringLiteral("nCtx")] = session_->n_ctx();
+        s[QStringLiteral("kvBytes")] = qulonglong(st.kv_bytes);
+        s[QStringLiteral("kvUsedBytes")] = qulonglong(st.kv_used_bytes);
+        s[QStringLiteral("totalMs")] = double(clock.nsecsElapsed()) / 1e6;
+        Q_EMIT generationFinished(requestId, s);
+    } catch (const Cancelled&) {
+        // Stopped during prefill: the cache keeps what was evaluated, nothing was generated.
+        flush();
+        QVariantMap s;
+        s[QStringLiteral("nGenerated")] = nTokens;
+        s[QStringLiteral("stopReason")] = QStringLiteral("stopped");
+        s[QStringLiteral("text")] = QString::fromUtf8(full);
+        Q_EMIT generationFinished(requestId, s);
+    } catch (const std::exception& e) {
+        flush();
+        spdlog::warn("generation failed: {}", e.what());
+        Q_EMIT generationFailed(requestId, QString::fromUtf8(e.what()));
+    }
+}
+
+void EngineWorker::createBenchmarkModel(const QString& preset, const QString& tokenizerJson, const QString& outPath) {
+    try {
+        SynthOptions o;
+        o.preset = preset.toStdString();
+        o.seed = 1;
+        o.tokenizer_json = tokenizerJson.toStdString();
+        o.progress = [this](float p) { Q_EMIT benchmarkProgress(p); };
+        // Written next to the target and renamed, so a half-written file never looks like a model.
+        const QString part = outPath + QStringLiteral(".part");
+        write_synth_model(o, part.toStdString());
+        QFile::remove(outPath);
+        if (!QFile::rename(part, outPath)) throw Error("could not move the benchmark model into place");
+        Q_EMIT benchmarkCreated(outPath);
+    } catch (const std::exception& e) {
+        Q_EMIT benchmarkFailed(QString::fromUtf8(e.what()));
+    }
+}
+
+}  // namespace tern::app

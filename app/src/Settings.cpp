@@ -1,0 +1,48 @@
+#include "Settings.h"
+
+#include "AppPaths.h"
+
+namespace tern::app {
+
+Settings::Settings(QObject* parent) : QObject(parent) {
+    if (s_.value(QStringLiteral("schemaVersion"), 0).toInt() < kSchemaVersion)
+        s_.setValue(QStringLiteral("schemaVersion"), kSchemaVersion);  // v1: nothing to migrate yet
+}
+
+void Settings::set(const QString& key, const QVariant& v) {
+    if (s_.value(key) == v) return;
+    s_.setValue(key, v);
+    Q_EMIT changed();
+}
+
+int Settings::threads() const { return s_.value(QStringLiteral("engine/threads"), 0).toInt(); }
+void Settings::setThreads(int v) { set(QStringLiteral("engine/threads"), v); }
+int Settings::contextLength() const { return s_.value(QStringLiteral("engine/contextLength"), 2048).toInt(); }
+void Settings::setContextLength(int v) { set(QStringLiteral("engine/contextLength"), v); }
+QString Settings::theme() const { return s_.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString(); }
+void Settings::setTheme(const QString& v) { set(QStringLiteral("ui/theme"), v); }
+QString Settings::modelsDir() const {
+    return s_.value(QStringLiteral("models/dir"), AppPaths::defaultModelsDir()).toString();
+}
+void Settings::setModelsDir(const QString& v) { set(QStringLiteral("models/dir"), v); }
+QString Settings::lastModel() const { return s_.value(QStringLiteral("models/last")).toString(); }
+void Settings::setLastModel(const QString& v) { set(QStringLiteral("models/last"), v); }
+double Settings::temperature() const { return s_.value(QStringLiteral("sampling/temperature"), 0.8).toDouble(); }
+void Settings::setTemperature(double v) { set(QStringLiteral("sampling/temperature"), v); }
+int Settings::topK() const { return s_.value(QStringLiteral("sampling/topK"), 40).toInt(); }
+void Settings::setTopK(int v) { set(QStringLiteral("sampling/topK"), v); }
+double Settings::topP() const { return s_.value(QStringLiteral("sampling/topP"), 0.95).toDouble(); }
+void Settings::setTopP(double v) { set(QStringLiteral("sampling/topP"), v); }
+int Settings::maxTokens() const { return s_.value(QStringLiteral("sampling/maxTokens"), 512).toInt(); }
+void Settings::setMaxTokens(int v) { set(QStringLiteral("sampling/maxTokens"), v); }
+QString Settings::systemPrompt() const { return s_.value(QStringLiteral("chat/systemPrompt")).toString(); }
+void Settings::setSystemPrompt(const QString& v) { set(QStringLiteral("chat/systemPrompt"), v); }
+
+QVariantMap Settings::samplingParams() const {
+    return {{QStringLiteral("temperature"), temperature()},
+            {QStringLiteral("topK"), topK()},
+            {QStringLiteral("topP"), topP()},
+            {QStringLiteral("maxTokens"), maxTokens()}};
+}
+
+}  // namespace tern::app

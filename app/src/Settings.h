@@ -1,0 +1,58 @@
+#pragma once
+// User preferences in QSettings (INI under ~/.config/Tern/). Keys are versioned through
+// kSchemaVersion so a later release can migrate them.
+#include <QObject>
+#include <QSettings>
+#include <QVariantMap>
+
+namespace tern::app {
+
+class Settings : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)
+    Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
+    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)   // system | light | dark
+    Q_PROPERTY(QString modelsDir READ modelsDir WRITE setModelsDir NOTIFY changed)
+    Q_PROPERTY(QString lastModel READ lastModel WRITE setLastModel NOTIFY changed)
+    Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY changed)
+    Q_PROPERTY(int topK READ topK WRITE setTopK NOTIFY changed)
+    Q_PROPERTY(double topP READ topP WRITE setTopP NOTIFY changed)
+    Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)
+    Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY changed)
+public:
+    static constexpr int kSchemaVersion = 1;
+    explicit Settings(QObject* parent = nullptr);
+
+    int threads() const;
+    void setThreads(int v);
+    int contextLength() const;
+    void setContextLength(int v);
+    QString theme() const;
+    void setTheme(const QString& v);
+    QString modelsDir() const;
+    void setModelsDir(const QString& v);
+    QString lastModel() const;
+    void setLastModel(const QString& v);
+    double temperature() const;
+    void setTemperature(double v);
+    int topK() const;
+    void setTopK(int v);
+    double topP() const;
+    void setTopP(double v);
+    int maxTokens() const;
+    void setMaxTokens(int v);
+    QString systemPrompt() const;
+    void setSystemPrompt(const QString& v);
+
+    // The sampling parameters in the form EngineWorker::generate takes.
+    QVariantMap samplingParams() const;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void set(const QString& key, const QVariant& v);
+    QSettings s_;
+};
+
+}  // namespace tern::app

@@ -1,0 +1,78 @@
+// tern: the desktop app. `tern [MODEL.gguf]`, or `tern --screenshot FILE.png [--model M] [--prompt P]`
+// to render the main window offscreen (docs, CI) and exit.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+#include "AppController.h"
+#include "AppPaths.h"
+#include "Logging.h"
+#include "Settings.h"
+#include "UiLoader.h"
+
+using namespace tern::app;
+
+int main(int argc, char** argv) {
+    QApplication qapp(argc, argv);  // QtCharts in QML needs the widgets application
+    setUpApplication();
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Chat with and profile BitNet b1.58 ternary models locally."));
+    cli.addHelpOption();
+    cli.addVersionOption();
+    cli.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A GGUF model to open."), QStringLiteral("[model]"));
+    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the main window to FILE and exit."),
+                            QStringLiteral("FILE"));
+    QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("With --screenshot: ask this first."),
+                              QStringLiteral("TEXT"));
+    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Override the theme: system, light or dark."),
+                             QStringLiteral("THEME"));
+    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Open this page: chat, models or settings."),
+                            QStringLiteral("PAGE"));
+    cli.addOptions({shot, prompt, theme, page});
+    cli.process(qapp);
+
+    initLogging(AppPaths::logDir());
+    spdlog::info("Tern {} starting", TERN_VERSION);
+
+    Settings settings;
+    if (cli.isSet(theme)) settings.setTheme(cli.value(theme));
+    AppController app(&settings);
+
+    QQmlApplicationEngine engine;
+    QQuickWindow* window = loadMainWindow(engine, &app);
+    if (!window) return 1;
+    if (cli.isSet(page)) window->setProperty("currentPage", cli.value(page));
+
+    QString model = cli.positionalArguments().value(0);
+    if (model.isEmpty() && QFileInfo::exists(settings.lastModel())) model = settings.lastModel();
+    if (!model.isEmpty()) app.loadModel(model);
+
+    if (cli.isSet(shot)) {
+        const QString file = cli.value(shot);
+        auto grab = [window, file] {
+            const QImage img = window->grabWindow();
+            const bool ok = img.save(file);
+            spdlog::info("screenshot {} {}", file.toStdString(), ok ? "saved" : "FAILED");
+            QCoreApplication::exit(ok ? 0 : 2);
+        };
+        // With --prompt: wait for the model, ask, and grab once the answer is complete.
+        if (cli.isSet(prompt) && !model.isEmpty()) {
+            const QString text = cli.value(prompt);
+            QObject::connect(&app, &AppController::stateChanged, &app, [&app, text, grab] {
+                if (app.state() == QLatin1String("ready")) app.send(text);
+                else if (app.state() == QLatin1String("welcome")) QTimer::singleShot(300, grab);
+            });
+            QObject::connect(&app, &AppController::answerFinished, &app, [grab] { QTimer::singleShot(600, grab); });
+        } else {
+            QTimer::singleShot(model.isEmpty() ? 500 : 3000, grab);
+        }
+        QTimer::singleShot(120000, [] { QCoreApplication::exit(3); });  // never hang CI
+    }
+    return qapp.exec();
+}

@@ -1,0 +1,123 @@
+// The conversation: streaming messages and the composer.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: chatView
+    property int editRow: -1   // >= 0 while the composer holds an edited earlier message
+
+    function submit() {
+        const text = input.text
+        if (text.trim().length === 0 || app.generating) return
+        if (editRow >= 0) app.editAndResend(editRow, text)
+        else app.send(text)
+        editRow = -1
+        input.text = ""
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ListView {
+            id: list
+            objectName: "messageList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: app.chat
+            spacing: 14
+            topMargin: 24; bottomMargin: 24
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {}
+            delegate: MessageBubble {
+                width: ListView.view.width
+                onEditRequested: (row, text) => { chatView.editRow = row; input.text = text; input.forceActiveFocus() }
+            }
+            // Follow the answer as it streams unless the user scrolled up to read.
+            property bool pinned: true
+            onMovementEnded: pinned = atYEnd
+            onContentHeightChanged: if (pinned) Qt.callLater(positionViewAtEnd)
+            onCountChanged: { pinned = true; Qt.callLater(positionViewAtEnd) }
+
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0
+                width: Math.min(parent.width - 80, 520)
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                color: theme.textMuted
+                font.pixelSize: 15
+                text: qsTr("Ask anything. Enter sends, Shift+Enter starts a new line, Esc stops the answer.")
+            }
+        }
+
+        // Composer.
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.margins: 16
+            Layout.topMargin: 0
+            implicitHeight: composer.implicitHeight + 16
+            radius: theme.radius + 4
+            color: theme.surface
+            border.color: input.activeFocus ? theme.accent : theme.border
+
+            ColumnLayout {
+                id: composer
+                anchors.fill: parent; anchors.margins: 8
+                spacing: 4
+
+                Label {
+                    visible: chatView.editRow >= 0
+                    text: qsTr("Editing an earlier message: sending drops the messages after it.")
+                    color: theme.warning; font.pixelSize: 12
+                    Layout.leftMargin: 8
+                }
+                RowLayout {
+                    spacing: 8
+                    ScrollView {
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: Math.min(Math.max(input.implicitHeight, 44), 180)
+                        TextArea {
+                            id: input
+                            objectName: "composer"
+                            placeholderText: qsTr("Message %1…").arg(app.modelInfo.name || "")
+                            wrapMode: TextEdit.Wrap
+                            focus: true
+                            background: null
+                            color: theme.text
+                            Accessible.name: qsTr("Message")
+                            Accessible.description: qsTr("Enter sends, Shift+Enter adds a new line, Escape stops the answer")
+                            Keys.onPressed: (event) => {
+                                if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+                                        && !(event.modifiers & Qt.ShiftModifier)) {
+                                    chatView.submit()
+                                    event.accepted = true
+                                } else if (event.key === Qt.Key_Escape) {
+                                    if (app.generating) app.stop()
+                                    else if (chatView.editRow >= 0) { chatView.editRow = -1; input.text = "" }
+                                    event.accepted = true
+                                }
+                            }
+                            Component.onCompleted: forceActiveFocus()
+                        }
+                    }
+                    TButton {
+                        objectName: "sendButton"
+                        text: app.generating ? qsTr("Stop") : qsTr("Send")
+                        icon.source: app.generating ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/send.svg"
+                        primary: !app.generating
+                        enabled: app.generating || input.text.trim().length > 0
+                        onClicked: app.generating ? app.stop() : chatView.submit()
+                        Accessible.name: app.generating ? qsTr("Stop the answer") : qsTr("Send the message")
+                    }
+                }
+                ContextMeter {
+                    Layout.fillWidth: true
+                    Layout.leftMargin: 8; Layout.rightMargin: 8
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+// One figure in the metrics panel.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Rectangle {
+    property string label
+    property var value
+    property string unit
+    property bool big: false
+    Layout.fillWidth: true
+    Layout.preferredWidth: 1
+    implicitHeight: tileCol.implicitHeight + 16
+    radius: theme.radius
+    color: theme.surfaceAlt
+    Accessible.role: Accessible.StaticText
+    Accessible.name: label + ": " + value + " " + unit
+
+    ColumnLayout {
+        id: tileCol
+        anchors.fill: parent; anchors.margins: 8
+        spacing: 0
+        Label { text: label; color: theme.textMuted; font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true }
+        RowLayout {
+            spacing: 4
+            Label { text: String(value); color: theme.text; font.pixelSize: big ? 22 : 14; font.weight: Font.DemiBold; elide: Text.ElideRight }
+            Label { text: unit; color: theme.textMuted; font.pixelSize: 11; Layout.alignment: Qt.AlignBaseline; visible: unit.length > 0 }
+        }
+    }
+}

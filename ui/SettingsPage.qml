@@ -1,0 +1,120 @@
+// Preferences: engine, sampling defaults, appearance.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ScrollView {
+    id: page
+    contentWidth: availableWidth
+
+    ColumnLayout {
+        width: Math.min(page.availableWidth - 64, 640)
+        x: 32
+        spacing: 12
+
+        Item { Layout.preferredHeight: 16 }
+        Label { text: qsTr("Settings"); font.pixelSize: 24; font.weight: Font.DemiBold; color: theme.text }
+
+        Label { text: qsTr("Appearance"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 8 }
+        RowLayout {
+            Label { text: qsTr("Theme"); color: theme.text; Layout.preferredWidth: 200 }
+            ComboBox {
+                id: themeBox
+                model: [qsTr("Follow the system"), qsTr("Light"), qsTr("Dark")]
+                readonly property var keys: ["system", "light", "dark"]
+                currentIndex: Math.max(0, keys.indexOf(app.settings.theme))
+                onActivated: (i) => app.settings.theme = keys[i]
+                Accessible.name: qsTr("Theme")
+            }
+        }
+
+        Label { text: qsTr("Engine"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 8 }
+        RowLayout {
+            Label { text: qsTr("Threads (0 = all cores)"); color: theme.text; Layout.preferredWidth: 200 }
+            SpinBox {
+                from: 0; to: 256
+                value: app.settings.threads
+                onValueModified: app.settings.threads = value
+                Accessible.name: qsTr("Threads")
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("Context length"); color: theme.text; Layout.preferredWidth: 200 }
+            SpinBox {
+                from: 256; to: 32768; stepSize: 256
+                value: app.settings.contextLength
+                editable: true
+                onValueModified: app.settings.contextLength = value
+                Accessible.name: qsTr("Context length in tokens")
+            }
+        }
+        Label {
+            text: qsTr("Threads and context length apply the next time a model is loaded.")
+            color: theme.textMuted; font.pixelSize: 12
+        }
+
+        Label { text: qsTr("Sampling"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 8 }
+        RowLayout {
+            Label { text: qsTr("Temperature: %1").arg(app.settings.temperature.toFixed(2)); color: theme.text; Layout.preferredWidth: 200 }
+            Slider {
+                from: 0; to: 2; stepSize: 0.05
+                value: app.settings.temperature
+                onMoved: app.settings.temperature = value
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Temperature")
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("Top-p: %1").arg(app.settings.topP.toFixed(2)); color: theme.text; Layout.preferredWidth: 200 }
+            Slider {
+                from: 0.05; to: 1; stepSize: 0.05
+                value: app.settings.topP
+                onMoved: app.settings.topP = value
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Top-p")
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("Top-k"); color: theme.text; Layout.preferredWidth: 200 }
+            SpinBox {
+                from: 0; to: 200
+                value: app.settings.topK
+                onValueModified: app.settings.topK = value
+                Accessible.name: qsTr("Top-k")
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("Maximum answer length"); color: theme.text; Layout.preferredWidth: 200 }
+            SpinBox {
+                from: 16; to: 8192; stepSize: 64
+                value: app.settings.maxTokens
+                editable: true
+                onValueModified: app.settings.maxTokens = value
+                Accessible.name: qsTr("Maximum answer length in tokens")
+            }
+        }
+        Label { text: qsTr("System prompt"); color: theme.text }
+        TextArea {
+            Layout.fillWidth: true
+            Layout.preferredHeight: 90
+            text: app.settings.systemPrompt
+            placeholderText: qsTr("Optional instructions given to the model before every chat")
+            wrapMode: TextEdit.Wrap
+            onEditingFinished: app.settings.systemPrompt = text
+            Accessible.name: qsTr("System prompt")
+        }
+
+        Label { text: qsTr("Models folder"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 8 }
+        TextField {
+            Layout.fillWidth: true
+            text: app.settings.modelsDir
+            onEditingFinished: app.settings.modelsDir = text
+            Accessible.name: qsTr("Models folder")
+        }
+        TButton {
+            text: qsTr("Back to chat")
+            onClicked: window.currentPage = "chat"
+        }
+        Item { Layout.preferredHeight: 24 }
+    }
+}

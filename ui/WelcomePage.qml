@@ -1,0 +1,89 @@
+// First run, or no model open: three ways to get a model.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+
+Item {
+    FileDialog {
+        id: importDialog
+        title: qsTr("Open a GGUF model")
+        nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
+        onAccepted: app.loadModel(selectedFile)
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        ColumnLayout {
+            width: Math.min(parent.width - 64, 860)
+            x: (parent.width - width) / 2
+            spacing: 18
+
+            Item { Layout.preferredHeight: 40 }
+            Image {
+                source: "qrc:/resources/icons/tern.svg"
+                sourceSize.width: 72; sourceSize.height: 72
+                Layout.alignment: Qt.AlignHCenter
+                Accessible.ignored: true
+            }
+            Label {
+                text: qsTr("Welcome to Tern")
+                font.pixelSize: 30; font.weight: Font.DemiBold
+                color: theme.text
+                Layout.alignment: Qt.AlignHCenter
+            }
+            Label {
+                text: qsTr("Chat with BitNet b1.58 ternary models on your own computer, and watch what every token costs.")
+                color: theme.textMuted; font.pixelSize: 15
+                wrapMode: Text.Wrap; horizontalAlignment: Text.AlignHCenter
+                Layout.fillWidth: true
+            }
+            Item { Layout.preferredHeight: 8 }
+
+            GridLayout {
+                Layout.fillWidth: true
+                columns: width > 760 ? 3 : 1
+                columnSpacing: 14; rowSpacing: 14
+
+                WelcomeCard {
+                    title: qsTr("Download the official model")
+                    body: qsTr("Microsoft BitNet b1.58 2B4T (I2_S), 1.19 GB, MIT licence. Checked with SHA-256 before use.")
+                    iconName: "download"
+                    actionText: qsTr("Download")
+                    onActivated: app.downloadOfficialModel ? app.downloadOfficialModel() : Qt.openUrlExternally("https://huggingface.co/microsoft/bitnet-b1.58-2B-4T-gguf")
+                }
+                WelcomeCard {
+                    title: qsTr("Open a model file")
+                    body: qsTr("Any BitNet b1.58 GGUF you already have (I2_S, TQ1_0, TQ2_0). It is checked before it is used.")
+                    iconName: "folder"
+                    actionText: qsTr("Choose file…")
+                    onActivated: importDialog.open()
+                }
+                WelcomeCard {
+                    title: qsTr("Create a benchmark model")
+                    body: qsTr("A 2B4T-shaped model with random weights, made here in seconds, no network. For speed and energy comparison only: its answers are gibberish.")
+                    iconName: "bolt"
+                    actionText: app.creatingBenchmark ? qsTr("Creating… %1%").arg(Math.round(app.benchmarkProgress * 100))
+                                                      : qsTr("Create")
+                    busy: app.creatingBenchmark
+                    highlighted: true
+                    onActivated: app.createBenchmarkModel("2b4t")
+                }
+            }
+
+            Label {
+                text: qsTr("Just want a quick look? <a href=\"small\">Create a small benchmark model</a> (30 MB, loads instantly).")
+                color: theme.textMuted
+                textFormat: Text.StyledText
+                linkColor: theme.accent
+                onLinkActivated: app.createBenchmarkModel("small")
+                Layout.alignment: Qt.AlignHCenter
+                Accessible.role: Accessible.Link
+                Accessible.name: qsTr("Create a small benchmark model")
+            }
+            Item { Layout.preferredHeight: 24 }
+        }
+    }
+}
