@@ -36,10 +36,18 @@ struct ModelInfo {
     uint64_t ternary_bytes = 0;      // of which ternary projection weights
     uint64_t parameters = 0;         // element count of those tensors
     uint64_t kv_bytes_per_token = 0; // f32 K and V for every layer
+    std::string backend;                  // what runs the model, e.g. "cpu-reference", "vulkan (NVIDIA ...)"
+    std::string backend_fallback_reason;  // why a requested Vulkan backend is not used; "" if it is
 };
 
 struct LoadOptions {
     int n_threads = 0;  // 0: one per hardware thread
+    // Cpu; Vulkan (device, or the best usable one including CPU-type devices such as lavapipe);
+    // Auto (device if given, else a discrete then an integrated GPU, else the CPU). When Vulkan
+    // cannot be used the model loads on the CPU and ModelInfo::backend_fallback_reason says why.
+    enum class BackendKind { Auto, Cpu, Vulkan };
+    BackendKind backend = BackendKind::Cpu;
+    int device = -1;    // Vulkan device index (tern::list_devices()); -1: choose
     // Called with progress in [0, 1]; return false to cancel (load() then throws tern::Cancelled).
     std::function<bool(float)> progress;
 };
@@ -56,6 +64,8 @@ public:
     const Tokenizer& tokenizer() const;
     ChatTemplate chat_template() const;
     double load_ms() const;
+    std::string backend_name() const { return info().backend; }
+    std::string backend_fallback_reason() const { return info().backend_fallback_reason; }
 
     struct Impl;
     const Impl& impl() const { return *impl_; }

@@ -9,6 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "backend/cpu/cpu_backend.h"
+#ifdef TERN_HAVE_VULKAN
+#include "backend/vulkan/vk_backend.h"
+#endif
 #include "model/hparams.h"
 #include "model/model_impl.h"
 #include "tensor/quantize.h"
@@ -184,6 +187,42 @@ private:
     std::set<std::string> ternary_types_;
 };
 
+// Builds the backend the options ask for and uploads the weights. Whenever Vulkan cannot be used
+// (no driver or device, a missing feature, too little memory, a failed upload) the model loads on
+// the CPU backend instead, and the reason is logged and kept in ModelInfo.
+void load_weights(Model::Impl& m, const LoadOptions& options) {
+    using Kind = LoadOptions::BackendKind;
+    const ModelInfo before = m.info;
+    std::string reason;
+    if (options.backend != Kind::Cpu) {
+#ifdef TERN_HAVE_VULKAN
+        try {
+            VulkanOptions vo;
+            vo.device = options.device;
+            vo.allow_cpu = options.backend == Kind::Vulkan;
+            m.backend = make_vulkan_backend(vo);
+            Loader(m, options).load_all();
+            m.info.backend = m.backend->name();
+            return;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            reason = e.what();
+        }
+        m.backend.reset();
+        m.layers.clear();
+        m.info = before;
+#else
+        reason = "this build of Tern has no Vulkan backend";
+#endif
+        spdlog::warn("Vulkan backend not used, running on the CPU: {}", reason);
+    }
+    m.backend = make_cpu_backend(options.n_threads);
+    Loader(m, options).load_all();
+    m.info.backend = m.backend->name();
+    m.info.backend_fallback_reason = reason;
+}
+
 }  // namespace
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
@@ -214,8 +253,7 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
                     std::to_string(m.info.n_vocab) + " tokens");
     m.chat_template = m.tokenizer->eot() >= 0 ? ChatTemplate::BitNet2B : ChatTemplate::Plain;
 
-    m.backend = make_cpu_backend(options.n_threads);
-    Loader(m, options).load_all();
+    load_weights(m, options);
     if (options.progress && !options.progress(1.0f)) throw Cancelled();
     m.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     spdlog::info("loaded {} ({}, {} layers, {} MB of weights) in {:.0f} ms", path, m.info.arch, m.info.n_layer,

@@ -108,6 +108,8 @@ std::vector<Option> common_model_options() {
         {{"-t", "--threads"}, "N", "threads (default: all hardware threads)"},
         {{"-c", "--ctx-size"}, "N", "context length (default: the model's, at most 4096)"},
         {{"-v", "--verbose"}, "", "log what the engine does"},
+        {{"--backend"}, "NAME", "cpu (default), vulkan, or auto (a GPU if there is one, else the CPU)"},
+        {{"--device"}, "N", "Vulkan device index (see tern-cli devices); implies --backend vulkan"},
     };
 }
 

@@ -15,6 +15,7 @@ int cmd_chat(int argc, char** argv);
 int cmd_logits(int argc, char** argv);
 int cmd_perplexity(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
+int cmd_devices(int argc, char** argv);
 
 // Applies -v, loads -m with a progress line on a terminal.
 std::shared_ptr<Model> load_model(const Args& args);

@@ -16,6 +16,13 @@ std::shared_ptr<Model> load_model(const Args& args) {
     LoadOptions opt;
     opt.n_threads = args.get_int("-t", 0);
     if (opt.n_threads < 0) throw Error("-t must be positive");
+    const std::string backend = args.get("--backend").value_or(args.get("--device") ? "vulkan" : "cpu");
+    if (backend == "cpu") opt.backend = LoadOptions::BackendKind::Cpu;
+    else if (backend == "vulkan") opt.backend = LoadOptions::BackendKind::Vulkan;
+    else if (backend == "auto") opt.backend = LoadOptions::BackendKind::Auto;
+    else throw Error("--backend must be cpu, vulkan or auto, not '" + backend + "'");
+    opt.device = args.get_int("--device", -1);
+    if (args.get("--device") && opt.device < 0) throw Error("--device must be a device index (0, 1, ...)");
     if (isatty(STDERR_FILENO)) {
         opt.progress = [last = -1](float p) mutable {
             const int pct = static_cast<int>(p * 100);
@@ -24,7 +31,13 @@ std::shared_ptr<Model> load_model(const Args& args) {
             return true;
         };
     }
-    return Model::load(args.require("-m"), opt);
+    auto model = Model::load(args.require("-m"), opt);
+    if (opt.backend != LoadOptions::BackendKind::Cpu)
+        std::fprintf(stderr, "backend: %s%s%s\n", model->backend_name().c_str(),
+                     model->backend_fallback_reason().empty() ? "" : " (Vulkan not used: ",
+                     model->backend_fallback_reason().empty() ? ""
+                                                              : (model->backend_fallback_reason() + ")").c_str());
+    return model;
 }
 
 SessionOptions session_options(const Args& args) {

@@ -1,0 +1,189 @@
+#include "backend/vulkan/vk_backend.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+
+#include <spdlog/spdlog.h>
+
+#include "backend/vulkan/vk_context.h"
+#include "backend/vulkan/vk_session.h"
+#include "backend/vulkan/vk_weights.h"
+
+namespace tern {
+namespace {
+
+using vk::Buffer;
+using vk::MemoryKind;
+using vk::VkWeight;
+
+class VulkanBackend final : public Backend {
+public:
+    VulkanBackend(std::shared_ptr<vk::Instance> instance, int index, bool int_dot) {
+        ctx_.instance = std::move(instance);
+        ctx_.device = std::make_unique<vk::Device>(ctx_.instance, index, int_dot);
+        ctx_.pipelines = std::make_unique<vk::Pipelines>(*ctx_.device, int_dot);
+        ctx_.uploader = std::make_unique<vk::Uploader>(*ctx_.device);
+        const DeviceInfo& info = ctx_.device->info();
+        spdlog::info("vulkan: device {} '{}' ({}, {}), int8 dot product {}", index, info.name,
+                     device_type_name(info.type), info.driver, int_dot ? "on" : "off");
+    }
+
+    ~VulkanBackend() override {
+        weights_.clear();  // before the device goes
+    }
+
+    std::string name() const override { return "vulkan (" + ctx_.device->info().name + ")"; }
+
+    Weight upload_matrix(const TensorView& w, float extra_scale) override {
+        const bool ternary = type_traits(static_cast<uint32_t>(w.type))->ternary;
+        VkWeight& vw = weights_.emplace_back();
+        vw.ternary = ternary;
+        vw.rows = static_cast<int>(w.ne[1]);
+        vw.cols = static_cast<int>(w.ne[0]);
+        vw.extra_scale = extra_scale;
+        if (ternary) upload_ternary(w, vw);
+        else upload_dense(w, vw);
+        return {&vw, vw.rows, vw.cols, ternary};
+    }
+
+    Weight upload_vector(const TensorView& v) override {
+        VkWeight& vw = weights_.emplace_back();
+        vw.rows = 1;
+        vw.cols = static_cast<int>(v.ne[0]);
+        upload_dense(v, vw);
+        return {&vw, 1, vw.cols, false};
+    }
+
+    uint64_t weight_bytes() const override { return bytes_; }
+
+    std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) override {
+        return vk::make_session(ctx_, n_layer, n_ctx, kv_dim);
+    }
+
+private:
+    // Repacks any ternary type (through ternary_row) into 2-bit codes, 64 weights per 16 bytes,
+    // plus its scales: one when every block of the tensor shares it (then the integer dot product
+    // is scaled once, exactly like the CPU reference), else one per 256-weight block.
+    void upload_ternary(const TensorView& w, VkWeight& vw) {
+        const uint64_t k = w.ne[0], rows = w.ne[1];
+        const uint32_t n_chunks = static_cast<uint32_t>((k + 63) / 64);
+        const uint64_t nsp = ternary_scales_per_row(w);
+        std::vector<int8_t> values(k);
+        std::vector<float> scales(rows * nsp);
+        std::vector<uint32_t> words(rows * n_chunks * 4);
+        for (uint64_t r = 0; r < rows; ++r) {
+            ternary_row(w, r, values.data(), scales.data() + r * nsp);
+            auto* bytes = reinterpret_cast<uint8_t*>(words.data() + r * n_chunks * 4);
+            for (uint64_t c = 0; c < n_chunks; ++c) {
+                for (uint64_t j = 0; j < 16; ++j) {
+                    uint8_t b = 0;
+                    for (uint64_t s = 0; s < 4; ++s) {
+                        const uint64_t e = c * 64 + 16 * s + j;
+                        const int code = e < k ? values[e] + 1 : 1;  // padding is weight 0
+                        b |= static_cast<uint8_t>(code << (2 * s));
+                    }
+                    bytes[c * 16 + j] = b;  // little-endian: byte j of the chunk's 16
+                }
+            }
+        }
+        const bool uniform = std::all_of(scales.begin(), scales.end(), [&](float s) { return s == scales[0]; });
+        if (!uniform && (ternary_scale_block(w) % 64 != 0))
+            throw vk::VkError("ternary scale blocks of " + std::to_string(ternary_scale_block(w)) +
+                              " weights are not supported by the Vulkan backend");
+        vw.n_chunks = n_chunks;
+        vw.scales_per_row = uniform ? 0 : static_cast<uint32_t>(nsp);
+        vw.chunks_per_block = uniform ? 1 : static_cast<uint32_t>(ternary_scale_block(w) / 64);
+        vw.scale_offset = static_cast<uint32_t>(words.size());
+        const size_t n_scales = uniform ? 1 : scales.size();
+        const uint64_t bytes = words.size() * 4 + n_scales * 4;
+        if (bytes > ctx_.device->limits().maxStorageBufferRange)
+            throw vk::VkError("a ternary matrix of " + std::to_string(bytes >> 20) +
+                              " MiB exceeds the device's maxStorageBufferRange");
+        vw.buffer = Buffer(*ctx_.device, bytes, MemoryKind::Device);
+        ctx_.uploader->write(vw.buffer, 0, words.data(), words.size() * 4);
+        ctx_.uploader->write(vw.buffer, words.size() * 4, scales.data(), n_scales * 4);
+        bytes_ += bytes;
+    }
+
+    // F16 and F32 stay as they are; other float types are dequantized to F32. Split into row
+    // chunks that each fit one binding (the 2B model's F16 head is 657 MB; lavapipe binds 128 MiB).
+    void upload_dense(const TensorView& w, VkWeight& vw) {
+        const uint64_t k = w.ne[0], rows = w.n_rows();
+        vw.f16 = w.type == TypeId::F16;
+        const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
+        const uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
+        uint64_t chunk_rows = std::max<uint64_t>(1, limit / row_bytes);
+        if (vw.f16 && k % 2 && chunk_rows > 1) chunk_rows &= ~uint64_t{1};  // chunks start on a uint
+        std::vector<float> row(k);
+        for (uint64_t r0 = 0; r0 < rows; r0 += chunk_rows) {
+            const uint64_t n = std::min(chunk_rows, rows - r0);
+            VkWeight::Chunk& ch = vw.chunks.emplace_back();
+            ch.row0 = static_cast<int>(r0);
+            ch.rows = static_cast<int>(n);
+            ch.buffer = Buffer(*ctx_.device, n * row_bytes, MemoryKind::Device);
+            if (w.type == TypeId::F16 || w.type == TypeId::F32) {
+                ctx_.uploader->write(ch.buffer, 0, w.data + r0 * row_bytes, n * row_bytes);
+            } else {
+                std::vector<float> f(n * k);
+                for (uint64_t r = 0; r < n; ++r) dequantize_row(w, r0 + r, f.data() + r * k);
+                ctx_.uploader->write(ch.buffer, 0, f.data(), f.size() * 4);
+            }
+            bytes_ += n * row_bytes;
+        }
+    }
+
+    vk::Context ctx_;
+    std::deque<VkWeight> weights_;  // deque: Weight handles stay valid as more are added
+    uint64_t bytes_ = 0;
+};
+
+}  // namespace
+
+int pick_vulkan_device(const std::vector<DeviceInfo>& devices, bool allow_cpu, std::string* why) {
+    for (DeviceType want : {DeviceType::Discrete, DeviceType::Integrated})
+        for (const DeviceInfo& d : devices)
+            if (d.type == want && d.usable) return d.index;
+    if (allow_cpu)
+        for (const DeviceInfo& d : devices)
+            if (d.usable) return d.index;
+    if (why) {
+        if (devices.empty()) {
+            *why = vk::instance_status();
+            if (why->empty()) *why = "no Vulkan device found";
+        } else {
+            *why = "no usable Vulkan GPU:";
+            for (const DeviceInfo& d : devices)
+                *why += " [" + std::to_string(d.index) + "] " + d.name + " (" + device_type_name(d.type) +
+                        (d.usable ? "" : ", " + d.reason) + ")";
+            if (!allow_cpu) *why += "; CPU-type devices are used only when asked for explicitly";
+        }
+    }
+    return -1;
+}
+
+std::unique_ptr<Backend> make_vulkan_backend(const VulkanOptions& o) {
+    auto instance = vk::Instance::get();
+    int index = o.device;
+    if (index < 0) {
+        std::string why;
+        index = pick_vulkan_device(vk::list_devices(), o.allow_cpu, &why);
+        if (index < 0) throw vk::VkError(why);
+    }
+    const auto pds = instance->physical_devices();
+    if (index >= static_cast<int>(pds.size()))
+        throw vk::VkError("Vulkan device " + std::to_string(index) + " does not exist (" +
+                          std::to_string(pds.size()) + " found)");
+    vk::DeviceCaps caps;
+    const DeviceInfo info = vk::probe_device(pds[index], index, &caps);
+    bool int_dot = caps.int_dot_accelerated;
+    if (o.int_dot == VulkanOptions::IntDot::On) int_dot = caps.int_dot_supported;
+    if (o.int_dot == VulkanOptions::IntDot::Off) int_dot = false;
+    if (const char* env = std::getenv("TERN_VK_INT_DOT"); env && *env && o.int_dot == VulkanOptions::IntDot::Auto)
+        int_dot = std::strcmp(env, "0") != 0 && caps.int_dot_supported;
+    (void)info;
+    return std::make_unique<VulkanBackend>(std::move(instance), index, int_dot);
+}
+
+}  // namespace tern

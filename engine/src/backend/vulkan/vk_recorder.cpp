@@ -1,0 +1,169 @@
+#include "backend/vulkan/vk_recorder.h"
+
+#include <algorithm>
+
+namespace tern::vk {
+namespace {
+
+constexpr uint32_t kSetsPerPool = 256;
+
+bool overlaps(const Range& a, const Range& b) {
+    return a.buffer == b.buffer && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
+}
+
+bool any_overlap(const std::vector<Range>& xs, const std::vector<Range>& ys) {
+    for (const Range& x : xs)
+        for (const Range& y : ys)
+            if (overlaps(x, y)) return true;
+    return false;
+}
+
+}  // namespace
+
+Recorder::Recorder(Device& dev, Pipelines& pipelines) : dev_(dev), pipes_(pipelines) {
+    VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pci.queueFamilyIndex = dev.queue_family();
+    check(vkCreateCommandPool(dev.handle(), &pci, nullptr, &pool_), "vkCreateCommandPool");
+    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    ai.commandPool = pool_;
+    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    ai.commandBufferCount = 1;
+    check(vkAllocateCommandBuffers(dev.handle(), &ai, &cmd_), "vkAllocateCommandBuffers");
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    check(vkCreateFence(dev.handle(), &fi, nullptr, &fence_), "vkCreateFence");
+    dummy_ = Buffer(dev, 256, MemoryKind::Device);
+}
+
+Recorder::~Recorder() {
+    // Work recorded but never read back is dropped with the pool.
+    for (VkDescriptorPool p : set_pools_) vkDestroyDescriptorPool(dev_.handle(), p, nullptr);
+    vkDestroyFence(dev_.handle(), fence_, nullptr);
+    vkDestroyCommandPool(dev_.handle(), pool_, nullptr);
+}
+
+void Recorder::begin() {
+    if (recording_) return;
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    check(vkBeginCommandBuffer(cmd_, &bi), "vkBeginCommandBuffer");
+    recording_ = true;
+}
+
+uint32_t Recorder::bind(uint32_t slot, Range r, bool write) {
+    const uint64_t align = std::max<uint64_t>(dev_.limits().minStorageBufferOffsetAlignment, 4);
+    const uint64_t start = r.offset / align * align;
+    const uint64_t range = std::max<uint64_t>(r.offset + r.size - start, 4);
+    if (range > dev_.limits().maxStorageBufferRange)
+        throw VkError("a binding of " + std::to_string(range) + " bytes exceeds maxStorageBufferRange");
+    staged_[slot] = {r.buffer->handle(), start, range};
+    (write ? staged_writes_ : staged_reads_).push_back(r);
+    return static_cast<uint32_t>((r.offset - start) / 4);
+}
+
+void Recorder::sync(const std::vector<Range>& reads, const std::vector<Range>& writes) {
+    // Read after write, write after write, write after read.
+    const bool hazard = any_overlap(reads, unsynced_writes_) || any_overlap(writes, unsynced_writes_) ||
+                        any_overlap(writes, unsynced_reads_);
+    if (hazard) {
+        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+        mb.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT |
+                           VK_ACCESS_TRANSFER_WRITE_BIT;
+        const VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+        vkCmdPipelineBarrier(cmd_, stages, stages, 0, 1, &mb, 0, nullptr, 0, nullptr);
+        unsynced_reads_.clear();
+        unsynced_writes_.clear();
+    }
+    unsynced_reads_.insert(unsynced_reads_.end(), reads.begin(), reads.end());
+    unsynced_writes_.insert(unsynced_writes_.end(), writes.begin(), writes.end());
+}
+
+VkDescriptorSet Recorder::allocate_set() {
+    for (;; ++set_pool_) {
+        if (set_pool_ == set_pools_.size()) {
+            const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kBindings};
+            VkDescriptorPoolCreateInfo ci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+            ci.maxSets = kSetsPerPool;
+            ci.poolSizeCount = 1;
+            ci.pPoolSizes = &size;
+            VkDescriptorPool pool;
+            check(vkCreateDescriptorPool(dev_.handle(), &ci, nullptr, &pool), "vkCreateDescriptorPool");
+            set_pools_.push_back(pool);
+        }
+        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+        ai.descriptorPool = set_pools_[set_pool_];
+        ai.descriptorSetCount = 1;
+        const VkDescriptorSetLayout layout = pipes_.set_layout();
+        ai.pSetLayouts = &layout;
+        VkDescriptorSet set;
+        const VkResult r = vkAllocateDescriptorSets(dev_.handle(), &ai, &set);
+        if (r == VK_SUCCESS) return set;
+        if (r != VK_ERROR_OUT_OF_POOL_MEMORY && r != VK_ERROR_FRAGMENTED_POOL) check(r, "vkAllocateDescriptorSets");
+    }
+}
+
+void Recorder::dispatch(Kernel k, const void* push, uint32_t push_bytes, uint32_t groups) {
+    begin();
+    const Pipeline& p = pipes_.get(k);
+    sync(staged_reads_, staged_writes_);
+    const VkDescriptorSet set = allocate_set();
+    std::array<VkWriteDescriptorSet, kBindings> writes{};
+    for (uint32_t i = 0; i < kBindings; ++i) {
+        if (!staged_[i].buffer) staged_[i] = {dummy_.handle(), 0, VK_WHOLE_SIZE};
+        writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        writes[i].dstSet = set;
+        writes[i].dstBinding = i;
+        writes[i].descriptorCount = 1;
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        writes[i].pBufferInfo = &staged_[i];
+    }
+    vkUpdateDescriptorSets(dev_.handle(), kBindings, writes.data(), 0, nullptr);
+    vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.handle);
+    vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipes_.layout(), 0, 1, &set, 0, nullptr);
+    vkCmdPushConstants(cmd_, pipes_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
+    const uint32_t max_x = std::min<uint32_t>(dev_.limits().maxComputeWorkGroupCount[0], 65535);
+    const uint32_t x = std::min(groups, max_x), y = (groups + x - 1) / x;
+    if (groups > 0) vkCmdDispatch(cmd_, x, y, 1);
+    staged_ = {};
+    staged_reads_.clear();
+    staged_writes_.clear();
+}
+
+void Recorder::copy(Range src, Range dst) {
+    begin();
+    sync({src}, {dst});
+    const VkBufferCopy region{src.offset, dst.offset, src.size};
+    vkCmdCopyBuffer(cmd_, src.buffer->handle(), dst.buffer->handle(), 1, &region);
+}
+
+void Recorder::submit_and_wait() {
+    if (!recording_) return;
+    // Make transfer and shader writes visible to the host reading mapped memory after the fence.
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    check(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
+    recording_ = false;
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cmd_;
+    {
+        std::lock_guard lock(dev_.queue_mutex());
+        check(vkQueueSubmit(dev_.queue(), 1, &si, fence_), "vkQueueSubmit");
+    }
+    const VkResult r = vkWaitForFences(dev_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX);
+    if (r == VK_ERROR_DEVICE_LOST) throw VkError("the Vulkan device was lost (driver reset or crash)");
+    check(r, "vkWaitForFences");
+    check(vkResetFences(dev_.handle(), 1, &fence_), "vkResetFences");
+    check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
+    for (VkDescriptorPool p : set_pools_) vkResetDescriptorPool(dev_.handle(), p, 0);
+    set_pool_ = 0;
+    unsynced_reads_.clear();
+    unsynced_writes_.clear();
+    retired_.clear();
+}
+
+}  // namespace tern::vk

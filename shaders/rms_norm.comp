@@ -1,0 +1,37 @@
+#version 450
+// out = x / sqrt(mean(x^2) + eps) * gain, one workgroup per row. out may alias x: every element
+// is read before the reduction's barriers and written by the thread that read it.
+#include "common.glsl"
+
+layout(constant_id = 0) const uint WG = 64;  // power of two
+layout(local_size_x_id = 0) in;
+
+layout(binding = 0) readonly buffer G { float gain[]; };
+layout(binding = 3) readonly buffer X { float x[]; };
+layout(binding = 5) writeonly buffer O { float o[]; };
+
+layout(push_constant) uniform P {
+    uint n, n_rows, x_off, out_off;
+    float eps;
+} p;
+
+shared float red[WG];
+
+void main() {
+    const uint row = flat_group();
+    if (row >= p.n_rows) return;
+    const uint lid = gl_LocalInvocationID.x;
+    float ss = 0.0;
+    for (uint i = lid; i < p.n; i += WG) {
+        const float v = x[p.x_off + row * p.n + i];
+        ss += v * v;
+    }
+    red[lid] = ss;
+    barrier();
+    for (uint h = WG / 2; h > 0; h >>= 1) {
+        if (lid < h) red[lid] += red[lid + h];
+        barrier();
+    }
+    const float inv = 1.0 / sqrt(red[0] / float(p.n) + p.eps);
+    for (uint i = lid; i < p.n; i += WG) o[p.out_off + row * p.n + i] = x[p.x_off + row * p.n + i] * inv * gain[i];
+}

@@ -1,0 +1,27 @@
+#version 450
+// NEOX rotary embedding in place: in each head, dimension i pairs with i + head_dim/2. The
+// cos/sin table ([pos][head_dim/2] pairs) is computed on the host in double precision, as the CPU
+// reference does.
+#include "common.glsl"
+
+layout(constant_id = 0) const uint WG = 64;
+layout(local_size_x_id = 0) in;
+
+layout(binding = 3) buffer X { float x[]; };
+layout(binding = 4) readonly buffer T { vec2 cs[]; };
+
+layout(push_constant) uniform P {
+    uint x_off, n_rows, n_heads, head_dim, pos0, cols;
+} p;
+
+void main() {
+    const uint half_dim = p.head_dim / 2;
+    const uint id = flat_group() * WG + gl_LocalInvocationID.x;
+    if (id >= p.n_rows * p.n_heads * half_dim) return;
+    const uint i = id % half_dim, h = (id / half_dim) % p.n_heads, row = id / (half_dim * p.n_heads);
+    const vec2 c = cs[(p.pos0 + row) * half_dim + i];
+    const uint a = p.x_off + row * p.cols + h * p.head_dim + i;
+    const float x0 = x[a], x1 = x[a + half_dim];
+    x[a] = x0 * c.x - x1 * c.y;
+    x[a + half_dim] = x0 * c.y + x1 * c.x;
+}

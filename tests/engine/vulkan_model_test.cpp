@@ -1,0 +1,160 @@
+// Whole models on the Vulkan backend against the CPU backend: logits of every architecture and
+// ternary type within 1e-3 relative RMS, identical greedy generations, and the CPU fallback.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+#include "backend/vulkan/vk_backend.h"
+#include "backend/vulkan/vk_context.h"
+#include "synth_models.h"
+#include "tern/devices.h"
+#include "tern/generate.h"
+#include "tern/model.h"
+#include "tern/session.h"
+
+namespace tern {
+namespace {
+
+const int kValidation = setenv("TERN_VK_VALIDATION", "1", 0);
+
+const std::vector<int32_t> kPrompt{1, 17, 300, 5, 42, 999, 7, 123, 64};
+
+int vulkan_device_or_skip(std::string* why) {
+    (void)kValidation;
+    return pick_vulkan_device(list_devices(), true, why);
+}
+
+#define SKIP_WITHOUT_VULKAN(index)                                                               \
+    std::string why_;                                                                            \
+    const int index = vulkan_device_or_skip(&why_);                                              \
+    if (index < 0) GTEST_SKIP() << "no usable Vulkan device, skipping the Vulkan tests: " << why_; \
+    const uint64_t messages_before = vk::validation_message_count()
+
+std::shared_ptr<Model> load(const std::string& path, LoadOptions::BackendKind kind, int device = -1) {
+    LoadOptions o;
+    o.n_threads = 2;
+    o.backend = kind;
+    o.device = device;
+    return Model::load(path, o);
+}
+
+double rel_rms(const std::vector<float>& got, const std::vector<float>& want) {
+    double num = 0, den = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+        num += (static_cast<double>(got[i]) - want[i]) * (static_cast<double>(got[i]) - want[i]);
+        den += static_cast<double>(want[i]) * want[i];
+    }
+    return std::sqrt(num / den);
+}
+
+std::vector<float> all_logits(const std::shared_ptr<Model>& m, int n_batch) {
+    SessionOptions so;
+    so.n_ctx = 64;
+    so.n_batch = n_batch;
+    Session s(m, so);
+    std::vector<float> logits;
+    s.eval(kPrompt, &logits);
+    // Then two decode steps on top of the cache.
+    const std::vector<int32_t> more{11};
+    for (int i = 0; i < 2; ++i) {
+        const auto last = s.eval(more);
+        logits.insert(logits.end(), last.begin(), last.end());
+    }
+    return logits;
+}
+
+std::vector<int32_t> greedy(const std::shared_ptr<Model>& m, int n) {
+    SessionOptions so;
+    so.n_ctx = 128;
+    Session s(m, so);
+    GenerateOptions g;
+    g.max_tokens = n;
+    g.stop_at_end_of_generation = false;
+    g.sampling.temperature = 0.0f;
+    std::vector<int32_t> out;
+    generate(s, kPrompt, g, [&](std::string_view, int32_t id) {
+        out.push_back(id);
+        return true;
+    });
+    return out;
+}
+
+struct ModelCase {
+    const char* arch;
+    TypeId type;
+};
+
+class VulkanModel : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(VulkanModel, LogitsMatchCpu) {
+    SKIP_WITHOUT_VULKAN(device);
+    const std::string path = test::synth_model(GetParam().arch, GetParam().type);
+    const auto cpu = load(path, LoadOptions::BackendKind::Cpu);
+    const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device);
+    ASSERT_EQ(gpu->backend_fallback_reason(), "");
+    ASSERT_NE(gpu->backend_name().find("vulkan"), std::string::npos) << gpu->backend_name();
+    // Batches of 4 split the prompt into several forward passes.
+    const auto want = all_logits(cpu, 4);
+    const auto got = all_logits(gpu, 4);
+    ASSERT_EQ(got.size(), want.size());
+    EXPECT_LE(rel_rms(got, want), 1e-3);
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllArchsAndTypes, VulkanModel,
+                         ::testing::Values(ModelCase{"bitnet-b1.58", TypeId::I2_S},
+                                           ModelCase{"bitnet-b1.58", TypeId::TQ2_0},
+                                           ModelCase{"bitnet-b1.58", TypeId::TQ1_0},
+                                           ModelCase{"bitnet-25", TypeId::I2_S}, ModelCase{"bitnet-25", TypeId::TQ2_0},
+                                           ModelCase{"bitnet-25", TypeId::TQ1_0}, ModelCase{"bitnet", TypeId::I2_S},
+                                           ModelCase{"bitnet", TypeId::TQ2_0}, ModelCase{"bitnet", TypeId::TQ1_0},
+                                           ModelCase{"bitnet", TypeId::F16}),
+                         [](const auto& info) {
+                             std::string name = std::string(info.param.arch) + "_" +
+                                                type_name(static_cast<uint32_t>(info.param.type));
+                             for (char& c : name)
+                                 if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return name;
+                         });
+
+TEST(VulkanGenerate, GreedyMatchesCpuFor32Tokens) {
+    SKIP_WITHOUT_VULKAN(device);
+    for (const char* arch : {"bitnet-b1.58", "bitnet"}) {
+        const std::string path = test::synth_model(arch, TypeId::I2_S);
+        const auto want = greedy(load(path, LoadOptions::BackendKind::Cpu), 32);
+        const auto got = greedy(load(path, LoadOptions::BackendKind::Vulkan, device), 32);
+        ASSERT_EQ(want.size(), 32u);
+        EXPECT_EQ(got, want) << arch;
+    }
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
+}
+
+TEST(VulkanFallback, BadDeviceFallsBackToCpuWithReason) {
+    // Works with or without a driver: device 99 never exists.
+    const auto m = load(test::synth_model("bitnet", TypeId::I2_S), LoadOptions::BackendKind::Vulkan, 99);
+    EXPECT_EQ(m->backend_name(), "cpu-reference");
+    EXPECT_FALSE(m->backend_fallback_reason().empty());
+}
+
+TEST(VulkanFallback, AutoPrefersGpusAndOtherwiseRunsOnCpu) {
+    const auto m = load(test::synth_model("bitnet", TypeId::I2_S), LoadOptions::BackendKind::Auto);
+    bool gpu = false;
+    for (const DeviceInfo& d : list_devices())
+        gpu |= d.usable && (d.type == DeviceType::Discrete || d.type == DeviceType::Integrated);
+    if (gpu) {
+        EXPECT_NE(m->backend_name().find("vulkan"), std::string::npos);
+    } else {
+        // lavapipe (a CPU-type device) is not picked automatically.
+        EXPECT_EQ(m->backend_name(), "cpu-reference");
+        EXPECT_FALSE(m->backend_fallback_reason().empty());
+    }
+    SessionOptions so;
+    so.n_ctx = 32;
+    Session s(m, so);
+    EXPECT_EQ(s.eval(kPrompt).size(), static_cast<size_t>(m->info().n_vocab));
+}
+
+}  // namespace
+}  // namespace tern

@@ -1,0 +1,312 @@
+// Every Vulkan op against the CPU reference backend, through the same Backend interface the
+// graph uses, on random data and awkward shapes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "backend/cpu/cpu_backend.h"
+#include "backend/vulkan/vk_backend.h"
+#include "backend/vulkan/vk_context.h"
+#include "tensor/quantize.h"
+#include "tern/devices.h"
+
+namespace tern {
+namespace {
+
+// Before any Vulkan instance exists: every test runs under the validation layer.
+const int kValidation = setenv("TERN_VK_VALIDATION", "1", 0);
+
+double rel_rms(const std::vector<float>& got, const std::vector<float>& want) {
+    double num = 0, den = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+        num += (static_cast<double>(got[i]) - want[i]) * (static_cast<double>(got[i]) - want[i]);
+        den += static_cast<double>(want[i]) * want[i];
+    }
+    return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
+}
+
+// A tensor's bytes plus the view both backends upload.
+struct HostTensor {
+    std::vector<uint8_t> bytes;
+    TensorView view;
+};
+
+HostTensor make_tensor(TypeId type, uint64_t cols, uint64_t rows, std::vector<uint8_t> bytes) {
+    HostTensor t{std::move(bytes), {}};
+    t.view.type = type;
+    t.view.ne = {cols, rows, 1, 1};
+    t.view.data = t.bytes.data();
+    t.view.nbytes = t.bytes.size();
+    return t;
+}
+
+class VulkanOps : public ::testing::Test {
+protected:
+    void SetUp() override {
+        (void)kValidation;
+        const auto devices = list_devices();
+        std::string why;
+        const int index = pick_vulkan_device(devices, true, &why);
+        if (index < 0) GTEST_SKIP() << "no usable Vulkan device, skipping the Vulkan tests: " << why;
+        VulkanOptions o;
+        o.device = index;
+        o.int_dot = int_dot_;
+        vk_ = make_vulkan_backend(o);
+        cpu_ = make_cpu_backend(1);
+        messages_ = vk::validation_message_count();
+    }
+    void TearDown() override {
+        if (vk_) {
+            EXPECT_EQ(vk::validation_message_count(), messages_) << "Vulkan validation messages (see the log)";
+        }
+    }
+
+    // Both sessions with the same host data in a fresh tensor.
+    struct Pair {
+        Tensor cpu, vk;
+    };
+    Pair tensor(int rows, int cols, const std::vector<float>& data) {
+        Pair p{cs_->alloc(rows, cols), vs_->alloc(rows, cols)};
+        std::copy(data.begin(), data.end(), static_cast<float*>(p.cpu.storage));
+        // Upload through the graph's own ops: a get_rows from an F32 table.
+        HostTensor& t = tables_.emplace_back(make_tensor(TypeId::F32, cols, rows, encode_f32(data)));
+        const Weight w = vk_->upload_matrix(t.view);
+        std::vector<int32_t> ids(rows);
+        for (int i = 0; i < rows; ++i) ids[i] = i;
+        vs_->get_rows(w, ids, p.vk);
+        return p;
+    }
+    void sessions(int n_layer = 1, int n_ctx = 64, int kv_dim = 64) {
+        cs_ = cpu_->new_session(n_layer, n_ctx, kv_dim);
+        vs_ = vk_->new_session(n_layer, n_ctx, kv_dim);
+    }
+    std::vector<float> read(BackendSession& s, Tensor t) {
+        std::vector<float> out(static_cast<size_t>(t.rows) * t.cols);
+        s.read_rows(t, out.data());
+        return out;
+    }
+    void expect_close(const Pair& p, double tol, const std::string& what) {
+        const auto want = read(*cs_, p.cpu), got = read(*vs_, p.vk);
+        EXPECT_LE(rel_rms(got, want), tol) << what;
+    }
+    std::vector<float> random(size_t n, float scale = 1.0f) {
+        std::normal_distribution<float> d(0.0f, scale);
+        std::vector<float> v(n);
+        for (float& x : v) x = d(rng_);
+        return v;
+    }
+    std::vector<int8_t> trits(size_t n) {
+        std::uniform_int_distribution<int> d(-1, 1);
+        std::vector<int8_t> v(n);
+        for (int8_t& x : v) x = static_cast<int8_t>(d(rng_));
+        return v;
+    }
+    // A ternary matrix [rows][k]; per_block: a different scale for every 256-weight block.
+    HostTensor ternary(TypeId type, int rows, int k, bool per_block) {
+        const auto v = trits(static_cast<size_t>(rows) * k);
+        std::uniform_real_distribution<float> sd(0.5f, 1.5f);
+        std::vector<float> scales(v.size() / 256, 0.03f);
+        if (per_block)
+            for (float& s : scales) s = sd(rng_);
+        switch (type) {
+            case TypeId::TQ2_0: return make_tensor(type, k, rows, encode_tq2_0(v, scales));
+            case TypeId::TQ1_0: return make_tensor(type, k, rows, encode_tq1_0(v, scales));
+            default: return make_tensor(TypeId::I2_S, k, rows, encode_i2_s(v, 0.03f));
+        }
+    }
+
+    VulkanOptions::IntDot int_dot_ = VulkanOptions::IntDot::Off;
+    std::unique_ptr<Backend> vk_, cpu_;
+    std::unique_ptr<BackendSession> cs_, vs_;
+    std::deque<HostTensor> tables_;
+    std::mt19937 rng_{1234};
+    uint64_t messages_ = 0;
+};
+
+// The same tests with the OpSDot shader where the device has the feature (lavapipe does).
+class VulkanOpsIntDot : public VulkanOps {
+protected:
+    void SetUp() override {
+        int_dot_ = VulkanOptions::IntDot::On;
+        VulkanOps::SetUp();
+    }
+};
+
+void run_ternary_linears(VulkanOps& t, const std::function<void(TypeId, int, int, int, bool)>& one) {
+    // Rows x tokens at one width, then widths in awkward steps (I2_S allows any k % 4 == 0; TQ
+    // types need k % 256 == 0).
+    for (int rows : {1, 3, 17, 641})
+        for (int n : {1, 2, 7, 33}) one(TypeId::I2_S, rows, 640, n, false);
+    for (int k : {128, 200, 384, 1000, 2560}) one(TypeId::I2_S, 17, k, 3, false);
+    for (TypeId type : {TypeId::TQ2_0, TypeId::TQ1_0})
+        for (int k : {256, 768, 2560})
+            for (bool per_block : {false, true}) one(type, 33, k, 9, per_block);
+    (void)t;
+}
+
+#define TERNARY_LINEAR_BODY                                                                                     \
+    run_ternary_linears(*this, [&](TypeId type, int rows, int k, int n, bool per_block) {                       \
+        sessions();                                                                                             \
+        const HostTensor w = ternary(type, rows, k, per_block);                                                 \
+        const Weight wc = cpu_->upload_matrix(w.view, 1.25f), wv = vk_->upload_matrix(w.view, 1.25f);          \
+        const Pair x = tensor(n, k, random(static_cast<size_t>(n) * k));                                       \
+        const Pair out{cs_->alloc(n, rows), vs_->alloc(n, rows)};                                               \
+        const Weight* pc[] = {&wc};                                                                             \
+        const Weight* pv[] = {&wv};                                                                             \
+        cs_->linear(x.cpu, pc, std::span<const Tensor>(&out.cpu, 1));                                           \
+        vs_->linear(x.vk, pv, std::span<const Tensor>(&out.vk, 1));                                             \
+        /* Exact integer sums: only the float epilogue may differ, by an ulp or so. */                         \
+        expect_close(out, per_block ? 1e-5 : 1e-6,                                                              \
+                     type_name(static_cast<uint32_t>(type)) + " rows " + std::to_string(rows) + " k " +         \
+                         std::to_string(k) + " tokens " + std::to_string(n) + (per_block ? " per-block" : "")); \
+    })
+
+TEST_F(VulkanOps, TernaryLinearMatchesCpu) { TERNARY_LINEAR_BODY; }
+TEST_F(VulkanOpsIntDot, TernaryLinearMatchesCpu) { TERNARY_LINEAR_BODY; }
+
+TEST_F(VulkanOps, FusedLinearOfThreeAndMore) {
+    // Q/K/V-like: three weights of different heights share one input; a fourth goes to a second
+    // dispatch; one dense weight mixed in.
+    sessions();
+    const int k = 512, n = 5;
+    const int heights[] = {512, 128, 128, 77};
+    std::vector<HostTensor> ws;
+    std::vector<Weight> wc, wv;
+    for (int h : heights) ws.push_back(ternary(TypeId::I2_S, h, k, false));
+    ws.push_back(make_tensor(TypeId::F16, k, 40, encode_f16(random(40 * k, 0.05f))));
+    for (size_t i = 0; i < ws.size(); ++i) {
+        wc.push_back(cpu_->upload_matrix(ws[i].view, 0.5f + i));
+        wv.push_back(vk_->upload_matrix(ws[i].view, 0.5f + i));
+    }
+    const Pair x = tensor(n, k, random(n * k));
+    std::vector<Tensor> oc, ov;
+    std::vector<const Weight*> pc, pv;
+    for (size_t i = 0; i < ws.size(); ++i) {
+        oc.push_back(cs_->alloc(n, wc[i].rows));
+        ov.push_back(vs_->alloc(n, wv[i].rows));
+        pc.push_back(&wc[i]);
+        pv.push_back(&wv[i]);
+    }
+    cs_->linear(x.cpu, pc, oc);
+    vs_->linear(x.vk, pv, ov);
+    for (size_t i = 0; i < ws.size(); ++i) expect_close({oc[i], ov[i]}, 1e-5, "weight " + std::to_string(i));
+}
+
+TEST_F(VulkanOps, DenseLinearAndGetRows) {
+    for (TypeId type : {TypeId::F16, TypeId::F32, TypeId::Q8_0}) {
+        for (int k : {64, 129, 256}) {
+            if (type == TypeId::Q8_0 && k % 32) continue;
+            sessions();
+            const int rows = 1001, n = 9;
+            const auto data = random(static_cast<size_t>(rows) * k, 0.05f);
+            const HostTensor w = make_tensor(type, k, rows,
+                                             type == TypeId::F16   ? encode_f16(data)
+                                             : type == TypeId::F32 ? encode_f32(data)
+                                                                   : encode_q8_0(data));
+            const Weight wc = cpu_->upload_matrix(w.view, 0.75f), wv = vk_->upload_matrix(w.view, 0.75f);
+            const Pair x = tensor(n, k, random(static_cast<size_t>(n) * k));
+            const Pair out{cs_->alloc(n, rows), vs_->alloc(n, rows)};
+            const Weight* pc[] = {&wc};
+            const Weight* pv[] = {&wv};
+            cs_->linear(x.cpu, pc, std::span<const Tensor>(&out.cpu, 1));
+            vs_->linear(x.vk, pv, std::span<const Tensor>(&out.vk, 1));
+            const std::string what = type_name(static_cast<uint32_t>(type)) + " k " + std::to_string(k);
+            expect_close(out, 1e-5, what);
+
+            const std::vector<int32_t> ids{5, 0, 1000, 5, 77};
+            const Pair rows_out{cs_->alloc(5, k), vs_->alloc(5, k)};
+            cs_->get_rows(wc, ids, rows_out.cpu);
+            vs_->get_rows(wv, ids, rows_out.vk);
+            expect_close(rows_out, 0.0, "get_rows " + what);
+        }
+    }
+}
+
+TEST_F(VulkanOps, RmsNormGluAdd) {
+    for (int cols : {64, 1000, 2560}) {
+        for (int n : {1, 7}) {
+            sessions();
+            const auto g = random(cols);
+            const HostTensor gain = make_tensor(TypeId::F32, cols, 1, encode_f32(g));
+            const Weight gc = cpu_->upload_vector(gain.view), gv = vk_->upload_vector(gain.view);
+            const Pair x = tensor(n, cols, random(static_cast<size_t>(n) * cols, 3.0f));
+            const Pair out{cs_->alloc(n, cols), vs_->alloc(n, cols)};
+            cs_->rms_norm(x.cpu, gc, 1e-5f, out.cpu);
+            vs_->rms_norm(x.vk, gv, 1e-5f, out.vk);
+            expect_close(out, 1e-6, "rms_norm");
+
+            for (GluActivation act : {GluActivation::ReluSquared, GluActivation::Silu}) {
+                const Pair gate = tensor(n, cols, random(static_cast<size_t>(n) * cols));
+                const Pair up = tensor(n, cols, random(static_cast<size_t>(n) * cols));
+                cs_->glu(gate.cpu, up.cpu, act, gate.cpu);  // in place, as the graph does
+                vs_->glu(gate.vk, up.vk, act, gate.vk);
+                expect_close(gate, 1e-6, "glu");
+            }
+            cs_->add(x.cpu, out.cpu);
+            vs_->add(x.vk, out.vk);
+            expect_close(x, 1e-7, "add");
+        }
+    }
+}
+
+TEST_F(VulkanOps, RopeAndAttention) {
+    struct Case {
+        int n_head, n_head_kv, head_dim;
+    };
+    for (const Case c : {Case{4, 2, 64}, Case{8, 8, 32}, Case{2, 1, 128}}) {
+        const int kv_dim = c.n_head_kv * c.head_dim, q_dim = c.n_head * c.head_dim;
+        sessions(2, 128, kv_dim);
+        const AttentionShape shape{c.n_head, c.n_head_kv, c.head_dim};
+        int pos = 0;
+        for (int n : {7, 1, 33, 2, 1}) {  // prefill, decode, a long batch (>64 positions) and more
+            const Pair q = tensor(n, q_dim, random(static_cast<size_t>(n) * q_dim));
+            const Pair k = tensor(n, kv_dim, random(static_cast<size_t>(n) * kv_dim));
+            const Pair v = tensor(n, kv_dim, random(static_cast<size_t>(n) * kv_dim));
+            for (const Pair* p : {&q, &k}) {
+                const int heads = p == &q ? c.n_head : c.n_head_kv;
+                cs_->rope_neox(p->cpu, heads, c.head_dim, pos, 10000.0f);
+                vs_->rope_neox(p->vk, heads, c.head_dim, pos, 10000.0f);
+            }
+            expect_close(q, 1e-6, "rope q at " + std::to_string(pos));
+            expect_close(k, 1e-6, "rope k at " + std::to_string(pos));
+            const Pair out{cs_->alloc(n, q_dim), vs_->alloc(n, q_dim)};
+            for (int layer : {0, 1}) {
+                cs_->attention(layer, q.cpu, k.cpu, v.cpu, pos, shape, out.cpu);
+                vs_->attention(layer, q.vk, k.vk, v.vk, pos, shape, out.vk);
+                expect_close(out, 1e-5, "attention at " + std::to_string(pos));
+            }
+            pos += n;
+        }
+    }
+}
+
+TEST(VulkanDevices, ListAndPick) {
+    const auto devices = list_devices();
+    if (devices.empty()) GTEST_SKIP() << "no Vulkan driver: " << vulkan_status();
+    EXPECT_TRUE(vk::Instance::get()->validation()) << "VK_LAYER_KHRONOS_validation is not installed";
+    for (const DeviceInfo& d : devices) {
+        EXPECT_FALSE(d.name.empty());
+        EXPECT_FALSE(d.heaps.empty());
+        EXPECT_GT(d.subgroup_size, 0u);
+        EXPECT_EQ(d.usable, d.reason.empty());
+    }
+    std::vector<DeviceInfo> fake(3);
+    fake[0].index = 0, fake[0].type = DeviceType::Cpu, fake[0].usable = true;
+    fake[1].index = 1, fake[1].type = DeviceType::Integrated, fake[1].usable = true;
+    fake[2].index = 2, fake[2].type = DeviceType::Discrete, fake[2].usable = false, fake[2].reason = "x";
+    std::string why;
+    EXPECT_EQ(pick_vulkan_device(fake, false, &why), 1);
+    fake[1].usable = false;
+    EXPECT_EQ(pick_vulkan_device(fake, true, &why), 0);
+    EXPECT_EQ(pick_vulkan_device(fake, false, &why), -1);
+    EXPECT_NE(why.find("CPU-type"), std::string::npos) << why;
+}
+
+}  // namespace
+}  // namespace tern
