@@ -21,9 +21,9 @@ struct CliRun {
     std::string out, err;
 };
 
-CliRun run_cli(const std::string& args) {
+CliRun run_cli(const std::string& args, const std::string& env = "") {
     const auto err_path = (test::temp_dir() / "stderr.txt").string();
-    const std::string cmd = std::string(TERN_CLI) + " " + args + " 2>" + err_path;
+    const std::string cmd = env + " " + std::string(TERN_CLI) + " " + args + " 2>" + err_path;
     CliRun r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -75,6 +75,32 @@ TEST(Cli, LogitsFileMatchesTheEngine) {
     std::vector<float> want;
     s.eval(std::vector<int32_t>{1, 2, 3}, &want);
     EXPECT_EQ(file, want);
+}
+
+std::vector<char> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The SIMD kernels must give exactly the reference kernels' logits, for every ternary encoding.
+TEST(Cli, FastKernelsGiveTheReferenceLogitsBitForBit) {
+    for (TypeId type : {TypeId::I2_S, TypeId::TQ2_0, TypeId::TQ1_0}) {
+        const std::string model = test::synth_model("bitnet-b1.58", type);
+        const auto fast = (test::temp_dir() / "fast.bin").string(), ref = (test::temp_dir() / "ref.bin").string();
+        const std::string args = "logits -m " + q(model) + " --ids 128000,791,6864,315,9822 -t 2 -o ";
+        ASSERT_EQ(run_cli(args + q(fast)).code, 0);
+        ASSERT_EQ(run_cli(args + q(ref), "TERN_CPU_KERNEL=reference").code, 0);
+        EXPECT_TRUE(read_file(fast) == read_file(ref)) << type_name(static_cast<uint32_t>(type));
+    }
+    for (const char* kernel : {"scalar", "avx2"}) {
+        const std::string model = test::synth_model();
+        const auto a = (test::temp_dir() / "a.bin").string(), b = (test::temp_dir() / "b.bin").string();
+        const std::string args = "logits -m " + q(model) + " --ids 1,2,3 -o ";
+        ASSERT_EQ(run_cli(args + q(a), "TERN_CPU_KERNEL=reference").code, 0);
+        const CliRun r = run_cli(args + q(b), std::string("TERN_CPU_KERNEL=") + kernel);
+        if (r.code != 0) continue;  // this CPU lacks the kernel
+        EXPECT_TRUE(read_file(a) == read_file(b)) << kernel;
+    }
 }
 
 TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {

@@ -6,7 +6,13 @@
 #include <deque>
 #include <vector>
 
+#include <cstdlib>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
 #include "backend/cpu/cpu_ops.h"
+#include "backend/cpu/simd/ternary_kernels.h"
 #include "tensor/fp16.h"
 #include "util/thread_pool.h"
 
@@ -18,21 +24,38 @@ struct CpuWeight {
     TensorView view;
     float extra_scale = 1.0f;
     bool ternary = false;
+    std::optional<simd::RepackedTernary> packed;  // the fast kernels' layout, when they run
 };
+
+// TERN_CPU_KERNEL=reference runs the scalar reference kernels (slow; they define the numerics).
+// Otherwise the fastest SIMD kernel runs; it gives bit-identical results.
+const simd::TernaryKernel* choose_kernel() {
+    const char* env = std::getenv("TERN_CPU_KERNEL");
+    if (env && std::string(env) == "reference") return nullptr;
+    return &simd::best_kernel();
+}
 
 class CpuSession;
 
 class CpuBackend final : public Backend {
 public:
-    explicit CpuBackend(int n_threads) : pool_(n_threads) {}
+    explicit CpuBackend(int n_threads) : pool_(n_threads), kernel_(choose_kernel()) {
+        spdlog::debug("cpu backend: {} threads, ternary kernel {}", pool_.size(), kernel_ ? kernel_->name : "reference");
+    }
 
-    std::string name() const override { return "cpu-reference"; }
+    std::string name() const override { return std::string("cpu-") + (kernel_ ? kernel_->name : "reference"); }
 
     Weight upload_matrix(const TensorView& w, float extra_scale) override {
         const bool ternary = type_traits(static_cast<uint32_t>(w.type))->ternary;
-        weights_.push_back({w, extra_scale, ternary});
-        bytes_ += w.nbytes;
-        return {&weights_.back(), static_cast<int>(w.ne[1]), static_cast<int>(w.ne[0]), ternary};
+        weights_.push_back({w, extra_scale, ternary, std::nullopt});
+        CpuWeight& cw = weights_.back();
+        if (ternary && kernel_ && w.ne[0] % simd::kBlockK == 0) {
+            cw.packed = simd::repack_ternary(w);
+            bytes_ += cw.packed->code_bytes() + cw.packed->scales.size() * sizeof(float);
+        } else {
+            bytes_ += w.nbytes;
+        }
+        return {&cw, static_cast<int>(w.ne[1]), static_cast<int>(w.ne[0]), ternary};
     }
 
     Weight upload_vector(const TensorView& v) override {
@@ -46,9 +69,11 @@ public:
     std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) override;
 
     ThreadPool& pool() { return pool_; }
+    const simd::TernaryKernel* kernel() const { return kernel_; }
 
 private:
     ThreadPool pool_;
+    const simd::TernaryKernel* kernel_;  // nullptr: the scalar reference
     std::deque<CpuWeight> weights_;  // deque: Weight handles stay valid as more are added
     uint64_t bytes_ = 0;
 };
@@ -58,8 +83,8 @@ const CpuWeight& cpu(const Weight& w) { return *static_cast<const CpuWeight*>(w.
 
 class CpuSession final : public BackendSession {
 public:
-    CpuSession(ThreadPool& pool, int n_layer, int n_ctx, int kv_dim)
-        : pool_(pool), n_ctx_(n_ctx), kv_dim_(kv_dim),
+    CpuSession(ThreadPool& pool, const simd::TernaryKernel* kernel, int n_layer, int n_ctx, int kv_dim)
+        : pool_(pool), kernel_(kernel), n_ctx_(n_ctx), kv_dim_(kv_dim),
           k_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
           v_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim) {}
 
@@ -85,14 +110,25 @@ public:
         if (any_ternary) {  // quantize the shared input once per token
             act_q_.resize(static_cast<size_t>(n) * k);
             act_scale_.resize(n);
-            for (int i = 0; i < n; ++i)
-                act_scale_[i] = cpu_quantize_row_i8(rows_of(x.row(i)), k, act_q_.data() + static_cast<size_t>(i) * k);
+            act_sum_.resize(n);
+            for (int i = 0; i < n; ++i) {
+                int8_t* q = act_q_.data() + static_cast<size_t>(i) * k;
+                act_scale_[i] = kernel_ ? kernel_->quantize_row(rows_of(x.row(i)), k, q, &act_sum_[i])
+                                        : cpu_quantize_row_i8(rows_of(x.row(i)), k, q);
+            }
         }
         for (size_t j = 0; j < weights.size(); ++j) {
             const CpuWeight& w = cpu(*weights[j]);
             const Tensor out = outs[j];
             const int64_t m = weights[j]->rows;
-            if (w.ternary) {
+            if (w.packed) {
+                // Threads split whole 16-row groups of the repacked layout.
+                const int64_t g = simd::kRowGroup;
+                pool_.parallel_for((m + g - 1) / g, 1, [&](int64_t g0, int64_t g1) {
+                    simd::ternary_gemm(*kernel_, *w.packed, g0 * g, std::min(g1 * g, m), act_q_.data(),
+                                       act_sum_.data(), act_scale_.data(), n, w.extra_scale, rows_of(out), out.cols);
+                });
+            } else if (w.ternary) {
                 pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
                     cpu_ternary_rows(w.view, r0, r1, act_q_.data(), act_scale_.data(), n, w.extra_scale,
                                      rows_of(out), out.cols);
@@ -150,15 +186,17 @@ public:
 
 private:
     ThreadPool& pool_;
+    const simd::TernaryKernel* kernel_;
     int n_ctx_, kv_dim_;
     std::vector<float> k_cache_, v_cache_;
     std::deque<std::vector<float>> buffers_;
     std::vector<int8_t> act_q_;
     std::vector<float> act_scale_;
+    std::vector<int32_t> act_sum_;
 };
 
 std::unique_ptr<BackendSession> CpuBackend::new_session(int n_layer, int n_ctx, int kv_dim) {
-    return std::make_unique<CpuSession>(pool_, n_layer, n_ctx, kv_dim);
+    return std::make_unique<CpuSession>(pool_, kernel_, n_layer, n_ctx, kv_dim);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
-// The CPU reference backend: plain C++ (no intrinsics) that defines the engine's numerics. Weights
-// are used straight from the mapped model file; work is split over a persistent thread pool.
+// The CPU backend: the SIMD ternary kernels (or, with TERN_CPU_KERNEL=reference, the plain C++
+// reference that defines the numerics) over a persistent thread pool. Ternary weights are repacked
+// at load for the SIMD kernels; everything else is used straight from the mapped model file.
 #include <memory>
 
 #include "backend/backend.h"
