@@ -1,10 +1,117 @@
-// Conversations of this session (persisted ones arrive with the database).
+// Saved conversations: search, open, rename, export, delete; import from JSON.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
 
-Label {
-    text: app.chat.count > 0 ? qsTr("Current chat (%1 messages)").arg(app.chat.count) : qsTr("No messages yet")
-    color: theme.textMuted
-    verticalAlignment: Text.AlignTop
-    wrapMode: Text.Wrap
+ColumnLayout {
+    spacing: 6
+    property var menuTarget: ({ id: 0, title: "" })
+
+    TextField {
+        Layout.fillWidth: true
+        placeholderText: qsTr("Search chats")
+        onTextChanged: app.conversations.search = text
+        selectByMouse: true
+        Accessible.name: qsTr("Search conversations")
+    }
+
+    ListView {
+        id: convList
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        clip: true
+        model: app.conversations
+        section.property: "section"
+        section.delegate: Label {
+            text: section
+            color: theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
+            topPadding: 8; bottomPadding: 2; leftPadding: 4
+        }
+        ScrollBar.vertical: ScrollBar {}
+        delegate: ItemDelegate {
+            id: row
+            required property var conversationId
+            required property string title
+            required property int messageCount
+            width: ListView.view.width
+            height: 36
+            highlighted: conversationId === app.currentConversation
+            text: title
+            font.pixelSize: 13
+            onClicked: { window.currentPage = "chat"; app.openConversation(conversationId) }
+            Accessible.name: qsTr("Conversation %1").arg(title)
+            TapHandler {
+                acceptedButtons: Qt.RightButton
+                onTapped: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+            }
+            ToolButton {
+                anchors.right: parent.right
+                anchors.verticalCenter: parent.verticalCenter
+                visible: row.hovered || row.highlighted
+                text: "⋯"
+                onClicked: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+                Accessible.name: qsTr("Conversation actions")
+            }
+        }
+        Label {
+            anchors.centerIn: parent
+            visible: convList.count === 0
+            text: app.conversations.search ? qsTr("No chat matches") : qsTr("Your chats appear here")
+            color: theme.textMuted; font.pixelSize: 12
+        }
+    }
+
+    TButton {
+        Layout.fillWidth: true
+        flat: true
+        text: qsTr("Import chat…")
+        icon.source: "qrc:/resources/icons/folder.svg"
+        onClicked: importDialog.open()
+        Accessible.name: qsTr("Import a conversation from a JSON file")
+    }
+
+    Menu {
+        id: convMenu
+        MenuItem { text: qsTr("Rename…"); onTriggered: { renameField.text = menuTarget.title; renameDialog.open() } }
+        MenuItem { text: qsTr("Export as Markdown…"); onTriggered: { exportDialog.format = "md"; exportDialog.open() } }
+        MenuItem { text: qsTr("Export as JSON…"); onTriggered: { exportDialog.format = "json"; exportDialog.open() } }
+        MenuSeparator {}
+        MenuItem { text: qsTr("Delete…"); onTriggered: deleteDialog.open() }
+    }
+
+    Dialog {
+        id: renameDialog
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Rename chat")
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        TextField { id: renameField; width: 320; selectByMouse: true; Accessible.name: qsTr("New title") }
+        onAccepted: app.renameConversation(menuTarget.id, renameField.text)
+    }
+    Dialog {
+        id: deleteDialog
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Delete chat?")
+        standardButtons: Dialog.Yes | Dialog.Cancel
+        Label { text: qsTr("\"%1\" and all its messages will be deleted.").arg(menuTarget.title); wrapMode: Text.Wrap; width: 320 }
+        onAccepted: app.deleteConversation(menuTarget.id)
+    }
+    FileDialog {
+        id: exportDialog
+        property string format: "md"
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Export chat")
+        nameFilters: format === "json" ? [qsTr("JSON (*.json)")] : [qsTr("Markdown (*.md)")]
+        onAccepted: app.exportConversation(menuTarget.id, selectedFile, format)
+    }
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import chat")
+        nameFilters: [qsTr("Tern chat export (*.json)")]
+        onAccepted: app.importConversation(selectedFile)
+    }
 }

@@ -3,18 +3,22 @@
 #include <QClipboard>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QGuiApplication>
 #include <QUrl>
 
 #include <spdlog/spdlog.h>
 
 #include "AppPaths.h"
+#include "Database.h"
 #include "EngineWorker.h"
 
 namespace tern::app {
 
-AppController::AppController(Settings* settings, QObject* parent) : QObject(parent), settings_(settings) {
+AppController::AppController(Settings* settings, Database* db, QObject* parent)
+    : QObject(parent), settings_(settings), db_(db && db->isOpen() ? db : nullptr), conversations_(db_) {
     worker_ = new EngineWorker;
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -135,6 +139,8 @@ bool AppController::send(const QString& text) {
     m.role = QStringLiteral("user");
     m.content = t;
     m.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    ensureConversation(t);
+    if (db_) m.id = db_->addMessage(conversationId_, m, true);  // committed before the answer starts
     chat_.append(m);
     startAnswer();
     return true;
@@ -151,6 +157,8 @@ void AppController::startAnswer() {
     a.streaming = true;
     a.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     answerRow_ = chat_.append(a);
+    if (db_ && conversationId_) chat_.setId(answerRow_, db_->addMessage(conversationId_, a, false));
+    sinceCheckpoint_.start();
     activeRequest_ = ++nextId_;
     metrics_.beginAnswer();
     Q_EMIT generatingChanged();
@@ -164,7 +172,7 @@ void AppController::stop() {
 void AppController::regenerate() {
     if (activeRequest_ || state_ != QLatin1String("ready")) return;
     int n = chat_.rowCount();
-    if (n > 0 && chat_.messages().back().role == QLatin1String("assistant")) chat_.truncate(--n);
+    if (n > 0 && chat_.messages().back().role == QLatin1String("assistant")) dropFrom(--n);
     if (n == 0) return;
     startAnswer();
 }
@@ -172,13 +180,91 @@ void AppController::regenerate() {
 void AppController::editAndResend(int row, const QString& text) {
     if (activeRequest_ || state_ != QLatin1String("ready")) return;
     if (row < 0 || row >= chat_.rowCount()) return;
-    chat_.truncate(row);
+    dropFrom(row);
     send(text);
 }
 
 void AppController::newChat() {
     stop();
     chat_.clear();
+    if (conversationId_) {
+        conversationId_ = 0;
+        Q_EMIT currentConversationChanged();
+    }
+}
+
+void AppController::dropFrom(int row) {
+    if (db_ && conversationId_) db_->truncateConversation(conversationId_, row);
+    chat_.truncate(row);
+}
+
+void AppController::ensureConversation(const QString& firstMessage) {
+    if (!db_ || conversationId_) return;
+    // Title from the first words of the first message; the user can rename it.
+    QString title = firstMessage.simplified();
+    if (title.size() > 48) title = title.left(47) + QChar(0x2026);
+    conversationId_ = db_->createConversation(title, settings_->systemPrompt());
+    conversations_.refresh();
+    Q_EMIT currentConversationChanged();
+}
+
+void AppController::openConversation(qint64 id) {
+    if (!db_ || id == conversationId_) return;
+    if (activeRequest_) stop();
+    chat_.setMessages(db_->messages(id));
+    conversationId_ = id;
+    Q_EMIT currentConversationChanged();
+}
+
+void AppController::renameConversation(qint64 id, const QString& title) {
+    if (!db_ || title.trimmed().isEmpty()) return;
+    db_->renameConversation(id, title.trimmed());
+    conversations_.refresh();
+}
+
+void AppController::deleteConversation(qint64 id) {
+    if (!db_) return;
+    if (id == conversationId_) newChat();
+    db_->deleteConversation(id);
+    conversations_.refresh();
+}
+
+bool AppController::exportConversation(qint64 id, const QString& fileUrl, const QString& format) {
+    if (!db_) return false;
+    const QString path = fileUrl.startsWith(QStringLiteral("file:")) ? QUrl(fileUrl).toLocalFile() : fileUrl;
+    const QByteArray bytes = format == QLatin1String("json")
+                                 ? QJsonDocument(db_->exportJson(id)).toJson(QJsonDocument::Indented)
+                                 : db_->exportMarkdown(id).toUtf8();
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) {
+        setError(tr("Could not write %1: %2").arg(path, f.errorString()));
+        return false;
+    }
+    return true;
+}
+
+bool AppController::importConversation(const QString& fileUrl) {
+    if (!db_) return false;
+    const QString path = fileUrl.startsWith(QStringLiteral("file:")) ? QUrl(fileUrl).toLocalFile() : fileUrl;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        setError(tr("Could not open %1: %2").arg(path, f.errorString()));
+        return false;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        setError(tr("%1 is not valid JSON: %2").arg(path, pe.errorString()));
+        return false;
+    }
+    const qint64 id = db_->importJson(doc.object());
+    if (!id) {
+        setError(tr("Could not import %1: %2").arg(path, db_->error()));
+        return false;
+    }
+    conversations_.refresh();
+    openConversation(id);
+    return true;
 }
 
 void AppController::copyText(const QString& text) {
@@ -189,6 +275,12 @@ void AppController::onTokens(quint64 id, const QString& delta, int n, double ms)
     if (id != activeRequest_) return;
     chat_.appendText(answerRow_, delta);
     metrics_.onTokens(n, ms);
+    // Checkpoint the partial answer so a crash or kill loses at most the last few seconds.
+    if (db_ && sinceCheckpoint_.elapsed() >= kCheckpointMs) {
+        const ChatMessageItem& a = chat_.messages()[answerRow_];
+        if (a.id) db_->updateMessage(a.id, a.content, {}, false);
+        sinceCheckpoint_.restart();
+    }
 }
 
 void AppController::onFinished(quint64 id, const QVariantMap& stats) {
@@ -198,7 +290,14 @@ void AppController::onFinished(quint64 id, const QVariantMap& stats) {
     const int row = answerRow_;
     // The streamed deltas and the final text agree; the final text wins in case a delta was dropped.
     chat_.setContent(row, stats.value(QStringLiteral("text")).toString());
-    chat_.finish(row, metrics_.messageMetrics(stats));
+    const QVariantMap perMessage = metrics_.messageMetrics(stats);
+    chat_.finish(row, perMessage);
+    if (db_) {
+        const ChatMessageItem& a = chat_.messages()[row];
+        if (a.id) db_->updateMessage(a.id, a.content, perMessage, true);
+        db_->addBenchmarkRun(modelInfo_.value(QStringLiteral("path")).toString(), perMessage);
+        conversations_.refresh();
+    }
     answerRow_ = -1;
     Q_EMIT generatingChanged();
     Q_EMIT answerFinished(row, stats);
@@ -208,7 +307,12 @@ void AppController::onFailed(quint64 id, const QString& error) {
     if (id != activeRequest_) return;
     activeRequest_ = 0;
     chat_.finish(answerRow_, {});
-    if (chat_.get(answerRow_).value(QStringLiteral("content")).toString().isEmpty()) chat_.truncate(answerRow_);
+    if (chat_.get(answerRow_).value(QStringLiteral("content")).toString().isEmpty()) {
+        dropFrom(answerRow_);
+    } else if (db_) {
+        const ChatMessageItem& a = chat_.messages()[answerRow_];
+        if (a.id) db_->updateMessage(a.id, a.content, {}, true);
+    }
     answerRow_ = -1;
     Q_EMIT generatingChanged();
     setError(error);

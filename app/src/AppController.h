@@ -1,17 +1,20 @@
 #pragma once
 // The glue QML talks to: owns the engine thread, the chat model and the live metrics, and turns
 // user actions (send, stop, load) into queued calls on the worker. No engine code runs here.
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QThread>
 #include <QVariantMap>
 
 #include "ChatModel.h"
+#include "ConversationListModel.h"
 #include "LiveMetrics.h"
 #include "Settings.h"
 
 namespace tern::app {
 
+class Database;
 class EngineWorker;
 
 class AppController : public QObject {
@@ -26,9 +29,15 @@ class AppController : public QObject {
     Q_PROPERTY(tern::app::ChatModel* chat READ chat CONSTANT)
     Q_PROPERTY(tern::app::LiveMetrics* metrics READ metrics CONSTANT)
     Q_PROPERTY(tern::app::Settings* settings READ settings CONSTANT)
+    Q_PROPERTY(tern::app::ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(qint64 currentConversation READ currentConversation NOTIFY currentConversationChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
-    explicit AppController(Settings* settings, QObject* parent = nullptr);
+    // db may be nullptr (nothing is stored) or an open Database that outlives the controller.
+    explicit AppController(Settings* settings, Database* db = nullptr, QObject* parent = nullptr);
+
+    // A streaming answer is written to the database this often (ms), so a crash loses at most this much.
+    static constexpr int kCheckpointMs = 2000;
     ~AppController() override;
 
     QString state() const { return state_; }
@@ -42,6 +51,15 @@ public:
     LiveMetrics* metrics() { return &metrics_; }
     Settings* settings() { return settings_; }
     QString version() const;
+    ConversationListModel* conversations() { return &conversations_; }
+    qint64 currentConversation() const { return conversationId_; }
+
+    Q_INVOKABLE void openConversation(qint64 id);
+    Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
+    Q_INVOKABLE void deleteConversation(qint64 id);
+    // format: "md" or "json"; fileUrl may be a file: URL or a path. Returns false (and sets lastError).
+    Q_INVOKABLE bool exportConversation(qint64 id, const QString& fileUrl, const QString& format);
+    Q_INVOKABLE bool importConversation(const QString& fileUrl);
 
     Q_INVOKABLE void loadModel(const QString& pathOrUrl);
     Q_INVOKABLE void cancelLoad();
@@ -54,6 +72,7 @@ public:
     Q_INVOKABLE void copyText(const QString& text);
     Q_INVOKABLE void createBenchmarkModel(const QString& preset = QStringLiteral("2b4t"));
     Q_INVOKABLE void clearError();
+    void reportError(const QString& e) { setError(e); }
     Q_INVOKABLE QString formatBytes(double bytes) const;
     Q_INVOKABLE QString benchmarkModelPath(const QString& preset) const;
 
@@ -64,6 +83,7 @@ Q_SIGNALS:
     void modelChanged();
     void generatingChanged();
     void benchmarkChanged();
+    void currentConversationChanged();
     // An answer finished (row in the chat model); tests and the screenshot mode wait on it.
     void answerFinished(int row, const QVariantMap& stats);
 
@@ -81,7 +101,14 @@ private:
     void onFinished(quint64 id, const QVariantMap& stats);
     void onFailed(quint64 id, const QString& error);
 
+    void ensureConversation(const QString& firstMessage);
+    void dropFrom(int row);  // chat rows row.. and their stored copies
+
     Settings* settings_;
+    Database* db_;
+    ConversationListModel conversations_;
+    qint64 conversationId_ = 0;
+    QElapsedTimer sinceCheckpoint_;
     QThread thread_;
     EngineWorker* worker_ = nullptr;  // lives on thread_
     ChatModel chat_;

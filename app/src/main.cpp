@@ -11,6 +11,7 @@
 
 #include "AppController.h"
 #include "AppPaths.h"
+#include "Database.h"
 #include "Logging.h"
 #include "Settings.h"
 #include "UiLoader.h"
@@ -42,7 +43,10 @@ int main(int argc, char** argv) {
 
     Settings settings;
     if (cli.isSet(theme)) settings.setTheme(cli.value(theme));
-    AppController app(&settings);
+    Database db;
+    const bool dbOk = db.open(AppPaths::databasePath());
+    AppController app(&settings, dbOk ? &db : nullptr);
+    if (!dbOk) app.reportError(QStringLiteral("Chats will not be saved: the database could not be opened (%1).").arg(db.error()));
 
     QQmlApplicationEngine engine;
     QQuickWindow* window = loadMainWindow(engine, &app);

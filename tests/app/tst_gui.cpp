@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "AppController.h"
+#include "Database.h"
 #include "Settings.h"
 #include "UiLoader.h"
 #include "test_models.h"
@@ -43,7 +44,10 @@ private Q_SLOTS:
     void welcomeThenChatStreams() {
         Settings settings;
         settings.setMaxTokens(64);
-        AppController app(&settings);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/gui.sqlite")));
+        AppController app(&settings, &db);
         QQmlApplicationEngine engine;
         QQuickWindow* window = loadMainWindow(engine, &app);
         QVERIFY(window);
@@ -94,6 +98,36 @@ private Q_SLOTS:
 
         const QImage shot = window->grabWindow();
         QVERIFY(!shot.isNull());
+
+        // Stored: one conversation titled from the first message, the answer with its metrics.
+        const auto convs = db.conversations();
+        QCOMPARE(convs.size(), 1);
+        QCOMPARE(convs[0].title, QStringLiteral("Hello there"));
+        QCOMPARE(app.conversations()->rowCount(), 1);
+        auto stored = db.messages(convs[0].id);
+        QCOMPARE(stored.size(), 2);
+        QCOMPARE(stored[1].content, answer.value(QStringLiteral("content")).toString());
+        QVERIFY(stored[1].metrics.contains(QStringLiteral("decodeTps")));
+        QVERIFY(stored[1].metrics.value(QStringLiteral("estimated")).toMap().contains(QStringLiteral("energyRatio")));
+
+        // Regenerate replaces the answer; edit-and-resend replaces the question and what followed.
+        finished.clear();
+        app.regenerate();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+        QCOMPARE(db.messages(convs[0].id).size(), 2);
+        finished.clear();
+        app.editAndResend(0, QStringLiteral("Changed question"));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+        stored = db.messages(convs[0].id);
+        QCOMPARE(stored.size(), 2);
+        QCOMPARE(stored[0].content, QStringLiteral("Changed question"));
+
+        // A new chat, then reopening the stored one brings its messages back.
+        app.newChat();
+        QCOMPARE(app.chat()->rowCount(), 0);
+        app.openConversation(convs[0].id);
+        QCOMPARE(app.chat()->rowCount(), 2);
+        QCOMPARE(app.chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Changed question"));
     }
 };
 

@@ -1,0 +1,344 @@
+#include "Database.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+#include <spdlog/spdlog.h>
+
+namespace tern::app {
+
+namespace {
+
+// A null QString binds as SQL NULL; the schema wants '' for "empty".
+QString nn(const QString& s) { return s.isNull() ? QStringLiteral("") : s; }
+
+QString now() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
+
+QString toJson(const QVariantMap& m) {
+    return m.isEmpty() ? QStringLiteral("") : QString::fromUtf8(QJsonDocument(QJsonObject::fromVariantMap(m)).toJson(QJsonDocument::Compact));
+}
+
+QVariantMap fromJson(const QString& s) {
+    return s.isEmpty() ? QVariantMap() : QJsonDocument::fromJson(s.toUtf8()).object().toVariantMap();
+}
+
+// Each step takes the schema from version i to i + 1; never edit a released step, add one.
+const char* const kMigrations[] = {
+    // 0 -> 1
+    "CREATE TABLE conversations ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL, system_prompt TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,"
+    "  metrics TEXT NOT NULL DEFAULT '', complete INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"
+    "CREATE TABLE benchmark_runs ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, created_at TEXT NOT NULL, metrics TEXT NOT NULL);",
+    // 1 -> 2: messages are always read per conversation in order.
+    "CREATE INDEX messages_by_conversation ON messages(conversation_id, position);"
+    "CREATE INDEX conversations_by_update ON conversations(updated_at);",
+};
+
+}  // namespace
+
+Database::Database() : connection_(QStringLiteral("tern-") + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+
+Database::~Database() { close(); }
+
+bool Database::isOpen() const {
+    return QSqlDatabase::contains(connection_) && QSqlDatabase::database(connection_, false).isOpen();
+}
+
+void Database::close() {
+    if (!QSqlDatabase::contains(connection_)) return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(connection_, false);
+        if (db.isOpen()) db.close();
+    }
+    QSqlDatabase::removeDatabase(connection_);
+}
+
+bool Database::exec(const QString& sql) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    // QSqlQuery runs one statement at a time.
+    for (const QString& stmt : sql.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        if (stmt.trimmed().isEmpty()) continue;
+        if (!q.exec(stmt)) {
+            error_ = q.lastError().text();
+            spdlog::error("sql: {} ({})", error_.toStdString(), stmt.toStdString());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Database::open(const QString& path) {
+    close();
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection_);
+    db.setDatabaseName(path);
+    if (!db.open()) {
+        error_ = db.lastError().text();
+        return false;
+    }
+    // WAL: readers never block the writer, and a commit is one append; NORMAL is durable in WAL
+    // mode except for the last commits on power loss (a killed process loses nothing committed).
+    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=3000")))
+        return false;
+    return migrate();
+}
+
+int Database::schemaVersion() const {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next()) return q.value(0).toInt();
+    return -1;
+}
+
+bool Database::migrate() {
+    const int from = schemaVersion();
+    if (from > kSchemaVersion) {
+        error_ = QStringLiteral("the database was written by a newer Tern (schema %1, this one knows %2)")
+                     .arg(from).arg(kSchemaVersion);
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::database(connection_);
+    for (int v = from; v < kSchemaVersion; ++v) {
+        db.transaction();
+        if (!exec(QString::fromLatin1(kMigrations[v])) ||
+            !exec(QStringLiteral("PRAGMA user_version=%1").arg(v + 1))) {
+            db.rollback();
+            return false;
+        }
+        db.commit();
+        spdlog::info("database migrated to schema {}", v + 1);
+    }
+    return true;
+}
+
+void Database::touch(qint64 conversationId) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE conversations SET updated_at=? WHERE id=?"));
+    q.addBindValue(now());
+    q.addBindValue(conversationId);
+    q.exec();
+}
+
+qint64 Database::createConversation(const QString& title, const QString& systemPrompt) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("INSERT INTO conversations(title, created_at, updated_at, system_prompt) VALUES(?,?,?,?)"));
+    const QString t = now();
+    q.addBindValue(nn(title));
+    q.addBindValue(t);
+    q.addBindValue(t);
+    q.addBindValue(nn(systemPrompt));
+    if (!q.exec()) {
+        error_ = q.lastError().text();
+        return 0;
+    }
+    return q.lastInsertId().toLongLong();
+}
+
+bool Database::renameConversation(qint64 id, const QString& title) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE conversations SET title=? WHERE id=?"));
+    q.addBindValue(nn(title));
+    q.addBindValue(id);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
+bool Database::deleteConversation(qint64 id) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
+    q.addBindValue(id);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
+QVector<ConversationRow> Database::conversations(const QString& search) const {
+    QVector<ConversationRow> out;
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    QString sql = QStringLiteral(
+        "SELECT c.id, c.title, c.created_at, c.updated_at, c.system_prompt,"
+        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id) FROM conversations c");
+    const QString s = search.trimmed();
+    if (!s.isEmpty())
+        sql += QStringLiteral(" WHERE c.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE"
+                              " m.conversation_id=c.id AND m.content LIKE ? ESCAPE '\\')");
+    sql += QStringLiteral(" ORDER BY c.updated_at DESC, c.id DESC");
+    q.prepare(sql);
+    if (!s.isEmpty()) {
+        QString like = s;
+        like.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%"))
+            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        q.addBindValue(QLatin1Char('%') + like + QLatin1Char('%'));
+        q.addBindValue(QLatin1Char('%') + like + QLatin1Char('%'));
+    }
+    if (!q.exec()) return out;
+    while (q.next())
+        out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                       q.value(4).toString(), q.value(5).toInt()});
+    return out;
+}
+
+ConversationRow Database::conversation(qint64 id) const {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("SELECT id, title, created_at, updated_at, system_prompt FROM conversations WHERE id=?"));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next()) return {};
+    return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+            q.value(4).toString(), 0};
+}
+
+qint64 Database::addMessage(qint64 conversationId, const ChatMessageItem& m, bool complete) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral(
+        "INSERT INTO messages(conversation_id, position, role, content, metrics, complete, created_at)"
+        " VALUES(?, (SELECT COALESCE(MAX(position), -1) + 1 FROM messages WHERE conversation_id=?), ?, ?, ?, ?, ?)"));
+    q.addBindValue(conversationId);
+    q.addBindValue(conversationId);
+    q.addBindValue(nn(m.role));
+    q.addBindValue(nn(m.content));
+    q.addBindValue(toJson(m.metrics));
+    q.addBindValue(complete ? 1 : 0);
+    q.addBindValue(m.createdAt.isEmpty() ? now() : m.createdAt);
+    if (!q.exec()) {
+        error_ = q.lastError().text();
+        return 0;
+    }
+    touch(conversationId);
+    return q.lastInsertId().toLongLong();
+}
+
+bool Database::updateMessage(qint64 messageId, const QString& content, const QVariantMap& metrics, bool complete) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE messages SET content=?, metrics=?, complete=? WHERE id=?"));
+    q.addBindValue(nn(content));
+    q.addBindValue(toJson(metrics));
+    q.addBindValue(complete ? 1 : 0);
+    q.addBindValue(messageId);
+    return q.exec();
+}
+
+bool Database::truncateConversation(qint64 conversationId, int fromIndex) {
+    // Positions may have gaps after deletions: count in order, not by value.
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("DELETE FROM messages WHERE conversation_id=? AND id IN (SELECT id FROM messages"
+                             " WHERE conversation_id=? ORDER BY position LIMIT -1 OFFSET ?)"));
+    q.addBindValue(conversationId);
+    q.addBindValue(conversationId);
+    q.addBindValue(fromIndex);
+    return q.exec();
+}
+
+QVector<ChatMessageItem> Database::messages(qint64 conversationId) const {
+    QVector<ChatMessageItem> out;
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("SELECT id, role, content, metrics, complete, created_at FROM messages"
+                             " WHERE conversation_id=? ORDER BY position"));
+    q.addBindValue(conversationId);
+    if (!q.exec()) return out;
+    while (q.next()) {
+        ChatMessageItem m;
+        m.id = q.value(0).toLongLong();
+        m.role = q.value(1).toString();
+        m.content = q.value(2).toString();
+        m.metrics = fromJson(q.value(3).toString());
+        if (!q.value(4).toBool()) m.metrics[QStringLiteral("stopReason")] = QStringLiteral("interrupted");
+        m.createdAt = q.value(5).toString();
+        out.push_back(m);
+    }
+    return out;
+}
+
+qint64 Database::addBenchmarkRun(const QString& model, const QVariantMap& metrics) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("INSERT INTO benchmark_runs(model, created_at, metrics) VALUES(?,?,?)"));
+    q.addBindValue(nn(model));
+    q.addBindValue(now());
+    q.addBindValue(toJson(metrics));
+    return q.exec() ? q.lastInsertId().toLongLong() : 0;
+}
+
+QJsonObject Database::exportJson(qint64 conversationId) const {
+    const ConversationRow c = conversation(conversationId);
+    QJsonArray msgs;
+    for (const ChatMessageItem& m : messages(conversationId)) {
+        QJsonObject o{{QStringLiteral("role"), m.role}, {QStringLiteral("content"), m.content},
+                      {QStringLiteral("createdAt"), m.createdAt}};
+        if (!m.metrics.isEmpty()) o[QStringLiteral("metrics")] = QJsonObject::fromVariantMap(m.metrics);
+        msgs.append(o);
+    }
+    return {{QStringLiteral("format"), QStringLiteral("tern-conversation")},
+            {QStringLiteral("version"), 1},
+            {QStringLiteral("title"), c.title},
+            {QStringLiteral("createdAt"), c.createdAt},
+            {QStringLiteral("systemPrompt"), c.systemPrompt},
+            {QStringLiteral("messages"), msgs}};
+}
+
+QString Database::exportMarkdown(qint64 conversationId) const {
+    const ConversationRow c = conversation(conversationId);
+    QString md = QStringLiteral("# %1\n\n").arg(c.title);
+    if (!c.systemPrompt.isEmpty()) md += QStringLiteral("> System: %1\n\n").arg(c.systemPrompt);
+    for (const ChatMessageItem& m : messages(conversationId)) {
+        md += m.role == QLatin1String("user") ? QStringLiteral("## You\n\n") : QStringLiteral("## Assistant\n\n");
+        md += m.content + QStringLiteral("\n\n");
+        const QVariantMap& x = m.metrics;
+        if (x.contains(QStringLiteral("decodeTps")))
+            md += QStringLiteral("*%1 · %2 tok/s · TTFT %3 ms · %4 tokens · %5*\n\n")
+                      .arg(x.value(QStringLiteral("model")).toString())
+                      .arg(x.value(QStringLiteral("decodeTps")).toDouble(), 0, 'f', 1)
+                      .arg(qRound(x.value(QStringLiteral("ttftMs")).toDouble()))
+                      .arg(x.value(QStringLiteral("nGenerated")).toInt())
+                      .arg(x.value(QStringLiteral("stopReason")).toString());
+    }
+    return md;
+}
+
+qint64 Database::importJson(const QJsonObject& doc) {
+    if (doc.value(QStringLiteral("format")).toString() != QLatin1String("tern-conversation")) {
+        error_ = QStringLiteral("not a Tern conversation export (the \"format\" field is missing or wrong)");
+        return 0;
+    }
+    if (doc.value(QStringLiteral("version")).toInt() > 1) {
+        error_ = QStringLiteral("the file was exported by a newer Tern");
+        return 0;
+    }
+    const QJsonArray msgs = doc.value(QStringLiteral("messages")).toArray();
+    for (const QJsonValue& v : msgs) {
+        const QString role = v.toObject().value(QStringLiteral("role")).toString();
+        if (role != QLatin1String("user") && role != QLatin1String("assistant") && role != QLatin1String("system")) {
+            error_ = QStringLiteral("a message has an unknown role \"%1\"").arg(role);
+            return 0;
+        }
+    }
+    QSqlDatabase db = QSqlDatabase::database(connection_);
+    db.transaction();  // all or nothing
+    QString title = doc.value(QStringLiteral("title")).toString();
+    if (title.isEmpty()) title = QStringLiteral("Imported conversation");
+    const qint64 id = createConversation(title, doc.value(QStringLiteral("systemPrompt")).toString());
+    if (!id) {
+        db.rollback();
+        return 0;
+    }
+    for (const QJsonValue& v : msgs) {
+        const QJsonObject o = v.toObject();
+        ChatMessageItem m;
+        m.role = o.value(QStringLiteral("role")).toString();
+        m.content = o.value(QStringLiteral("content")).toString();
+        m.metrics = o.value(QStringLiteral("metrics")).toObject().toVariantMap();
+        m.createdAt = o.value(QStringLiteral("createdAt")).toString();
+        if (!addMessage(id, m, true)) {
+            db.rollback();
+            return 0;
+        }
+    }
+    db.commit();
+    return id;
+}
+
+}  // namespace tern::app

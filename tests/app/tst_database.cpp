@@ -1,0 +1,165 @@
+// Database: round trip, migrations, search, truncation, export/import.
+#include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "Database.h"
+
+using namespace tern::app;
+
+namespace {
+ChatMessageItem msg(const QString& role, const QString& content, QVariantMap metrics = {}) {
+    ChatMessageItem m;
+    m.role = role;
+    m.content = content;
+    m.metrics = std::move(metrics);
+    return m;
+}
+}  // namespace
+
+class TestDatabase : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString path(const char* name) { return dir_.path() + QLatin1Char('/') + QLatin1String(name); }
+
+private Q_SLOTS:
+    void roundTrip() {
+        const QString p = path("rt.sqlite");
+        qint64 conv = 0, answer = 0;
+        {
+            Database db;
+            QVERIFY2(db.open(p), qPrintable(db.error()));
+            QCOMPARE(db.schemaVersion(), Database::kSchemaVersion);
+            conv = db.createConversation(QStringLiteral("Terns"), QStringLiteral("Be brief."));
+            QVERIFY(conv > 0);
+            QVERIFY(db.addMessage(conv, msg(QStringLiteral("user"), QStringLiteral("What is a tern?")), true));
+            answer = db.addMessage(conv, msg(QStringLiteral("assistant"), QString()), false);
+            QVERIFY(db.updateMessage(answer, QStringLiteral("A seabird."), {{QStringLiteral("decodeTps"), 31.5}}, true));
+        }
+        Database db;
+        QVERIFY(db.open(p));
+        const auto rows = db.conversations();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows[0].title, QStringLiteral("Terns"));
+        QCOMPARE(rows[0].messageCount, 2);
+        QCOMPARE(rows[0].systemPrompt, QStringLiteral("Be brief."));
+        const auto ms = db.messages(conv);
+        QCOMPARE(ms.size(), 2);
+        QCOMPARE(ms[1].content, QStringLiteral("A seabird."));
+        QCOMPARE(ms[1].metrics.value(QStringLiteral("decodeTps")).toDouble(), 31.5);
+        QCOMPARE(ms[1].id, answer);
+        // WAL is on.
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        raw.setDatabaseName(p);
+        QVERIFY(raw.open());
+        {
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        }
+        raw.close();
+        raw = {};
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+    }
+
+    void migratesFromVersion1() {
+        const QString p = path("v1.sqlite");
+        {
+            // A database as the first release wrote it (schema 1, no indexes).
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
+            raw.setDatabaseName(p);
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, system_prompt TEXT NOT NULL DEFAULT '')")));
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, position INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, metrics TEXT NOT NULL DEFAULT '', complete INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL)")));
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE benchmark_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, created_at TEXT NOT NULL, metrics TEXT NOT NULL)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO conversations(title, created_at, updated_at) VALUES('old', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO messages(conversation_id, position, role, content, created_at) VALUES(1, 0, 'user', 'hello', '2025-01-01T00:00:00Z')")));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=1")));
+            q = QSqlQuery();
+            raw.close();
+            raw = {};
+            QSqlDatabase::removeDatabase(QStringLiteral("v1"));
+        }
+        Database db;
+        QVERIFY2(db.open(p), qPrintable(db.error()));
+        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(db.messages(1).value(0).content, QStringLiteral("hello"));
+    }
+
+    void refusesANewerSchema() {
+        const QString p = path("future.sqlite");
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+            raw.setDatabaseName(p);
+            QVERIFY(raw.open());
+            QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version=99"));
+            raw.close();
+            raw = {};
+            QSqlDatabase::removeDatabase(QStringLiteral("future"));
+        }
+        Database db;
+        QVERIFY(!db.open(p));
+        QVERIFY(db.error().contains(QStringLiteral("newer")));
+    }
+
+    void searchRenameDeleteTruncate() {
+        Database db;
+        QVERIFY(db.open(path("ops.sqlite")));
+        const qint64 a = db.createConversation(QStringLiteral("Birds"));
+        const qint64 b = db.createConversation(QStringLiteral("Kernels"));
+        db.addMessage(a, msg(QStringLiteral("user"), QStringLiteral("arctic tern migration")), true);
+        db.addMessage(b, msg(QStringLiteral("user"), QStringLiteral("I2_S 100% ternary")), true);
+        db.addMessage(b, msg(QStringLiteral("assistant"), QStringLiteral("ok")), true);
+        db.addMessage(b, msg(QStringLiteral("user"), QStringLiteral("more")), true);
+        QCOMPARE(db.conversations(QStringLiteral("MIGRATION")).size(), 1);  // content, any case
+        QCOMPARE(db.conversations(QStringLiteral("kern")).value(0).id, b);  // title
+        QCOMPARE(db.conversations(QStringLiteral("100%")).value(0).id, b);  // % is literal
+        QCOMPARE(db.conversations(QStringLiteral("0_t")).size(), 0);        // _ is literal
+        QVERIFY(db.renameConversation(a, QStringLiteral("Seabirds")));
+        QCOMPARE(db.conversation(a).title, QStringLiteral("Seabirds"));
+        QVERIFY(db.truncateConversation(b, 1));
+        QCOMPARE(db.messages(b).size(), 1);
+        QVERIFY(db.deleteConversation(b));
+        QCOMPARE(db.conversations().size(), 1);
+        QCOMPARE(db.messages(b).size(), 0);  // cascaded
+    }
+
+    void exportAndImport() {
+        Database db;
+        QVERIFY(db.open(path("io.sqlite")));
+        const qint64 c = db.createConversation(QStringLiteral("Export me"), QStringLiteral("sys"));
+        db.addMessage(c, msg(QStringLiteral("user"), QStringLiteral("Q")), true);
+        db.addMessage(c, msg(QStringLiteral("assistant"), QStringLiteral("**A**"),
+                             {{QStringLiteral("decodeTps"), 12.0}, {QStringLiteral("model"), QStringLiteral("m")},
+                              {QStringLiteral("estimated"), QVariantMap{{QStringLiteral("energyRatio"), 71.0}}}}),
+                      true);
+        const QJsonObject j = db.exportJson(c);
+        QCOMPARE(j.value(QStringLiteral("format")).toString(), QStringLiteral("tern-conversation"));
+        QCOMPARE(j.value(QStringLiteral("messages")).toArray().size(), 2);
+        const QString md = db.exportMarkdown(c);
+        QVERIFY(md.startsWith(QStringLiteral("# Export me")));
+        QVERIFY(md.contains(QStringLiteral("**A**")));
+        QVERIFY(md.contains(QStringLiteral("12.0 tok/s")));
+
+        const qint64 copy = db.importJson(j);
+        QVERIFY2(copy > 0, qPrintable(db.error()));
+        const auto ms = db.messages(copy);
+        QCOMPARE(ms.size(), 2);
+        QCOMPARE(ms[1].metrics.value(QStringLiteral("estimated")).toMap().value(QStringLiteral("energyRatio")).toDouble(), 71.0);
+        QCOMPARE(db.conversation(copy).systemPrompt, QStringLiteral("sys"));
+
+        QVERIFY(!db.importJson(QJsonObject{{QStringLiteral("format"), QStringLiteral("other")}}));
+        QVERIFY(!db.error().isEmpty());
+        QJsonObject bad = j;
+        bad[QStringLiteral("messages")] = QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("robot")}}};
+        const int before = db.conversations().size();
+        QVERIFY(!db.importJson(bad));
+        QCOMPARE(db.conversations().size(), before);  // nothing half-imported
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
