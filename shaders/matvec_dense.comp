@@ -45,13 +45,22 @@ void main() {
 #ifdef F16
     if ((p.k & 1u) == 0) {  // rows start on a uint: read two weights per load
         const uint k2 = p.k / 2;
-        for (uint c = lid; c < k2; c += WG) {
-            [[unroll]] for (uint r = 0; r < NR; ++r) {
-                const uint row = min(row0 + r, p.rows - 1);
-                const vec2 wv = unpackHalf2x16(w[row * k2 + c]);
-                for (uint t = 0; t < p.n_tok; ++t) {
-                    const uint xb = p.x_off + t * p.k + 2 * c;
-                    acc[t * NR + r] += wv.x * x[xb] + wv.y * x[xb + 1];
+        if (p.n_tok == 1) {
+            // Decode (and the LM head): one activation pair per step for all NR rows, and acc
+            // indexed by constants only; lavapipe runs this 3x faster than the general loop.
+            for (uint c = lid; c < k2; c += WG) {
+                const vec2 xv = vec2(x[p.x_off + 2 * c], x[p.x_off + 2 * c + 1]);
+                [[unroll]] for (uint r = 0; r < NR; ++r)
+                    acc[r] += dot(unpackHalf2x16(w[min(row0 + r, p.rows - 1) * k2 + c]), xv);
+            }
+        } else {
+            for (uint c = lid; c < k2; c += WG) {
+                [[unroll]] for (uint r = 0; r < NR; ++r) {
+                    const vec2 wv = unpackHalf2x16(w[min(row0 + r, p.rows - 1) * k2 + c]);
+                    for (uint t = 0; t < p.n_tok; ++t) {
+                        const uint xb = p.x_off + t * p.k + 2 * c;
+                        acc[t * NR + r] += wv.x * x[xb] + wv.y * x[xb + 1];
+                    }
                 }
             }
         }

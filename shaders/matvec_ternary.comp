@@ -88,6 +88,26 @@ void main() {
         acc_f[i] = 0.0;
     }
 
+    if (p.n_tok == 1 && nb == 0) {
+        // Decode with one scale per tensor: one load of 16 activation ints per chunk for all NR
+        // rows, and acc indexed by constants only (lavapipe runs this much faster).
+        for (uint c = lid; c < p.n_chunks; c += WG) {
+            const uint xb = p.xq_off + c * 16;
+            const ivec4 a0 = ivec4(xq[xb], xq[xb + 1], xq[xb + 2], xq[xb + 3]);
+            const ivec4 a1 = ivec4(xq[xb + 4], xq[xb + 5], xq[xb + 6], xq[xb + 7]);
+            const ivec4 a2 = ivec4(xq[xb + 8], xq[xb + 9], xq[xb + 10], xq[xb + 11]);
+            const ivec4 a3 = ivec4(xq[xb + 12], xq[xb + 13], xq[xb + 14], xq[xb + 15]);
+            [[unroll]] for (uint r = 0; r < NR; ++r) {
+                const uint wb = (min(row0 + r, rows - 1) * p.n_chunks + c) * 4;
+                const uvec4 v = uvec4(wload(seg, wb), wload(seg, wb + 1), wload(seg, wb + 2), wload(seg, wb + 3));
+                int d = 0;
+                [[unroll]] for (uint w = 0; w < 4; ++w)
+                    d += dot4(v[w] & 0x03030303u, a0[w]) + dot4((v[w] >> 2) & 0x03030303u, a1[w]) +
+                         dot4((v[w] >> 4) & 0x03030303u, a2[w]) + dot4((v[w] >> 6) & 0x03030303u, a3[w]);
+                acc_i[r] += d;
+            }
+        }
+    } else
     for (uint c = lid; c < p.n_chunks; c += WG) {
         [[unroll]] for (uint r = 0; r < NR; ++r) {
             const uint row = min(row0 + r, rows - 1);  // out-of-range rows are computed, not stored

@@ -134,7 +134,7 @@ TEST(VulkanGenerate, GreedyMatchesCpuFor32Tokens) {
 TEST(VulkanFallback, BadDeviceFallsBackToCpuWithReason) {
     // Works with or without a driver: device 99 never exists.
     const auto m = load(test::synth_model("bitnet", TypeId::I2_S), LoadOptions::BackendKind::Vulkan, 99);
-    EXPECT_EQ(m->backend_name(), "cpu-reference");
+    EXPECT_EQ(m->backend_name().rfind("cpu", 0), 0u) << m->backend_name();
     EXPECT_FALSE(m->backend_fallback_reason().empty());
 }
 
@@ -147,7 +147,7 @@ TEST(VulkanFallback, AutoPrefersGpusAndOtherwiseRunsOnCpu) {
         EXPECT_NE(m->backend_name().find("vulkan"), std::string::npos);
     } else {
         // lavapipe (a CPU-type device) is not picked automatically.
-        EXPECT_EQ(m->backend_name(), "cpu-reference");
+        EXPECT_EQ(m->backend_name().rfind("cpu", 0), 0u) << m->backend_name();
         EXPECT_FALSE(m->backend_fallback_reason().empty());
     }
     SessionOptions so;
