@@ -95,11 +95,13 @@ TEST_P(VulkanModel, LogitsMatchCpu) {
     const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device);
     ASSERT_EQ(gpu->backend_fallback_reason(), "");
     ASSERT_NE(gpu->backend_name().find("vulkan"), std::string::npos) << gpu->backend_name();
-    // Batches of 4 split the prompt into several forward passes.
+    // Batches of 4 split the prompt into several forward passes (the mat-vec path); one batch of
+    // 16 takes the prefill mat-mat path.
     const auto want = all_logits(cpu, 4);
     const auto got = all_logits(gpu, 4);
     ASSERT_EQ(got.size(), want.size());
     EXPECT_LE(rel_rms(got, want), 1e-3);
+    EXPECT_LE(rel_rms(all_logits(gpu, 16), want), 1e-3);
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 

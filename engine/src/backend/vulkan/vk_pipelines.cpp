@@ -129,6 +129,7 @@ const Pipeline& Pipelines::get(Kernel k) {
             wg = std::clamp<uint32_t>(pow2_at_most(sg), 8, 64);
             rows = cpu ? 4 : 2;
             break;
+        case Kernel::MatmulTernary: name = int_dot_ ? "matmul_ternary_dot" : "matmul_ternary"; break;
         case Kernel::GetRowsF16: name = "get_rows_f16"; break;
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
         case Kernel::RmsNorm: name = "rms_norm"; break;

@@ -16,6 +16,7 @@ constexpr uint32_t kPushBytes = 128;  // the guaranteed minimum of maxPushConsta
 enum class Kernel {
     Quantize,
     MatvecTernary,
+    MatmulTernary,
     MatvecDenseF16,
     MatvecDenseF32,
     GetRowsF16,

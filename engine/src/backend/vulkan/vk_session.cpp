@@ -37,6 +37,11 @@ struct TernaryPush {
     float extra[3];
 };
 static_assert(sizeof(TernaryPush) <= kPushBytes);
+struct MatmulPush {
+    uint32_t n_chunks, n_tok, rows, xq_off, xs_off, scale_off, out_off, out_stride;
+    float extra;
+    uint32_t groups_m;
+};
 struct DensePush {
     uint32_t k, n_tok, rows, x_off, out_off, out_stride;
     float extra;
@@ -119,6 +124,16 @@ public:
         if (ternary.empty()) return;
         const uint32_t n_chunks = vkw(*weights[ternary[0]]).n_chunks;
         quantize(x, n_chunks * 16);
+        // Prefill: the tiled mat-mat reads each weight once per 32 tokens (one scale per tensor
+        // only; per-block scales stay on the mat-vec path).
+        if (x.rows > kTokensPerDispatch) {
+            std::vector<size_t> rest;
+            for (size_t j : ternary) {
+                if (vkw(*weights[j]).scales_per_row == 0) matmul(vkw(*weights[j]), outs[j], x.rows, n_chunks);
+                else rest.push_back(j);
+            }
+            ternary = std::move(rest);
+        }
         // Up to three weights sharing the input in one dispatch (Q/K/V, gate/up).
         for (size_t g = 0; g < ternary.size(); g += 3) {
             const size_t n_seg = std::min<size_t>(3, ternary.size() - g);
@@ -236,6 +251,17 @@ private:
         p.xs_off = rec_.bind(4, {&xs_, t0 * 4ull, nt * 4ull}, false);
         (void)x;
         rec_.dispatch(Kernel::MatvecTernary, &p, sizeof p, groups);
+    }
+
+    void matmul(const VkWeight& w, Tensor out, int n, uint32_t n_chunks) {
+        if (w.n_chunks != n_chunks) throw VkError("linear: weights sharing an input differ in width");
+        MatmulPush p{n_chunks, static_cast<uint32_t>(n), static_cast<uint32_t>(w.rows), 0, 0, w.scale_offset, 0,
+                     static_cast<uint32_t>(out.cols), w.extra_scale, div_up(static_cast<uint64_t>(w.rows), 32)};
+        rec_.bind(0, whole(w.buffer), false);
+        p.xq_off = rec_.bind(3, {&xq_, 0, static_cast<uint64_t>(n) * n_chunks * 64}, false);
+        p.xs_off = rec_.bind(4, {&xs_, 0, n * 4ull}, false);
+        p.out_off = rec_.bind(5, rows(out, 0, n), true);
+        rec_.dispatch(Kernel::MatmulTernary, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(n), 32));
     }
 
     void dense_linear(Tensor x, const VkWeight& w, Tensor out) {
