@@ -244,6 +244,11 @@ private:
                 rec_.bind(static_cast<uint32_t>(i), whole(w.buffer), false);
                 p.out_off[i] = rec_.bind(5 + static_cast<uint32_t>(i), rows(out, t0, nt), true);
                 groups += div_up(static_cast<uint64_t>(w.rows), nr);
+            } else {
+                // Unused segments (0 rows) alias segment 0, so the validation layer's
+                // synchronization checks see no phantom accesses to another buffer.
+                rec_.bind(static_cast<uint32_t>(i), whole(vkw(*weights[seg[0]]).buffer), false);
+                rec_.bind(5 + static_cast<uint32_t>(i), rows(outs[seg[0]], t0, nt), true);
             }
             *cumulative[i] = groups;
         }
