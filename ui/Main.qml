@@ -13,7 +13,7 @@ ApplicationWindow {
     visible: true
     title: app.modelInfo.name ? qsTr("Tern — %1").arg(app.modelInfo.name) : qsTr("Tern")
 
-    // chat | settings
+    // chat | models | settings
     property string currentPage: "chat"
     readonly property bool dark: app.settings.theme === "dark" || (app.settings.theme === "system" && systemDark)
 
@@ -65,6 +65,7 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             sourceComponent: window.currentPage === "settings" ? settingsPage
+                           : window.currentPage === "models" ? modelsPage
                            : app.state === "ready" ? chatPage
                            : app.state === "loading" ? loadingPage : welcomePage
         }
@@ -86,6 +87,7 @@ ApplicationWindow {
     Component { id: loadingPage; LoadingPage {} }
     Component { id: chatPage; ChatView {} }
     Component { id: settingsPage; SettingsPage {} }
+    Component { id: modelsPage; ModelsPage {} }
 
     // Errors from the engine or files, in words, dismissable.
     ErrorBanner {

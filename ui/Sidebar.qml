@@ -54,6 +54,7 @@ Rectangle {
         Rectangle { Layout.fillWidth: true; height: 1; color: theme.border }
 
         NavButton { text: qsTr("Chat"); iconName: "chat"; page: "chat" }
+        NavButton { text: qsTr("Models"); iconName: "models"; page: "models" }
         NavButton { text: qsTr("Settings"); iconName: "settings"; page: "settings" }
 
         // The loaded model, always visible: what is answering matters for every figure shown.

@@ -9,7 +9,7 @@ Item {
         id: importDialog
         title: qsTr("Open a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
-        onAccepted: app.loadModel(selectedFile)
+        onAccepted: app.importModel(selectedFile)
     }
 
     ScrollView {
@@ -51,8 +51,11 @@ Item {
                     title: qsTr("Download the official model")
                     body: qsTr("Microsoft BitNet b1.58 2B4T (I2_S), 1.19 GB, MIT licence. Checked with SHA-256 before use.")
                     iconName: "download"
-                    actionText: qsTr("Download")
-                    onActivated: app.downloadOfficialModel ? app.downloadOfficialModel() : Qt.openUrlExternally("https://huggingface.co/microsoft/bitnet-b1.58-2B-4T-gguf")
+                    actionText: app.downloads.state === "downloading"
+                                ? qsTr("Downloading… %1%").arg(Math.round(100 * app.downloads.receivedBytes / Math.max(1, app.downloads.totalBytes)))
+                                : qsTr("Download")
+                    busy: app.downloads.state === "downloading" || app.downloads.state === "checking"
+                    onActivated: { app.downloadOfficialModel(); window.currentPage = "models" }
                 }
                 WelcomeCard {
                     title: qsTr("Open a model file")

@@ -5,7 +5,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QGuiApplication>
 #include <QUrl>
 
@@ -18,7 +20,20 @@
 namespace tern::app {
 
 AppController::AppController(Settings* settings, Database* db, QObject* parent)
-    : QObject(parent), settings_(settings), db_(db && db->isOpen() ? db : nullptr), conversations_(db_) {
+    : QObject(parent), settings_(settings), db_(db && db->isOpen() ? db : nullptr), conversations_(db_),
+      library_(settings) {
+    {
+        QFile f(QStringLiteral(":/resources/catalog.json"));
+        if (f.open(QIODevice::ReadOnly))
+            catalog_ = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("models")).toArray().toVariantList();
+    }
+    connect(&downloads_, &DownloadManager::finished, this, [this](const QString& path) {
+        library_.refresh();
+        loadModel(path);
+    });
+    connect(&downloads_, &DownloadManager::failed, this, [this](const QString& e) { setError(e); });
+    connect(settings_, &Settings::changed, &library_, [this] { library_.refresh(); });
+
     worker_ = new EngineWorker;
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -65,6 +80,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
     connect(worker_, &EngineWorker::benchmarkCreated, this, [this](const QString& path) {
         creatingBenchmark_ = false;
         Q_EMIT benchmarkChanged();
+        library_.refresh();
         loadModel(path);
     }, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::benchmarkFailed, this, [this](const QString& err) {
@@ -117,6 +133,25 @@ void AppController::loadModel(const QString& pathOrUrl) {
     Q_EMIT loadProgressChanged();
     setState(QStringLiteral("loading"));
     Q_EMIT workerLoad(activeLoad_, path, settings_->threads(), settings_->contextLength());
+}
+
+bool AppController::importModel(const QString& pathOrUrl) {
+    const QString path = library_.importFile(pathOrUrl);
+    if (path.isEmpty()) {
+        setError(library_.lastError());
+        return false;
+    }
+    loadModel(path);
+    return true;
+}
+
+void AppController::downloadCatalogModel(int index) {
+    if (index < 0 || index >= catalog_.size()) return;
+    const QVariantMap m = catalog_[index].toMap();
+    clearError();
+    downloads_.start(QUrl(m.value(QStringLiteral("url")).toString()), settings_->modelsDir(),
+                     m.value(QStringLiteral("file")).toString(), m.value(QStringLiteral("bytes")).toLongLong(),
+                     m.value(QStringLiteral("sha256")).toString());
 }
 
 void AppController::cancelLoad() {

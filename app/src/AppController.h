@@ -9,6 +9,8 @@
 
 #include "ChatModel.h"
 #include "ConversationListModel.h"
+#include "DownloadManager.h"
+#include "ModelLibrary.h"
 #include "LiveMetrics.h"
 #include "Settings.h"
 
@@ -30,6 +32,9 @@ class AppController : public QObject {
     Q_PROPERTY(tern::app::LiveMetrics* metrics READ metrics CONSTANT)
     Q_PROPERTY(tern::app::Settings* settings READ settings CONSTANT)
     Q_PROPERTY(tern::app::ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(tern::app::ModelLibrary* library READ library CONSTANT)
+    Q_PROPERTY(tern::app::DownloadManager* downloads READ downloads CONSTANT)
+    Q_PROPERTY(QVariantList catalog READ catalog CONSTANT)
     Q_PROPERTY(qint64 currentConversation READ currentConversation NOTIFY currentConversationChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
@@ -53,6 +58,14 @@ public:
     QString version() const;
     ConversationListModel* conversations() { return &conversations_; }
     qint64 currentConversation() const { return conversationId_; }
+    ModelLibrary* library() { return &library_; }
+    DownloadManager* downloads() { return &downloads_; }
+    QVariantList catalog() const { return catalog_; }
+
+    // Validates, adds to the library and loads; a bad file only produces lastError.
+    Q_INVOKABLE bool importModel(const QString& pathOrUrl);
+    Q_INVOKABLE void downloadCatalogModel(int index);
+    Q_INVOKABLE void downloadOfficialModel() { downloadCatalogModel(0); }
 
     Q_INVOKABLE void openConversation(qint64 id);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
@@ -107,6 +120,9 @@ private:
     Settings* settings_;
     Database* db_;
     ConversationListModel conversations_;
+    ModelLibrary library_;
+    DownloadManager downloads_;
+    QVariantList catalog_;
     qint64 conversationId_ = 0;
     QElapsedTimer sinceCheckpoint_;
     QThread thread_;

@@ -1,0 +1,23 @@
+#pragma once
+// A quick look inside a GGUF file without loading its weights: is it a model Tern can run, and
+// what is it. Used to validate imports and to describe the library's files.
+#include <QString>
+#include <QVariantMap>
+
+namespace tern::app {
+
+struct ModelDescription {
+    bool ok = false;
+    QString error;         // for people: what is wrong with the file
+    QString name;          // general.name, else the file name
+    QString arch;
+    QString ternaryType;   // type of blk.0.attn_q.weight
+    qint64 fileBytes = 0;
+    int nCtxTrain = 0;
+    qint64 ramBytes = 0;   // file + KV cache at min(training context, 4096)
+    QVariantMap toMap() const;
+};
+
+ModelDescription inspectModel(const QString& path);
+
+}  // namespace tern::app

@@ -1,0 +1,116 @@
+#include "ModelLibrary.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QUrl>
+
+#include "Settings.h"
+
+namespace tern::app {
+
+ModelLibrary::ModelLibrary(Settings* settings, QObject* parent) : QAbstractListModel(parent), settings_(settings) {
+    refresh();
+}
+
+int ModelLibrary::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(entries_.size()); }
+
+QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= entries_.size()) return {};
+    const Entry& e = entries_[index.row()];
+    switch (role) {
+    case PathRole: return e.path;
+    case Qt::DisplayRole:
+    case NameRole: return e.d.name;
+    case ArchRole: return e.d.arch;
+    case TernaryTypeRole: return e.d.ternaryType;
+    case FileBytesRole: return double(e.d.fileBytes);
+    case RamBytesRole: return double(e.d.ramBytes);
+    case OkRole: return e.d.ok;
+    case ErrorRole: return e.d.error;
+    case ExternalRole: return e.external;
+    case BenchmarkRole: return QFileInfo(e.path).fileName().startsWith(QLatin1String("tern-benchmark"));
+    }
+    return {};
+}
+
+QHash<int, QByteArray> ModelLibrary::roleNames() const {
+    return {{PathRole, "path"}, {NameRole, "name"}, {ArchRole, "arch"}, {TernaryTypeRole, "ternaryType"},
+            {FileBytesRole, "fileBytes"}, {RamBytesRole, "ramBytes"}, {OkRole, "ok"}, {ErrorRole, "error"},
+            {ExternalRole, "external"}, {BenchmarkRole, "benchmark"}};
+}
+
+double ModelLibrary::totalBytes() const {
+    double t = 0;
+    for (const Entry& e : entries_) t += double(e.d.fileBytes);
+    return t;
+}
+
+QStringList ModelLibrary::externalPaths() const {
+    return QSettings().value(QStringLiteral("models/external")).toStringList();
+}
+
+void ModelLibrary::setExternalPaths(const QStringList& paths) {
+    QSettings().setValue(QStringLiteral("models/external"), paths);
+}
+
+void ModelLibrary::setError(const QString& e) {
+    lastError_ = e;
+    Q_EMIT lastErrorChanged();
+}
+
+void ModelLibrary::refresh() {
+    beginResetModel();
+    entries_.clear();
+    const QDir dir(settings_->modelsDir());
+    for (const QFileInfo& fi : dir.entryInfoList({QStringLiteral("*.gguf")}, QDir::Files, QDir::Name))
+        entries_.push_back({fi.absoluteFilePath(), inspectModel(fi.absoluteFilePath()), false});
+    for (const QString& p : externalPaths())
+        if (QFileInfo::exists(p)) entries_.push_back({p, inspectModel(p), true});
+    endResetModel();
+    Q_EMIT changed();
+}
+
+bool ModelLibrary::contains(const QString& path) const {
+    const QString canon = QFileInfo(path).canonicalFilePath();
+    for (const Entry& e : entries_)
+        if (QFileInfo(e.path).canonicalFilePath() == canon) return true;
+    return false;
+}
+
+QString ModelLibrary::importFile(const QString& pathOrUrl) {
+    const QString path = pathOrUrl.startsWith(QStringLiteral("file:")) ? QUrl(pathOrUrl).toLocalFile() : pathOrUrl;
+    const ModelDescription d = inspectModel(path);
+    if (!d.ok) {
+        setError(tr("Not added: %1").arg(d.error));
+        return {};
+    }
+    setError({});
+    const QString canon = QFileInfo(path).canonicalFilePath();
+    if (!contains(canon)) {
+        QStringList ext = externalPaths();
+        ext.push_back(canon);
+        setExternalPaths(ext);
+        refresh();
+    }
+    return canon;
+}
+
+bool ModelLibrary::remove(const QString& path) {
+    for (const Entry& e : entries_) {
+        if (e.path != path) continue;
+        if (e.external) {
+            QStringList ext = externalPaths();
+            ext.removeAll(path);
+            setExternalPaths(ext);
+        } else if (!QFile::remove(path)) {
+            setError(tr("Could not delete %1.").arg(path));
+            return false;
+        }
+        refresh();
+        return true;
+    }
+    return false;
+}
+
+}  // namespace tern::app

@@ -1,0 +1,57 @@
+#pragma once
+// Installed models: the .gguf files in the models folder plus files imported in place elsewhere
+// (remembered in settings, never copied: models are big). Each is described by ModelInspector.
+#include <QAbstractListModel>
+#include <QVector>
+
+#include "ModelInspector.h"
+
+namespace tern::app {
+
+class Settings;
+
+class ModelLibrary : public QAbstractListModel {
+    Q_OBJECT
+    Q_PROPERTY(int count READ rowCount NOTIFY changed)
+    Q_PROPERTY(double totalBytes READ totalBytes NOTIFY changed)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+public:
+    enum Roles { PathRole = Qt::UserRole + 1, NameRole, ArchRole, TernaryTypeRole, FileBytesRole, RamBytesRole,
+                 OkRole, ErrorRole, ExternalRole, BenchmarkRole };
+
+    explicit ModelLibrary(Settings* settings, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    double totalBytes() const;
+    QString lastError() const { return lastError_; }
+
+    Q_INVOKABLE void refresh();
+    // Validates first: a file Tern cannot run is not added, and lastError says why. Returns the path or "".
+    Q_INVOKABLE QString importFile(const QString& pathOrUrl);
+    // Files in the models folder are deleted from disk; imported ones are only forgotten.
+    Q_INVOKABLE bool remove(const QString& path);
+    Q_INVOKABLE bool contains(const QString& path) const;
+
+Q_SIGNALS:
+    void changed();
+    void lastErrorChanged();
+
+private:
+    struct Entry {
+        QString path;
+        ModelDescription d;
+        bool external = false;
+    };
+    QStringList externalPaths() const;
+    void setExternalPaths(const QStringList& paths);
+    void setError(const QString& e);
+
+    Settings* settings_;
+    QVector<Entry> entries_;
+    QString lastError_;
+};
+
+}  // namespace tern::app
