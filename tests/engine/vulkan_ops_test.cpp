@@ -306,6 +306,17 @@ TEST(VulkanDevices, ListAndPick) {
     EXPECT_EQ(pick_vulkan_device(fake, true, &why), 0);
     EXPECT_EQ(pick_vulkan_device(fake, false, &why), -1);
     EXPECT_NE(why.find("CPU-type"), std::string::npos) << why;
+
+    // A model larger than the device's memory is refused up front, with the reason.
+    VulkanOptions o;
+    o.device = 0;
+    o.need_bytes = uint64_t{1} << 60;
+    try {
+        make_vulkan_backend(o);
+        ADD_FAILURE() << "a 1 EiB model was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("not enough device memory"), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace

@@ -200,6 +200,7 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
             VulkanOptions vo;
             vo.device = options.device;
             vo.allow_cpu = options.backend == Kind::Vulkan;
+            vo.need_bytes = m.info.file_bytes;
             m.backend = make_vulkan_backend(vo);
             Loader(m, options).load_all();
             m.info.backend = m.backend->name();

@@ -182,7 +182,12 @@ std::unique_ptr<Backend> make_vulkan_backend(const VulkanOptions& o) {
     if (o.int_dot == VulkanOptions::IntDot::Off) int_dot = false;
     if (const char* env = std::getenv("TERN_VK_INT_DOT"); env && *env && o.int_dot == VulkanOptions::IntDot::Auto)
         int_dot = std::strcmp(env, "0") != 0 && caps.int_dot_supported;
-    (void)info;
+    uint64_t heap = 0;
+    for (const MemoryHeapInfo& h : info.heaps)
+        if (h.device_local) heap = std::max(heap, h.bytes);
+    if (o.need_bytes > heap)
+        throw vk::VkError("not enough device memory: the model needs about " + std::to_string(o.need_bytes >> 20) +
+                          " MiB, " + info.name + " has " + std::to_string(heap >> 20) + " MiB");
     return std::make_unique<VulkanBackend>(std::move(instance), index, int_dot);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The Vulkan compute backend: weights repacked into GPU buffers at upload, sessions that record a
 // whole forward pass into one command buffer (see vk_session.cpp).
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@ struct VulkanOptions {
     int device = -1;          // -1: pick one (see pick_vulkan_device)
     bool allow_cpu = true;    // with device == -1: may pick a CPU-type device (lavapipe)
     enum class IntDot { Auto, On, Off } int_dot = IntDot::Auto;  // Auto: where accelerated
+    uint64_t need_bytes = 0;  // rough size of the weights, checked against the device memory
 };
 
 // Index of the device to use: discrete, then integrated, then (allow_cpu) any usable one. -1 and a
