@@ -57,6 +57,9 @@ protected:
         VulkanOptions o;
         o.device = index;
         o.int_dot = int_dot_;
+        // Small chunks: the dense matrices here span several bindings, like the 2B model's head
+        // on lavapipe (657 MB against a 128 MiB binding limit).
+        o.max_chunk_bytes = 64 << 10;
         vk_ = make_vulkan_backend(o);
         cpu_ = make_cpu_backend(1);
         messages_ = vk::validation_message_count();

@@ -20,7 +20,8 @@ using vk::VkWeight;
 
 class VulkanBackend final : public Backend {
 public:
-    VulkanBackend(std::shared_ptr<vk::Instance> instance, int index, bool int_dot) {
+    VulkanBackend(std::shared_ptr<vk::Instance> instance, int index, bool int_dot, uint64_t max_chunk_bytes)
+        : max_chunk_bytes_(max_chunk_bytes) {
         ctx_.instance = std::move(instance);
         ctx_.device = std::make_unique<vk::Device>(ctx_.instance, index, int_dot);
         ctx_.pipelines = std::make_unique<vk::Pipelines>(*ctx_.device, int_dot);
@@ -113,7 +114,8 @@ private:
         const uint64_t k = w.ne[0], rows = w.n_rows();
         vw.f16 = w.type == TypeId::F16;
         const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
-        const uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
+        uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
+        if (max_chunk_bytes_) limit = std::min(limit, max_chunk_bytes_);
         uint64_t chunk_rows = std::max<uint64_t>(1, limit / row_bytes);
         if (vw.f16 && k % 2 && chunk_rows > 1) chunk_rows &= ~uint64_t{1};  // chunks start on a uint
         std::vector<float> row(k);
@@ -134,6 +136,7 @@ private:
         }
     }
 
+    uint64_t max_chunk_bytes_ = 0;
     vk::Context ctx_;
     std::deque<VkWeight> weights_;  // deque: Weight handles stay valid as more are added
     uint64_t bytes_ = 0;
@@ -188,7 +191,7 @@ std::unique_ptr<Backend> make_vulkan_backend(const VulkanOptions& o) {
     if (o.need_bytes > heap)
         throw vk::VkError("not enough device memory: the model needs about " + std::to_string(o.need_bytes >> 20) +
                           " MiB, " + info.name + " has " + std::to_string(heap >> 20) + " MiB");
-    return std::make_unique<VulkanBackend>(std::move(instance), index, int_dot);
+    return std::make_unique<VulkanBackend>(std::move(instance), index, int_dot, o.max_chunk_bytes);
 }
 
 }  // namespace tern

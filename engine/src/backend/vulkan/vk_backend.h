@@ -16,6 +16,7 @@ struct VulkanOptions {
     bool allow_cpu = true;    // with device == -1: may pick a CPU-type device (lavapipe)
     enum class IntDot { Auto, On, Off } int_dot = IntDot::Auto;  // Auto: where accelerated
     uint64_t need_bytes = 0;  // rough size of the weights, checked against the device memory
+    uint64_t max_chunk_bytes = 0;  // tests: split dense matrices into smaller chunks than the limit
 };
 
 // Index of the device to use: discrete, then integrated, then (allow_cpu) any usable one. -1 and a
