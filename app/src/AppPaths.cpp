@@ -8,7 +8,8 @@
 namespace tern::app::AppPaths {
 
 QString dataDir() {
-    const QString d = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    // ~/.local/share/Tern: the same folder scripts/run.sh and the docs use for models.
+    const QString d = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/Tern");
     QDir().mkpath(d);
     return d;
 }

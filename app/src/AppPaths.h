@@ -5,7 +5,7 @@
 
 namespace tern::app::AppPaths {
 
-QString dataDir();          // ~/.local/share/Tern
+QString dataDir();          // ~/.local/share/Tern ($XDG_DATA_HOME/Tern)
 QString defaultModelsDir(); // <data>/models
 QString logDir();           // <data>/logs (Qt 6.4 has no StateLocation)
 QString databasePath();     // <data>/tern.sqlite
