@@ -19,8 +19,19 @@ int Settings::threads() const { return s_.value(QStringLiteral("engine/threads")
 void Settings::setThreads(int v) { set(QStringLiteral("engine/threads"), v); }
 int Settings::contextLength() const { return s_.value(QStringLiteral("engine/contextLength"), 2048).toInt(); }
 void Settings::setContextLength(int v) { set(QStringLiteral("engine/contextLength"), v); }
-QString Settings::theme() const { return s_.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString(); }
-void Settings::setTheme(const QString& v) { set(QStringLiteral("ui/theme"), v); }
+QString Settings::theme() const {
+    if (!themeOverride_.isEmpty()) return themeOverride_;
+    return s_.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
+}
+void Settings::setTheme(const QString& v) {
+    themeOverride_.clear();  // choosing in the UI ends a command-line override
+    set(QStringLiteral("ui/theme"), v);
+    Q_EMIT changed();
+}
+void Settings::overrideTheme(const QString& v) {
+    themeOverride_ = v;
+    Q_EMIT changed();
+}
 QString Settings::modelsDir() const {
     return s_.value(QStringLiteral("models/dir"), AppPaths::defaultModelsDir()).toString();
 }

@@ -29,6 +29,8 @@ public:
     void setContextLength(int v);
     QString theme() const;
     void setTheme(const QString& v);
+    // For this run only (command line), not saved.
+    void overrideTheme(const QString& v);
     QString modelsDir() const;
     void setModelsDir(const QString& v);
     QString lastModel() const;
@@ -53,6 +55,7 @@ Q_SIGNALS:
 private:
     void set(const QString& key, const QVariant& v);
     QSettings s_;
+    QString themeOverride_;
 };
 
 }  // namespace tern::app

@@ -14,6 +14,7 @@
 #include "Database.h"
 #include "Logging.h"
 #include "Settings.h"
+#include "SignalHandler.h"
 #include "UiLoader.h"
 
 using namespace tern::app;
@@ -39,10 +40,11 @@ int main(int argc, char** argv) {
     cli.process(qapp);
 
     initLogging(AppPaths::logDir());
+    quitOnTerminationSignals();
     spdlog::info("Tern {} starting", TERN_VERSION);
 
     Settings settings;
-    if (cli.isSet(theme)) settings.setTheme(cli.value(theme));
+    if (cli.isSet(theme)) settings.overrideTheme(cli.value(theme));  // this run only
     Database db;
     const bool dbOk = db.open(AppPaths::databasePath());
     AppController app(&settings, dbOk ? &db : nullptr);

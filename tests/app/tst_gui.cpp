@@ -129,6 +129,37 @@ private Q_SLOTS:
         QCOMPARE(app.chat()->rowCount(), 2);
         QCOMPARE(app.chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Changed question"));
     }
+
+    // First run: the welcome page's "create a benchmark model" writes one into the models folder
+    // and loads it; Esc in the composer stops a long answer.
+    void benchmarkModelFromWelcomeThenEscStops() {
+        QTemporaryDir models;
+        Settings settings;
+        settings.setModelsDir(models.path());
+        settings.setMaxTokens(100000);
+        AppController app(&settings);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QCOMPARE(app.state(), QStringLiteral("welcome"));
+
+        app.createBenchmarkModel(QStringLiteral("tiny"));
+        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        QVERIFY(QFile::exists(models.path() + QStringLiteral("/tern-benchmark-tiny.gguf")));
+        QCOMPARE(app.library()->rowCount(), 1);
+
+        QSignalSpy finished(&app, &AppController::answerFinished);
+        QVERIFY(app.send(QStringLiteral("Go on forever")));
+        QTRY_VERIFY_WITH_TIMEOUT(app.metrics()->generated() > 0, 30000);
+        QQuickItem* composer = nullptr;
+        QTRY_VERIFY((composer = items(window->contentItem(), QStringLiteral("composer")).value(0)) != nullptr);
+        composer->forceActiveFocus();
+        QTest::keyClick(window, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 10000);
+        QCOMPARE(finished[0][1].toMap().value(QStringLiteral("stopReason")).toString(), QStringLiteral("stopped"));
+        QVERIFY(!app.generating());
+    }
 };
 
 QTEST_MAIN(TestGui)
