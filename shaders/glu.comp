@@ -17,6 +17,8 @@ void main() {
     const uint i = flat_group() * WG + gl_LocalInvocationID.x;
     if (i >= p.count) return;
     const float g = gate[p.gate_off + i];
-    const float a = p.silu != 0 ? g / (1.0 + exp(-g)) : (g > 0.0 ? g * g : 0.0);
-    o[p.out_off + i] = a * up[p.up_off + i];
+    // precise: no fused multiply-adds, the CPU reference rounds every step.
+    precise float a = p.silu != 0 ? g / (1.0 + exp(-g)) : (g > 0.0 ? g * g : 0.0);
+    precise float y = a * up[p.up_off + i];
+    o[p.out_off + i] = y;
 }

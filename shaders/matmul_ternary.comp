@@ -31,6 +31,7 @@ layout(push_constant) uniform P {
 
 shared int As[BM * 16];  // [row][16 packed ints = 64 weights]
 shared int Bs[BN * 16];  // [token][16 packed ints]
+shared int Cs[BM * BN];  // the integer sums, for the epilogue
 
 int dot4(int a, int b) {
 #ifdef INT_DOT
@@ -77,13 +78,15 @@ void main() {
         barrier();
     }
 
+    // The epilogue runs from shared memory in a plain loop (like the mat-vec's): unrolled over
+    // the 4x4 block, lavapipe's compiler loses the exact rounding of bitlinear_out.
+    [[unroll]] for (uint m = 0; m < TM; ++m)
+        [[unroll]] for (uint n = 0; n < TN; ++n) Cs[(tr * TM + m) * BN + tc * TN + n] = acc[m * TN + n];
+    barrier();
     const float scale = uintBitsToFloat(w[p.scale_off]);
-    [[unroll]] for (uint m = 0; m < TM; ++m) {
-        const uint row = row0 + tr * TM + m;
-        [[unroll]] for (uint n = 0; n < TN; ++n) {
-            const uint t = tok0 + tc * TN + n;
-            if (row < p.rows && t < p.n_tok)
-                o[p.out_off + t * p.out_stride + row] = float(acc[m * TN + n]) * scale / xs[p.xs_off + t] * p.extra;
-        }
+    for (uint i = lid; i < BM * BN; i += WG) {
+        const uint row = row0 + i / BN, t = tok0 + i % BN;
+        if (row < p.rows && t < p.n_tok)
+            o[p.out_off + t * p.out_stride + row] = bitlinear_out(Cs[i], scale, xs[p.xs_off + t], p.extra);
     }
 }

@@ -144,7 +144,8 @@ void main() {
         const uint t = i / NR, r = i % NR, row = row0 + r;
         if (row >= rows) continue;
         const uint bits = red[i * WG];
-        const float sum = nb == 0 ? float(int(bits)) * uintBitsToFloat(wload(seg, p.scale_off[seg])) : uintBitsToFloat(bits);
-        store(seg, p.out_off[seg] + t * p.out_stride[seg] + row, sum / xs[p.xs_off + t] * p.extra[seg]);
+        precise float sum = nb == 0 ? float(int(bits)) * uintBitsToFloat(wload(seg, p.scale_off[seg])) : uintBitsToFloat(bits);
+        precise float y = div_rn(sum, xs[p.xs_off + t]) * p.extra[seg];
+        store(seg, p.out_off[seg] + t * p.out_stride[seg] + row, y);
     }
 }

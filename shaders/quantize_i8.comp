@@ -34,11 +34,8 @@ void main() {
         barrier();
     }
     const float amax = max(red[0], 1e-5);
-    // Vulkan lets division be off by 2.5 ulp; one correction step recovers the correctly rounded
-    // quotient the CPU computes, so the int8 values match it exactly.
-    precise float sc = 127.0 / amax;
-    precise float r = fma(-sc, amax, 127.0);
-    sc = fma(r, 1.0 / amax, sc);
+    // The correctly rounded scale, so the int8 values match the CPU exactly.
+    const float sc = div_rn(127.0, amax);
 
     for (uint i = lid; i < p.q_stride; i += WG) {
         int packed = 0;

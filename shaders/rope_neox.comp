@@ -22,6 +22,9 @@ void main() {
     const vec2 c = cs[(p.pos0 + row) * half_dim + i];
     const uint a = p.x_off + row * p.cols + h * p.head_dim + i;
     const float x0 = x[a], x1 = x[a + half_dim];
-    x[a] = x0 * c.x - x1 * c.y;
-    x[a + half_dim] = x0 * c.y + x1 * c.x;
+    // precise: no fused multiply-adds, the CPU reference rounds every product.
+    precise float y0 = x0 * c.x - x1 * c.y;
+    precise float y1 = x0 * c.y + x1 * c.x;
+    x[a] = y0;
+    x[a + half_dim] = y1;
 }

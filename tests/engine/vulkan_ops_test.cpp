@@ -147,6 +147,11 @@ void run_ternary_linears(VulkanOps& t, const std::function<void(TypeId, int, int
     for (int rows : {1, 3, 17, 641})
         for (int n : {1, 2, 7, 33}) one(TypeId::I2_S, rows, 640, n, false);
     for (int k : {128, 200, 384, 1000, 2560}) one(TypeId::I2_S, 17, k, 3, false);
+    // The 2B4T FFN shapes.
+    for (int n : {1, 12}) {
+        one(TypeId::I2_S, 6912, 2560, n, false);
+        one(TypeId::I2_S, 2560, 6912, n, false);
+    }
     for (TypeId type : {TypeId::TQ2_0, TypeId::TQ1_0})
         for (int k : {256, 768, 2560})
             for (bool per_block : {false, true}) one(type, 33, k, 9, per_block);
@@ -262,7 +267,7 @@ TEST_F(VulkanOps, RopeAndAttention) {
     struct Case {
         int n_head, n_head_kv, head_dim;
     };
-    for (const Case c : {Case{4, 2, 64}, Case{8, 8, 32}, Case{2, 1, 128}}) {
+    for (const Case c : {Case{4, 2, 64}, Case{8, 8, 32}, Case{2, 1, 128}, Case{20, 5, 128}}) {
         const int kv_dim = c.n_head_kv * c.head_dim, q_dim = c.n_head * c.head_dim;
         sessions(2, 128, kv_dim);
         const AttentionShape shape{c.n_head, c.n_head_kv, c.head_dim};

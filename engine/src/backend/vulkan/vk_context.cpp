@@ -210,6 +210,7 @@ DeviceInfo probe_device(VkPhysicalDevice pd, int index, DeviceCaps* caps_out) {
     caps.subgroup_size = subgroup.subgroupSize ? subgroup.subgroupSize : 8;
     caps.int_dot_supported = info.int8_dot;
     caps.int_dot_accelerated = info.int8_dot_accelerated;
+    caps.fp64 = feats.features.shaderFloat64;
     if (caps_out) *caps_out = caps;
     return info;
 }
@@ -259,6 +260,9 @@ Device::Device(std::shared_ptr<Instance> instance, int index, bool use_int_dot) 
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
     if (use_int_dot) dci.pNext = &f13;
+    VkPhysicalDeviceFeatures base{};
+    base.shaderFloat64 = caps_.fp64 ? VK_TRUE : VK_FALSE;  // RMSNorm in double, like the CPU
+    dci.pEnabledFeatures = &base;
     check(vkCreateDevice(physical_, &dci, nullptr, &device_), "vkCreateDevice");
     vkGetDeviceQueue(device_, family_, 0, &queue_);
 }

@@ -54,6 +54,7 @@ struct DeviceCaps {
     uint32_t subgroup_size = 8;
     bool int_dot_supported = false;
     bool int_dot_accelerated = false;
+    bool fp64 = false;  // shaderFloat64 (enabled on the device when present)
 };
 
 // The logical device with one compute queue. Queue submissions from several sessions are

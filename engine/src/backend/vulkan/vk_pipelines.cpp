@@ -132,7 +132,7 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::MatmulTernary: name = int_dot_ ? "matmul_ternary_dot" : "matmul_ternary"; break;
         case Kernel::GetRowsF16: name = "get_rows_f16"; break;
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
-        case Kernel::RmsNorm: name = "rms_norm"; break;
+        case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;
         case Kernel::Rope: name = "rope_neox"; break;
         case Kernel::Attention: name = "attention"; break;
         case Kernel::Glu: name = "glu"; break;
