@@ -30,6 +30,34 @@ ScrollView {
 
         Label { text: qsTr("Engine"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 8 }
         RowLayout {
+            Label { text: qsTr("Device"); color: theme.text; Layout.preferredWidth: 200 }
+            ComboBox {
+                id: deviceBox
+                Layout.preferredWidth: 360
+                // Automatic, CPU, then each Vulkan device; unusable ones stay listed with the reason.
+                readonly property var devices: app.devices()
+                model: [qsTr("Automatic (best GPU, else CPU)"), qsTr("CPU")].concat(
+                           devices.map(d => d.name + " (" + d.type + ")" + (d.usable ? "" : qsTr(" — unavailable"))))
+                currentIndex: app.settings.backend === "cpu" ? 1
+                            : app.settings.backend === "vulkan" ? Math.max(0, devices.findIndex(d => d.index === app.settings.device)) + 2
+                            : 0
+                onActivated: (i) => {
+                    if (i === 0) { app.settings.backend = "auto"; app.settings.device = -1 }
+                    else if (i === 1) { app.settings.backend = "cpu"; app.settings.device = -1 }
+                    else { app.settings.backend = "vulkan"; app.settings.device = devices[i - 2].index }
+                }
+                Accessible.name: qsTr("Compute device")
+            }
+        }
+        Label {
+            readonly property var chosen: deviceBox.currentIndex >= 2 ? deviceBox.devices[deviceBox.currentIndex - 2] : null
+            visible: text.length > 0
+            text: chosen && !chosen.usable ? chosen.reason
+                  : deviceBox.devices.length === 0 ? qsTr("No GPU: %1").arg(app.vulkanStatus() || qsTr("no Vulkan device found")) : ""
+            color: theme.warning; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+        RowLayout {
             Label { text: qsTr("Threads (0 = all cores)"); color: theme.text; Layout.preferredWidth: 200 }
             SpinBox {
                 from: 0; to: 256
@@ -49,7 +77,7 @@ ScrollView {
             }
         }
         Label {
-            text: qsTr("Threads and context length apply the next time a model is loaded.")
+            text: qsTr("Device, threads and context length apply the next time a model is loaded.")
             color: theme.textMuted; font.pixelSize: 12
         }
 

@@ -78,6 +78,12 @@ Rectangle {
                           + " · " + (app.modelInfo.backend || "")
                     color: theme.textMuted; font.pixelSize: 12
                 }
+                Label {
+                    visible: !!app.modelInfo.backendFallbackReason
+                    text: qsTr("On the CPU: %1").arg(app.modelInfo.backendFallbackReason || "")
+                    color: theme.warning; font.pixelSize: 11
+                    wrapMode: Text.Wrap; Layout.fillWidth: true
+                }
                 TButton {
                     text: qsTr("Close model")
                     flat: true

@@ -16,6 +16,7 @@
 #include "AppPaths.h"
 #include "Database.h"
 #include "EngineWorker.h"
+#include "tern/devices.h"
 
 namespace tern::app {
 
@@ -40,6 +41,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
     thread_.setObjectName(QStringLiteral("tern-engine"));
 
     // GUI -> worker: queued because the worker lives on another thread.
+    connect(this, &AppController::workerSetBackend, worker_, &EngineWorker::setBackend, Qt::QueuedConnection);
     connect(this, &AppController::workerLoad, worker_, &EngineWorker::loadModel, Qt::QueuedConnection);
     connect(this, &AppController::workerUnload, worker_, &EngineWorker::unloadModel, Qt::QueuedConnection);
     connect(this, &AppController::workerGenerate, worker_, &EngineWorker::generate, Qt::QueuedConnection);
@@ -132,6 +134,7 @@ void AppController::loadModel(const QString& pathOrUrl) {
     loadProgress_ = 0;
     Q_EMIT loadProgressChanged();
     setState(QStringLiteral("loading"));
+    Q_EMIT workerSetBackend(settings_->backend(), settings_->device());  // queued in order, before the load
     Q_EMIT workerLoad(activeLoad_, path, settings_->threads(), settings_->contextLength());
 }
 
@@ -352,6 +355,19 @@ void AppController::onFailed(quint64 id, const QString& error) {
     Q_EMIT generatingChanged();
     setError(error);
 }
+
+QVariantList AppController::devices() const {
+    QVariantList out;
+    for (const DeviceInfo& d : list_devices())
+        out.push_back(QVariantMap{{QStringLiteral("index"), d.index},
+                                  {QStringLiteral("name"), QString::fromStdString(d.name)},
+                                  {QStringLiteral("type"), QString::fromLatin1(device_type_name(d.type))},
+                                  {QStringLiteral("usable"), d.usable},
+                                  {QStringLiteral("reason"), QString::fromStdString(d.reason)}});
+    return out;
+}
+
+QString AppController::vulkanStatus() const { return QString::fromStdString(vulkan_status()); }
 
 QString AppController::benchmarkModelPath(const QString& preset) const {
     return settings_->modelsDir() + QStringLiteral("/tern-benchmark-%1.gguf").arg(preset);

@@ -87,6 +87,9 @@ public:
     Q_INVOKABLE void clearError();
     void reportError(const QString& e) { setError(e); }
     Q_INVOKABLE QString formatBytes(double bytes) const;
+    // The engine's compute devices: [{index, name, type, usable, reason}], and why Vulkan is off ("" if on).
+    Q_INVOKABLE QVariantList devices() const;
+    Q_INVOKABLE QString vulkanStatus() const;
     Q_INVOKABLE QString benchmarkModelPath(const QString& preset) const;
 
 Q_SIGNALS:
@@ -101,6 +104,7 @@ Q_SIGNALS:
     void answerFinished(int row, const QVariantMap& stats);
 
     // To the worker (queued).
+    void workerSetBackend(const QString& kind, int device);
     void workerLoad(quint64 loadId, const QString& path, int threads, int contextLength);
     void workerUnload();
     void workerGenerate(quint64 requestId, const QVariantList& messages, const QVariantMap& params);

@@ -61,11 +61,20 @@ void EngineWorker::requestCancelLoad(quint64 id) {
     while (prev < id && !cancelLoadUpTo_.compare_exchange_weak(prev, id)) {}
 }
 
+void EngineWorker::setBackend(const QString& kind, int device) {
+    backendKind_ = kind;
+    device_ = device;
+}
+
 void EngineWorker::loadModel(quint64 loadId, const QString& path, int threads, int contextLength) {
     session_.reset();
     model_.reset();
     LoadOptions opts;
     opts.n_threads = threads;
+    opts.backend = backendKind_ == QLatin1String("vulkan") ? LoadOptions::BackendKind::Vulkan
+                 : backendKind_ == QLatin1String("auto")   ? LoadOptions::BackendKind::Auto
+                                                           : LoadOptions::BackendKind::Cpu;
+    opts.device = device_;
     opts.progress = [this, loadId](float p) {
         if (cancelLoadUpTo_.load() >= loadId) return false;
         Q_EMIT loadProgress(loadId, p);
@@ -84,7 +93,8 @@ void EngineWorker::loadModel(quint64 loadId, const QString& path, int threads, i
         QVariantMap info = infoToMap(model_->info(), model_->load_ms());
         info[QStringLiteral("nCtx")] = session_->n_ctx();
         info[QStringLiteral("kvBytes")] = qulonglong(session_->stats().kv_bytes);
-        info[QStringLiteral("backend")] = QStringLiteral("CPU");
+        info[QStringLiteral("backend")] = QString::fromStdString(model_->info().backend);
+        info[QStringLiteral("backendFallbackReason")] = QString::fromStdString(model_->info().backend_fallback_reason);
         spdlog::info("model loaded in {:.0f} ms", model_->load_ms());
         Q_EMIT modelLoaded(loadId, info);
     } catch (const Cancelled&) {

@@ -31,6 +31,8 @@ public:
     static constexpr int kEmitIntervalMs = 33;
 
 public Q_SLOTS:
+    // Used by the next loadModel: "auto" | "cpu" | "vulkan", and a Vulkan device index (-1: choose).
+    void setBackend(const QString& kind, int device);
     void loadModel(quint64 loadId, const QString& path, int threads, int contextLength);
     void unloadModel();
     // messages: [{role: "system"|"user"|"assistant", content}], the whole conversation so far.
@@ -58,6 +60,8 @@ private:
     std::shared_ptr<tern::Model> model_;
     std::unique_ptr<tern::Session> session_;
     int contextLength_ = 0;
+    QString backendKind_ = QStringLiteral("cpu");
+    int device_ = -1;
     std::atomic<quint64> stopUpTo_{0};
     std::atomic<quint64> currentRequest_{0};
     std::atomic<bool> stopFlag_{false};

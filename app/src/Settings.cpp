@@ -17,6 +17,10 @@ void Settings::set(const QString& key, const QVariant& v) {
 
 int Settings::threads() const { return s_.value(QStringLiteral("engine/threads"), 0).toInt(); }
 void Settings::setThreads(int v) { set(QStringLiteral("engine/threads"), v); }
+QString Settings::backend() const { return s_.value(QStringLiteral("engine/backend"), QStringLiteral("auto")).toString(); }
+void Settings::setBackend(const QString& v) { set(QStringLiteral("engine/backend"), v); }
+int Settings::device() const { return s_.value(QStringLiteral("engine/device"), -1).toInt(); }
+void Settings::setDevice(int v) { set(QStringLiteral("engine/device"), v); }
 int Settings::contextLength() const { return s_.value(QStringLiteral("engine/contextLength"), 2048).toInt(); }
 void Settings::setContextLength(int v) { set(QStringLiteral("engine/contextLength"), v); }
 QString Settings::theme() const {

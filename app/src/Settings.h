@@ -10,6 +10,8 @@ namespace tern::app {
 class Settings : public QObject {
     Q_OBJECT
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)
+    Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)  // auto | cpu | vulkan
+    Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)         // Vulkan index, -1: choose
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)   // system | light | dark
     Q_PROPERTY(QString modelsDir READ modelsDir WRITE setModelsDir NOTIFY changed)
@@ -25,6 +27,10 @@ public:
 
     int threads() const;
     void setThreads(int v);
+    QString backend() const;
+    void setBackend(const QString& v);
+    int device() const;
+    void setDevice(int v);
     int contextLength() const;
     void setContextLength(int v);
     QString theme() const;
