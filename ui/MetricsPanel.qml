@@ -67,7 +67,7 @@ Rectangle {
                     }
                     ValueAxis {
                         id: axisY
-                        min: 0; max: 20
+                        min: 0; max: 5
                         labelFormat: "%.0f"
                         labelsColor: theme.textMuted
                         gridLineColor: theme.border
@@ -87,9 +87,12 @@ Rectangle {
                     function onSampleAdded(x, y) {
                         series.append(x, y)
                         axisX.max = Math.max(10, Math.ceil(x))
-                        axisY.max = Math.max(axisY.max, Math.ceil(y * 1.25 / 10) * 10)
+                        // Scale to the peak so slow CPUs and fast GPUs both fill the chart.
+                        const top = app.metrics.peakTokensPerSecond * 1.25
+                        const step = top > 50 ? 10 : top > 20 ? 5 : 1
+                        axisY.max = Math.max(5, Math.ceil(top / step) * step)
                     }
-                    function onSeriesCleared() { series.clear(); axisX.max = 10; axisY.max = 20 }
+                    function onSeriesCleared() { series.clear(); axisX.max = 10; axisY.max = 5 }
                 }
             }
 
