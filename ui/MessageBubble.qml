@@ -73,11 +73,12 @@ Item {
                 color: theme.textMuted; font.pixelSize: 12; font.family: theme.mono
                 rightPadding: 8
                 ToolTip.visible: metricsHover.hovered
-                ToolTip.text: bubble.metrics ? qsTr("Prompt %1 tokens (%2 reused) · prefill %3 tok/s · decode %4 ms · RSS %5")
+                ToolTip.text: bubble.metrics ? qsTr("Prompt %1 tokens (%2 reused) · prefill %3 tok/s · decode %4 ms · token latency p50 %6 ms, p95 %7 ms · RSS %5")
                                     .arg(bubble.metrics.nPrompt || 0).arg(bubble.metrics.nReused || 0)
                                     .arg(Number(bubble.metrics.prefillTps || 0).toFixed(0))
                                     .arg(Math.round(bubble.metrics.decodeMs || 0))
-                                    .arg(app.formatBytes(bubble.metrics.rssBytes || 0)) : ""
+                                    .arg(app.formatBytes(bubble.metrics.rssBytes || 0))
+                                    .arg(Math.round(bubble.metrics.itlP50Ms || 0)).arg(Math.round(bubble.metrics.itlP95Ms || 0)) : ""
                 HoverHandler { id: metricsHover }
             }
             ToolButton {

@@ -103,6 +103,8 @@ Rectangle {
                 MetricTile { label: qsTr("Time to first token"); value: m.ttftMs > 0 ? Math.round(m.ttftMs) : "—"; unit: m.ttftMs > 0 ? "ms" : "" ; big: true }
                 MetricTile { label: qsTr("Prefill"); value: m.prefillTps > 0 ? m.prefillTps.toFixed(0) : "—"; unit: m.prefillTps > 0 ? "tok/s" : "" }
                 MetricTile { label: qsTr("Tokens"); value: m.generated; unit: m.stopReason ? "· " + m.stopReason : "" }
+                MetricTile { label: qsTr("Token latency p50"); value: m.itlP50Ms > 0 ? m.itlP50Ms.toFixed(0) : "—"; unit: m.itlP50Ms > 0 ? "ms" : "" }
+                MetricTile { label: qsTr("Token latency p95"); value: m.itlP95Ms > 0 ? m.itlP95Ms.toFixed(0) : "—"; unit: m.itlP95Ms > 0 ? "ms" : "" }
             }
 
             SectionLabel { text: qsTr("Memory") }

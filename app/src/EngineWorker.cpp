@@ -1,6 +1,9 @@
 #include "EngineWorker.h"
 
 #include <QElapsedTimer>
+
+#include <algorithm>
+#include <vector>
 #include <QFile>
 #include <QFileInfo>
 
@@ -142,6 +145,8 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
     QByteArray full;
     int nTokens = 0;
     qint64 lastEmit = -kEmitIntervalMs;
+    std::vector<double> tokenAt;  // ms since start of each token, for inter-token latency percentiles
+    tokenAt.reserve(size_t(g.max_tokens > 0 && g.max_tokens < 65536 ? g.max_tokens : 1024));
     auto flush = [&] {
         if (pending.isEmpty() && nTokens == 0) return;
         Q_EMIT tokensReady(requestId, QString::fromUtf8(pending), nTokens, double(clock.nsecsElapsed()) / 1e6);
@@ -153,6 +158,7 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
         const auto ids = tok.encode(format_chat(chat, model_->chat_template(), true), true, true);
         const GenerateResult r = tern::generate(*session_, ids, g, [&](std::string_view text, int32_t) {
             ++nTokens;
+            tokenAt.push_back(double(clock.nsecsElapsed()) / 1e6);
             pending.append(text.data(), qsizetype(text.size()));
             full.append(text.data(), qsizetype(text.size()));
             if (clock.elapsed() - lastEmit >= kEmitIntervalMs) flush();
@@ -176,6 +182,15 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
         s[QStringLiteral("kvBytes")] = qulonglong(st.kv_bytes);
         s[QStringLiteral("kvUsedBytes")] = qulonglong(st.kv_used_bytes);
         s[QStringLiteral("totalMs")] = double(clock.nsecsElapsed()) / 1e6;
+        // Inter-token latency: what stutter feels like, which an average tokens/s hides.
+        if (tokenAt.size() >= 2) {
+            std::vector<double> gaps;
+            for (size_t i = 1; i < tokenAt.size(); ++i) gaps.push_back(tokenAt[i] - tokenAt[i - 1]);
+            std::sort(gaps.begin(), gaps.end());
+            auto pct = [&](double p) { return gaps[std::min(gaps.size() - 1, size_t(p * double(gaps.size())))]; };
+            s[QStringLiteral("itlP50Ms")] = pct(0.50);
+            s[QStringLiteral("itlP95Ms")] = pct(0.95);
+        }
         Q_EMIT generationFinished(requestId, s);
     } catch (const Cancelled&) {
         // Stopped during prefill: the cache keeps what was evaluated, nothing was generated.

@@ -40,7 +40,7 @@ void LiveMetrics::clearModel() {
 
 void LiveMetrics::beginAnswer() {
     window_.clear();
-    tps_ = peak_ = ttft_ = prefillTps_ = elapsed_ = 0;
+    tps_ = peak_ = ttft_ = prefillTps_ = elapsed_ = itlP50_ = itlP95_ = 0;
     generated_ = promptTokens_ = 0;
     stopReason_.clear();
     Q_EMIT seriesCleared();
@@ -72,6 +72,8 @@ void LiveMetrics::finishAnswer(const QVariantMap& s) {
     generated_ = s.value(QStringLiteral("nGenerated"), generated_).toInt();
     if (s.contains(QStringLiteral("decodeTps"))) tps_ = s.value(QStringLiteral("decodeTps")).toDouble();
     stopReason_ = s.value(QStringLiteral("stopReason")).toString();
+    itlP50_ = s.value(QStringLiteral("itlP50Ms")).toDouble();
+    itlP95_ = s.value(QStringLiteral("itlP95Ms")).toDouble();
     if (s.contains(QStringLiteral("nPast"))) contextUsed_ = s.value(QStringLiteral("nPast")).toInt();
     if (s.contains(QStringLiteral("kvUsedBytes"))) kvUsedBytes_ = s.value(QStringLiteral("kvUsedBytes")).toDouble();
     if (s.contains(QStringLiteral("kvBytes"))) kvBytes_ = s.value(QStringLiteral("kvBytes")).toDouble();
@@ -102,7 +104,7 @@ void LiveMetrics::updateEstimate(int tokens) {
 QVariantMap LiveMetrics::messageMetrics(const QVariantMap& s) const {
     QVariantMap m;
     for (const char* k : {"nPrompt", "nReused", "nGenerated", "prefillMs", "ttftMs", "decodeMs", "prefillTps",
-                          "decodeTps", "stopReason", "nPast", "nCtx"})
+                          "decodeTps", "stopReason", "nPast", "nCtx", "itlP50Ms", "itlP95Ms", "totalMs"})
         if (s.contains(QLatin1String(k))) m[QLatin1String(k)] = s.value(QLatin1String(k));
     m[QStringLiteral("rssBytes")] = rss_;
     m[QStringLiteral("backend")] = backend_;

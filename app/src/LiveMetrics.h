@@ -16,6 +16,8 @@ class LiveMetrics : public QObject {
     Q_PROPERTY(double ttftMs READ ttftMs NOTIFY changed)
     Q_PROPERTY(double prefillTps READ prefillTps NOTIFY changed)
     Q_PROPERTY(int generated READ generated NOTIFY changed)
+    Q_PROPERTY(double itlP50Ms READ itlP50Ms NOTIFY changed)   // inter-token latency of the last answer
+    Q_PROPERTY(double itlP95Ms READ itlP95Ms NOTIFY changed)
     Q_PROPERTY(int promptTokens READ promptTokens NOTIFY changed)
     Q_PROPERTY(QString stopReason READ stopReason NOTIFY changed)
     Q_PROPERTY(double rssBytes READ rssBytes NOTIFY rssChanged)
@@ -43,6 +45,8 @@ public:
     double ttftMs() const { return ttft_; }
     double prefillTps() const { return prefillTps_; }
     int generated() const { return generated_; }
+    double itlP50Ms() const { return itlP50_; }
+    double itlP95Ms() const { return itlP95_; }
     int promptTokens() const { return promptTokens_; }
     QString stopReason() const { return stopReason_; }
     double rssBytes() const { return rss_; }
@@ -70,7 +74,7 @@ private:
     std::deque<std::pair<double, int>> window_;  // (ms, tokens) over the last second
     QVariantMap info_;
     double tps_ = 0, peak_ = 0, ttft_ = 0, prefillTps_ = 0, rss_ = 0, modelBytes_ = 0;
-    double kvBytes_ = 0, kvUsedBytes_ = 0, elapsed_ = 0;
+    double kvBytes_ = 0, kvUsedBytes_ = 0, elapsed_ = 0, itlP50_ = 0, itlP95_ = 0;
     int generated_ = 0, promptTokens_ = 0, contextUsed_ = 0, contextSize_ = 0;
     QString stopReason_, backend_;
     QVariantMap estimate_;

@@ -66,6 +66,10 @@ private Q_SLOTS:
         const QVariantMap stats = done[0][1].toMap();
         QCOMPARE(streamed, stats.value(QStringLiteral("text")).toString());
         QCOMPARE(stats.value(QStringLiteral("nGenerated")).toInt(), lastN);
+        if (lastN >= 2) {  // inter-token latency percentiles, ordered
+            QVERIFY(stats.value(QStringLiteral("itlP50Ms")).toDouble() > 0);
+            QVERIFY(stats.value(QStringLiteral("itlP95Ms")).toDouble() >= stats.value(QStringLiteral("itlP50Ms")).toDouble());
+        }
 
         // The same request straight through the engine gives the same text.
         auto model = tern::Model::load(path.toStdString(), {2, {}});
