@@ -20,6 +20,24 @@ Item {
         anchors.fill: parent
         spacing: 0
 
+        // This chat's system prompt, stored with the conversation.
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.leftMargin: 24; Layout.rightMargin: 24; Layout.topMargin: 8
+            spacing: 8
+            Label { text: qsTr("System"); color: theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold }
+            TextField {
+                id: systemField
+                Layout.fillWidth: true
+                text: app.systemPrompt
+                placeholderText: qsTr("Instructions for this chat (optional)")
+                font.pixelSize: 13
+                selectByMouse: true
+                onEditingFinished: app.systemPrompt = text
+                Accessible.name: qsTr("System prompt for this chat")
+            }
+        }
+
         ListView {
             id: list
             objectName: "messageList"

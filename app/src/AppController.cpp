@@ -34,6 +34,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
     });
     connect(&downloads_, &DownloadManager::failed, this, [this](const QString& e) { setError(e); });
     connect(settings_, &Settings::changed, &library_, [this] { library_.refresh(); });
+    systemPrompt_ = settings_->systemPrompt();
 
     worker_ = new EngineWorker;
     worker_->moveToThread(&thread_);
@@ -186,7 +187,7 @@ bool AppController::send(const QString& text) {
 
 void AppController::startAnswer() {
     QVariantList history;
-    const QString sys = settings_->systemPrompt().trimmed();
+    const QString sys = systemPrompt_.trimmed();
     if (!sys.isEmpty())
         history.push_back(QVariantMap{{QStringLiteral("role"), QStringLiteral("system")}, {QStringLiteral("content"), sys}});
     history.append(chat_.history());
@@ -229,6 +230,17 @@ void AppController::newChat() {
         conversationId_ = 0;
         Q_EMIT currentConversationChanged();
     }
+    if (systemPrompt_ != settings_->systemPrompt()) {
+        systemPrompt_ = settings_->systemPrompt();
+        Q_EMIT systemPromptChanged();
+    }
+}
+
+void AppController::setSystemPrompt(const QString& text) {
+    if (text == systemPrompt_) return;
+    systemPrompt_ = text;
+    if (db_ && conversationId_) db_->setSystemPrompt(conversationId_, text);
+    Q_EMIT systemPromptChanged();
 }
 
 void AppController::dropFrom(int row) {
@@ -241,7 +253,7 @@ void AppController::ensureConversation(const QString& firstMessage) {
     // Title from the first words of the first message; the user can rename it.
     QString title = firstMessage.simplified();
     if (title.size() > 48) title = title.left(47) + QChar(0x2026);
-    conversationId_ = db_->createConversation(title, settings_->systemPrompt());
+    conversationId_ = db_->createConversation(title, systemPrompt_);
     conversations_.refresh();
     Q_EMIT currentConversationChanged();
 }
@@ -251,7 +263,9 @@ void AppController::openConversation(qint64 id) {
     if (activeRequest_) stop();
     chat_.setMessages(db_->messages(id));
     conversationId_ = id;
+    systemPrompt_ = db_->conversation(id).systemPrompt;
     Q_EMIT currentConversationChanged();
+    Q_EMIT systemPromptChanged();
 }
 
 void AppController::renameConversation(qint64 id, const QString& title) {

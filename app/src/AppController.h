@@ -36,6 +36,8 @@ class AppController : public QObject {
     Q_PROPERTY(tern::app::DownloadManager* downloads READ downloads CONSTANT)
     Q_PROPERTY(QVariantList catalog READ catalog CONSTANT)
     Q_PROPERTY(qint64 currentConversation READ currentConversation NOTIFY currentConversationChanged)
+    // The open chat's system prompt (new chats start from the default in Settings).
+    Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
     // db may be nullptr (nothing is stored) or an open Database that outlives the controller.
@@ -58,6 +60,8 @@ public:
     QString version() const;
     ConversationListModel* conversations() { return &conversations_; }
     qint64 currentConversation() const { return conversationId_; }
+    QString systemPrompt() const { return systemPrompt_; }
+    void setSystemPrompt(const QString& text);
     ModelLibrary* library() { return &library_; }
     DownloadManager* downloads() { return &downloads_; }
     QVariantList catalog() const { return catalog_; }
@@ -100,6 +104,7 @@ Q_SIGNALS:
     void generatingChanged();
     void benchmarkChanged();
     void currentConversationChanged();
+    void systemPromptChanged();
     // An answer finished (row in the chat model); tests and the screenshot mode wait on it.
     void answerFinished(int row, const QVariantMap& stats);
 
@@ -128,6 +133,7 @@ private:
     DownloadManager downloads_;
     QVariantList catalog_;
     qint64 conversationId_ = 0;
+    QString systemPrompt_;
     QElapsedTimer sinceCheckpoint_;
     QThread thread_;
     EngineWorker* worker_ = nullptr;  // lives on thread_

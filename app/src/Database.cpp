@@ -151,6 +151,14 @@ bool Database::renameConversation(qint64 id, const QString& title) {
     return q.exec() && q.numRowsAffected() == 1;
 }
 
+bool Database::setSystemPrompt(qint64 id, const QString& systemPrompt) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE conversations SET system_prompt=? WHERE id=?"));
+    q.addBindValue(nn(systemPrompt));
+    q.addBindValue(id);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
 bool Database::deleteConversation(qint64 id) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));

@@ -39,6 +39,7 @@ public:
 
     qint64 createConversation(const QString& title, const QString& systemPrompt = {});
     bool renameConversation(qint64 id, const QString& title);
+    bool setSystemPrompt(qint64 id, const QString& systemPrompt);
     bool deleteConversation(qint64 id);
     // Newest first; search matches titles and message text (case-insensitive).
     QVector<ConversationRow> conversations(const QString& search = {}) const;

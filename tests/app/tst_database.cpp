@@ -119,6 +119,8 @@ private Q_SLOTS:
         QCOMPARE(db.conversations(QStringLiteral("100%")).value(0).id, b);  // % is literal
         QCOMPARE(db.conversations(QStringLiteral("0_t")).size(), 0);        // _ is literal
         QVERIFY(db.renameConversation(a, QStringLiteral("Seabirds")));
+        QVERIFY(db.setSystemPrompt(a, QStringLiteral("You are an ornithologist.")));
+        QCOMPARE(db.conversation(a).systemPrompt, QStringLiteral("You are an ornithologist."));
         QCOMPARE(db.conversation(a).title, QStringLiteral("Seabirds"));
         QVERIFY(db.truncateConversation(b, 1));
         QCOMPARE(db.messages(b).size(), 1);

@@ -122,12 +122,18 @@ private Q_SLOTS:
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[0].content, QStringLiteral("Changed question"));
 
+        // The chat's system prompt is stored with it.
+        app.setSystemPrompt(QStringLiteral("Answer in French."));
+        QCOMPARE(db.conversation(convs[0].id).systemPrompt, QStringLiteral("Answer in French."));
+
         // A new chat, then reopening the stored one brings its messages back.
         app.newChat();
+        QCOMPARE(app.systemPrompt(), settings.systemPrompt());
         QCOMPARE(app.chat()->rowCount(), 0);
         app.openConversation(convs[0].id);
         QCOMPARE(app.chat()->rowCount(), 2);
         QCOMPARE(app.chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Changed question"));
+        QCOMPARE(app.systemPrompt(), QStringLiteral("Answer in French."));
     }
 
     // First run: the welcome page's "create a benchmark model" writes one into the models folder
