@@ -44,6 +44,12 @@ ApplicationWindow {
         sequences: ["Ctrl+N"]
         onActivated: app.newChat()
     }
+    // Esc stops an answer wherever the focus is (the composer handles it too).
+    Shortcut {
+        sequences: ["Esc"]
+        enabled: app.generating
+        onActivated: app.stop()
+    }
     Shortcut {
         sequences: ["Ctrl+,"]
         onActivated: window.currentPage = "settings"
