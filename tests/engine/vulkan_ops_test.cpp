@@ -16,6 +16,13 @@
 #include "tensor/quantize.h"
 #include "tern/devices.h"
 
+// The sanitizer run (scripts/test.sh) checks leaks. The validation layer and the driver keep
+// allocations for the life of the process (the engine never destroys its instance, see
+// vk_context.cpp); those are not ours.
+extern "C" const char* __lsan_default_suppressions() {
+    return "leak:libVkLayer_khronos_validation.so\nleak:libvulkan.so\nleak:libvulkan_lvp.so\nleak:libLLVM\n";
+}
+
 namespace tern {
 namespace {
 
