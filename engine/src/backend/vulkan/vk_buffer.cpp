@@ -92,25 +92,6 @@ Buffer::~Buffer() {
     dev_ = nullptr;
 }
 
-Uploader::Uploader(Device& dev) : dev_(dev) {
-    VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-    pci.queueFamilyIndex = dev.queue_family();
-    check(vkCreateCommandPool(dev.handle(), &pci, nullptr, &pool_), "vkCreateCommandPool");
-    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    ai.commandPool = pool_;
-    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    ai.commandBufferCount = 1;
-    check(vkAllocateCommandBuffers(dev.handle(), &ai, &cmd_), "vkAllocateCommandBuffers");
-    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    check(vkCreateFence(dev.handle(), &fi, nullptr, &fence_), "vkCreateFence");
-}
-
-Uploader::~Uploader() {
-    vkDestroyFence(dev_.handle(), fence_, nullptr);
-    vkDestroyCommandPool(dev_.handle(), pool_, nullptr);
-}
-
 void Uploader::write(Buffer& dst, uint64_t offset, const void* src, uint64_t bytes) {
     if (dst.mapped()) {
         std::memcpy(static_cast<uint8_t*>(dst.mapped()) + offset, src, bytes);
@@ -122,21 +103,9 @@ void Uploader::write(Buffer& dst, uint64_t offset, const void* src, uint64_t byt
     for (uint64_t done = 0; done < bytes;) {
         const uint64_t n = std::min(chunk, bytes - done);
         std::memcpy(staging_.mapped(), static_cast<const uint8_t*>(src) + done, n);
-        VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-        bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-        check(vkBeginCommandBuffer(cmd_, &bi), "vkBeginCommandBuffer");
         const VkBufferCopy region{0, offset + done, n};
-        vkCmdCopyBuffer(cmd_, staging_.handle(), dst.handle(), 1, &region);
-        check(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
-        VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-        si.commandBufferCount = 1;
-        si.pCommandBuffers = &cmd_;
-        {
-            std::lock_guard qlock(dev_.queue_mutex());
-            check(vkQueueSubmit(dev_.queue(), 1, &si, fence_), "vkQueueSubmit");
-        }
-        check(vkWaitForFences(dev_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
-        check(vkResetFences(dev_.handle(), 1, &fence_), "vkResetFences");
+        vkCmdCopyBuffer(stream_.begin(), staging_.handle(), dst.handle(), 1, &region);
+        stream_.submit_and_wait();
         done += n;
     }
 }

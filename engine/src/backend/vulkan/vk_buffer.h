@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "backend/vulkan/vk_command.h"
 #include "backend/vulkan/vk_context.h"
 
 namespace tern::vk {
@@ -43,17 +44,14 @@ private:
 // through a staging buffer with a one-off command buffer. Thread-safe.
 class Uploader {
 public:
-    explicit Uploader(Device& dev);
-    ~Uploader();
+    explicit Uploader(Device& dev) : dev_(dev), stream_(dev) {}
     void write(Buffer& dst, uint64_t offset, const void* src, uint64_t bytes);
 
 private:
     Device& dev_;
     std::mutex mutex_;
     Buffer staging_;
-    VkCommandPool pool_ = VK_NULL_HANDLE;
-    VkCommandBuffer cmd_ = VK_NULL_HANDLE;
-    VkFence fence_ = VK_NULL_HANDLE;
+    CommandStream stream_;
 };
 
 }  // namespace tern::vk

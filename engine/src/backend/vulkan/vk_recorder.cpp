@@ -20,33 +20,18 @@ bool any_overlap(const std::vector<Range>& xs, const std::vector<Range>& ys) {
 
 }  // namespace
 
-Recorder::Recorder(Device& dev, Pipelines& pipelines) : dev_(dev), pipes_(pipelines) {
-    VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-    pci.queueFamilyIndex = dev.queue_family();
-    check(vkCreateCommandPool(dev.handle(), &pci, nullptr, &pool_), "vkCreateCommandPool");
-    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    ai.commandPool = pool_;
-    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    ai.commandBufferCount = 1;
-    check(vkAllocateCommandBuffers(dev.handle(), &ai, &cmd_), "vkAllocateCommandBuffers");
-    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    check(vkCreateFence(dev.handle(), &fi, nullptr, &fence_), "vkCreateFence");
+Recorder::Recorder(Device& dev, Pipelines& pipelines) : dev_(dev), pipes_(pipelines), stream_(dev) {
     dummy_ = Buffer(dev, 256, MemoryKind::Device);
 }
 
 Recorder::~Recorder() {
     // Work recorded but never read back is dropped with the pool.
     for (VkDescriptorPool p : set_pools_) vkDestroyDescriptorPool(dev_.handle(), p, nullptr);
-    vkDestroyFence(dev_.handle(), fence_, nullptr);
-    vkDestroyCommandPool(dev_.handle(), pool_, nullptr);
 }
 
 void Recorder::begin() {
     if (recording_) return;
-    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    check(vkBeginCommandBuffer(cmd_, &bi), "vkBeginCommandBuffer");
+    cmd_ = stream_.begin();
     recording_ = true;
 }
 
@@ -145,20 +130,8 @@ void Recorder::submit_and_wait() {
     mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
     vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                          VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
-    check(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
     recording_ = false;
-    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    si.commandBufferCount = 1;
-    si.pCommandBuffers = &cmd_;
-    {
-        std::lock_guard lock(dev_.queue_mutex());
-        check(vkQueueSubmit(dev_.queue(), 1, &si, fence_), "vkQueueSubmit");
-    }
-    const VkResult r = vkWaitForFences(dev_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX);
-    if (r == VK_ERROR_DEVICE_LOST) throw VkError("the Vulkan device was lost (driver reset or crash)");
-    check(r, "vkWaitForFences");
-    check(vkResetFences(dev_.handle(), 1, &fence_), "vkResetFences");
-    check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
+    stream_.submit_and_wait();
     for (VkDescriptorPool p : set_pools_) vkResetDescriptorPool(dev_.handle(), p, 0);
     set_pool_ = 0;
     unsynced_reads_.clear();

@@ -44,9 +44,8 @@ private:
 
     Device& dev_;
     Pipelines& pipes_;
-    VkCommandPool pool_ = VK_NULL_HANDLE;
-    VkCommandBuffer cmd_ = VK_NULL_HANDLE;
-    VkFence fence_ = VK_NULL_HANDLE;
+    CommandStream stream_;
+    VkCommandBuffer cmd_ = VK_NULL_HANDLE;  // the stream's buffer while recording
     bool recording_ = false;
 
     std::vector<VkDescriptorPool> set_pools_;
