@@ -48,11 +48,18 @@ public:
         w_.add_tensor(name, static_cast<uint32_t>(TypeId::F32), {static_cast<uint64_t>(n)}, encode_f32(v));
     }
 
+    // Encoded a row at a time: the 2B4T table is 1.3 GB as floats, 0.66 GB as F16.
     void embedding(const std::string& name, int n_vocab) {
-        std::vector<float> v(static_cast<size_t>(n_vocab) * s_.n_embd);
-        for (float& x : v) x = static_cast<float>(0.02 * rng_.normal());
+        std::vector<uint8_t> bytes;
+        bytes.reserve(static_cast<size_t>(n_vocab) * s_.n_embd * 2);
+        std::vector<float> row(s_.n_embd);
+        for (int r = 0; r < n_vocab; ++r) {
+            for (float& x : row) x = static_cast<float>(0.02 * rng_.normal());
+            const std::vector<uint8_t> encoded = encode_f16(row);
+            bytes.insert(bytes.end(), encoded.begin(), encoded.end());
+        }
         w_.add_tensor(name, static_cast<uint32_t>(TypeId::F16),
-                      {static_cast<uint64_t>(s_.n_embd), static_cast<uint64_t>(n_vocab)}, encode_f16(v));
+                      {static_cast<uint64_t>(s_.n_embd), static_cast<uint64_t>(n_vocab)}, std::move(bytes));
     }
 
     // A projection with in inputs and out outputs, scaled so its outputs keep unit variance.
