@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "tensor/fp16.h"
@@ -26,21 +25,6 @@ int32_t dot_i8(const int8_t* a, const int8_t* b, int n) {
     return sum;
 }
 
-// I2_S rows whose length is a multiple of 128 start on a block boundary: decode them directly.
-void decode_i2s_row(const uint8_t* row, int n, int8_t* values) {
-    for (int b = 0; b < n / 128; ++b) {
-        const uint8_t* src = row + b * 32;
-        int8_t* dst = values + b * 128;
-        for (int p = 0; p < 32; ++p) {
-            const int byte = src[p];
-            dst[p] = static_cast<int8_t>((byte >> 6) - 1);
-            dst[32 + p] = static_cast<int8_t>(((byte >> 4) & 3) - 1);
-            dst[64 + p] = static_cast<int8_t>(((byte >> 2) & 3) - 1);
-            dst[96 + p] = static_cast<int8_t>((byte & 3) - 1);
-        }
-    }
-}
-
 }  // namespace
 
 float cpu_quantize_row_i8(const float* x, int n, int8_t* q) {
@@ -59,19 +43,11 @@ void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t*
     const int k = static_cast<int>(w.ne[0]);
     const int block = static_cast<int>(ternary_scale_block(w));
     const int n_blocks = static_cast<int>(ternary_scales_per_row(w));
-    const bool fast_i2s = w.type == TypeId::I2_S && k % 128 == 0;
     std::vector<int8_t> values(k);
     std::vector<float> scales(n_blocks);
-    float i2s_scale = 0.0f;
-    if (fast_i2s) std::memcpy(&i2s_scale, w.data + w.n_elements() / 4, sizeof(float));
 
     for (int64_t r = r0; r < r1; ++r) {
-        if (fast_i2s) {
-            decode_i2s_row(w.data + static_cast<size_t>(r) * (k / 4), k, values.data());
-            scales[0] = i2s_scale;
-        } else {
-            ternary_row(w, static_cast<uint64_t>(r), values.data(), scales.data());
-        }
+        ternary_row(w, static_cast<uint64_t>(r), values.data(), scales.data());
         for (int t = 0; t < n_tokens; ++t) {
             const int8_t* q = act_q + static_cast<size_t>(t) * k;
             // Blocks that share a scale are summed as integers first, so a tensor whose blocks all
