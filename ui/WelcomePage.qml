@@ -77,7 +77,7 @@ Item {
             }
 
             Label {
-                text: qsTr("Just want a quick look? <a href=\"small\">Create a small benchmark model</a> (30 MB, loads instantly).")
+                text: qsTr("Just want a quick look? <a href=\"small\">Create a small benchmark model</a> (about 140 MB, loads in a second).")
                 color: theme.textMuted
                 textFormat: Text.StyledText
                 linkColor: theme.accent
