@@ -8,3 +8,7 @@ set_tests_properties(simd_kernels_test.forced_scalar PROPERTIES ENVIRONMENT TERN
 
 add_executable(tern-kbench ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/main.cpp)
 target_link_libraries(tern-kbench PRIVATE tern_cpu_simd tern_engine_internal)
+
+tern_add_test(dense_kernels_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/dense_kernels_test.cpp
+  LIBS tern_cpu_simd tern_engine_internal)

@@ -1,6 +1,8 @@
 // tern-kbench: times the scalar reference cpu_ternary_rows against each available fast kernel on
 // the BitNet-2B-4T matrix shapes, with 1 and 2 threads, decode (1 token) and prefill (128 tokens).
 // Usage: tern-kbench [min_seconds_per_case (default 0.3)] [max_tokens (default 128)]
+//        tern-kbench dense [min_seconds_per_case]: the float-activation kernels (F16, Q8_0) on the
+//        LM-head shape (2560 x 128256, streamed from DRAM) and a 2560 x 2560 prefill.
 // GB/s counts the 2-bit weight bytes once per call; Gop/s counts 2 ops per weight per token.
 // The matrices (1.6-4.4 MB) fit in a large L3, so decode numbers are cache, not DRAM, bandwidth.
 #include <algorithm>
@@ -9,9 +11,11 @@
 #include <cstdlib>
 #include <functional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "backend/cpu/cpu_ops.h"
+#include "backend/cpu/simd/dense_kernels.h"
 #include "backend/cpu/simd/ternary_kernels.h"
 #include "backend/cpu/simd/ternary_repack.h"
 #include "tensor/quantize.h"
@@ -36,10 +40,61 @@ double time_it(const std::function<void()>& fn, double min_seconds) {
     return best;
 }
 
+// The reference against the best dense kernel, F16 and Q8_0, 1 and 2 threads.
+int bench_dense(double min_seconds) {
+    using namespace tern;
+    const simd::DenseKernel* fast = simd::dense_kernel_for(simd::best_kernel().isa);
+    struct Case {
+        int k, n, tokens;
+    };
+    const Case cases[] = {{2560, 128256, 1}, {2560, 2560, 128}};
+    ThreadPool pool2(2);
+    std::printf("%-12s %-5s %5s %4s %-9s %10s %9s %9s\n", "shape kxn", "type", "tok", "thr", "kernel", "ms/call",
+                "GB/s(w)", "GFLOP/s");
+    std::mt19937 rng(1);
+    for (const Case& c : cases) {
+        std::vector<float> values(static_cast<size_t>(c.k) * c.n);
+        for (auto& v : values) v = std::normal_distribution<float>(0.0f, 0.02f)(rng);
+        std::vector<float> x(static_cast<size_t>(c.k) * c.tokens), out(static_cast<size_t>(c.n) * c.tokens);
+        for (auto& v : x) v = std::normal_distribution<float>(0.0f, 1.0f)(rng);
+        for (TypeId type : {TypeId::F16, TypeId::Q8_0}) {
+            const std::vector<uint8_t> bytes = type == TypeId::F16 ? encode_f16(values) : encode_q8_0(values);
+            TensorView view;
+            view.type = type;
+            view.ne = {static_cast<uint64_t>(c.k), static_cast<uint64_t>(c.n), 1, 1};
+            view.data = bytes.data();
+            view.nbytes = bytes.size();
+            for (int threads : {1, 2}) {
+                auto run = [&](simd::DenseRowsFn fn) {
+                    return time_it(
+                        [&] {
+                            pool2.parallel_for(threads == 1 ? 1 : c.n, 16, [&](int64_t r0, int64_t r1) {
+                                if (threads == 1) r1 = c.n;
+                                fn(view, r0, r1, x.data(), c.tokens, 1.0f, out.data(), c.n);
+                            });
+                        },
+                        min_seconds);
+                };
+                auto report = [&](const char* name, double sec) {
+                    std::printf("%5dx%-6d %-5s %5d %4d %-9s %10.3f %9.2f %9.1f\n", c.k, c.n,
+                                type == TypeId::F16 ? "F16" : "Q8_0", c.tokens, threads, name, sec * 1e3,
+                                static_cast<double>(bytes.size()) / sec / 1e9,
+                                2.0 * c.k * c.n * c.tokens / sec / 1e9);
+                    std::fflush(stdout);
+                };
+                if (c.tokens * static_cast<int64_t>(c.n) <= 1 << 20) report("reference", run(cpu_dense_rows));
+                if (fast) report(fast->name, run(simd::dense_rows_fn(*fast, type)));
+            }
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace tern;
+    if (argc > 1 && std::string(argv[1]) == "dense") return bench_dense(argc > 2 ? std::atof(argv[2]) : 0.3);
     const double min_seconds = argc > 1 ? std::atof(argv[1]) : 0.3;
     const int max_tokens = argc > 2 ? std::atoi(argv[2]) : 128;
     struct Shape {

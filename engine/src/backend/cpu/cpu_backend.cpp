@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "backend/cpu/cpu_ops.h"
+#include "backend/cpu/simd/dense_kernels.h"
 #include "backend/cpu/simd/ternary_kernels.h"
 #include "tensor/fp16.h"
 #include "util/thread_pool.h"
@@ -84,7 +85,10 @@ const CpuWeight& cpu(const Weight& w) { return *static_cast<const CpuWeight*>(w.
 class CpuSession final : public BackendSession {
 public:
     CpuSession(ThreadPool& pool, const simd::TernaryKernel* kernel, int n_layer, int n_ctx, int kv_dim)
-        : pool_(pool), kernel_(kernel), n_ctx_(n_ctx), kv_dim_(kv_dim),
+        : pool_(pool),
+          kernel_(kernel),
+          dense_(kernel ? simd::dense_kernel_for(kernel->isa) : nullptr),
+          n_ctx_(n_ctx), kv_dim_(kv_dim),
           k_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
           v_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim) {}
 
@@ -135,8 +139,12 @@ public:
                 });
             } else {
                 const float* xf = rows_of(x);
+                const simd::DenseRowsFn fast = dense_ ? simd::dense_rows_fn(*dense_, w.view.type) : nullptr;
                 pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
-                    cpu_dense_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                    if (fast)
+                        fast(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                    else
+                        cpu_dense_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                 });
             }
         }
@@ -187,6 +195,7 @@ public:
 private:
     ThreadPool& pool_;
     const simd::TernaryKernel* kernel_;
+    const simd::DenseKernel* dense_;  // nullptr: the reference cpu_dense_rows
     int n_ctx_, kv_dim_;
     std::vector<float> k_cache_, v_cache_;
     std::deque<std::vector<float>> buffers_;

@@ -1,0 +1,38 @@
+#include "backend/cpu/simd/dense_kernels.h"
+
+#include "backend/cpu/simd/dense_kernels_impl.h"
+
+namespace tern::simd {
+
+namespace {
+#if defined(TERN_SIMD_X86)
+const DenseKernel kAvx2{"avx2", detail::dense_f16_avx2, detail::dense_q8_0_avx2};
+const DenseKernel kAvx512{"avx512", detail::dense_f16_avx512, detail::dense_q8_0_avx512};
+#endif
+}  // namespace
+
+const DenseKernel* dense_kernel_for(KernelIsa isa) {
+    switch (isa) {
+#if defined(TERN_SIMD_X86)
+        case KernelIsa::avx2:
+            return &kAvx2;
+        case KernelIsa::avx512vnni:
+            return &kAvx512;
+#endif
+        default:
+            return nullptr;
+    }
+}
+
+DenseRowsFn dense_rows_fn(const DenseKernel& kernel, TypeId type) {
+    switch (type) {
+        case TypeId::F16:
+            return kernel.f16;
+        case TypeId::Q8_0:
+            return kernel.q8_0;
+        default:
+            return nullptr;
+    }
+}
+
+}  // namespace tern::simd

@@ -1,0 +1,30 @@
+#pragma once
+// Float-activation matrix kernels for the dense weights: the F16 LM head, the FP16 baseline's
+// projections and the opt-in Q8_0 head. Each is tested against the scalar reference
+// cpu_dense_rows; they sum in a different order, so they agree to rounding (|error| well under
+// 1e-5 of sum |w * x|), not bit for bit.
+#include <cstdint>
+
+#include "backend/cpu/simd/ternary_kernels.h"
+#include "tensor/type_traits.h"
+
+namespace tern::simd {
+
+// out[t * out_stride + r] = extra_scale * (row r of w) . (token t of x), for rows r in [r0, r1)
+// and tokens t < n_tok; x is [n_tok][k] floats.
+using DenseRowsFn = void (*)(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra_scale,
+                             float* out, int out_stride);
+
+struct DenseKernel {
+    const char* name;
+    DenseRowsFn f16;   // TypeId::F16
+    DenseRowsFn q8_0;  // TypeId::Q8_0
+};
+
+// The dense kernels that go with a ternary kernel's instruction set; nullptr for the portable
+// scalar kernel (the reference cpu_dense_rows then runs).
+const DenseKernel* dense_kernel_for(KernelIsa isa);
+// The function for this weight type, or nullptr when only the reference handles it.
+DenseRowsFn dense_rows_fn(const DenseKernel& kernel, TypeId type);
+
+}  // namespace tern::simd

@@ -1,0 +1,27 @@
+#pragma once
+// The per-instruction-set entry points behind the DenseKernel table (internal).
+#include <cstdint>
+
+#include "tensor/type_traits.h"
+
+namespace tern::simd::detail {
+
+#if defined(TERN_SIMD_X86)
+void dense_f16_avx2(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                    int out_stride);
+void dense_q8_0_avx2(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                     int out_stride);
+void dense_f16_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                      int out_stride);
+void dense_q8_0_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                       int out_stride);
+#endif
+
+// One Q8_0 block as ggml stores it: an f16 scale, then 32 signed 8-bit values.
+struct BlockQ8_0 {
+    uint16_t d;
+    int8_t qs[32];
+};
+static_assert(sizeof(BlockQ8_0) == 34);
+
+}  // namespace tern::simd::detail
