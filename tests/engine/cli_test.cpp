@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
@@ -77,20 +78,35 @@ TEST(Cli, LogitsFileMatchesTheEngine) {
     EXPECT_EQ(file, want);
 }
 
-std::vector<char> read_file(const std::string& path) {
+std::vector<float> read_floats(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::vector<float> v(bytes.size() / sizeof(float));
+    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+    return v;
 }
 
-// The SIMD kernels must give exactly the reference kernels' logits, for every ternary encoding.
-TEST(Cli, FastKernelsGiveTheReferenceLogitsBitForBit) {
+// The ternary kernels are bit-exact (simd_kernels_test); the F16 head's SIMD kernel sums in
+// another order, so whole-model logits agree to float rounding. Any error in the ternary path
+// would be far larger: int8 activation quantization turns it into whole quantization steps.
+bool same_logits(const std::vector<float>& a, const std::vector<float>& b) {
+    if (a.size() != b.size() || a.empty()) return false;
+    float scale = 0;
+    for (float v : a) scale = std::max(scale, std::fabs(v));
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::fabs(a[i] - b[i]) > 1e-5f * scale) return false;
+    return true;
+}
+
+// The SIMD kernels must give the reference kernels' logits, for every ternary encoding.
+TEST(Cli, FastKernelsGiveTheReferenceLogits) {
     for (TypeId type : {TypeId::I2_S, TypeId::TQ2_0, TypeId::TQ1_0}) {
         const std::string model = test::synth_model("bitnet-b1.58", type);
         const auto fast = (test::temp_dir() / "fast.bin").string(), ref = (test::temp_dir() / "ref.bin").string();
         const std::string args = "logits -m " + q(model) + " --ids 128000,791,6864,315,9822 -t 2 -o ";
         ASSERT_EQ(run_cli(args + q(fast)).code, 0);
         ASSERT_EQ(run_cli(args + q(ref), "TERN_CPU_KERNEL=reference").code, 0);
-        EXPECT_TRUE(read_file(fast) == read_file(ref)) << type_name(static_cast<uint32_t>(type));
+        EXPECT_TRUE(same_logits(read_floats(fast), read_floats(ref))) << type_name(static_cast<uint32_t>(type));
     }
     for (const char* kernel : {"scalar", "avx2"}) {
         const std::string model = test::synth_model();
@@ -99,7 +115,7 @@ TEST(Cli, FastKernelsGiveTheReferenceLogitsBitForBit) {
         ASSERT_EQ(run_cli(args + q(a), "TERN_CPU_KERNEL=reference").code, 0);
         const CliRun r = run_cli(args + q(b), std::string("TERN_CPU_KERNEL=") + kernel);
         if (r.code != 0) continue;  // this CPU lacks the kernel
-        EXPECT_TRUE(read_file(a) == read_file(b)) << kernel;
+        EXPECT_TRUE(same_logits(read_floats(a), read_floats(b))) << kernel;
     }
 }
 

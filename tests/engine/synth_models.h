@@ -8,13 +8,23 @@
 
 namespace tern::test {
 
+// A per-process temporary folder, removed with the models in it when the test process exits
+// (1000 runs of the suite must not fill the disk).
 inline std::filesystem::path temp_dir() {
-    static const std::filesystem::path dir = [] {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "tern-test-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-        return std::filesystem::path(tmpl);
-    }();
-    return dir;
+    struct Dir {
+        std::filesystem::path path;
+        Dir() {
+            std::string tmpl = (std::filesystem::temp_directory_path() / "tern-test-XXXXXX").string();
+            if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+            path = tmpl;
+        }
+        ~Dir() {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    };
+    static const Dir dir;
+    return dir.path;
 }
 
 // Path of a synthetic model (cached): preset tiny/small, an architecture and a projection type.

@@ -12,6 +12,20 @@
 
 namespace tern {
 
+// How the projection weights run.
+enum class Precision {
+    Ternary,  // as stored: ternary codes times a scale, int8 activations, integer dot products
+    Fp16,     // the FP16 baseline: every projection expanded at load to dense F16 (value x scale),
+              // float activations, F16 kernels; the same model, run the way a float model runs
+};
+
+// The LM head's format. AsStored runs the file's tensor (F16 in the official 2B4T file); Q8_0 is
+// built at load (8.5 bits per weight, about half the bytes read per token) at a small accuracy cost.
+enum class HeadType { AsStored, Q8_0 };
+
+const char* precision_name(Precision p);  // "ternary", "fp16"
+const char* head_name(HeadType h);        // "as-stored", "q8_0"
+
 // What a model file says about itself (all from the file, nothing hard-coded).
 struct ModelInfo {
     std::string path;
@@ -36,6 +50,13 @@ struct ModelInfo {
     uint64_t ternary_bytes = 0;      // of which ternary projection weights
     uint64_t parameters = 0;         // element count of those tensors
     uint64_t kv_bytes_per_token = 0; // f32 K and V for every layer
+    // How it was loaded.
+    Precision precision = Precision::Ternary;
+    std::string head_type;           // type of the LM head as it runs ("F16", "Q8_0", ...)
+    uint64_t head_bytes = 0;         // its bytes
+    // Weight bytes one decoded token reads: every projection plus the head (the embedding lookup
+    // and norms are a few KB). The decode speed limit is memory bandwidth / this.
+    uint64_t weight_bytes_per_token = 0;
     std::string backend;                  // what runs the model, e.g. "cpu-reference", "vulkan (NVIDIA ...)"
     std::string backend_fallback_reason;  // why a requested Vulkan backend is not used; "" if it is
 };
@@ -48,6 +69,8 @@ struct LoadOptions {
     enum class BackendKind { Auto, Cpu, Vulkan };
     BackendKind backend = BackendKind::Cpu;
     int device = -1;    // Vulkan device index (tern::list_devices()); -1: choose
+    Precision precision = Precision::Ternary;
+    HeadType head = HeadType::AsStored;
     // Called with progress in [0, 1]; return false to cancel (load() then throws tern::Cancelled).
     std::function<bool(float)> progress;
 };

@@ -77,6 +77,9 @@ public:
     // A linear layer's weight from the model file (ggml order: ne[0] = inputs, ne[1] = outputs).
     // Ternary types keep their codes; extra_scale multiplies every output (older models' *.scale).
     virtual Weight upload_matrix(const TensorView& w, float extra_scale = 1.0f) = 0;
+    // False while the backend still reads the TensorView's bytes after upload (weights used in
+    // place); true once it holds its own copy, so the loader may drop the source from memory.
+    virtual bool owns_copy(const Weight&) const { return true; }
     // A 1-D f32 vector (norm gains).
     virtual Weight upload_vector(const TensorView& v) = 0;
     // Bytes the backend holds (or maps) for weights.

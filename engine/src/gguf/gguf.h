@@ -81,6 +81,10 @@ public:
     // A view of the tensor's bytes. Throws tern::Error naming the tensor if its type is unknown
     // to the engine (the message gives the type id).
     TensorView view(const TensorInfo& t) const;
+    // True when v's bytes lie in this file's mapping (not in a buffer converted at load).
+    bool maps(const TensorView& v) const;
+    // Drops v's pages from resident memory (see MappedFile::release); no-op unless maps(v).
+    void release(const TensorView& v) const;
 
 private:
     File() = default;

@@ -466,6 +466,15 @@ const TensorInfo* File::find_tensor(std::string_view name) const {
     return it == tensor_index_.end() ? nullptr : &tensors_[it->second];
 }
 
+bool File::maps(const TensorView& v) const {
+    const auto begin = reinterpret_cast<uintptr_t>(map_->data()), p = reinterpret_cast<uintptr_t>(v.data);
+    return p >= begin && p - begin <= map_->size() && v.nbytes <= map_->size() - (p - begin);
+}
+
+void File::release(const TensorView& v) const {
+    if (maps(v)) map_->release(v.data, v.nbytes);
+}
+
 TensorView File::view(const TensorInfo& t) const {
     const TypeTraits* tt = type_traits(t.type);
     if (!tt) throw Error(path() + ": tensor '" + t.name + "': unknown type id " + std::to_string(t.type));

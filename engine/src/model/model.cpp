@@ -1,5 +1,6 @@
 #include "tern/model.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <set>
@@ -17,43 +18,54 @@
 #include "tensor/quantize.h"
 #include "tern/error.h"
 #include "tokenizer/tokenizer_factory.h"
+#include "tensor/fp16.h"
+#include "util/thread_pool.h"
 
 namespace tern {
 namespace {
 
 class Loader {
 public:
-    Loader(Model::Impl& m, const LoadOptions& opt) : m_(m), f_(*m.file), opt_(opt) {
+    Loader(Model::Impl& m, const LoadOptions& opt) : m_(m), f_(*m.file), opt_(opt), pool_(opt.n_threads) {
         for (const auto& t : f_.tensors()) total_bytes_ += t.nbytes;
     }
 
     void load_all() {
         ModelInfo& info = m_.info;
         const int d = info.n_embd, kv = info.n_head_kv * info.head_dim, ff = info.n_ff;
-        m_.tok_embd = matrix("token_embd.weight", d, info.n_vocab, false);
+        info.precision = opt_.precision;
+        const TensorView embd = dense_view("token_embd.weight", d, info.n_vocab);
+        m_.tok_embd = m_.backend->upload_matrix(embd);
         m_.output_norm = vector("output_norm.weight", d);
-        if (f_.find_tensor("output.weight")) {
-            m_.output = matrix("output.weight", d, info.n_vocab, false);
-            info.tied_head = false;
-        } else {
-            m_.output = m_.tok_embd;
-            info.tied_head = true;
-        }
+        info.tied_head = f_.find_tensor("output.weight") == nullptr;
+        const TensorView file_head = info.tied_head ? embd : dense_view("output.weight", d, info.n_vocab);
+        TensorView head = file_head;
+        if (opt_.head == HeadType::Q8_0 && head.type != TypeId::Q8_0) head = to_q8_0(head);
+        const bool head_is_embd = head.data == embd.data;
+        m_.output = head_is_embd ? m_.tok_embd : m_.backend->upload_matrix(head);
+        if (!info.tied_head && (head.data != file_head.data || m_.backend->owns_copy(m_.output)))
+            f_.release(file_head);
+        info.head_type = type_name(static_cast<uint32_t>(head.type));
+        info.head_bytes = head.nbytes;
+        info.weight_bytes_per_token += head.nbytes;
+        // The embedding table is read a row per token: its pages need not stay resident unless it
+        // is also the head that every token reads in full.
+        if (!head_is_embd || m_.backend->owns_copy(m_.tok_embd)) f_.release(embd);
         m_.layers.resize(info.n_layer);
         for (int i = 0; i < info.n_layer; ++i) {
             const std::string b = "blk." + std::to_string(i) + ".";
             LayerWeights& l = m_.layers[i];
             l.attn_norm = vector(b + "attn_norm.weight", d);
-            l.wq = matrix(b + "attn_q.weight", d, d, true);
-            l.wk = matrix(b + "attn_k.weight", d, kv, true);
-            l.wv = matrix(b + "attn_v.weight", d, kv, true);
+            l.wq = projection(b + "attn_q.weight", d, d);
+            l.wk = projection(b + "attn_k.weight", d, kv);
+            l.wv = projection(b + "attn_v.weight", d, kv);
             l.attn_sub_norm = vector(b + "attn_sub_norm.weight", d);
-            l.wo = matrix(b + "attn_output.weight", d, d, true);
+            l.wo = projection(b + "attn_output.weight", d, d);
             l.ffn_norm = vector(b + "ffn_norm.weight", d);
-            l.w_gate = matrix(b + "ffn_gate.weight", d, ff, true);
-            l.w_up = matrix(b + "ffn_up.weight", d, ff, true);
+            l.w_gate = projection(b + "ffn_gate.weight", d, ff);
+            l.w_up = projection(b + "ffn_up.weight", d, ff);
             l.ffn_sub_norm = vector(b + "ffn_sub_norm.weight", ff);
-            l.w_down = matrix(b + "ffn_down.weight", ff, d, true);
+            l.w_down = projection(b + "ffn_down.weight", ff, d);
         }
         info.ternary_type = ternary_types_.size() == 1 ? *ternary_types_.begin()
                             : ternary_types_.empty()   ? "none"
@@ -118,38 +130,108 @@ private:
         return m_.backend->upload_vector(view(t));
     }
 
-    // A linear layer [in, out]. Projections (ternary=true) may be stored as ternary types, or as
-    // float tensors whose values are {-m, 0, +m} (then converted to I2_S), with an optional
-    // `<name without .weight>.scale` multiplier as in older bitnet files.
-    Weight matrix(const std::string& name, uint64_t in, uint64_t out, bool projection) {
+    // The embedding or the head: a [in, out] matrix used as stored.
+    TensorView dense_view(const std::string& name, uint64_t in, uint64_t out) {
         const gguf::TensorInfo& t = find(name);
         check_shape(t, in, out);
-        TensorView v = view(t);
+        return view(t);
+    }
+
+    // A projection [in, out]: stored as a ternary type, or as a float tensor whose values are
+    // {-m, 0, +m} (then converted to I2_S), with an optional `<name without .weight>.scale`
+    // multiplier as in older bitnet files. In the FP16 precision it is expanded to dense F16.
+    Weight projection(const std::string& name, uint64_t in, uint64_t out) {
+        const gguf::TensorInfo& t = find(name);
+        check_shape(t, in, out);
+        const TensorView file_view = view(t);
+        TensorView v = file_view;
         const TypeTraits& tt = *type_traits(t.type);
         float extra = 1.0f;
-        if (projection) {
-            const std::string scale_name = name.substr(0, name.size() - 7) + ".scale";
-            if (const gguf::TensorInfo* s = f_.find_tensor(scale_name)) {
-                if (s->ne[0] * s->ne[1] * s->ne[2] * s->ne[3] != 1)
-                    throw Error(f_.path() + ": tensor '" + scale_name + "' should hold one value");
-                float value = 0;
-                dequantize_row(view(*s), 0, &value);
-                if (!std::isfinite(value)) throw Error(f_.path() + ": tensor '" + scale_name + "' is not finite");
-                extra = value;
-            }
-            if (tt.ternary) {
-                ternary_types_.insert(tt.name);
-                m_.info.ternary_bytes += v.nbytes;
-            } else if (auto converted = as_ternary(v)) {
-                v = *converted;
-                ternary_types_.insert(std::string(tt.name) + "->I2_S");
-                m_.info.ternary_bytes += v.nbytes;
-            } else {
-                spdlog::warn("{}: tensor '{}' ({}) is not ternary; running it as a dense matrix", f_.path(), name,
-                             tt.name);
-            }
+        const std::string scale_name = name.substr(0, name.size() - 7) + ".scale";
+        if (const gguf::TensorInfo* s = f_.find_tensor(scale_name)) {
+            if (s->ne[0] * s->ne[1] * s->ne[2] * s->ne[3] != 1)
+                throw Error(f_.path() + ": tensor '" + scale_name + "' should hold one value");
+            float value = 0;
+            dequantize_row(view(*s), 0, &value);
+            if (!std::isfinite(value)) throw Error(f_.path() + ": tensor '" + scale_name + "' is not finite");
+            extra = value;
         }
-        return m_.backend->upload_matrix(v, extra);
+        if (tt.ternary) {
+            ternary_types_.insert(tt.name);
+            m_.info.ternary_bytes += v.nbytes;
+        } else if (auto converted = as_ternary(v)) {
+            v = *converted;
+            ternary_types_.insert(std::string(tt.name) + "->I2_S");
+            m_.info.ternary_bytes += v.nbytes;
+        } else {
+            spdlog::warn("{}: tensor '{}' ({}) is not ternary; running it as a dense matrix", f_.path(), name,
+                         tt.name);
+        }
+        if (opt_.precision == Precision::Fp16 && type_traits(static_cast<uint32_t>(v.type))->ternary) {
+            const TensorView ternary = v;
+            v = to_f16(ternary);
+            drop_owned(ternary);
+        }
+        const Weight w = m_.backend->upload_matrix(v, extra);
+        m_.info.weight_bytes_per_token += v.nbytes;
+        if (m_.backend->owns_copy(w)) drop_owned(v);
+        if (v.data != file_view.data || m_.backend->owns_copy(w)) f_.release(file_view);
+        return w;
+    }
+
+    // Frees a buffer converted at load once nothing reads it; views of the file are left alone.
+    void drop_owned(const TensorView& v) {
+        for (auto& bytes : m_.owned_bytes)
+            if (!bytes.empty() && bytes.data() == v.data) std::vector<uint8_t>().swap(bytes);
+    }
+
+    // A buffer the model owns (weights converted at load).
+    TensorView owned(const TensorView& like, TypeId type, std::vector<uint8_t> bytes) {
+        m_.owned_bytes.push_back(std::move(bytes));
+        TensorView out = like;
+        out.type = type;
+        out.data = m_.owned_bytes.back().data();
+        out.nbytes = m_.owned_bytes.back().size();
+        return out;
+    }
+
+    // The FP16 baseline's weight: each ternary value times its scale, as F16.
+    TensorView to_f16(const TensorView& v) {
+        const uint64_t k = v.ne[0], rows = v.n_rows();
+        std::vector<uint8_t> bytes(v.n_elements() * sizeof(uint16_t));
+        auto* out = reinterpret_cast<uint16_t*>(bytes.data());
+        pool_.parallel_for(static_cast<int64_t>(rows), 64, [&](int64_t r0, int64_t r1) {
+            std::vector<int8_t> values(k);
+            std::vector<float> scales(ternary_scales_per_row(v));
+            const uint64_t block = ternary_scale_block(v);
+            for (int64_t r = r0; r < r1; ++r) {
+                ternary_row(v, static_cast<uint64_t>(r), values.data(), scales.data());
+                uint16_t* dst = out + static_cast<uint64_t>(r) * k;
+                for (uint64_t b = 0; b * block < k; ++b) {
+                    // Three possible values per scale block: convert them once.
+                    const uint16_t lut[3] = {f32_to_f16(-scales[b]), 0, f32_to_f16(scales[b])};
+                    for (uint64_t c = b * block; c < std::min(k, (b + 1) * block); ++c) dst[c] = lut[values[c] + 1];
+                }
+            }
+        });
+        return owned(v, TypeId::F16, std::move(bytes));
+    }
+
+    // The opt-in 8-bit head, quantized from the file's head a row at a time.
+    TensorView to_q8_0(const TensorView& v) {
+        const uint64_t k = v.ne[0], rows = v.n_rows();
+        if (k % 32 != 0) throw Error(f_.path() + ": a Q8_0 head needs rows of a multiple of 32 values");
+        const uint64_t row_bytes = k / 32 * 34;
+        std::vector<uint8_t> bytes(rows * row_bytes);
+        pool_.parallel_for(static_cast<int64_t>(rows), 256, [&](int64_t r0, int64_t r1) {
+            std::vector<float> row(k);
+            for (int64_t r = r0; r < r1; ++r) {
+                dequantize_row(v, static_cast<uint64_t>(r), row.data());
+                const std::vector<uint8_t> q = encode_q8_0(row);
+                std::copy(q.begin(), q.end(), bytes.begin() + static_cast<int64_t>(r * row_bytes));
+            }
+        });
+        return owned(v, TypeId::Q8_0, std::move(bytes));
     }
 
     // Float-typed weights whose values are all in {-m, 0, +m} are ternary in disguise.
@@ -172,20 +254,27 @@ private:
             }
         }
         if (m == 0 || v.n_elements() % 4 != 0) return std::nullopt;
-        m_.owned_bytes.push_back(encode_i2_s(values, m));
-        TensorView out = v;
-        out.type = TypeId::I2_S;
-        out.data = m_.owned_bytes.back().data();
-        out.nbytes = m_.owned_bytes.back().size();
-        return out;
+        return owned(v, TypeId::I2_S, encode_i2_s(values, m));
     }
 
     Model::Impl& m_;
     const gguf::File& f_;
     const LoadOptions& opt_;
+    ThreadPool pool_;  // for the conversions at load
     uint64_t total_bytes_ = 0, done_bytes_ = 0;
     std::set<std::string> ternary_types_;
 };
+
+// Device memory the weights will take: the file, or in FP16 the file with every ternary tensor
+// expanded to 2 bytes per weight.
+uint64_t device_bytes_needed(const gguf::File& f, Precision precision) {
+    uint64_t bytes = f.file_size();
+    if (precision == Precision::Fp16)
+        for (const auto& t : f.tensors())
+            if (const TypeTraits* tt = type_traits(t.type); tt && tt->ternary)
+                bytes += t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3] * 2 - t.nbytes;
+    return bytes;
+}
 
 // Builds the backend the options ask for and uploads the weights. Whenever Vulkan cannot be used
 // (no driver or device, a missing feature, too little memory, a failed upload) the model loads on
@@ -200,7 +289,7 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
             VulkanOptions vo;
             vo.device = options.device;
             vo.allow_cpu = options.backend == Kind::Vulkan;
-            vo.need_bytes = m.info.file_bytes;
+            vo.need_bytes = device_bytes_needed(*m.file, options.precision);
             m.backend = make_vulkan_backend(vo);
             Loader(m, options).load_all();
             m.info.backend = m.backend->name();
@@ -225,6 +314,9 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
 }
 
 }  // namespace
+
+const char* precision_name(Precision p) { return p == Precision::Fp16 ? "fp16" : "ternary"; }
+const char* head_name(HeadType h) { return h == HeadType::Q8_0 ? "q8_0" : "as-stored"; }
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
@@ -257,8 +349,9 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     load_weights(m, options);
     if (options.progress && !options.progress(1.0f)) throw Cancelled();
     m.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    spdlog::info("loaded {} ({}, {} layers, {} MB of weights) in {:.0f} ms", path, m.info.arch, m.info.n_layer,
-                 m.info.weight_bytes / 1000000, m.load_ms);
+    spdlog::info("loaded {} ({}, {} layers, {}, head {}, {} MB of weights) in {:.0f} ms", path, m.info.arch,
+                 m.info.n_layer, precision_name(m.info.precision), m.info.head_type, m.info.weight_bytes / 1000000,
+                 m.load_ms);
     return model;
 }
 

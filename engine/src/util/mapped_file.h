@@ -17,6 +17,11 @@ public:
     size_t size() const { return size_; }
     const std::string& path() const { return path_; }
 
+    // Drops the whole pages inside [p, p + n) from this process's resident memory; the kernel reads
+    // them back from the page cache if they are touched again. For data the engine has copied
+    // into its own layout, so the copy and the original are not both resident.
+    void release(const void* p, size_t n) const;
+
 private:
     std::string path_;
     const uint8_t* data_ = nullptr;

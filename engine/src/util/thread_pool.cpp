@@ -1,6 +1,7 @@
 #include "util/thread_pool.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace tern {
 
@@ -23,7 +24,13 @@ void ThreadPool::run_chunk(int index) {
     if (index >= n_chunks_) return;
     const int64_t begin = n_ * index / n_chunks_;
     const int64_t end = n_ * (index + 1) / n_chunks_;
-    if (begin < end) (*fn_)(begin, end);
+    if (begin >= end) return;
+    try {
+        (*fn_)(begin, end);
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+    }
 }
 
 void ThreadPool::worker(int index) {
@@ -65,6 +72,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const std::function<void
     std::unique_lock lock(mutex_);
     done_.wait(lock, [&] { return pending_ == 0; });
     fn_ = nullptr;
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
 }  // namespace tern

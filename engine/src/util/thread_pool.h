@@ -2,6 +2,7 @@
 // A persistent pool of worker threads for data-parallel loops. The calling thread takes part in
 // every loop, so a pool of N threads starts N-1 workers.
 #include <condition_variable>
+#include <exception>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -21,7 +22,8 @@ public:
 
     // Runs fn(begin, end) over [0, n) split into contiguous chunks of at least `grain` items, one
     // chunk per thread. Returns when every chunk is done. Calls from several threads take turns;
-    // a call from inside fn would deadlock.
+    // a call from inside fn would deadlock. If fn throws, the first exception is rethrown here
+    // once every chunk has finished.
     void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
 private:
@@ -40,6 +42,7 @@ private:
     const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
     int64_t n_ = 0;
     int n_chunks_ = 0;
+    std::exception_ptr error_;  // the first exception a chunk threw
 };
 
 }  // namespace tern

@@ -110,6 +110,8 @@ std::vector<Option> common_model_options() {
         {{"-v", "--verbose"}, "", "log what the engine does"},
         {{"--backend"}, "NAME", "cpu (default), vulkan, or auto (a GPU if there is one, else the CPU)"},
         {{"--device"}, "N", "Vulkan device index (see tern-cli devices); implies --backend vulkan"},
+        {{"--precision"}, "P", "ternary (default), or fp16: the FP16 baseline (weights expanded to dense F16)"},
+        {{"--head"}, "TYPE", "LM head: f16 (as stored, default) or q8 (Q8_0 built at load: fewer bytes per token)"},
     };
 }
 

@@ -17,6 +17,9 @@ int cmd_perplexity(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
 int cmd_devices(int argc, char** argv);
 
+// --precision and --head spellings; tern::Error for others.
+Precision parse_precision(const std::string& name);
+HeadType parse_head(const std::string& name);
 // Applies -v, loads -m with a progress line on a terminal.
 std::shared_ptr<Model> load_model(const Args& args);
 SessionOptions session_options(const Args& args);

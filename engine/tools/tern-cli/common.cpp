@@ -11,6 +11,18 @@
 
 namespace tern::cli {
 
+Precision parse_precision(const std::string& name) {
+    if (name == "ternary") return Precision::Ternary;
+    if (name == "fp16") return Precision::Fp16;
+    throw Error("--precision must be ternary or fp16, not '" + name + "'");
+}
+
+HeadType parse_head(const std::string& name) {
+    if (name == "f16" || name == "as-stored") return HeadType::AsStored;
+    if (name == "q8" || name == "q8_0") return HeadType::Q8_0;
+    throw Error("--head must be f16 or q8, not '" + name + "'");
+}
+
 std::shared_ptr<Model> load_model(const Args& args) {
     if (args.flag("-v")) spdlog::set_level(spdlog::level::debug);
     LoadOptions opt;
@@ -22,6 +34,8 @@ std::shared_ptr<Model> load_model(const Args& args) {
     else if (backend == "auto") opt.backend = LoadOptions::BackendKind::Auto;
     else throw Error("--backend must be cpu, vulkan or auto, not '" + backend + "'");
     opt.device = args.get_int("--device", -1);
+    opt.precision = parse_precision(args.get("--precision").value_or("ternary"));
+    opt.head = parse_head(args.get("--head").value_or("f16"));
     if (args.get("--device") && opt.device < 0) throw Error("--device must be a device index (0, 1, ...)");
     if (isatty(STDERR_FILENO)) {
         opt.progress = [last = -1](float p) mutable {

@@ -51,12 +51,16 @@ public:
         weights_.push_back({w, extra_scale, ternary, std::nullopt});
         CpuWeight& cw = weights_.back();
         if (ternary && kernel_ && w.ne[0] % simd::kBlockK == 0) {
-            cw.packed = simd::repack_ternary(w);
+            cw.packed = simd::repack_ternary(w, &pool_);
             bytes_ += cw.packed->code_bytes() + cw.packed->scales.size() * sizeof(float);
         } else {
             bytes_ += w.nbytes;
         }
         return {&cw, static_cast<int>(w.ne[1]), static_cast<int>(w.ne[0]), ternary};
+    }
+
+    bool owns_copy(const Weight& w) const override {
+        return static_cast<const CpuWeight*>(w.storage)->packed.has_value();
     }
 
     Weight upload_vector(const TensorView& v) override {

@@ -1,10 +1,12 @@
 #include "backend/cpu/simd/ternary_repack.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "tern/error.h"
+#include "util/thread_pool.h"
 
 namespace tern::simd {
 
@@ -22,7 +24,7 @@ void free_aligned(uint8_t* p) { std::free(p); }
 
 }  // namespace
 
-RepackedTernary repack_ternary(const TensorView& w) {
+RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool) {
     const TypeTraits* tt = type_traits(static_cast<uint32_t>(w.type));
     if (tt == nullptr || !tt->ternary)
         throw Error("repack_ternary: " + type_name(static_cast<uint32_t>(w.type)) + " is not a ternary type");
@@ -45,27 +47,34 @@ RepackedTernary repack_ternary(const TensorView& w) {
     std::memset(mem, 0x55, n_bytes);  // code 1 (weight 0) everywhere: padded rows contribute nothing
 
     const int64_t n_scales = static_cast<int64_t>(ternary_scales_per_row(w));
-    std::vector<int8_t> values(static_cast<size_t>(k));
     std::vector<float> all_scales(static_cast<size_t>(r.rows * n_scales));
-    bool uniform_rows = true;
-    for (int64_t row = 0; row < r.rows; ++row) {
-        float* sc = all_scales.data() + row * n_scales;
-        ternary_row(w, static_cast<uint64_t>(row), values.data(), sc);
-        // The same test as the reference's run merging (!=), so a single segment is its exact result.
-        for (int64_t b = 1; b < n_scales; ++b)
-            if (sc[b] != sc[0]) uniform_rows = false;
+    std::atomic<bool> uniform_rows = true;
+    // Rows write disjoint 4-byte words, so row ranges can run in parallel.
+    auto repack_rows = [&](int64_t row_begin, int64_t row_end) {
+        std::vector<int8_t> values(static_cast<size_t>(k));
+        for (int64_t row = row_begin; row < row_end; ++row) {
+            float* sc = all_scales.data() + row * n_scales;
+            ternary_row(w, static_cast<uint64_t>(row), values.data(), sc);
+            // The same test as the reference's run merging (!=), so a single segment is its exact result.
+            for (int64_t b = 1; b < n_scales; ++b)
+                if (sc[b] != sc[0]) uniform_rows = false;
 
-        uint8_t* group = mem + static_cast<size_t>(row / kRowGroup) * r.group_bytes();
-        const int lane = static_cast<int>(row % kRowGroup);
-        for (int64_t kb = 0; kb < r.blocks_per_row(); ++kb) {
-            uint8_t word[4] = {0, 0, 0, 0};
-            for (int j = 0; j < kBlockK; ++j) {
-                const int code = values[static_cast<size_t>(kb * kBlockK + j)] + 1;
-                word[byte_of(j)] |= static_cast<uint8_t>(code << shift_of(j));
+            uint8_t* group = mem + static_cast<size_t>(row / kRowGroup) * r.group_bytes();
+            const int lane = static_cast<int>(row % kRowGroup);
+            for (int64_t kb = 0; kb < r.blocks_per_row(); ++kb) {
+                uint8_t word[4] = {0, 0, 0, 0};
+                for (int j = 0; j < kBlockK; ++j) {
+                    const int code = values[static_cast<size_t>(kb * kBlockK + j)] + 1;
+                    word[byte_of(j)] |= static_cast<uint8_t>(code << shift_of(j));
+                }
+                std::memcpy(group + word_offset(kb, lane), word, 4);
             }
-            std::memcpy(group + word_offset(kb, lane), word, 4);
         }
-    }
+    };
+    if (pool)
+        pool->parallel_for(r.rows, kRowGroup, repack_rows);
+    else
+        repack_rows(0, r.rows);
 
     r.seg_len = uniform_rows ? k : static_cast<int64_t>(ternary_scale_block(w));
     r.n_seg = k / r.seg_len;

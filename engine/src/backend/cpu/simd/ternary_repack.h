@@ -17,6 +17,10 @@
 
 #include "tensor/type_traits.h"
 
+namespace tern {
+class ThreadPool;
+}
+
 namespace tern::simd {
 
 inline constexpr int kRowGroup = 16;    // rows interleaved in one group (one 512-bit register of int32 lanes)
@@ -44,7 +48,8 @@ struct RepackedTernary {
 
 // Throws tern::Error for a non-ternary type, k not a multiple of kBlockK (TQ types are multiples of
 // 256 anyway; I2_S with k % 16 != 0 is not supported), or a view that does not match its shape.
-RepackedTernary repack_ternary(const TensorView& w);
+// With a pool, threads repack disjoint row ranges.
+RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool = nullptr);
 
 // Row `row` decoded back to values in {-1, 0, +1} (k of them): for tests and debugging.
 void unpack_row(const RepackedTernary& w, int64_t row, int8_t* values);

@@ -1,0 +1,105 @@
+// The FP16 baseline and the opt-in Q8_0 head: what they load, what they cost in bytes, and that
+// they compute the same model (within the precision each one trades away).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "synth_models.h"
+#include "tern/model.h"
+#include "tern/session.h"
+
+namespace tern {
+namespace {
+
+std::shared_ptr<Model> load(const std::string& path, Precision precision, HeadType head = HeadType::AsStored) {
+    LoadOptions o;
+    o.n_threads = 2;
+    o.precision = precision;
+    o.head = head;
+    return Model::load(path, o);
+}
+
+std::vector<float> all_logits(const std::shared_ptr<Model>& m, const std::vector<int32_t>& ids) {
+    Session s(m);
+    std::vector<float> out;
+    s.eval(ids, &out);
+    return out;
+}
+
+double relative_rms(const std::vector<float>& want, const std::vector<float>& got) {
+    double diff = 0, norm = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+        diff += (got[i] - want[i]) * double(got[i] - want[i]);
+        norm += want[i] * double(want[i]);
+    }
+    return std::sqrt(diff / norm);
+}
+
+const std::vector<int32_t> kIds = {128000, 791, 6864, 315, 9822, 374, 12366, 13};
+
+// Element count of the projections of a tiny model, from its hyper-parameters.
+uint64_t projection_params(const ModelInfo& i) {
+    const uint64_t d = i.n_embd, kv = static_cast<uint64_t>(i.n_head_kv) * i.head_dim, ff = i.n_ff;
+    return i.n_layer * (2 * d * d + 2 * d * kv + 3 * d * ff);
+}
+
+TEST(Fp16Baseline, RunsEveryProjectionAsDenseF16) {
+    const auto path = test::synth_model();
+    const auto ternary = load(path, Precision::Ternary);
+    const auto fp16 = load(path, Precision::Fp16);
+    const ModelInfo& t = ternary->info();
+    const ModelInfo& f = fp16->info();
+    EXPECT_EQ(t.precision, Precision::Ternary);
+    EXPECT_EQ(f.precision, Precision::Fp16);
+    const uint64_t n = projection_params(f);
+    // 2 bits per ternary weight (I2_S: plus a 32-byte scale tail per tensor), 16 bits in FP16.
+    EXPECT_EQ(f.weight_bytes_per_token, n * 2 + f.head_bytes);
+    EXPECT_EQ(t.weight_bytes_per_token, n / 4 + 32 * 7 * t.n_layer + t.head_bytes);
+    EXPECT_EQ(f.head_type, "F16");
+    EXPECT_EQ(f.head_bytes, static_cast<uint64_t>(f.n_vocab) * f.n_embd * 2);
+}
+
+TEST(Fp16Baseline, ComputesTheSameModelWithFloatActivations) {
+    const auto path = test::synth_model();
+    const auto want = all_logits(load(path, Precision::Ternary), kIds);
+    const auto got = all_logits(load(path, Precision::Fp16), kIds);
+    ASSERT_EQ(want.size(), got.size());
+    // The only difference is int8 activation quantization in the ternary run.
+    const double err = relative_rms(want, got);
+    EXPECT_LT(err, 0.05);
+    EXPECT_GT(err, 0.0) << "the FP16 run should not quantize activations";
+}
+
+TEST(Fp16Baseline, EveryTernaryEncodingExpandsToTheSameWeights) {
+    const auto i2s = all_logits(load(test::synth_model("bitnet-b1.58", TypeId::I2_S), Precision::Fp16), kIds);
+    const auto tq2 = all_logits(load(test::synth_model("bitnet-b1.58", TypeId::TQ2_0), Precision::Fp16), kIds);
+    const auto tq1 = all_logits(load(test::synth_model("bitnet-b1.58", TypeId::TQ1_0), Precision::Fp16), kIds);
+    EXPECT_EQ(i2s, tq2);
+    EXPECT_EQ(i2s, tq1);
+}
+
+TEST(Fp16Baseline, OlderBitnetWithScaleTensors) {
+    const auto path = test::synth_model("bitnet", TypeId::F16);  // a 1024-token vocabulary
+    const std::vector<int32_t> ids = {1, 50, 300, 7, 1000};
+    const auto want = all_logits(load(path, Precision::Ternary), ids);
+    const auto got = all_logits(load(path, Precision::Fp16), ids);
+    EXPECT_LT(relative_rms(want, got), 0.05);
+}
+
+TEST(Q8Head, HalvesTheHeadBytesAtASmallLogitError) {
+    const auto path = test::synth_model();
+    const auto f16 = load(path, Precision::Ternary);
+    const auto q8 = load(path, Precision::Ternary, HeadType::Q8_0);
+    EXPECT_EQ(q8->info().head_type, "Q8_0");
+    EXPECT_EQ(q8->info().head_bytes, static_cast<uint64_t>(q8->info().n_vocab) * q8->info().n_embd / 32 * 34);
+    EXPECT_LT(q8->info().weight_bytes_per_token, f16->info().weight_bytes_per_token);
+    const auto want = all_logits(f16, kIds);
+    const auto got = all_logits(q8, kIds);
+    const double err = relative_rms(want, got);
+    EXPECT_LT(err, 0.01);
+    EXPECT_GT(err, 0.0);
+}
+
+}  // namespace
+}  // namespace tern
