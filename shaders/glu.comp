@@ -17,8 +17,10 @@ void main() {
     const uint i = flat_group() * WG + gl_LocalInvocationID.x;
     if (i >= p.count) return;
     const float g = gate[p.gate_off + i];
-    // precise: no fused multiply-adds, the CPU reference rounds every step.
-    precise float a = p.silu != 0 ? g / (1.0 + exp(-g)) : (g > 0.0 ? g * g : 0.0);
+    // precise: no fused multiply-adds, the CPU reference rounds every step; exp and the division
+    // correctly rounded like the CPU's (exp only with FP64, see exp_rn).
+    precise float den = 1.0 + exp_rn(-g);
+    precise float a = p.silu != 0 ? div_rn(g, den) : (g > 0.0 ? g * g : 0.0);
     precise float y = a * up[p.up_off + i];
     o[p.out_off + i] = y;
 }

@@ -121,7 +121,7 @@ SynthShape synth_preset(const std::string& preset, const std::string& arch) {
 void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     const ArchTraits* arch = find_arch(o.arch);
     if (!arch) throw Error("synth: unknown architecture '" + o.arch + "'");
-    const SynthShape s = synth_preset(o.preset, o.arch);
+    const SynthShape s = o.shape ? *o.shape : synth_preset(o.preset, o.arch);
     SynthWriter sw(o, s);
     gguf::Writer& w = sw.writer();
     const std::string a = o.arch + ".";

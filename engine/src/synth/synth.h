@@ -3,6 +3,7 @@
 // the real loading code, kernels and file formats run without downloadable weights.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "tensor/type_traits.h"
@@ -22,6 +23,7 @@ struct SynthOptions {
     // the layout of older converters).
     TypeId type = TypeId::I2_S;
     std::function<void(float)> progress;
+    std::optional<SynthShape> shape;  // tests: this shape instead of the preset's
 };
 
 // Throws tern::Error for an unknown preset.

@@ -107,6 +107,11 @@ void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* ou
     for (int i = 0; i < n; ++i) out[i] = x[i] * inv * gain[i];
 }
 
+// exp correctly rounded to float (through double), not libm's expf, which misrounds some inputs
+// by an ulp in a library-specific way: other backends can reproduce this one exactly (the
+// Vulkan shaders do, see exp_rn in shaders/common.glsl), and deep models amplify an ulp.
+static float exp_rn(float x) { return static_cast<float>(std::exp(static_cast<double>(x))); }
+
 void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta) {
     const int half = head_dim / 2;
     for (int i = 0; i < half; ++i) {
@@ -135,7 +140,7 @@ void cpu_attention_head(const float* q, const float* k_cache, const float* v_cac
     }
     float total = 0.0f;
     for (int p = 0; p < n_pos; ++p) {
-        scores[p] = std::exp(scores[p] - max_score);
+        scores[p] = exp_rn(scores[p] - max_score);
         total += scores[p];
     }
     std::fill(out, out + head_dim, 0.0f);
@@ -149,7 +154,7 @@ void cpu_attention_head(const float* q, const float* k_cache, const float* v_cac
 void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out) {
     for (size_t i = 0; i < n; ++i) {
         const float g = gate[i];
-        const float a = silu ? g / (1.0f + std::exp(-g)) : (g > 0.0f ? g * g : 0.0f);
+        const float a = silu ? g / (1.0f + exp_rn(-g)) : (g > 0.0f ? g * g : 0.0f);
         out[i] = a * up[i];
     }
 }

@@ -134,8 +134,9 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
         case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;
         case Kernel::Rope: name = "rope_neox"; break;
-        case Kernel::Attention: name = "attention"; break;
-        case Kernel::Glu: name = "glu"; break;
+        // With FP64: exp correctly rounded like the CPU's expf (see exp_rn in common.glsl).
+        case Kernel::Attention: name = dev_.caps().fp64 ? "attention_f64" : "attention"; break;
+        case Kernel::Glu: name = dev_.caps().fp64 ? "glu_f64" : "glu"; break;
         case Kernel::Add: name = "add"; break;
         case Kernel::Count: break;
     }
