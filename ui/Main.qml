@@ -36,6 +36,9 @@ ApplicationWindow {
         readonly property color warning: window.dark ? "#fbbf24" : "#b45309"
         readonly property color danger: window.dark ? "#f87171" : "#b91c1c"
         readonly property color estimate: window.dark ? "#c4b5fd" : "#6d28d9"
+        readonly property color codeBackground: window.dark ? "#0f1217" : "#f6f8fa"
+        readonly property color codeHeader: window.dark ? "#1a1f27" : "#eaeef2"
+        readonly property bool dark: window.dark
         readonly property int radius: 10
         readonly property string mono: "monospace"
     }

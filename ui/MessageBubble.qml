@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern 1.0
 
 Item {
     id: bubble
@@ -28,31 +29,118 @@ Item {
             Layout.alignment: bubble.isUser ? Qt.AlignRight : Qt.AlignLeft
         }
 
-        Rectangle {
-            Layout.alignment: bubble.isUser ? Qt.AlignRight : Qt.AlignLeft
-            Layout.preferredWidth: bubble.isUser ? Math.min(body.implicitWidth + 28, col.width * 0.8) : col.width
-            implicitHeight: body.implicitHeight + (bubble.isUser ? 20 : 4)
-            radius: theme.radius + 2
-            color: bubble.isUser ? theme.userBubble : "transparent"
+        // The user's text, as typed.
+        Loader {
+            active: bubble.isUser
+            visible: active
+            Layout.alignment: Qt.AlignRight
+            Layout.preferredWidth: item ? item.preferredWidth : 0
+            sourceComponent: Rectangle {
+                readonly property real preferredWidth: Math.min(userText.implicitWidth + 28, col.width * 0.8)
+                implicitHeight: userText.implicitHeight + 20
+                radius: theme.radius + 2
+                color: theme.userBubble
 
-            TextEdit {
-                id: body
-                objectName: "messageText"
-                anchors.fill: parent
-                anchors.margins: bubble.isUser ? 10 : 2
-                anchors.leftMargin: bubble.isUser ? 14 : 2
-                anchors.rightMargin: bubble.isUser ? 14 : 2
-                text: bubble.content + (bubble.streaming ? " ▍" : "")
-                // User text is shown as typed; answers are Markdown (code blocks, lists, tables).
-                textFormat: bubble.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
-                readOnly: true
-                selectByMouse: true
-                wrapMode: TextEdit.Wrap
-                color: theme.text
-                selectionColor: theme.accent
+                TextEdit {
+                    id: userText
+                    objectName: "messageText"
+                    anchors.fill: parent
+                    anchors.margins: 10
+                    anchors.leftMargin: 14
+                    anchors.rightMargin: 14
+                    text: bubble.content
+                    textFormat: TextEdit.PlainText
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: TextEdit.Wrap
+                    // Every bubble is laid out from the left, whatever script the text starts with;
+                    // ParagraphLayout gives each paragraph the direction most of its letters have.
+                    horizontalAlignment: TextEdit.AlignLeft
+                    color: theme.text
+                    selectionColor: theme.accent
+                    font.pixelSize: 15
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: qsTr("You said: ") + bubble.content
+                    ParagraphLayout { textDocument: userText.textDocument }
+                }
+            }
+        }
+
+        // An answer: Markdown prose and code blocks (with a header and Copy) in the order written.
+        ColumnLayout {
+            visible: !bubble.isUser
+            Layout.fillWidth: true
+            spacing: 10
+
+            SegmentModel {
+                id: segments
+                markdown: bubble.isUser ? "" : bubble.content
+                streaming: bubble.streaming
+            }
+
+            // Waiting for the first token (prompt processing).
+            Label {
+                visible: bubble.streaming && segments.count === 0
+                text: "▍"
+                color: theme.accent
                 font.pixelSize: 15
-                Accessible.role: Accessible.StaticText
-                Accessible.name: (bubble.isUser ? qsTr("You said: ") : qsTr("Answer: ")) + bubble.content
+                SequentialAnimation on opacity {
+                    running: bubble.streaming && segments.count === 0
+                    loops: Animation.Infinite
+                    NumberAnimation { from: 1; to: 0.2; duration: 500 }
+                    NumberAnimation { from: 0.2; to: 1; duration: 500 }
+                }
+            }
+
+            Repeater {
+                model: segments
+                delegate: Loader {
+                    id: segment
+                    required property int index
+                    required property string kind
+                    required property string segmentText
+                    required property string languageName
+                    required property string highlight
+                    required property bool closed
+                    readonly property bool last: index === segments.count - 1
+                    Layout.fillWidth: true
+                    sourceComponent: kind === "code" ? codeComponent : proseComponent
+
+                    Component {
+                        id: proseComponent
+                        TextEdit {
+                            id: prose
+                            objectName: "messageText"
+                            text: segment.segmentText + (bubble.streaming && segment.last ? " ▍" : "")
+                            textFormat: TextEdit.MarkdownText
+                            readOnly: true
+                            selectByMouse: true
+                            wrapMode: TextEdit.Wrap
+                            horizontalAlignment: TextEdit.AlignLeft  // see the user's bubble
+                            color: theme.text
+                            selectionColor: theme.accent
+                            font.pixelSize: 15
+                            onLinkActivated: (link) => Qt.openUrlExternally(link)
+                            HoverHandler {
+                                enabled: parent.hoveredLink !== ""
+                                cursorShape: Qt.PointingHandCursor
+                            }
+                            Accessible.role: Accessible.StaticText
+                            Accessible.name: qsTr("Answer: ") + segment.segmentText
+                            ParagraphLayout { textDocument: prose.textDocument }
+                        }
+                    }
+                    Component {
+                        id: codeComponent
+                        CodeBlock {
+                            code: segment.segmentText
+                            languageName: segment.languageName
+                            highlight: segment.highlight
+                            closed: segment.closed
+                            streaming: bubble.streaming && segment.last && !segment.closed
+                        }
+                    }
+                }
             }
         }
 

@@ -4,9 +4,13 @@
 #include <QIcon>
 #include <QPalette>
 #include <QQmlContext>
+#include <QtQml>
 #include <QQuickStyle>
 
 #include "AppController.h"
+#include "CodeHighlighter.h"
+#include "MarkdownSegments.h"
+#include "ParagraphLayout.h"
 
 namespace tern::app {
 
@@ -22,7 +26,17 @@ void setUpApplication() {
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) QQuickStyle::setStyle(QStringLiteral("Material"));
 }
 
+void registerQmlTypes() {
+    static bool done = false;
+    if (done) return;
+    done = true;
+    qmlRegisterType<SegmentModel>("Tern", 1, 0, "SegmentModel");
+    qmlRegisterType<CodeHighlighter>("Tern", 1, 0, "CodeHighlighter");
+    qmlRegisterType<ParagraphLayout>("Tern", 1, 0, "ParagraphLayout");
+}
+
 QQuickWindow* loadMainWindow(QQmlApplicationEngine& engine, AppController* app) {
+    registerQmlTypes();
     // Qt 6.4 has no colour-scheme API: a dark window palette means the desktop is in dark mode.
     const QColor window = QGuiApplication::palette().color(QPalette::Window);
     engine.rootContext()->setContextProperty(QStringLiteral("systemDark"), window.lightness() < 128);
