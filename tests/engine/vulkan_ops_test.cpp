@@ -8,11 +8,14 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/vulkan/vk_backend.h"
 #include "backend/vulkan/vk_context.h"
+#include "backend/vulkan/vk_recorder.h"
+#include "backend/vulkan/vk_session.h"
 #include "tensor/quantize.h"
 #include "tern/devices.h"
 
@@ -330,6 +333,67 @@ TEST_F(VulkanOps, RopeAtLargePositions) {
             expect_close(x, 0.0, "rope at " + std::to_string(pos0) + " base " + std::to_string(theta));
         }
     }
+}
+
+TEST_F(VulkanOps, BarriersOnlyWhereDependenciesNeedThem) {
+    // An attention block's start: norm -> quantize -> Q/K/V (one dispatch) -> RoPE q, RoPE k.
+    sessions(1, 64, 128);
+    const int d = 512, kv = 128, n = 3;
+    const HostTensor g = make_tensor(TypeId::F32, d, 1, encode_f32(random(d)));
+    const Weight gc = cpu_->upload_vector(g.view), gv = vk_->upload_vector(g.view);
+    HostTensor ws[] = {ternary(TypeId::I2_S, d, d, false), ternary(TypeId::I2_S, kv, d, false),
+                       ternary(TypeId::I2_S, kv, d, false)};
+    Weight wc[3], wv[3];
+    const Weight* pc[3];
+    const Weight* pv[3];
+    for (int i = 0; i < 3; ++i) {
+        wc[i] = cpu_->upload_matrix(ws[i].view), wv[i] = vk_->upload_matrix(ws[i].view);
+        pc[i] = &wc[i], pv[i] = &wv[i];
+    }
+    const Pair x = tensor(n, d, random(static_cast<size_t>(n) * d));
+    const Pair h{cs_->alloc(n, d), vs_->alloc(n, d)};
+    const Pair q{cs_->alloc(n, d), vs_->alloc(n, d)}, k{cs_->alloc(n, kv), vs_->alloc(n, kv)},
+        v{cs_->alloc(n, kv), vs_->alloc(n, kv)};
+    read(*vs_, x.vk);  // a clean start: nothing recorded, nothing unsynchronized
+    vk::Recorder& rec = *vk::session_recorder(*vs_);
+    const vk::RecorderStats before = rec.stats();
+    for (auto [s, xx, hh, qq, kk, vv, g_, p] :
+         {std::tuple{cs_.get(), x.cpu, h.cpu, q.cpu, k.cpu, v.cpu, gc, pc},
+          std::tuple{vs_.get(), x.vk, h.vk, q.vk, k.vk, v.vk, gv, pv}}) {
+        s->rms_norm(xx, g_, 1e-5f, hh);
+        const Tensor outs[] = {qq, kk, vv};
+        s->linear(hh, std::span<const Weight* const>(p, 3), outs);
+        s->rope_neox(qq, 4, 128, 5, 500000.0f);
+        s->rope_neox(kk, 1, 128, 5, 500000.0f);
+    }
+    const vk::RecorderStats after = rec.stats();
+    EXPECT_EQ(after.commands - before.commands, 5u);  // norm, quantize, QKV, two RoPEs
+    EXPECT_EQ(after.barriers - before.barriers, 3u);  // none between Q/K/V nor between the RoPEs
+    expect_close(q, 1e-6, "q");
+    expect_close(k, 1e-6, "k");
+    expect_close(v, 1e-6, "v");
+}
+
+TEST_F(VulkanOps, LongPassIsSubmittedInPieces) {
+    sessions();
+    const int n = 4, cols = 300, steps = 260;
+    const Pair x = tensor(n, cols, random(static_cast<size_t>(n) * cols));
+    const Pair y = tensor(n, cols, random(static_cast<size_t>(n) * cols));
+    const Pair z = tensor(n, cols, random(static_cast<size_t>(n) * cols));
+    read(*vs_, x.vk);
+    vk::Recorder& rec = *vk::session_recorder(*vs_);
+    const vk::RecorderStats before = rec.stats();
+    for (int i = 0; i < steps; ++i) {
+        // Two independent chains, so the pieces hold barriers and barrier-free pairs alike.
+        cs_->add(x.cpu, y.cpu), vs_->add(x.vk, y.vk);
+        cs_->add(z.cpu, y.cpu), vs_->add(z.vk, y.vk);
+    }
+    const vk::RecorderStats mid = rec.stats();
+    // 520 commands: a first piece of 24, then pieces of 100, submitted while recording.
+    EXPECT_EQ(mid.submits - before.submits, 5u);
+    EXPECT_EQ(mid.waits, before.waits);
+    expect_close(x, 0.0, "x after the chain");
+    expect_close(z, 0.0, "z after the chain");
 }
 
 TEST(VulkanDevices, ListAndPick) {

@@ -22,6 +22,7 @@ CommandStream::CommandStream(Device& dev) : dev_(dev) {
 }
 
 CommandStream::~CommandStream() {
+    if (in_flight_) vkWaitForFences(dev_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX);
     vkDestroyFence(dev_.handle(), fence_, nullptr);
     vkDestroyCommandPool(dev_.handle(), pool_, nullptr);  // frees the command buffer too
 }
@@ -33,18 +34,22 @@ VkCommandBuffer CommandStream::begin() {
     return cmd_;
 }
 
-void CommandStream::submit_and_wait() {
+void CommandStream::submit() {
     check(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
     VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     si.commandBufferCount = 1;
     si.pCommandBuffers = &cmd_;
-    {
-        std::lock_guard lock(dev_.queue_mutex());  // one queue, shared by every session
-        check(vkQueueSubmit(dev_.queue(), 1, &si, fence_), "vkQueueSubmit");
-    }
+    std::lock_guard lock(dev_.queue_mutex());  // one queue, shared by every session
+    check(vkQueueSubmit(dev_.queue(), 1, &si, fence_), "vkQueueSubmit");
+    in_flight_ = true;
+}
+
+void CommandStream::wait() {
+    if (!in_flight_) return;
     const VkResult r = vkWaitForFences(dev_.handle(), 1, &fence_, VK_TRUE, UINT64_MAX);
     if (r == VK_ERROR_DEVICE_LOST) throw VkError("the Vulkan device was lost (driver reset or crash)");
     check(r, "vkWaitForFences");
+    in_flight_ = false;
     check(vkResetFences(dev_.handle(), 1, &fence_), "vkResetFences");
     check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
 }

@@ -1,6 +1,7 @@
 #pragma once
 // One primary command buffer with its pool and fence: record, submit on the device's queue, wait,
-// and record again. The uploader and the session recorder both work this way.
+// and record again. The uploader works this way; the session recorder keeps several, so a forward
+// pass can be submitted in pieces while the rest is still being recorded.
 #include "backend/vulkan/vk_context.h"
 
 namespace tern::vk {
@@ -14,15 +15,23 @@ public:
 
     // Starts a one-time-submit recording and returns the buffer to record into.
     VkCommandBuffer begin();
-    // Ends the recording, submits it and waits; then the buffer can be begun again.
-    // Throws VkError (a lost device included).
-    void submit_and_wait();
+    // Ends the recording and submits it, signalling the fence.
+    void submit();
+    // Waits for the submitted work (no-op when nothing is in flight); then the buffer can be begun
+    // again. Throws VkError (a lost device included).
+    void wait();
+    void submit_and_wait() {
+        submit();
+        wait();
+    }
+    bool in_flight() const { return in_flight_; }
 
 private:
     Device& dev_;
     VkCommandPool pool_ = VK_NULL_HANDLE;
     VkCommandBuffer cmd_ = VK_NULL_HANDLE;
     VkFence fence_ = VK_NULL_HANDLE;
+    bool in_flight_ = false;
 };
 
 }  // namespace tern::vk

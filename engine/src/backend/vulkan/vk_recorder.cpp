@@ -20,19 +20,36 @@ bool any_overlap(const std::vector<Range>& xs, const std::vector<Range>& ys) {
 
 }  // namespace
 
-Recorder::Recorder(Device& dev, Pipelines& pipelines) : dev_(dev), pipes_(pipelines), stream_(dev) {
+Recorder::Recorder(Device& dev, Pipelines& pipelines) : dev_(dev), pipes_(pipelines) {
     dummy_ = Buffer(dev, 256, MemoryKind::Device);
 }
 
 Recorder::~Recorder() {
-    // Work recorded but never read back is dropped with the pool.
+    // Pieces already submitted finish first (each stream waits for its own work); work recorded
+    // but never submitted is dropped with its pool.
+    streams_.clear();
     for (VkDescriptorPool p : set_pools_) vkDestroyDescriptorPool(dev_.handle(), p, nullptr);
 }
 
 void Recorder::begin() {
     if (recording_) return;
-    cmd_ = stream_.begin();
+    if (current_ == streams_.size()) streams_.push_back(std::make_unique<CommandStream>(dev_));
+    cmd_ = streams_[current_]->begin();
     recording_ = true;
+    in_buffer_ = 0;
+}
+
+void Recorder::command_recorded() {
+    ++stats_.commands;
+    ++in_buffer_;
+    const uint32_t limit = current_ == 0 ? first_submit_ : submit_every_;
+    if (limit == 0 || in_buffer_ < limit) return;
+    // Submit this piece without waiting. Descriptor sets, retired buffers and the hazard lists
+    // stay as they are until submit_and_wait has waited for every piece.
+    streams_[current_]->submit();
+    ++stats_.submits;
+    ++current_;
+    recording_ = false;
 }
 
 uint32_t Recorder::bind(uint32_t slot, Range r, bool write) {
@@ -57,6 +74,7 @@ void Recorder::sync(const std::vector<Range>& reads, const std::vector<Range>& w
                            VK_ACCESS_TRANSFER_WRITE_BIT;
         const VkPipelineStageFlags stages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
         vkCmdPipelineBarrier(cmd_, stages, stages, 0, 1, &mb, 0, nullptr, 0, nullptr);
+        ++stats_.barriers;
         unsynced_reads_.clear();
         unsynced_writes_.clear();
     }
@@ -113,6 +131,7 @@ void Recorder::dispatch(Kernel k, const void* push, uint32_t push_bytes, uint32_
     staged_ = {};
     staged_reads_.clear();
     staged_writes_.clear();
+    command_recorded();
 }
 
 void Recorder::copy(Range src, Range dst) {
@@ -120,18 +139,24 @@ void Recorder::copy(Range src, Range dst) {
     sync({src}, {dst});
     const VkBufferCopy region{src.offset, dst.offset, src.size};
     vkCmdCopyBuffer(cmd_, src.buffer->handle(), dst.buffer->handle(), 1, &region);
+    command_recorded();
 }
 
 void Recorder::submit_and_wait() {
-    if (!recording_) return;
-    // Make transfer and shader writes visible to the host reading mapped memory after the fence.
+    if (!recording_ && current_ == 0) return;
+    begin();  // the last piece may have just been submitted: the host barrier needs a buffer
+    // Make transfer and shader writes visible to the host reading mapped memory after the fence;
+    // the barrier's first scope covers the earlier pieces too (submission order).
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
     mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
     mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
     vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                          VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
     recording_ = false;
-    stream_.submit_and_wait();
+    streams_[current_]->submit();
+    ++stats_.submits;
+    ++current_;
+    wait_idle();
     for (VkDescriptorPool p : set_pools_) vkResetDescriptorPool(dev_.handle(), p, 0);
     set_pool_ = 0;
     unsynced_reads_.clear();
@@ -139,4 +164,14 @@ void Recorder::submit_and_wait() {
     retired_.clear();
 }
 
+void Recorder::wait_idle() {
+    // In submission order; the last fence alone would do, but each buffer must be reset anyway.
+    for (size_t i = 0; i < current_; ++i) streams_[i]->wait();
+    if (current_ > 0) ++stats_.waits;
+    if (recording_) {
+        // A piece still being recorded moves to the front so the streams stay [in flight][free].
+        std::swap(streams_[0], streams_[current_]);
+    }
+    current_ = 0;
+}
 }  // namespace tern::vk

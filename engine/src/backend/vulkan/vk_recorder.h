@@ -1,9 +1,14 @@
 #pragma once
-// Records a session's dispatches into one command buffer and submits it when the host needs a
+// Records a session's dispatches into command buffers and waits only when the host needs a
 // result. Barriers are inserted only where a dispatch touches memory that an earlier, not yet
-// synchronized one wrote (or writes memory one read), so independent dispatches overlap.
+// synchronized one wrote (or writes memory one read), so independent dispatches overlap (Q/K/V
+// in one dispatch, the two RoPEs, the two KV-cache copies). A long pass is submitted in pieces,
+// the first soon, then about every 100 commands, so the device starts while the host records
+// the rest; a barrier orders everything earlier in submission order, so the hazard tracking
+// carries on across the pieces unchanged.
 #include <array>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "backend/vulkan/vk_buffer.h"
@@ -16,6 +21,14 @@ struct Range {
     const Buffer* buffer = nullptr;
     uint64_t offset = 0;
     uint64_t size = 0;
+};
+
+// Counts since the recorder was made (tests and diagnostics).
+struct RecorderStats {
+    uint64_t commands = 0;  // dispatches and copies
+    uint64_t barriers = 0;
+    uint64_t submits = 0;
+    uint64_t waits = 0;
 };
 
 class Recorder {
@@ -33,20 +46,36 @@ public:
     // Keeps a buffer alive until the recorded work that may use it has finished.
     void retire(Buffer&& b) { retired_.push_back(std::move(b)); }
 
-    // Submits what was recorded and waits for it. No-op when nothing was recorded.
+    // Submits what was recorded and waits for it and for every earlier piece. No-op when nothing
+    // was recorded.
     void submit_and_wait();
+    // Waits for the pieces already submitted (before buffers they use go away).
+    void wait_idle();
     bool recording() const { return recording_; }
+
+    // Submit a piece once `first` commands are recorded in a pass, then every `every`; 0: only
+    // in submit_and_wait.
+    void set_submit_sizes(uint32_t first, uint32_t every) {
+        first_submit_ = first;
+        submit_every_ = every;
+    }
+    const RecorderStats& stats() const { return stats_; }
 
 private:
     void begin();
+    void command_recorded();
     void sync(const std::vector<Range>& reads, const std::vector<Range>& writes);
     VkDescriptorSet allocate_set();
 
     Device& dev_;
     Pipelines& pipes_;
-    CommandStream stream_;
-    VkCommandBuffer cmd_ = VK_NULL_HANDLE;  // the stream's buffer while recording
+    std::vector<std::unique_ptr<CommandStream>> streams_;  // streams_[0..current_) are in flight
+    size_t current_ = 0;
+    VkCommandBuffer cmd_ = VK_NULL_HANDLE;  // the current stream's buffer while recording
     bool recording_ = false;
+    uint32_t first_submit_ = 24, submit_every_ = 100;
+    uint32_t in_buffer_ = 0;  // commands in the current buffer
+    RecorderStats stats_;
 
     std::vector<VkDescriptorPool> set_pools_;
     size_t set_pool_ = 0;

@@ -78,6 +78,15 @@ public:
         }
     }
 
+    ~VkSession() override {
+        try {
+            rec_.wait_idle();  // pieces of a pass already submitted may still use the buffers below
+        } catch (const std::exception&) {
+        }
+    }
+
+    Recorder& recorder() { return rec_; }
+
     Tensor alloc(int max_rows, int cols) override {
         tensors_.emplace_back(dev_, static_cast<uint64_t>(max_rows) * cols * 4, MemoryKind::Device);
         max_rows_ = std::max(max_rows_, max_rows);
@@ -325,6 +334,11 @@ private:
 
 std::unique_ptr<BackendSession> make_session(Context& ctx, int n_layer, int n_ctx, int kv_dim) {
     return std::make_unique<VkSession>(ctx, n_layer, n_ctx, kv_dim);
+}
+
+Recorder* session_recorder(BackendSession& session) {
+    auto* s = dynamic_cast<VkSession*>(&session);
+    return s ? &s->recorder() : nullptr;
 }
 
 }  // namespace tern::vk

@@ -18,4 +18,8 @@ struct Context {
 
 std::unique_ptr<BackendSession> make_session(Context& ctx, int n_layer, int n_ctx, int kv_dim);
 
+class Recorder;
+// The recorder of a Vulkan session (nullptr for another backend's): tests read its counters.
+Recorder* session_recorder(BackendSession& session);
+
 }  // namespace tern::vk
