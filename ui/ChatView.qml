@@ -36,6 +36,78 @@ Item {
                 onEditingFinished: app.systemPrompt = text
                 Accessible.name: qsTr("System prompt for this chat")
             }
+            // This chat's sampling parameters.
+            ToolButton {
+                id: samplingButton
+                objectName: "chatSamplingButton"
+                readonly property int custom: Object.keys(app.samplingOverrides).length
+                icon.source: "qrc:/resources/icons/sliders.svg"
+                icon.width: 18; icon.height: 18
+                text: custom > 0 ? qsTr("Custom") : ""
+                display: custom > 0 ? AbstractButton.TextBesideIcon : AbstractButton.IconOnly
+                font.pixelSize: 12
+                font.capitalization: Font.MixedCase
+                checkable: false
+                highlighted: custom > 0
+                onClicked: samplingPopup.opened ? samplingPopup.close() : samplingPopup.open()
+                Accessible.name: qsTr("Sampling settings for this chat")
+                ToolTip.visible: hovered && !samplingPopup.opened
+                ToolTip.text: qsTr("Sampling for this chat: temperature %1, top-p %2, min-p %3, repeat penalty %4")
+                                  .arg(Number(app.sampling.temperature).toFixed(2)).arg(Number(app.sampling.topP).toFixed(2))
+                                  .arg(Number(app.sampling.minP).toFixed(2)).arg(Number(app.sampling.repeatPenalty).toFixed(2))
+
+                Popup {
+                    id: samplingPopup
+                    objectName: "chatSamplingPopup"
+                    y: samplingButton.height + 4
+                    x: samplingButton.width - width
+                    width: 500
+                    padding: 16
+                    focus: true
+                    closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutsideParent
+                    background: Rectangle {
+                        color: theme.surface
+                        radius: theme.radius
+                        border.color: theme.border
+                    }
+                    contentItem: ColumnLayout {
+                        spacing: 10
+                        Label {
+                            text: qsTr("Sampling for this chat")
+                            font.pixelSize: 15; font.weight: Font.DemiBold; color: theme.text
+                        }
+                        Label {
+                            text: samplingButton.custom > 0
+                                  ? qsTr("Values in colour are this chat's own; the rest follow the defaults in Settings.")
+                                  : qsTr("This chat follows the defaults in Settings. Changes here apply to it alone.")
+                            color: theme.textMuted; font.pixelSize: 12
+                            wrapMode: Text.Wrap; Layout.fillWidth: true
+                        }
+                        SamplingControls {
+                            Layout.fillWidth: true
+                            labelWidth: 190
+                            values: app.sampling
+                            customKeys: Object.keys(app.samplingOverrides)
+                            onEdited: (key, value) => app.setChatSampling(key, value)
+                        }
+                        RowLayout {
+                            Layout.fillWidth: true
+                            TButton {
+                                text: qsTr("Use the defaults")
+                                enabled: samplingButton.custom > 0
+                                onClicked: app.resetChatSampling()
+                                Accessible.name: qsTr("Use the default sampling settings for this chat")
+                            }
+                            Item { Layout.fillWidth: true }
+                            TButton {
+                                text: qsTr("Done")
+                                primary: true
+                                onClicked: samplingPopup.close()
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         ListView {

@@ -20,6 +20,7 @@ ScrollView {
             Label { text: qsTr("Theme"); color: theme.text; Layout.preferredWidth: 200 }
             ComboBox {
                 id: themeBox
+                Layout.preferredWidth: 240
                 model: [qsTr("Follow the system"), qsTr("Light"), qsTr("Dark")]
                 readonly property var keys: ["system", "light", "dark"]
                 currentIndex: Math.max(0, keys.indexOf(app.settings.theme))
@@ -81,45 +82,31 @@ ScrollView {
             color: theme.textMuted; font.pixelSize: 12
         }
 
-        Label { text: qsTr("Sampling"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 8 }
         RowLayout {
-            Label { text: qsTr("Temperature: %1").arg(app.settings.temperature.toFixed(2)); color: theme.text; Layout.preferredWidth: 200 }
-            Slider {
-                from: 0; to: 2; stepSize: 0.05
-                value: app.settings.temperature
-                onMoved: app.settings.temperature = value
-                Layout.fillWidth: true
-                Accessible.name: qsTr("Temperature")
+            Layout.topMargin: 8
+            Layout.fillWidth: true
+            Label { text: qsTr("Sampling"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text; Layout.fillWidth: true }
+            TButton {
+                text: qsTr("Restore defaults")
+                flat: true
+                onClicked: app.settings.resetSampling()
+                Accessible.name: qsTr("Restore the default sampling settings")
             }
         }
-        RowLayout {
-            Label { text: qsTr("Top-p: %1").arg(app.settings.topP.toFixed(2)); color: theme.text; Layout.preferredWidth: 200 }
-            Slider {
-                from: 0.05; to: 1; stepSize: 0.05
-                value: app.settings.topP
-                onMoved: app.settings.topP = value
-                Layout.fillWidth: true
-                Accessible.name: qsTr("Top-p")
-            }
+        Label {
+            text: qsTr("Defaults for every chat; a chat can change its own from the sliders button above the conversation.")
+            color: theme.textMuted; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
         }
-        RowLayout {
-            Label { text: qsTr("Top-k"); color: theme.text; Layout.preferredWidth: 200 }
-            SpinBox {
-                from: 0; to: 200
-                value: app.settings.topK
-                onValueModified: app.settings.topK = value
-                Accessible.name: qsTr("Top-k")
-            }
-        }
-        RowLayout {
-            Label { text: qsTr("Maximum answer length"); color: theme.text; Layout.preferredWidth: 200 }
-            SpinBox {
-                from: 16; to: 8192; stepSize: 64
-                value: app.settings.maxTokens
-                editable: true
-                onValueModified: app.settings.maxTokens = value
-                Accessible.name: qsTr("Maximum answer length in tokens")
-            }
+        SamplingControls {
+            objectName: "defaultSampling"
+            Layout.fillWidth: true
+            values: ({
+                temperature: app.settings.temperature, topK: app.settings.topK, topP: app.settings.topP,
+                minP: app.settings.minP, repeatPenalty: app.settings.repeatPenalty,
+                repeatLastN: app.settings.repeatLastN, maxTokens: app.settings.maxTokens
+            })
+            onEdited: (key, value) => app.settings[key] = value
         }
         Label { text: qsTr("System prompt"); color: theme.text }
         TextArea {

@@ -16,6 +16,7 @@
 #include "AppPaths.h"
 #include "Database.h"
 #include "EngineWorker.h"
+#include "Sampling.h"
 #include "tern/devices.h"
 
 namespace tern::app {
@@ -34,6 +35,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
     });
     connect(&downloads_, &DownloadManager::failed, this, [this](const QString& e) { setError(e); });
     connect(settings_, &Settings::changed, &library_, [this] { library_.refresh(); });
+    connect(settings_, &Settings::changed, this, &AppController::samplingChanged);  // the defaults under this chat's
     systemPrompt_ = settings_->systemPrompt();
 
     worker_ = new EngineWorker;
@@ -201,7 +203,7 @@ void AppController::startAnswer() {
     activeRequest_ = ++nextId_;
     metrics_.beginAnswer();
     Q_EMIT generatingChanged();
-    Q_EMIT workerGenerate(activeRequest_, history, settings_->samplingParams());
+    Q_EMIT workerGenerate(activeRequest_, history, sampling());
 }
 
 void AppController::stop() {
@@ -234,6 +236,27 @@ void AppController::newChat() {
         systemPrompt_ = settings_->systemPrompt();
         Q_EMIT systemPromptChanged();
     }
+    if (!samplingOverrides_.isEmpty()) {
+        samplingOverrides_.clear();
+        Q_EMIT samplingChanged();
+    }
+}
+
+QVariantMap AppController::sampling() const { return sampling::merged(settings_->samplingParams(), samplingOverrides_); }
+
+void AppController::setChatSampling(const QString& key, const QVariant& value) {
+    const QVariantMap one = sampling::sanitize({{key, value}});
+    if (one.isEmpty() || samplingOverrides_.value(key) == one.value(key)) return;
+    samplingOverrides_.insert(key, one.value(key));
+    if (db_ && conversationId_) db_->setSampling(conversationId_, samplingOverrides_);
+    Q_EMIT samplingChanged();
+}
+
+void AppController::resetChatSampling() {
+    if (samplingOverrides_.isEmpty()) return;
+    samplingOverrides_.clear();
+    if (db_ && conversationId_) db_->setSampling(conversationId_, {});
+    Q_EMIT samplingChanged();
 }
 
 void AppController::setSystemPrompt(const QString& text) {
@@ -253,7 +276,7 @@ void AppController::ensureConversation(const QString& firstMessage) {
     // Title from the first words of the first message; the user can rename it.
     QString title = firstMessage.simplified();
     if (title.size() > 48) title = title.left(47) + QChar(0x2026);
-    conversationId_ = db_->createConversation(title, systemPrompt_);
+    conversationId_ = db_->createConversation(title, systemPrompt_, samplingOverrides_);
     conversations_.refresh();
     Q_EMIT currentConversationChanged();
 }
@@ -263,9 +286,12 @@ void AppController::openConversation(qint64 id) {
     if (activeRequest_) stop();
     chat_.setMessages(db_->messages(id));
     conversationId_ = id;
-    systemPrompt_ = db_->conversation(id).systemPrompt;
+    const ConversationRow row = db_->conversation(id);
+    systemPrompt_ = row.systemPrompt;
+    samplingOverrides_ = sampling::sanitize(row.sampling);
     Q_EMIT currentConversationChanged();
     Q_EMIT systemPromptChanged();
+    Q_EMIT samplingChanged();
 }
 
 void AppController::renameConversation(qint64 id, const QString& title) {

@@ -38,6 +38,10 @@ class AppController : public QObject {
     Q_PROPERTY(qint64 currentConversation READ currentConversation NOTIFY currentConversationChanged)
     // The open chat's system prompt (new chats start from the default in Settings).
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
+    // The open chat's sampling parameters: the Settings defaults with this chat's own values on top
+    // (samplingOverrides, stored with the chat). Keys in Sampling.h.
+    Q_PROPERTY(QVariantMap sampling READ sampling NOTIFY samplingChanged)
+    Q_PROPERTY(QVariantMap samplingOverrides READ samplingOverrides NOTIFY samplingChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
 public:
     // db may be nullptr (nothing is stored) or an open Database that outlives the controller.
@@ -62,6 +66,12 @@ public:
     qint64 currentConversation() const { return conversationId_; }
     QString systemPrompt() const { return systemPrompt_; }
     void setSystemPrompt(const QString& text);
+    QVariantMap sampling() const;
+    QVariantMap samplingOverrides() const { return samplingOverrides_; }
+    // This chat only; a key the app does not know is ignored.
+    Q_INVOKABLE void setChatSampling(const QString& key, const QVariant& value);
+    // Back to following the Settings defaults.
+    Q_INVOKABLE void resetChatSampling();
     ModelLibrary* library() { return &library_; }
     DownloadManager* downloads() { return &downloads_; }
     QVariantList catalog() const { return catalog_; }
@@ -105,6 +115,7 @@ Q_SIGNALS:
     void benchmarkChanged();
     void currentConversationChanged();
     void systemPromptChanged();
+    void samplingChanged();
     // An answer finished (row in the chat model); tests and the screenshot mode wait on it.
     void answerFinished(int row, const QVariantMap& stats);
 
@@ -134,6 +145,7 @@ private:
     QVariantList catalog_;
     qint64 conversationId_ = 0;
     QString systemPrompt_;
+    QVariantMap samplingOverrides_;
     QElapsedTimer sinceCheckpoint_;
     QThread thread_;
     EngineWorker* worker_ = nullptr;  // lives on thread_

@@ -10,6 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "Sampling.h"
+
 namespace tern::app {
 
 namespace {
@@ -43,6 +45,8 @@ const char* const kMigrations[] = {
     // 1 -> 2: messages are always read per conversation in order.
     "CREATE INDEX messages_by_conversation ON messages(conversation_id, position);"
     "CREATE INDEX conversations_by_update ON conversations(updated_at);",
+    // 2 -> 3: each chat's own sampling parameters (JSON, only the ones it overrides).
+    "ALTER TABLE conversations ADD COLUMN sampling TEXT NOT NULL DEFAULT '';",
 };
 
 }  // namespace
@@ -128,14 +132,15 @@ void Database::touch(qint64 conversationId) {
     q.exec();
 }
 
-qint64 Database::createConversation(const QString& title, const QString& systemPrompt) {
+qint64 Database::createConversation(const QString& title, const QString& systemPrompt, const QVariantMap& sampling) {
     QSqlQuery q(QSqlDatabase::database(connection_));
-    q.prepare(QStringLiteral("INSERT INTO conversations(title, created_at, updated_at, system_prompt) VALUES(?,?,?,?)"));
+    q.prepare(QStringLiteral("INSERT INTO conversations(title, created_at, updated_at, system_prompt, sampling) VALUES(?,?,?,?,?)"));
     const QString t = now();
     q.addBindValue(nn(title));
     q.addBindValue(t);
     q.addBindValue(t);
     q.addBindValue(nn(systemPrompt));
+    q.addBindValue(toJson(sampling::sanitize(sampling)));
     if (!q.exec()) {
         error_ = q.lastError().text();
         return 0;
@@ -159,6 +164,14 @@ bool Database::setSystemPrompt(qint64 id, const QString& systemPrompt) {
     return q.exec() && q.numRowsAffected() == 1;
 }
 
+bool Database::setSampling(qint64 id, const QVariantMap& sampling) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE conversations SET sampling=? WHERE id=?"));
+    q.addBindValue(toJson(sampling::sanitize(sampling)));
+    q.addBindValue(id);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
 bool Database::deleteConversation(qint64 id) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
@@ -171,7 +184,7 @@ QVector<ConversationRow> Database::conversations(const QString& search) const {
     QSqlQuery q(QSqlDatabase::database(connection_));
     QString sql = QStringLiteral(
         "SELECT c.id, c.title, c.created_at, c.updated_at, c.system_prompt,"
-        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id) FROM conversations c");
+        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id), c.sampling FROM conversations c");
     const QString s = search.trimmed();
     if (!s.isEmpty())
         sql += QStringLiteral(" WHERE c.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE"
@@ -188,17 +201,17 @@ QVector<ConversationRow> Database::conversations(const QString& search) const {
     if (!q.exec()) return out;
     while (q.next())
         out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                       q.value(4).toString(), q.value(5).toInt()});
+                       q.value(4).toString(), q.value(5).toInt(), fromJson(q.value(6).toString())});
     return out;
 }
 
 ConversationRow Database::conversation(qint64 id) const {
     QSqlQuery q(QSqlDatabase::database(connection_));
-    q.prepare(QStringLiteral("SELECT id, title, created_at, updated_at, system_prompt FROM conversations WHERE id=?"));
+    q.prepare(QStringLiteral("SELECT id, title, created_at, updated_at, system_prompt, sampling FROM conversations WHERE id=?"));
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return {};
     return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-            q.value(4).toString(), 0};
+            q.value(4).toString(), 0, fromJson(q.value(5).toString())};
 }
 
 qint64 Database::addMessage(qint64 conversationId, const ChatMessageItem& m, bool complete) {
@@ -285,6 +298,7 @@ QJsonObject Database::exportJson(qint64 conversationId) const {
             {QStringLiteral("title"), c.title},
             {QStringLiteral("createdAt"), c.createdAt},
             {QStringLiteral("systemPrompt"), c.systemPrompt},
+            {QStringLiteral("sampling"), QJsonObject::fromVariantMap(c.sampling)},
             {QStringLiteral("messages"), msgs}};
 }
 
@@ -328,7 +342,8 @@ qint64 Database::importJson(const QJsonObject& doc) {
     db.transaction();  // all or nothing
     QString title = doc.value(QStringLiteral("title")).toString();
     if (title.isEmpty()) title = QStringLiteral("Imported conversation");
-    const qint64 id = createConversation(title, doc.value(QStringLiteral("systemPrompt")).toString());
+    const qint64 id = createConversation(title, doc.value(QStringLiteral("systemPrompt")).toString(),
+                                         doc.value(QStringLiteral("sampling")).toObject().toVariantMap());
     if (!id) {
         db.rollback();
         return 0;

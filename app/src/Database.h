@@ -19,11 +19,12 @@ struct ConversationRow {
     QString updatedAt;
     QString systemPrompt;
     int messageCount = 0;
+    QVariantMap sampling;  // this chat's own sampling parameters (only those it overrides)
 };
 
 class Database {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     Database();
     ~Database();
@@ -37,9 +38,10 @@ public:
     QString error() const { return error_; }
     int schemaVersion() const;
 
-    qint64 createConversation(const QString& title, const QString& systemPrompt = {});
+    qint64 createConversation(const QString& title, const QString& systemPrompt = {}, const QVariantMap& sampling = {});
     bool renameConversation(qint64 id, const QString& title);
     bool setSystemPrompt(qint64 id, const QString& systemPrompt);
+    bool setSampling(qint64 id, const QVariantMap& sampling);
     bool deleteConversation(qint64 id);
     // Newest first; search matches titles and message text (case-insensitive).
     QVector<ConversationRow> conversations(const QString& search = {}) const;

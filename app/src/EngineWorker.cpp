@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "Sampling.h"
 #include "synth/synth.h"
 #include "tern/error.h"
 #include "tern/generate.h"
@@ -130,14 +131,7 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
         chat.push_back({roleFromString(m.value(QStringLiteral("role")).toString()),
                         m.value(QStringLiteral("content")).toString().toStdString()});
     }
-    GenerateOptions g;
-    g.max_tokens = params.value(QStringLiteral("maxTokens"), 512).toInt();
-    g.sampling.temperature = params.value(QStringLiteral("temperature"), 0.8).toFloat();
-    g.sampling.top_k = params.value(QStringLiteral("topK"), 40).toInt();
-    g.sampling.top_p = params.value(QStringLiteral("topP"), 0.95).toFloat();
-    g.sampling.min_p = params.value(QStringLiteral("minP"), 0.05).toFloat();
-    g.sampling.repeat_penalty = params.value(QStringLiteral("repeatPenalty"), 1.1).toFloat();
-    g.sampling.seed = params.value(QStringLiteral("seed"), 0).toULongLong();
+    const GenerateOptions g = sampling::toGenerateOptions(params);
 
     QElapsedTimer clock;
     clock.start();

@@ -36,7 +36,7 @@ public Q_SLOTS:
     void loadModel(quint64 loadId, const QString& path, int threads, int contextLength);
     void unloadModel();
     // messages: [{role: "system"|"user"|"assistant", content}], the whole conversation so far.
-    // params: maxTokens, temperature, topK, topP, minP, repeatPenalty, seed.
+    // params: maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed (Sampling.h).
     void generate(quint64 requestId, const QVariantList& messages, const QVariantMap& params);
     // Writes a random-weight model of the given synth preset (benchmark only).
     void createBenchmarkModel(const QString& preset, const QString& tokenizerJson, const QString& outPath);

@@ -48,6 +48,12 @@ int Settings::topK() const { return s_.value(QStringLiteral("sampling/topK"), 40
 void Settings::setTopK(int v) { set(QStringLiteral("sampling/topK"), v); }
 double Settings::topP() const { return s_.value(QStringLiteral("sampling/topP"), 0.95).toDouble(); }
 void Settings::setTopP(double v) { set(QStringLiteral("sampling/topP"), v); }
+double Settings::minP() const { return s_.value(QStringLiteral("sampling/minP"), 0.05).toDouble(); }
+void Settings::setMinP(double v) { set(QStringLiteral("sampling/minP"), v); }
+double Settings::repeatPenalty() const { return s_.value(QStringLiteral("sampling/repeatPenalty"), 1.1).toDouble(); }
+void Settings::setRepeatPenalty(double v) { set(QStringLiteral("sampling/repeatPenalty"), v); }
+int Settings::repeatLastN() const { return s_.value(QStringLiteral("sampling/repeatLastN"), 64).toInt(); }
+void Settings::setRepeatLastN(int v) { set(QStringLiteral("sampling/repeatLastN"), v); }
 int Settings::maxTokens() const { return s_.value(QStringLiteral("sampling/maxTokens"), 512).toInt(); }
 void Settings::setMaxTokens(int v) { set(QStringLiteral("sampling/maxTokens"), v); }
 QString Settings::systemPrompt() const { return s_.value(QStringLiteral("chat/systemPrompt")).toString(); }
@@ -57,7 +63,16 @@ QVariantMap Settings::samplingParams() const {
     return {{QStringLiteral("temperature"), temperature()},
             {QStringLiteral("topK"), topK()},
             {QStringLiteral("topP"), topP()},
+            {QStringLiteral("minP"), minP()},
+            {QStringLiteral("repeatPenalty"), repeatPenalty()},
+            {QStringLiteral("repeatLastN"), repeatLastN()},
             {QStringLiteral("maxTokens"), maxTokens()}};
+}
+
+void Settings::resetSampling() {
+    for (const char* k : {"temperature", "topK", "topP", "minP", "repeatPenalty", "repeatLastN", "maxTokens"})
+        s_.remove(QStringLiteral("sampling/") + QLatin1String(k));
+    Q_EMIT changed();
 }
 
 }  // namespace tern::app

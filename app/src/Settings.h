@@ -19,6 +19,9 @@ class Settings : public QObject {
     Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY changed)
     Q_PROPERTY(int topK READ topK WRITE setTopK NOTIFY changed)
     Q_PROPERTY(double topP READ topP WRITE setTopP NOTIFY changed)
+    Q_PROPERTY(double minP READ minP WRITE setMinP NOTIFY changed)
+    Q_PROPERTY(double repeatPenalty READ repeatPenalty WRITE setRepeatPenalty NOTIFY changed)
+    Q_PROPERTY(int repeatLastN READ repeatLastN WRITE setRepeatLastN NOTIFY changed)  // 0: off, -1: all
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY changed)
 public:
@@ -47,13 +50,21 @@ public:
     void setTopK(int v);
     double topP() const;
     void setTopP(double v);
+    double minP() const;
+    void setMinP(double v);
+    double repeatPenalty() const;
+    void setRepeatPenalty(double v);
+    int repeatLastN() const;
+    void setRepeatLastN(int v);
     int maxTokens() const;
     void setMaxTokens(int v);
     QString systemPrompt() const;
     void setSystemPrompt(const QString& v);
 
-    // The sampling parameters in the form EngineWorker::generate takes.
-    QVariantMap samplingParams() const;
+    // The sampling defaults in the form EngineWorker::generate takes (keys in Sampling.h).
+    Q_INVOKABLE QVariantMap samplingParams() const;
+    // Back to the built-in sampling defaults.
+    Q_INVOKABLE void resetSampling();
 
 Q_SIGNALS:
     void changed();

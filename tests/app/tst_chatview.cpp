@@ -169,6 +169,31 @@ private Q_SLOTS:
         QCOMPARE(codeDoc->lastBlock().textDirection(), Qt::LeftToRight);
         for (qreal x : lineStarts(code)) QVERIFY(x < 2);
     }
+
+    // The sliders button above the chat opens this chat's sampling form; a change made there is
+    // this chat's own and is shown as custom.
+    void chatSamplingPopup() {
+        QQuickItem* button = items(window_->contentItem(), QStringLiteral("chatSamplingButton")).value(0);
+        QVERIFY(button);
+        QCOMPARE(button->property("text").toString(), QString());
+        const QPointF centre = button->mapToScene(QPointF(button->width() / 2, button->height() / 2));
+        QTest::mouseClick(window_, Qt::LeftButton, {}, centre.toPoint());
+        QQuickItem* slider = nullptr;
+        QTRY_VERIFY((slider = items(window_->contentItem(), QStringLiteral("minPSlider")).value(0)) && slider->isVisible());
+        const double before = app_->sampling().value(QStringLiteral("minP")).toDouble();
+        slider->forceActiveFocus();
+        QTest::keyClick(window_, Qt::Key_Right);  // one step up
+        QTRY_COMPARE(app_->samplingOverrides().value(QStringLiteral("minP")).toDouble(), before + 0.01);
+        QCOMPARE(button->property("text").toString(), QStringLiteral("Custom"));
+        if (const QByteArray dir = qgetenv("TERN_TEST_SCREENSHOTS"); !dir.isEmpty()) {
+            QTest::qWait(500);  // the popup's opening transition
+            window_->grabWindow().save(QString::fromLocal8Bit(dir) + QStringLiteral("/sampling.png"));
+        }
+        app_->resetChatSampling();
+        QCOMPARE(button->property("text").toString(), QString());
+        QTest::keyClick(window_, Qt::Key_Escape);
+        QTRY_VERIFY(!slider->isVisible());
+    }
 };
 
 QTEST_MAIN(TestChatView)

@@ -85,8 +85,10 @@ private Q_SLOTS:
         }
         Database db;
         QVERIFY2(db.open(p), qPrintable(db.error()));
-        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(db.schemaVersion(), Database::kSchemaVersion);
         QCOMPARE(db.messages(1).value(0).content, QStringLiteral("hello"));
+        QVERIFY(db.conversation(1).sampling.isEmpty());  // old chats follow the defaults
+        QVERIFY(db.setSampling(1, {{QStringLiteral("minP"), 0.1}}));
     }
 
     void refusesANewerSchema() {
@@ -127,6 +129,35 @@ private Q_SLOTS:
         QVERIFY(db.deleteConversation(b));
         QCOMPARE(db.conversations().size(), 1);
         QCOMPARE(db.messages(b).size(), 0);  // cascaded
+    }
+
+    void samplingPerConversation() {
+        const QString p = path("sampling.sqlite");
+        qint64 a = 0, b = 0;
+        {
+            Database db;
+            QVERIFY(db.open(p));
+            a = db.createConversation(QStringLiteral("Creative"), {},
+                                      {{QStringLiteral("temperature"), 1.2}, {QStringLiteral("repeatLastN"), 128}});
+            b = db.createConversation(QStringLiteral("Plain"));
+            QVERIFY(db.setSampling(b, {{QStringLiteral("minP"), 0.2}, {QStringLiteral("repeatPenalty"), 1.25},
+                                       {QStringLiteral("unknown"), 3}}));
+        }
+        Database db;
+        QVERIFY(db.open(p));
+        QCOMPARE(db.conversation(a).sampling.value(QStringLiteral("temperature")).toDouble(), 1.2);
+        QCOMPARE(db.conversation(a).sampling.value(QStringLiteral("repeatLastN")).toInt(), 128);
+        const QVariantMap sb = db.conversation(b).sampling;
+        QCOMPARE(sb.size(), 2);  // the unknown key was dropped
+        QCOMPARE(sb.value(QStringLiteral("minP")).toDouble(), 0.2);
+        QCOMPARE(sb.value(QStringLiteral("repeatPenalty")).toDouble(), 1.25);
+        QCOMPARE(db.conversations().value(0).sampling, sb);  // the list carries it too (b is newest)
+        // Exported and imported with the chat.
+        const qint64 copy = db.importJson(db.exportJson(a));
+        QVERIFY(copy > 0);
+        QCOMPARE(db.conversation(copy).sampling, db.conversation(a).sampling);
+        QVERIFY(db.setSampling(a, {}));
+        QVERIFY(db.conversation(a).sampling.isEmpty());
     }
 
     void exportAndImport() {

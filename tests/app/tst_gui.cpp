@@ -136,6 +136,57 @@ private Q_SLOTS:
         QCOMPARE(app.systemPrompt(), QStringLiteral("Answer in French."));
     }
 
+    // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
+    // chat, restored when it is reopened, dropped for a new chat.
+    void chatSamplingIsStoredAndPassedToTheWorker() {
+        Settings settings;
+        settings.setMaxTokens(8);
+        settings.setMinP(0.07);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/sampling.sqlite")));
+        AppController app(&settings, &db);
+        app.loadModel(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+
+        QSignalSpy changed(&app, &AppController::samplingChanged);
+        app.setChatSampling(QStringLiteral("minP"), 0.2);
+        app.setChatSampling(QStringLiteral("repeatPenalty"), 1.4);
+        app.setChatSampling(QStringLiteral("repeatLastN"), 7);
+        app.setChatSampling(QStringLiteral("notASetting"), 1);  // ignored
+        QCOMPARE(changed.count(), 3);
+        QCOMPARE(app.samplingOverrides().size(), 3);
+
+        QSignalSpy generate(&app, &AppController::workerGenerate);
+        QSignalSpy finished(&app, &AppController::answerFinished);
+        QVERIFY(app.send(QStringLiteral("Hi")));
+        QCOMPARE(generate.count(), 1);
+        const QVariantMap params = generate[0][2].toMap();
+        QCOMPARE(params.value(QStringLiteral("minP")).toDouble(), 0.2);
+        QCOMPARE(params.value(QStringLiteral("repeatPenalty")).toDouble(), 1.4);
+        QCOMPARE(params.value(QStringLiteral("repeatLastN")).toInt(), 7);
+        QCOMPARE(params.value(QStringLiteral("maxTokens")).toInt(), 8);          // the default
+        QCOMPARE(params.value(QStringLiteral("temperature")).toDouble(), settings.temperature());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+
+        const qint64 id = app.currentConversation();
+        QCOMPARE(db.conversation(id).sampling, app.samplingOverrides());
+        app.newChat();
+        QVERIFY(app.samplingOverrides().isEmpty());
+        QCOMPARE(app.sampling().value(QStringLiteral("minP")).toDouble(), 0.07);
+        app.openConversation(id);
+        QCOMPARE(app.sampling().value(QStringLiteral("repeatLastN")).toInt(), 7);
+        // The chat's own value wins over a changed default; the other defaults still apply.
+        settings.setMinP(0.09);
+        settings.setTopK(11);
+        QCOMPARE(app.sampling().value(QStringLiteral("minP")).toDouble(), 0.2);
+        QCOMPARE(app.sampling().value(QStringLiteral("topK")).toInt(), 11);
+        app.resetChatSampling();
+        QVERIFY(db.conversation(id).sampling.isEmpty());
+        QCOMPARE(app.sampling().value(QStringLiteral("minP")).toDouble(), 0.09);
+        settings.resetSampling();
+    }
+
     // First run: the welcome page's "create a benchmark model" writes one into the models folder
     // and loads it; Esc in the composer stops a long answer.
     void benchmarkModelFromWelcomeThenEscStops() {

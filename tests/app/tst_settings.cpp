@@ -1,7 +1,9 @@
-// Settings: defaults, persistence, the schema version, and the unsaved theme override.
+// Settings: defaults, persistence, the schema version, the unsaved theme override, and the sampling
+// parameters from QSettings through to the engine's options.
 #include <QStandardPaths>
 #include <QtTest>
 
+#include "Sampling.h"
 #include "Settings.h"
 
 using namespace tern::app;
@@ -33,6 +35,60 @@ private Q_SLOTS:
         QCOMPARE(again.temperature(), 0.3);
         QCOMPARE(again.samplingParams().value(QStringLiteral("maxTokens")).toInt(), 99);
     }
+    void samplingDefaultsRoundTrip() {
+        {
+            Settings s;
+            QCOMPARE(s.minP(), 0.05);
+            QCOMPARE(s.repeatPenalty(), 1.1);
+            QCOMPARE(s.repeatLastN(), 64);
+            s.setMinP(0.12);
+            s.setRepeatPenalty(1.3);
+            s.setRepeatLastN(256);
+            s.setTopK(20);
+        }
+        Settings again;  // read back from the file
+        QCOMPARE(again.minP(), 0.12);
+        QCOMPARE(again.repeatPenalty(), 1.3);
+        QCOMPARE(again.repeatLastN(), 256);
+        const QVariantMap p = again.samplingParams();
+        QCOMPARE(p.value(QStringLiteral("minP")).toDouble(), 0.12);
+        QCOMPARE(p.value(QStringLiteral("repeatPenalty")).toDouble(), 1.3);
+        QCOMPARE(p.value(QStringLiteral("repeatLastN")).toInt(), 256);
+        for (const QString& k : sampling::keys()) QVERIFY2(p.contains(k), qPrintable(k));
+
+        // What the worker hands the engine.
+        const tern::GenerateOptions g = sampling::toGenerateOptions(p);
+        QCOMPARE(g.sampling.min_p, 0.12f);
+        QCOMPARE(g.sampling.repeat_penalty, 1.3f);
+        QCOMPARE(g.sampling.repeat_last_n, 256);
+        QCOMPARE(g.sampling.top_k, 20);
+        QCOMPARE(g.max_tokens, again.maxTokens());
+
+        QSignalSpy changed(&again, &Settings::changed);
+        again.resetSampling();
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(again.minP(), 0.05);
+        QCOMPARE(again.repeatLastN(), 64);
+        QCOMPARE(again.topK(), 40);
+    }
+
+    void samplingMapsAreSanitized() {
+        // JSON brings numbers back as doubles and may carry anything: keep known keys, typed.
+        const QVariantMap s = sampling::sanitize({{QStringLiteral("topK"), 12.0}, {QStringLiteral("minP"), QStringLiteral("0.2")},
+                                                  {QStringLiteral("bogus"), 1}, {QStringLiteral("repeatLastN"), QStringLiteral("x")}});
+        QCOMPARE(s.size(), 2);
+        QCOMPARE(s.value(QStringLiteral("topK")).typeId(), QMetaType::Int);
+        QCOMPARE(s.value(QStringLiteral("minP")).toDouble(), 0.2);
+        const QVariantMap m = sampling::merged({{QStringLiteral("topK"), 40}, {QStringLiteral("minP"), 0.05}},
+                                               {{QStringLiteral("minP"), 0.3}, {QStringLiteral("nope"), 1}});
+        QCOMPARE(m, (QVariantMap{{QStringLiteral("topK"), 40}, {QStringLiteral("minP"), 0.3}}));
+        // Missing keys keep the engine's defaults; -1 (the whole history) passes through.
+        const tern::GenerateOptions g = sampling::toGenerateOptions({{QStringLiteral("repeatLastN"), -1}});
+        QCOMPARE(g.sampling.repeat_last_n, -1);
+        QCOMPARE(g.sampling.min_p, tern::SamplerParams{}.min_p);
+        QCOMPARE(g.max_tokens, 512);
+    }
+
     void themeOverrideIsNotSaved() {
         {
             Settings s;
