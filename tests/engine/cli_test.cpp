@@ -10,6 +10,8 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
+
 #include "synth_models.h"
 #include "tern/model.h"
 #include "tern/session.h"
@@ -117,6 +119,26 @@ TEST(Cli, FastKernelsGiveTheReferenceLogits) {
         if (r.code != 0) continue;  // this CPU lacks the kernel
         EXPECT_TRUE(same_logits(read_floats(a), read_floats(b))) << kernel;
     }
+}
+
+// What other tools parse: `bench --precision both --json` gives one object per test and precision.
+TEST(Cli, BenchBothPrecisionsAsJson) {
+    const std::string model = test::synth_model();
+    const CliRun r = run_cli("bench -m " + q(model) + " -p 8 -n 4 -r 1 -t 2 --precision both --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto json = nlohmann::json::parse(r.out);
+    ASSERT_EQ(json.size(), 4u);
+    const char* want[][2] = {{"pp8", "ternary"}, {"tg4", "ternary"}, {"pp8", "fp16"}, {"tg4", "fp16"}};
+    for (size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(json[i]["test"], want[i][0]);
+        EXPECT_EQ(json[i]["precision"], want[i][1]);
+        EXPECT_EQ(json[i]["threads"], 2);
+        EXPECT_GT(json[i]["tokens_per_second"].get<double>(), 0);
+        EXPECT_GT(json[i]["joules_per_token_est"].get<double>(), 0);
+    }
+    // The FP16 baseline really runs dense F16 weights: it reads far more bytes per token.
+    EXPECT_GT(json[3]["bytes_per_token"].get<double>(), json[1]["bytes_per_token"].get<double>());
+    EXPECT_NE(run_cli("bench -m " + q(model) + " --precision fp8").code, 0);
 }
 
 TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {

@@ -3,6 +3,9 @@ tern_add_test(model_test
     ${CMAKE_CURRENT_LIST_DIR}/model_precision_test.cpp ${CMAKE_CURRENT_LIST_DIR}/thread_pool_test.cpp
   LIBS tern_engine_internal)
 
-tern_add_test(cli_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp LIBS tern_engine_internal)
+tern_add_test(cli_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp LIBS tern_engine_internal nlohmann_json::nlohmann_json)
 target_compile_definitions(cli_test PRIVATE TERN_CLI="$<TARGET_FILE:tern-cli>")
 add_dependencies(cli_test tern-cli)
+
+tern_add_test(profile_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/profile_test.cpp
+  LIBS tern_engine_internal nlohmann_json::nlohmann_json)

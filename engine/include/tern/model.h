@@ -57,6 +57,7 @@ struct ModelInfo {
     // Weight bytes one decoded token reads: every projection plus the head (the embedding lookup
     // and norms are a few KB). The decode speed limit is memory bandwidth / this.
     uint64_t weight_bytes_per_token = 0;
+    int n_threads = 0;                    // CPU threads the engine uses
     std::string backend;                  // what runs the model, e.g. "cpu-reference", "vulkan (NVIDIA ...)"
     std::string backend_fallback_reason;  // why a requested Vulkan backend is not used; "" if it is
 };

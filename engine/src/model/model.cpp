@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <optional>
 #include <set>
 #include <cmath>
@@ -281,6 +282,8 @@ uint64_t device_bytes_needed(const gguf::File& f, Precision precision) {
 // the CPU backend instead, and the reason is logged and kept in ModelInfo.
 void load_weights(Model::Impl& m, const LoadOptions& options) {
     using Kind = LoadOptions::BackendKind;
+    m.info.n_threads = options.n_threads > 0 ? options.n_threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const ModelInfo before = m.info;
     std::string reason;
     if (options.backend != Kind::Cpu) {

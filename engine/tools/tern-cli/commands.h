@@ -16,12 +16,16 @@ int cmd_logits(int argc, char** argv);
 int cmd_perplexity(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
 int cmd_devices(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
 
 // --precision and --head spellings; tern::Error for others.
 Precision parse_precision(const std::string& name);
 HeadType parse_head(const std::string& name);
-// Applies -v, loads -m with a progress line on a terminal.
+// Applies -v; the load options the common model options ask for, with a progress line on a terminal.
+LoadOptions load_options(const Args& args);
+// Loads -m with load_options(args) or the given ones, saying which backend runs it.
 std::shared_ptr<Model> load_model(const Args& args);
+std::shared_ptr<Model> load_model(const Args& args, const LoadOptions& options);
 SessionOptions session_options(const Args& args);
 std::string read_text_file(const std::string& path);
 

@@ -23,7 +23,7 @@ HeadType parse_head(const std::string& name) {
     throw Error("--head must be f16 or q8, not '" + name + "'");
 }
 
-std::shared_ptr<Model> load_model(const Args& args) {
+LoadOptions load_options(const Args& args) {
     if (args.flag("-v")) spdlog::set_level(spdlog::level::debug);
     LoadOptions opt;
     opt.n_threads = args.get_int("-t", 0);
@@ -34,7 +34,7 @@ std::shared_ptr<Model> load_model(const Args& args) {
     else if (backend == "auto") opt.backend = LoadOptions::BackendKind::Auto;
     else throw Error("--backend must be cpu, vulkan or auto, not '" + backend + "'");
     opt.device = args.get_int("--device", -1);
-    opt.precision = parse_precision(args.get("--precision").value_or("ternary"));
+    if (const auto p = args.get("--precision"); p && *p != "both") opt.precision = parse_precision(*p);
     opt.head = parse_head(args.get("--head").value_or("f16"));
     if (args.get("--device") && opt.device < 0) throw Error("--device must be a device index (0, 1, ...)");
     if (isatty(STDERR_FILENO)) {
@@ -45,6 +45,12 @@ std::shared_ptr<Model> load_model(const Args& args) {
             return true;
         };
     }
+    return opt;
+}
+
+std::shared_ptr<Model> load_model(const Args& args) { return load_model(args, load_options(args)); }
+
+std::shared_ptr<Model> load_model(const Args& args, const LoadOptions& opt) {
     auto model = Model::load(args.require("-m"), opt);
     if (opt.backend != LoadOptions::BackendKind::Cpu)
         std::fprintf(stderr, "backend: %s%s%s\n", model->backend_name().c_str(),

@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
     {"logits", tern::cli::cmd_logits, "write the logits of given token ids as float32"},
     {"perplexity", tern::cli::cmd_perplexity, "perplexity of a text file (llama.cpp chunking)"},
     {"synth", tern::cli::cmd_synth, "write a random ternary model in the official layout"},
+    {"bench", tern::cli::cmd_bench, "prompt and generation speed, memory and energy; ternary vs FP16"},
     {"devices", tern::cli::cmd_devices, "list the Vulkan compute devices (--device N picks one)"},
 };
 

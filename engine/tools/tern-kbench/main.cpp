@@ -47,7 +47,7 @@ int bench_dense(double min_seconds) {
     struct Case {
         int k, n, tokens;
     };
-    const Case cases[] = {{2560, 128256, 1}, {2560, 2560, 128}};
+    const Case cases[] = {{2560, 128256, 1}, {512, 128256, 1}, {2560, 2560, 128}};
     ThreadPool pool2(2);
     std::printf("%-12s %-5s %5s %4s %-9s %10s %9s %9s\n", "shape kxn", "type", "tok", "thr", "kernel", "ms/call",
                 "GB/s(w)", "GFLOP/s");

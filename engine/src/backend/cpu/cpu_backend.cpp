@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include <cstdlib>
@@ -92,9 +93,13 @@ public:
         : pool_(pool),
           kernel_(kernel),
           dense_(kernel ? simd::dense_kernel_for(kernel->isa) : nullptr),
-          n_ctx_(n_ctx), kv_dim_(kv_dim),
-          k_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
-          v_cache_(static_cast<size_t>(n_layer) * n_ctx * kv_dim) {}
+          n_ctx_(n_ctx),
+          kv_dim_(kv_dim),
+          kv_floats_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
+          // Left uninitialised: a position is written before attention reads it, and untouched
+          // pages cost no resident memory, so a long context only takes memory as it fills.
+          k_cache_(new float[kv_floats_]),
+          v_cache_(new float[kv_floats_]) {}
 
     Tensor alloc(int max_rows, int cols) override {
         buffers_.emplace_back(static_cast<size_t>(max_rows) * cols, 0.0f);
@@ -160,8 +165,8 @@ public:
 
     void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& s, Tensor out) override {
         const int n = q.rows;
-        float* kc = k_cache_.data() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
-        float* vc = v_cache_.data() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
+        float* kc = k_cache_.get() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
+        float* vc = v_cache_.get() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
         std::memcpy(kc + static_cast<size_t>(pos0) * kv_dim_, rows_of(k), sizeof(float) * n * kv_dim_);
         std::memcpy(vc + static_cast<size_t>(pos0) * kv_dim_, rows_of(v), sizeof(float) * n * kv_dim_);
         const float* qp = rows_of(q);
@@ -194,14 +199,15 @@ public:
         std::memcpy(dst, rows_of(t), sizeof(float) * static_cast<size_t>(t.rows) * t.cols);
     }
 
-    uint64_t kv_bytes() const override { return (k_cache_.size() + v_cache_.size()) * sizeof(float); }
+    uint64_t kv_bytes() const override { return 2 * kv_floats_ * sizeof(float); }
 
 private:
     ThreadPool& pool_;
     const simd::TernaryKernel* kernel_;
     const simd::DenseKernel* dense_;  // nullptr: the reference cpu_dense_rows
     int n_ctx_, kv_dim_;
-    std::vector<float> k_cache_, v_cache_;
+    size_t kv_floats_;
+    std::unique_ptr<float[]> k_cache_, v_cache_;
     std::deque<std::vector<float>> buffers_;
     std::vector<int8_t> act_q_;
     std::vector<float> act_scale_;

@@ -1,0 +1,55 @@
+#pragma once
+// The benchmark behind `tern-cli bench` and the app's Benchmark page, in llama-bench's spirit:
+// prompt processing (pp) and token generation (tg) speed over repetitions, with the memory,
+// bandwidth and energy figures that go with them.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tern/model.h"
+
+namespace tern {
+
+struct BenchOptions {
+    int n_prompt = 128;   // pp test: tokens evaluated in one batch; 0 skips it
+    int n_gen = 64;       // tg test: tokens decoded one at a time; 0 skips it
+    int repetitions = 3;
+    double read_bandwidth = 0;  // bytes/s from measure_read_bandwidth(); 0: no roof figures
+    // Called before each run with the test name and the fraction done; return false to cancel
+    // (bench() then throws tern::Cancelled).
+    std::function<bool(std::string_view test, float fraction)> progress;
+};
+
+struct BenchResult {
+    std::string test;       // "pp128", "tg64"
+    std::string precision;  // "ternary", "fp16"
+    std::string backend;    // ModelInfo::backend
+    std::string head;       // the LM head's type as it runs ("F16", "Q8_0")
+    int threads = 0;
+    int n_tokens = 0;
+    double tokens_per_second = 0;  // mean over repetitions
+    double stddev = 0;             // of tokens_per_second
+    // pp: time from the start of the prompt to its logits (the time to first token for a prompt
+    // of this length). tg: the first decoded token's latency.
+    double ttft_ms = 0;
+    double load_ms = 0;
+    uint64_t peak_rss_bytes = 0;  // process peak so far (reset_peak_rss() before loading)
+    uint64_t weight_bytes = 0;    // ModelInfo::weight_bytes
+    uint64_t kv_bytes = 0;        // the session's KV cache
+    double bytes_per_token = 0;   // weights (and KV cache) read per token; pp shares one pass per batch
+    double gb_per_second = 0;     // bytes_per_token x tokens_per_second / 1e9
+    double roof_fraction = 0;     // of BenchOptions::read_bandwidth; 0 when not given
+    double joules_per_token_est = 0;        // ESTIMATED: energy model (tern/profile.h)
+    double joules_per_token_measured = -1;  // MEASURED: RAPL package energy; < 0 when unreadable
+};
+
+// Runs the pp then the tg test, each on a fresh session of `model` with one untimed warm-up run.
+// Throws tern::Error, tern::Cancelled.
+std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOptions& options);
+
+// llama-bench style JSON: an array with one object per result.
+std::string bench_json(const std::vector<BenchResult>& results);
+
+}  // namespace tern

@@ -1,0 +1,184 @@
+#include "tern/bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "tern/error.h"
+#include "tern/profile.h"
+#include "tern/session.h"
+
+namespace tern {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Stats {
+    double mean = 0, stddev = 0;
+};
+
+Stats stats_of(const std::vector<double>& v) {
+    Stats s;
+    for (double x : v) s.mean += x;
+    s.mean /= static_cast<double>(v.size());
+    if (v.size() > 1) {
+        double ss = 0;
+        for (double x : v) ss += (x - s.mean) * (x - s.mean);
+        s.stddev = std::sqrt(ss / static_cast<double>(v.size() - 1));  // sample deviation, as llama-bench
+    }
+    return s;
+}
+
+int32_t argmax(std::span<const float> logits) {
+    return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+}
+
+class Runner {
+public:
+    Runner(std::shared_ptr<const Model> model, const BenchOptions& o) : model_(std::move(model)), o_(o) {}
+
+    BenchResult prompt_processing() {
+        const ModelInfo& info = model_->info();
+        const int n = o_.n_prompt;
+        std::mt19937 rng(42);
+        std::vector<int32_t> prompt(n);
+        for (auto& id : prompt) id = static_cast<int32_t>(rng() % static_cast<uint32_t>(info.n_vocab));
+        Session s(model_, {.n_ctx = n, .n_batch = n});
+        const std::string test = "pp" + std::to_string(n);
+        std::vector<double> speeds;
+        double first_ms = 0, joules0 = 0;
+        for (int r = -1; r < o_.repetitions; ++r) {  // r = -1: the warm-up
+            report(test, r);
+            s.reset();
+            if (r == 0) joules0 = rapl_.joules();
+            const auto start = Clock::now();
+            s.eval(prompt);
+            const double sec = seconds_since(start);
+            if (r < 0) continue;
+            speeds.push_back(n / sec);
+            first_ms += sec * 1e3 / o_.repetitions;
+        }
+        const double joules = rapl_.joules() - joules0;
+        // The batch reads the weights once; attention reads on average half the prompt's KV.
+        const double bytes = static_cast<double>(info.weight_bytes_per_token) / n +
+                             static_cast<double>(info.kv_bytes_per_token) * n / 2.0;
+        return result(test, n, speeds, first_ms, bytes, n / 2, joules, s);
+    }
+
+    BenchResult token_generation() {
+        const ModelInfo& info = model_->info();
+        const int n = o_.n_gen;
+        Session s(model_, {.n_ctx = n + 1, .n_batch = 1});
+        const std::string test = "tg" + std::to_string(n);
+        std::vector<double> speeds;
+        double first_ms = 0, joules0 = 0;
+        const int32_t first = std::max(model_->tokenizer().bos(), 0);
+        for (int r = -1; r < o_.repetitions; ++r) {
+            report(test, r);
+            s.reset();
+            int32_t next = argmax(s.eval(std::span<const int32_t>(&first, 1)));
+            if (r == 0) joules0 = rapl_.joules();
+            const auto start = Clock::now();
+            for (int i = 0; i < n; ++i) {
+                const auto step = Clock::now();
+                next = argmax(s.eval(std::span<const int32_t>(&next, 1)));
+                if (i == 0 && r >= 0) first_ms += seconds_since(step) * 1e3 / o_.repetitions;
+            }
+            const double sec = seconds_since(start);
+            if (r >= 0) speeds.push_back(n / sec);
+        }
+        // Every token reads all weights, and the KV cache of the positions before it.
+        const double bytes = static_cast<double>(info.weight_bytes_per_token) +
+                             static_cast<double>(info.kv_bytes_per_token) * (n / 2.0 + 1);
+        const double joules = rapl_.joules() - joules0;
+        return result(test, n, speeds, first_ms, bytes, n / 2 + 1, joules, s);
+    }
+
+private:
+    void report(const std::string& test, int r) {
+        if (o_.progress && !o_.progress(test, static_cast<float>(r + 1) / static_cast<float>(o_.repetitions + 1)))
+            throw Cancelled();
+    }
+
+    BenchResult result(const std::string& test, int n, const std::vector<double>& speeds, double first_ms,
+                       double bytes, int mean_ctx, double joules, const Session& s) {
+        const ModelInfo& info = model_->info();
+        const Stats st = stats_of(speeds);
+        BenchResult r;
+        r.test = test;
+        r.precision = precision_name(info.precision);
+        r.backend = info.backend;
+        r.head = info.head_type;
+        r.threads = info.n_threads;
+        r.n_tokens = n;
+        r.tokens_per_second = st.mean;
+        r.stddev = st.stddev;
+        r.ttft_ms = first_ms;
+        r.load_ms = model_->load_ms();
+        r.peak_rss_bytes = memory_usage().peak_rss_bytes;
+        r.weight_bytes = info.weight_bytes;
+        r.kv_bytes = s.stats().kv_bytes;
+        r.bytes_per_token = bytes;
+        r.gb_per_second = bytes * st.mean / 1e9;
+        r.roof_fraction = o_.read_bandwidth > 0 ? bytes * st.mean / o_.read_bandwidth : 0;
+        r.joules_per_token_est =
+            estimate_energy(ops_per_token(info, info.precision, mean_ctx), bytes, energy_model()).total();
+        if (rapl_.available()) r.joules_per_token_measured = joules / (static_cast<double>(n) * o_.repetitions);
+        return r;
+    }
+
+    std::shared_ptr<const Model> model_;
+    const BenchOptions& o_;
+    RaplMeter rapl_;
+};
+
+}  // namespace
+
+std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOptions& options) {
+    if (options.n_prompt < 0 || options.n_gen < 0 || options.repetitions < 1)
+        throw Error("bench: token counts must not be negative and repetitions must be at least 1");
+    const int n_ctx_train = model->info().n_ctx_train;
+    if (options.n_prompt > n_ctx_train || options.n_gen + 1 > n_ctx_train)
+        throw Error("bench: a test is longer than the model's context (" + std::to_string(n_ctx_train) + ")");
+    Runner runner(std::move(model), options);
+    std::vector<BenchResult> results;
+    if (options.n_prompt > 0) results.push_back(runner.prompt_processing());
+    if (options.n_gen > 0) results.push_back(runner.token_generation());
+    return results;
+}
+
+std::string bench_json(const std::vector<BenchResult>& results) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const BenchResult& r : results) {
+        out.push_back({{"test", r.test},
+                       {"precision", r.precision},
+                       {"backend", r.backend},
+                       {"head", r.head},
+                       {"threads", r.threads},
+                       {"n_tokens", r.n_tokens},
+                       {"tokens_per_second", r.tokens_per_second},
+                       {"stddev", r.stddev},
+                       {"ttft_ms", r.ttft_ms},
+                       {"load_ms", r.load_ms},
+                       {"peak_rss_bytes", r.peak_rss_bytes},
+                       {"weight_bytes", r.weight_bytes},
+                       {"kv_bytes", r.kv_bytes},
+                       {"bytes_per_token", r.bytes_per_token},
+                       {"gb_per_second", r.gb_per_second},
+                       {"roof_fraction", r.roof_fraction},
+                       {"joules_per_token_est", r.joules_per_token_est},
+                       {"joules_per_token_measured",
+                        r.joules_per_token_measured < 0 ? nlohmann::ordered_json(nullptr)
+                                                        : nlohmann::ordered_json(r.joules_per_token_measured)}});
+    }
+    return out.dump(2);
+}
+
+}  // namespace tern
