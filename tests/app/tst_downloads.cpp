@@ -2,7 +2,6 @@
 // honours Range: a dropped transfer resumes, a restart resumes from the .part file, a bad checksum
 // is rejected, server errors are retried, a 404 is not.
 #include <QCryptographicHash>
-#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -44,46 +43,43 @@ public:
     }
 
 private:
+    // The status line and headers of a reply whose body is `length` bytes.
+    static QByteArray head(const QByteArray& status, qint64 length, const QByteArray& extraHeaders = {}) {
+        return "HTTP/1.1 " + status + "\r\nContent-Length: " + QByteArray::number(length) + "\r\n" + extraHeaders +
+               "Connection: close\r\n\r\n";
+    }
+    // A whole reply, then the connection closes.
+    static void reply(QTcpSocket* s, const QByteArray& status, const QByteArray& body = {},
+                      const QByteArray& extraHeaders = {}) {
+        s->write(head(status, body.size(), extraHeaders) + body);
+        s->disconnectFromHost();
+    }
+
     void answer(QTcpSocket* s, const QByteArray& req) {
         QByteArray range;
         for (const QByteArray& line : req.split('\n'))
             if (line.toLower().startsWith("range:")) range = line.mid(6).trimmed();
         ranges.push_back(range);
-        if (!req.startsWith("GET /model.gguf ")) {
-            s->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            s->disconnectFromHost();
-            return;
-        }
+        if (!req.startsWith("GET /model.gguf ")) return reply(s, "404 Not Found");
         if (failFirst > 0) {
             --failFirst;
-            s->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy");
-            s->disconnectFromHost();
-            return;
+            return reply(s, "503 Service Unavailable", "busy");
         }
         qint64 from = 0;
         if (!range.isEmpty() && !ignoreRange) from = range.mid(6, range.indexOf('-') - 6).toLongLong();
-        if (from >= blob.size() && from > 0) {
-            s->write("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            s->disconnectFromHost();
-            return;
-        }
+        if (from >= blob.size() && from > 0) return reply(s, "416 Range Not Satisfiable");
         const QByteArray body = blob.mid(from);
-        QByteArray head = from > 0 ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n";
-        head += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+        const QByteArray status = from > 0 ? "206 Partial Content" : "200 OK";
+        QByteArray headers = "Accept-Ranges: bytes\r\n";
         if (from > 0)
-            head += "Content-Range: bytes " + QByteArray::number(from) + "-" + QByteArray::number(blob.size() - 1) +
-                    "/" + QByteArray::number(blob.size()) + "\r\n";
-        head += "Accept-Ranges: bytes\r\nConnection: close\r\n\r\n";
-        s->write(head);
-        if (dropAfter >= 0) {
-            s->write(body.left(dropAfter));
-            dropAfter = -1;
-            s->flush();
-            s->abort();  // the connection dies mid-body
-            return;
-        }
-        s->write(body);
-        s->disconnectFromHost();
+            headers += "Content-Range: bytes " + QByteArray::number(from) + "-" + QByteArray::number(blob.size() - 1) +
+                       "/" + QByteArray::number(blob.size()) + "\r\n";
+        if (dropAfter < 0) return reply(s, status, body, headers);
+        s->write(head(status, body.size(), headers));
+        s->write(body.left(dropAfter));
+        dropAfter = -1;
+        s->flush();
+        s->abort();  // the connection dies mid-body
     }
     QTcpServer server_;
     QHash<QTcpSocket*, QByteArray> bufs_;
@@ -97,133 +93,123 @@ QByteArray makeBlob(int n) {
 }
 QString sha(const QByteArray& b) { return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex()); }
 
+// One download of the server's blob into a fresh folder as m.gguf: what every test sets up.
+struct Download {
+    RangeServer srv;
+    QTemporaryDir dir;
+    DownloadManager dm;
+
+    explicit Download(int blobBytes) {
+        srv.blob = makeBlob(blobBytes);
+        dm.retryBaseMs = 20;
+    }
+    QString path(const char* suffix = "") const { return dir.path() + QStringLiteral("/m.gguf") + QLatin1String(suffix); }
+    // What an earlier run left behind when the app was closed mid-download.
+    void leavePart(qint64 bytes) const {
+        QFile part(path(".part"));
+        if (part.open(QIODevice::WriteOnly)) part.write(srv.blob.left(bytes));
+    }
+    // Starts with the blob's real size and checksum unless told otherwise.
+    void start(const QString& checksum, const char* urlPath = "/model.gguf", qint64 bytes = -1) {
+        dm.start(srv.url(urlPath), dir.path(), QStringLiteral("m.gguf"), bytes < 0 ? srv.blob.size() : bytes, checksum);
+    }
+    void start() { start(sha(srv.blob)); }
+    // Waits until the download is done or has failed for good; returns the state it ended in.
+    QString finish(int timeoutMs = 20000) {
+        (void)QTest::qWaitFor([this] { return dm.state() == QLatin1String("done") || dm.state() == QLatin1String("failed"); },
+                        timeoutMs);
+        return dm.state();
+    }
+    QByteArray saved() const {
+        QFile f(path());
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+};
+
+#define QVERIFY_DONE(d) QVERIFY2((d).finish() == QLatin1String("done"), qPrintable((d).dm.error()))
+
 }  // namespace
 
 class TestDownloads : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void interruptedTransferResumes() {
-        RangeServer srv;
-        srv.blob = makeBlob(3 << 20);
-        srv.dropAfter = 1 << 20;
-        QTemporaryDir dir;
-        DownloadManager dm;
-        dm.retryBaseMs = 20;
-        QSignalSpy done(&dm, &DownloadManager::finished);
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), srv.blob.size(), sha(srv.blob));
-        QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0 || dm.state() == QLatin1String("failed"), 20000);
-        QVERIFY2(dm.state() == QLatin1String("done"), qPrintable(dm.error()));
-        QCOMPARE(srv.ranges.size(), 2);
-        QVERIFY(srv.ranges[0].isEmpty());
-        QVERIFY(srv.ranges[1].startsWith("bytes="));
-        QVERIFY(srv.ranges[1] != "bytes=0-");
-        QFile f(dir.path() + QStringLiteral("/m.gguf"));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), srv.blob);
-        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/m.gguf.part")));
+        Download d(3 << 20);
+        d.srv.dropAfter = 1 << 20;
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.size(), 2);
+        QVERIFY(d.srv.ranges[0].isEmpty());
+        QVERIFY(d.srv.ranges[1].startsWith("bytes="));
+        QVERIFY(d.srv.ranges[1] != "bytes=0-");  // resumed, not restarted
+        QCOMPARE(d.saved(), d.srv.blob);
+        QVERIFY(!QFile::exists(d.path(".part")));
     }
 
     void resumesAfterRestartFromThePartFile() {
-        RangeServer srv;
-        srv.blob = makeBlob(2 << 20);
-        QTemporaryDir dir;
-        {   // What an earlier run left behind when the app was closed mid-download.
-            QFile part(dir.path() + QStringLiteral("/m.gguf.part"));
-            QVERIFY(part.open(QIODevice::WriteOnly));
-            part.write(srv.blob.left(700000));
-        }
-        DownloadManager dm;
-        QSignalSpy done(&dm, &DownloadManager::finished);
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), srv.blob.size(), sha(srv.blob));
-        QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0 || dm.state() == QLatin1String("failed"), 20000);
-        QVERIFY2(dm.state() == QLatin1String("done"), qPrintable(dm.error()));
-        QCOMPARE(srv.ranges.value(0), QByteArray("bytes=700000-"));
-        QFile f(dir.path() + QStringLiteral("/m.gguf"));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), srv.blob);
+        Download d(2 << 20);
+        d.leavePart(700000);
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.value(0), QByteArray("bytes=700000-"));
+        QCOMPARE(d.saved(), d.srv.blob);
     }
 
     void serverIgnoringRangeStartsOver() {
-        RangeServer srv;
-        srv.blob = makeBlob(1 << 20);
-        srv.ignoreRange = true;
-        QTemporaryDir dir;
-        {
-            QFile part(dir.path() + QStringLiteral("/m.gguf.part"));
-            QVERIFY(part.open(QIODevice::WriteOnly));
-            part.write(srv.blob.left(1000));
-        }
-        DownloadManager dm;
-        QSignalSpy done(&dm, &DownloadManager::finished);
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), srv.blob.size(), sha(srv.blob));
-        QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0 || dm.state() == QLatin1String("failed"), 20000);
-        QVERIFY2(dm.state() == QLatin1String("done"), qPrintable(dm.error()));
+        Download d(1 << 20);
+        d.srv.ignoreRange = true;
+        d.leavePart(1000);
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.value(0), QByteArray("bytes=1000-"));  // asked to resume, got the whole file
+        QCOMPARE(d.saved(), d.srv.blob);                             // and did not append it to the part
     }
 
     void badChecksumIsRejected() {
-        RangeServer srv;
-        srv.blob = makeBlob(1 << 20);
-        QTemporaryDir dir;
-        DownloadManager dm;
-        QSignalSpy failed(&dm, &DownloadManager::failed);
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), srv.blob.size(), QString(64, QLatin1Char('0')));
-        QTRY_VERIFY_WITH_TIMEOUT(failed.count() > 0, 20000);
-        QVERIFY(dm.error().contains(QStringLiteral("Checksum")));
-        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/m.gguf")));       // never becomes a model
-        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/m.gguf.part")));  // and is not resumed
+        Download d(1 << 20);
+        d.start(QString(64, QLatin1Char('0')));
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QVERIFY(d.dm.error().contains(QStringLiteral("Checksum")));
+        QVERIFY(!QFile::exists(d.path()));         // never becomes a model
+        QVERIFY(!QFile::exists(d.path(".part")));  // and is not resumed
     }
 
     void serverErrorIsRetried() {
-        RangeServer srv;
-        srv.blob = makeBlob(300000);
-        srv.failFirst = 2;
-        QTemporaryDir dir;
-        DownloadManager dm;
-        dm.retryBaseMs = 20;
-        QSignalSpy done(&dm, &DownloadManager::finished);
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), srv.blob.size(), sha(srv.blob));
-        QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0 || dm.state() == QLatin1String("failed"), 20000);
-        QVERIFY2(dm.state() == QLatin1String("done"), qPrintable(dm.error()));
-        QCOMPARE(srv.ranges.size(), 3);
-        QCOMPARE(dm.attempt(), 2);
+        Download d(300000);
+        d.srv.failFirst = 2;
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.size(), 3);
+        QCOMPARE(d.dm.attempt(), 2);
+        QCOMPARE(d.saved(), d.srv.blob);
     }
 
     void notFoundIsNotRetried() {
-        RangeServer srv;
-        srv.blob = makeBlob(1000);
-        QTemporaryDir dir;
-        DownloadManager dm;
-        dm.retryBaseMs = 20;
-        QSignalSpy failed(&dm, &DownloadManager::failed);
-        dm.start(srv.url("/missing.gguf"), dir.path(), QStringLiteral("m.gguf"), 1000, {});
-        QTRY_VERIFY_WITH_TIMEOUT(failed.count() > 0, 20000);
-        QCOMPARE(srv.ranges.size(), 1);
-        QVERIFY(dm.error().contains(QStringLiteral("404")));
+        Download d(1000);
+        d.start({}, "/missing.gguf");
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QCOMPARE(d.srv.ranges.size(), 1);
+        QVERIFY(d.dm.error().contains(QStringLiteral("404")));
     }
 
     void notEnoughSpaceFailsFirst() {
-        RangeServer srv;
-        QTemporaryDir dir;
-        DownloadManager dm;
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), qint64(1) << 60, {});
-        QCOMPARE(dm.state(), QStringLiteral("failed"));
-        QVERIFY(dm.error().contains(QStringLiteral("free space")));
-        QCOMPARE(srv.ranges.size(), 0);
+        Download d(0);
+        d.start({}, "/model.gguf", qint64(1) << 60);
+        QCOMPARE(d.dm.state(), QStringLiteral("failed"));  // at once, before any request
+        QVERIFY(d.dm.error().contains(QStringLiteral("free space")));
+        QCOMPARE(d.srv.ranges.size(), 0);
     }
 
     void cancelRemovesThePart() {
-        RangeServer srv;
-        srv.blob = makeBlob(1 << 20);
-        srv.failFirst = 100;  // keeps it retrying, so it is still active when cancelled
-        QTemporaryDir dir;
-        DownloadManager dm;
-        dm.retryBaseMs = 10000;
-        dm.start(srv.url(), dir.path(), QStringLiteral("m.gguf"), srv.blob.size(), {});
-        QTRY_VERIFY_WITH_TIMEOUT(srv.ranges.size() >= 1, 10000);
-        QVERIFY(QFile::exists(dm.partPath()));
-        dm.cancel();
-        QCOMPARE(dm.state(), QStringLiteral("idle"));
-        QVERIFY(!QFile::exists(dm.partPath()));
+        Download d(1 << 20);
+        d.srv.failFirst = 100;   // keeps it retrying, so it is still active when cancelled
+        d.dm.retryBaseMs = 10000;
+        d.start({});
+        QTRY_VERIFY_WITH_TIMEOUT(d.srv.ranges.size() >= 1, 10000);
+        QVERIFY(QFile::exists(d.dm.partPath()));
+        d.dm.cancel();
+        QCOMPARE(d.dm.state(), QStringLiteral("idle"));
+        QVERIFY(!QFile::exists(d.dm.partPath()));
     }
 };
 
