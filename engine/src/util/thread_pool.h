@@ -1,6 +1,7 @@
 #pragma once
 // A persistent pool of worker threads for data-parallel loops. The calling thread takes part in
 // every loop, so a pool of N threads starts N-1 workers.
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <cstdint>
@@ -35,9 +36,10 @@ private:
     std::mutex run_mutex_;  // one loop at a time (sessions on different threads share the pool)
     std::mutex mutex_;
     std::condition_variable wake_, done_;
-    uint64_t generation_ = 0;
-    int pending_ = 0;
-    bool stop_ = false;
+    // Atomic as well as guarded: workers and the caller spin on them before sleeping.
+    std::atomic<uint64_t> generation_ = 0;
+    std::atomic<int> pending_ = 0;
+    std::atomic<bool> stop_ = false;
     // The current job.
     const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
     int64_t n_ = 0;
