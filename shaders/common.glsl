@@ -1,5 +1,12 @@
 // Shared by every Tern compute shader.
 #extension GL_EXT_control_flow_attributes : enable
+#ifdef SUBGROUP
+// Reductions with subgroup arithmetic (the variants the host picks where the device has it): a
+// subgroupAdd/Max per subgroup, then one shared slot per subgroup. The others use a shared-memory
+// tree. Never assumes a subgroup size (lavapipe's is 8).
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#endif
 
 // Workgroup counts are limited to 65535 per dimension, so big grids spill into y; this is the
 // flat index of the current workgroup.

@@ -75,6 +75,23 @@ void main() {
         }
     }
 
+#ifdef SUBGROUP
+    const uint n_out = p.n_tok * NR;
+    [[unroll]] for (uint i = 0; i < NT * NR; ++i) {
+        if (i < n_out) {
+            const float v = subgroupAdd(acc[i]);
+            if (subgroupElect()) red[i * WG + gl_SubgroupID] = v;
+        }
+    }
+    barrier();
+    if (gl_NumSubgroups > 1) {
+        for (uint i = lid; i < n_out; i += WG) {
+            float a = red[i * WG];
+            for (uint sg = 1; sg < gl_NumSubgroups; ++sg) a += red[i * WG + sg];
+            red[i * WG] = a;  // only this thread reads slot i * WG below
+        }
+    }
+#else
     [[unroll]] for (uint i = 0; i < NT * NR; ++i) red[i * WG + lid] = acc[i];
     barrier();
     for (uint h = WG / 2; h > 0; h >>= 1) {
@@ -82,6 +99,7 @@ void main() {
             for (uint i = 0; i < p.n_tok * NR; ++i) red[i * WG + lid] += red[i * WG + lid + h];
         barrier();
     }
+#endif
     for (uint i = lid; i < p.n_tok * NR; i += WG) {
         const uint t = i / NR, row = row0 + i % NR;
         if (row < p.rows) o[p.out_off + t * p.out_stride + row] = red[i * WG] * p.extra;

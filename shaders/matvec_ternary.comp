@@ -127,7 +127,27 @@ void main() {
         }
     }
 
-    // Tree reduction over the workgroup; ints stay ints so the one-scale sum is exact.
+    // Reduction over the workgroup; ints stay ints so the one-scale sum is exact.
+#ifdef SUBGROUP
+    const uint n_out = p.n_tok * NR;
+    [[unroll]] for (uint i = 0; i < NT * NR; ++i) {
+        if (i < n_out) {
+            const uint v = nb == 0 ? uint(subgroupAdd(acc_i[i])) : floatBitsToUint(subgroupAdd(acc_f[i]));
+            if (subgroupElect()) red[i * WG + gl_SubgroupID] = v;
+        }
+    }
+    barrier();
+    if (gl_NumSubgroups > 1) {
+        for (uint i = lid; i < n_out; i += WG) {
+            uint a = red[i * WG];
+            for (uint sg = 1; sg < gl_NumSubgroups; ++sg) {
+                const uint b = red[i * WG + sg];
+                a = nb == 0 ? uint(int(a) + int(b)) : floatBitsToUint(uintBitsToFloat(a) + uintBitsToFloat(b));
+            }
+            red[i * WG] = a;  // only this thread reads slot i * WG below
+        }
+    }
+#else
     [[unroll]] for (uint i = 0; i < NT * NR; ++i)
         red[i * WG + lid] = nb == 0 ? uint(acc_i[i]) : floatBitsToUint(acc_f[i]);
     barrier();
@@ -140,6 +160,7 @@ void main() {
         }
         barrier();
     }
+#endif
     for (uint i = lid; i < p.n_tok * NR; i += WG) {
         const uint t = i / NR, r = i % NR, row = row0 + r;
         if (row >= rows) continue;

@@ -27,13 +27,22 @@ void main() {
 
     float m = 0.0;
     for (uint i = lid; i < p.k; i += WG) m = max(m, abs(x[base + i]));
+#ifdef SUBGROUP
+    m = subgroupMax(m);
+    if (subgroupElect()) red[gl_SubgroupID] = m;
+    barrier();
+    m = red[0];
+    for (uint sg = 1; sg < gl_NumSubgroups; ++sg) m = max(m, red[sg]);
+#else
     red[lid] = m;
     barrier();
     for (uint h = WG / 2; h > 0; h >>= 1) {
         if (lid < h) red[lid] = max(red[lid], red[lid + h]);
         barrier();
     }
-    const float amax = max(red[0], 1e-5);
+    m = red[0];
+#endif
+    const float amax = max(m, 1e-5);
     // The correctly rounded scale, so the int8 values match the CPU exactly.
     const float sc = div_rn(127.0, amax);
 

@@ -33,13 +33,22 @@ void main() {
         const acc_t v = acc_t(x[p.x_off + row * p.n + i]);
         ss += v * v;
     }
+#ifdef SUBGROUP
+    ss = subgroupAdd(ss);
+    if (subgroupElect()) red[gl_SubgroupID] = ss;
+    barrier();
+    ss = red[0];
+    for (uint sg = 1; sg < gl_NumSubgroups; ++sg) ss += red[sg];
+#else
     red[lid] = ss;
     barrier();
     for (uint h = WG / 2; h > 0; h >>= 1) {
         if (lid < h) red[lid] += red[lid + h];
         barrier();
     }
-    const float inv = float(acc_t(1) / sqrt(red[0] / acc_t(p.n) + acc_t(p.eps)));
+    ss = red[0];
+#endif
+    const float inv = float(acc_t(1) / sqrt(ss / acc_t(p.n) + acc_t(p.eps)));
     for (uint i = lid; i < p.n; i += WG) {
         precise float y = x[p.x_off + row * p.n + i] * inv * gain[i];
         o[p.out_off + row * p.n + i] = y;

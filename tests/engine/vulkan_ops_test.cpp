@@ -68,6 +68,8 @@ protected:
         VulkanOptions o;
         o.device = index;
         o.int_dot = int_dot_;
+        o.subgroups = subgroups_;
+        o.matvec_workgroup = matvec_wg_;
         // Small chunks: the dense matrices here span several bindings, like the 2B model's head
         // on lavapipe (657 MB against a 128 MiB binding limit).
         o.max_chunk_bytes = 64 << 10;
@@ -141,7 +143,13 @@ protected:
         return caps;
     }
 
+    void dense_linear_and_get_rows();
+    void rms_norm_glu_add();
+    void rope_and_attention();
+
     VulkanOptions::IntDot int_dot_ = VulkanOptions::IntDot::Off;
+    bool subgroups_ = true;
+    uint32_t matvec_wg_ = 0;
     int device_ = 0;
     std::unique_ptr<Backend> vk_, cpu_;
     std::unique_ptr<BackendSession> cs_, vs_;
@@ -155,6 +163,24 @@ class VulkanOpsIntDot : public VulkanOps {
 protected:
     void SetUp() override {
         int_dot_ = VulkanOptions::IntDot::On;
+        VulkanOps::SetUp();
+    }
+};
+
+// Mat-vec workgroups of several subgroups (lavapipe's are one subgroup of 8 lanes).
+class VulkanOpsWideMatvec : public VulkanOps {
+protected:
+    void SetUp() override {
+        matvec_wg_ = 32;
+        VulkanOps::SetUp();
+    }
+};
+
+// And with the shared-memory reductions that devices without subgroup arithmetic get.
+class VulkanOpsNoSubgroups : public VulkanOps {
+protected:
+    void SetUp() override {
+        subgroups_ = false;
         VulkanOps::SetUp();
     }
 };
@@ -195,6 +221,8 @@ void run_ternary_linears(VulkanOps& t, const std::function<void(TypeId, int, int
 
 TEST_F(VulkanOps, TernaryLinearMatchesCpu) { TERNARY_LINEAR_BODY; }
 TEST_F(VulkanOpsIntDot, TernaryLinearMatchesCpu) { TERNARY_LINEAR_BODY; }
+TEST_F(VulkanOpsNoSubgroups, TernaryLinearMatchesCpu) { TERNARY_LINEAR_BODY; }
+TEST_F(VulkanOpsWideMatvec, TernaryLinearMatchesCpu) { TERNARY_LINEAR_BODY; }
 
 TEST_F(VulkanOps, FusedLinearOfThreeAndMore) {
     // Q/K/V-like: three weights of different heights share one input; a fourth goes to a second
@@ -224,7 +252,11 @@ TEST_F(VulkanOps, FusedLinearOfThreeAndMore) {
     for (size_t i = 0; i < ws.size(); ++i) expect_close({oc[i], ov[i]}, 1e-5, "weight " + std::to_string(i));
 }
 
-TEST_F(VulkanOps, DenseLinearAndGetRows) {
+TEST_F(VulkanOps, DenseLinearAndGetRows) { dense_linear_and_get_rows(); }
+TEST_F(VulkanOpsNoSubgroups, DenseLinearAndGetRows) { dense_linear_and_get_rows(); }
+TEST_F(VulkanOpsWideMatvec, DenseLinearAndGetRows) { dense_linear_and_get_rows(); }
+
+void VulkanOps::dense_linear_and_get_rows() {
     for (TypeId type : {TypeId::F16, TypeId::F32, TypeId::Q8_0}) {
         for (int k : {64, 129, 256}) {
             if (type == TypeId::Q8_0 && k % 32) continue;
@@ -254,7 +286,10 @@ TEST_F(VulkanOps, DenseLinearAndGetRows) {
     }
 }
 
-TEST_F(VulkanOps, RmsNormGluAdd) {
+TEST_F(VulkanOps, RmsNormGluAdd) { rms_norm_glu_add(); }
+TEST_F(VulkanOpsNoSubgroups, RmsNormGluAdd) { rms_norm_glu_add(); }
+
+void VulkanOps::rms_norm_glu_add() {
     for (int cols : {64, 1000, 2560}) {
         for (int n : {1, 7}) {
             sessions();
@@ -281,7 +316,10 @@ TEST_F(VulkanOps, RmsNormGluAdd) {
     }
 }
 
-TEST_F(VulkanOps, RopeAndAttention) {
+TEST_F(VulkanOps, RopeAndAttention) { rope_and_attention(); }
+TEST_F(VulkanOpsNoSubgroups, RopeAndAttention) { rope_and_attention(); }
+
+void VulkanOps::rope_and_attention() {
     struct Case {
         int n_head, n_head_kv, head_dim;
         float theta;
@@ -317,6 +355,24 @@ TEST_F(VulkanOps, RopeAndAttention) {
             }
             pos += n;
         }
+    }
+}
+
+TEST_F(VulkanOps, AttentionPastTheSharedScores) {
+    // Past 2048 positions the shader recomputes scores in tiles instead of keeping them in
+    // shared memory: both paths, still bit-identical where the device has FP64.
+    const AttentionShape shape{2, 1, 32};
+    sessions(1, 2100, 32);
+    int pos = 0;
+    for (int n : {2060, 1}) {
+        const Pair q = tensor(n, 64, random(static_cast<size_t>(n) * 64, 2.0f));
+        const Pair k = tensor(n, 32, random(static_cast<size_t>(n) * 32, 2.0f));
+        const Pair v = tensor(n, 32, random(static_cast<size_t>(n) * 32));
+        const Pair out{cs_->alloc(n, 64), vs_->alloc(n, 64)};
+        cs_->attention(0, q.cpu, k.cpu, v.cpu, pos, shape, out.cpu);
+        vs_->attention(0, q.vk, k.vk, v.vk, pos, shape, out.vk);
+        expect_close(out, device_caps().fp64 ? 0.0 : 1e-5, "attention at " + std::to_string(pos));
+        pos += n;
     }
 }
 

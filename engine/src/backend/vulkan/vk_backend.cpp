@@ -20,15 +20,17 @@ using vk::VkWeight;
 
 class VulkanBackend final : public Backend {
 public:
-    VulkanBackend(std::shared_ptr<vk::Instance> instance, int index, bool int_dot, uint64_t max_chunk_bytes)
+    VulkanBackend(std::shared_ptr<vk::Instance> instance, int index, bool int_dot, bool subgroups,
+                  uint32_t matvec_wg, uint64_t max_chunk_bytes)
         : max_chunk_bytes_(max_chunk_bytes) {
         ctx_.instance = std::move(instance);
         ctx_.device = std::make_unique<vk::Device>(ctx_.instance, index, int_dot);
-        ctx_.pipelines = std::make_unique<vk::Pipelines>(*ctx_.device, int_dot);
+        ctx_.pipelines = std::make_unique<vk::Pipelines>(*ctx_.device, int_dot, subgroups, matvec_wg);
         ctx_.uploader = std::make_unique<vk::Uploader>(*ctx_.device);
         const DeviceInfo& info = ctx_.device->info();
-        spdlog::info("vulkan: device {} '{}' ({}, {}), int8 dot product {}", index, info.name,
-                     device_type_name(info.type), info.driver, int_dot ? "on" : "off");
+        spdlog::info("vulkan: device {} '{}' ({}, {}), int8 dot product {}, subgroup reductions {} (size {})",
+                     index, info.name, device_type_name(info.type), info.driver, int_dot ? "on" : "off",
+                     ctx_.pipelines->subgroups() ? "on" : "off", info.subgroup_size);
     }
 
     ~VulkanBackend() override {
@@ -191,7 +193,10 @@ std::unique_ptr<Backend> make_vulkan_backend(const VulkanOptions& o) {
     if (o.need_bytes > heap)
         throw vk::VkError("not enough device memory: the model needs about " + std::to_string(o.need_bytes >> 20) +
                           " MiB, " + info.name + " has " + std::to_string(heap >> 20) + " MiB");
-    return std::make_unique<VulkanBackend>(std::move(instance), index, int_dot, o.max_chunk_bytes);
+    bool subgroups = o.subgroups;
+    if (const char* env = std::getenv("TERN_VK_SUBGROUPS"); env && *env) subgroups = subgroups && std::strcmp(env, "0") != 0;
+    return std::make_unique<VulkanBackend>(std::move(instance), index, int_dot, subgroups, o.matvec_workgroup,
+                                           o.max_chunk_bytes);
 }
 
 }  // namespace tern

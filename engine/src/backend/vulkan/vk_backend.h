@@ -15,6 +15,8 @@ struct VulkanOptions {
     int device = -1;          // -1: pick one (see pick_vulkan_device)
     bool allow_cpu = true;    // with device == -1: may pick a CPU-type device (lavapipe)
     enum class IntDot { Auto, On, Off } int_dot = IntDot::Auto;  // Auto: where accelerated
+    bool subgroups = true;    // subgroup-arithmetic reductions where supported (false: shared memory)
+    uint32_t matvec_workgroup = 0;  // tests: mat-vec workgroup size (power of two, 8..64; 0: the subgroup's)
     uint64_t need_bytes = 0;  // rough size of the weights, checked against the device memory
     uint64_t max_chunk_bytes = 0;  // tests: split dense matrices into smaller chunks than the limit
 };

@@ -224,6 +224,9 @@ DeviceInfo probe_device(VkPhysicalDevice pd, int index, DeviceCaps* caps_out) {
     info.usable = info.reason.empty();
 
     caps.subgroup_size = subgroup.subgroupSize ? subgroup.subgroupSize : 8;
+    const VkSubgroupFeatureFlags need = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT;
+    caps.subgroup_arith = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+                          (subgroup.supportedOperations & need) == need;
     caps.int_dot_supported = info.int8_dot;
     caps.int_dot_accelerated = info.int8_dot_accelerated;
     caps.fp64 = feats.features.shaderFloat64;

@@ -52,6 +52,7 @@ struct DeviceCaps {
     VkPhysicalDeviceProperties props{};
     VkPhysicalDeviceMemoryProperties memory{};
     uint32_t subgroup_size = 8;
+    bool subgroup_arith = false;  // subgroupAdd/Max (basic + arithmetic) in compute shaders
     bool int_dot_supported = false;
     bool int_dot_accelerated = false;
     bool fp64 = false;  // shaderFloat64 (enabled on the device when present)

@@ -38,7 +38,8 @@ uint32_t pow2_at_most(uint32_t v) {
 
 }  // namespace
 
-Pipelines::Pipelines(Device& dev, bool int_dot) : dev_(dev), int_dot_(int_dot) {
+Pipelines::Pipelines(Device& dev, bool int_dot, bool subgroups, uint32_t matvec_wg)
+    : dev_(dev), int_dot_(int_dot), subgroups_(subgroups && dev.caps().subgroup_arith), matvec_wg_(matvec_wg) {
     std::array<VkDescriptorSetLayoutBinding, kBindings> b{};
     for (uint32_t i = 0; i < kBindings; ++i)
         b[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
@@ -126,7 +127,7 @@ const Pipeline& Pipelines::get(Kernel k) {
                                                  : "matvec_dense_f32";
             // One subgroup per workgroup (between 8 and 64 lanes); a CPU device (lavapipe) does
             // best with narrow workgroups and more rows each.
-            wg = std::clamp<uint32_t>(pow2_at_most(sg), 8, 64);
+            wg = std::clamp<uint32_t>(pow2_at_most(matvec_wg_ ? matvec_wg_ : sg), 8, 64);
             rows = cpu ? 4 : 2;
             break;
         case Kernel::MatmulTernary: name = int_dot_ ? "matmul_ternary_dot" : "matmul_ternary"; break;
@@ -140,6 +141,12 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::Add: name = "add"; break;
         case Kernel::Count: break;
     }
+    // The reductions of these kernels have a subgroup-arithmetic variant.
+    std::string variant = name;
+    const bool reduces = k == Kernel::Quantize || k == Kernel::MatvecTernary || k == Kernel::MatvecDenseF16 ||
+                         k == Kernel::MatvecDenseF32 || k == Kernel::RmsNorm || k == Kernel::Attention;
+    if (reduces && subgroups_) variant += "_sg";
+    name = variant.c_str();
     const auto code = shader_spirv(name);
     if (code.empty()) throw VkError(std::string("shader '") + name + "' is not embedded");
     VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};

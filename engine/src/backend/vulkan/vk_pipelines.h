@@ -38,19 +38,24 @@ struct Pipeline {
 class Pipelines {
 public:
     // int_dot: use the OpSDot variant of the ternary mat-vec (the device feature must be on).
-    Pipelines(Device& dev, bool int_dot);
+    // subgroups: reductions with subgroup arithmetic where the device has it (else shared memory).
+    // matvec_wg: mat-vec workgroup size instead of the subgroup's (tests).
+    Pipelines(Device& dev, bool int_dot, bool subgroups = true, uint32_t matvec_wg = 0);
     ~Pipelines();
 
     const Pipeline& get(Kernel k);
     VkPipelineLayout layout() const { return layout_; }
     VkDescriptorSetLayout set_layout() const { return set_layout_; }
     bool int_dot() const { return int_dot_; }
+    bool subgroups() const { return subgroups_; }
 
 private:
     void save_cache();
 
     Device& dev_;
     bool int_dot_;
+    bool subgroups_;
+    uint32_t matvec_wg_;
     std::mutex mutex_;
     VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
     VkPipelineLayout layout_ = VK_NULL_HANDLE;
