@@ -452,6 +452,23 @@ TEST_F(VulkanOps, LongPassIsSubmittedInPieces) {
     expect_close(z, 0.0, "z after the chain");
 }
 
+TEST_F(VulkanOps, DeviceBytesCountWeightsSessionsAndScratch) {
+    EXPECT_EQ(cpu_->device_bytes(), 0u);
+    const uint64_t empty = vk_->device_bytes();
+    const HostTensor w = ternary(TypeId::I2_S, 640, 2560, false);
+    vk_->upload_matrix(w.view);
+    const uint64_t with_weight = vk_->device_bytes();
+    EXPECT_GE(with_weight - empty, vk_->weight_bytes());
+    {
+        auto s = vk_->new_session(4, 256, 512);
+        const uint64_t with_session = vk_->device_bytes();
+        EXPECT_GE(with_session - with_weight, s->kv_bytes());
+        s->alloc(8, 1000);
+        EXPECT_GE(vk_->device_bytes() - with_session, 8u * 1000 * 4);
+    }
+    EXPECT_EQ(vk_->device_bytes(), with_weight);  // the session's memory is freed with it
+}
+
 TEST(VulkanDevices, ListAndPick) {
     const auto devices = list_devices();
     if (devices.empty()) GTEST_SKIP() << "no Vulkan driver: " << vulkan_status();

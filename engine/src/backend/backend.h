@@ -84,6 +84,9 @@ public:
     virtual Weight upload_vector(const TensorView& v) = 0;
     // Bytes the backend holds (or maps) for weights.
     virtual uint64_t weight_bytes() const = 0;
+    // Bytes of device memory the backend has allocated now (weights, KV caches, scratch, staging);
+    // 0 for a backend without device memory of its own.
+    virtual uint64_t device_bytes() const { return 0; }
 
     virtual std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) = 0;
 };
