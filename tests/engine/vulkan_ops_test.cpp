@@ -261,21 +261,24 @@ void VulkanOps::dense_linear_and_get_rows() {
         for (int k : {64, 129, 256}) {
             if (type == TypeId::Q8_0 && k % 32) continue;
             sessions();
-            const int rows = 1001, n = 9;
+            const int rows = 1001;
             const auto data = random(static_cast<size_t>(rows) * k, 0.05f);
             const HostTensor w = make_tensor(type, k, rows,
                                              type == TypeId::F16   ? encode_f16(data)
                                              : type == TypeId::F32 ? encode_f32(data)
                                                                    : encode_q8_0(data));
             const Weight wc = cpu_->upload_matrix(w.view, 0.75f), wv = vk_->upload_matrix(w.view, 0.75f);
-            const Pair x = tensor(n, k, random(static_cast<size_t>(n) * k));
-            const Pair out{cs_->alloc(n, rows), vs_->alloc(n, rows)};
-            const Weight* pc[] = {&wc};
-            const Weight* pv[] = {&wv};
-            cs_->linear(x.cpu, pc, std::span<const Tensor>(&out.cpu, 1));
-            vs_->linear(x.vk, pv, std::span<const Tensor>(&out.vk, 1));
             const std::string what = type_name(static_cast<uint32_t>(type)) + " k " + std::to_string(k);
-            expect_close(out, 1e-5, what);
+            // Mat-vec (up to 8 tokens) and the tiled mat-mat (a partial and several token tiles).
+            for (int n : {1, 3, 9, 70}) {
+                const Pair x = tensor(n, k, random(static_cast<size_t>(n) * k));
+                const Pair out{cs_->alloc(n, rows), vs_->alloc(n, rows)};
+                const Weight* pc[] = {&wc};
+                const Weight* pv[] = {&wv};
+                cs_->linear(x.cpu, pc, std::span<const Tensor>(&out.cpu, 1));
+                vs_->linear(x.vk, pv, std::span<const Tensor>(&out.vk, 1));
+                expect_close(out, 1e-5, what + " tokens " + std::to_string(n));
+            }
 
             const std::vector<int32_t> ids{5, 0, 1000, 5, 77};
             const Pair rows_out{cs_->alloc(5, k), vs_->alloc(5, k)};

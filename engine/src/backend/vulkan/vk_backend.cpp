@@ -62,7 +62,7 @@ public:
     uint64_t weight_bytes() const override { return bytes_; }
 
     // Every live vkAllocateMemory of this device: weights, sessions' KV caches and scratch,
-    // descriptor-free staging and readback buffers.
+    // staging and readback buffers.
     uint64_t device_bytes() const override { return ctx_.device->allocated.load(); }
 
     std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) override {

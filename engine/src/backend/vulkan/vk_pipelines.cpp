@@ -131,6 +131,8 @@ const Pipeline& Pipelines::get(Kernel k) {
             rows = cpu ? 4 : 2;
             break;
         case Kernel::MatmulTernary: name = int_dot_ ? "matmul_ternary_dot" : "matmul_ternary"; break;
+        case Kernel::MatmulDenseF16: name = "matmul_dense_f16"; break;
+        case Kernel::MatmulDenseF32: name = "matmul_dense_f32"; break;
         case Kernel::GetRowsF16: name = "get_rows_f16"; break;
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
         case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;

@@ -19,6 +19,8 @@ enum class Kernel {
     MatmulTernary,
     MatvecDenseF16,
     MatvecDenseF32,
+    MatmulDenseF16,
+    MatmulDenseF32,
     GetRowsF16,
     GetRowsF32,
     RmsNorm,

@@ -46,6 +46,11 @@ struct DensePush {
     uint32_t k, n_tok, rows, x_off, out_off, out_stride;
     float extra;
 };
+struct MatmulDensePush {
+    uint32_t k, n_tok, rows, x_off, out_off, out_stride;
+    float extra;
+    uint32_t groups_m;
+};
 struct GetRowsPush {
     uint32_t k, n_ids, ids_off, row_begin, row_end, out_off;
 };
@@ -279,6 +284,7 @@ private:
     }
 
     void dense_linear(Tensor x, const VkWeight& w, Tensor out) {
+        if (x.rows > kTokensPerDispatch) return dense_matmul(x, w, out);
         const Kernel kernel = w.f16 ? Kernel::MatvecDenseF16 : Kernel::MatvecDenseF32;
         const uint32_t nr = ctx_.pipelines->get(kernel).rows;
         for (const VkWeight::Chunk& ch : w.chunks) {
@@ -290,6 +296,27 @@ private:
                 p.x_off = rec_.bind(3, rows(x, t0, nt), false);
                 p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
                 rec_.dispatch(kernel, &p, sizeof p, div_up(static_cast<uint64_t>(ch.rows), nr));
+            }
+        }
+    }
+
+    // Prefill: the tiled mat-mat, per row chunk, over as many tokens as one binding of the
+    // activations and of the output may cover (an all-positions head output is n x n_vocab).
+    void dense_matmul(Tensor x, const VkWeight& w, Tensor out) {
+        const Kernel kernel = w.f16 ? Kernel::MatmulDenseF16 : Kernel::MatmulDenseF32;
+        const uint64_t limit = dev_.limits().maxStorageBufferRange;
+        const uint64_t widest = static_cast<uint64_t>(std::max(x.cols, out.cols)) * 4;
+        const int step = static_cast<int>(std::clamp<uint64_t>((limit - 64) / widest / 32 * 32, 1, 1u << 20));
+        for (const VkWeight::Chunk& ch : w.chunks) {
+            for (int t0 = 0; t0 < x.rows; t0 += step) {
+                const int nt = std::min(step, x.rows - t0);
+                MatmulDensePush p{static_cast<uint32_t>(w.cols), static_cast<uint32_t>(nt),
+                                  static_cast<uint32_t>(ch.rows), 0, 0, static_cast<uint32_t>(out.cols),
+                                  w.extra_scale, div_up(static_cast<uint64_t>(ch.rows), 32)};
+                rec_.bind(0, whole(ch.buffer), false);
+                p.x_off = rec_.bind(3, rows(x, t0, nt), false);
+                p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
+                rec_.dispatch(kernel, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(nt), 32));
             }
         }
     }
