@@ -68,7 +68,7 @@ TEST(Cli, TokenizePrintsCommaSeparatedIds) {
 TEST(Cli, LogitsFileMatchesTheEngine) {
     const std::string model = test::synth_model();
     const auto out = (test::temp_dir() / "logits.bin").string();
-    CliRun r = run_cli("logits -m " + q(model) + " --ids 1,2,3 -t 2 -o " + q(out));
+    CliRun r = run_cli("logits -m " + q(model) + " --ids 1,2,3 -t 2 --kv f32 -o " + q(out));
     ASSERT_EQ(r.code, 0) << r.err;
     auto m = Model::load(model);
     ASSERT_EQ(std::filesystem::file_size(out), 3u * m->info().n_vocab * sizeof(float));

@@ -12,3 +12,7 @@ target_link_libraries(tern-kbench PRIVATE tern_cpu_simd tern_engine_internal)
 tern_add_test(dense_kernels_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/dense_kernels_test.cpp
   LIBS tern_cpu_simd tern_engine_internal)
+
+tern_add_test(attention_kernels_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/attention_kernels_test.cpp
+  LIBS tern_cpu_simd tern_engine_internal)

@@ -23,6 +23,11 @@ enum class Precision {
 // built at load (8.5 bits per weight, about half the bytes read per token) at a small accuracy cost.
 enum class HeadType { AsStored, Q8_0 };
 
+// How the KV cache stores K and V. F16 halves its memory and the bytes attention reads per token
+// at long context (tern-cli and the app use it); F32 keeps the reference numerics exactly and is
+// the library default. The Vulkan backend keeps F32.
+enum class KvType { F32, F16 };
+
 const char* precision_name(Precision p);  // "ternary", "fp16"
 const char* head_name(HeadType h);        // "as-stored", "q8_0"
 
@@ -49,7 +54,8 @@ struct ModelInfo {
     uint64_t weight_bytes = 0;       // bytes of all tensors the graph uses
     uint64_t ternary_bytes = 0;      // of which ternary projection weights
     uint64_t parameters = 0;         // element count of those tensors
-    uint64_t kv_bytes_per_token = 0; // f32 K and V for every layer
+    uint64_t kv_bytes_per_token = 0; // K and V of one position, every layer, in kv_type
+    KvType kv_type = KvType::F32;
     // How it was loaded.
     Precision precision = Precision::Ternary;
     std::string head_type;           // type of the LM head as it runs ("F16", "Q8_0", ...)
@@ -72,6 +78,7 @@ struct LoadOptions {
     int device = -1;    // Vulkan device index (tern::list_devices()); -1: choose
     Precision precision = Precision::Ternary;
     HeadType head = HeadType::AsStored;
+    KvType kv_type = KvType::F32;
     // Called with progress in [0, 1]; return false to cancel (load() then throws tern::Cancelled).
     std::function<bool(float)> progress;
 };

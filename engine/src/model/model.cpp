@@ -310,7 +310,11 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
 #endif
         spdlog::warn("Vulkan backend not used, running on the CPU: {}", reason);
     }
-    m.backend = make_cpu_backend(options.n_threads);
+    m.backend = make_cpu_backend(options.n_threads, options.kv_type);
+    if (options.kv_type == KvType::F16) {
+        m.info.kv_type = KvType::F16;
+        m.info.kv_bytes_per_token /= 2;
+    }
     Loader(m, options).load_all();
     m.info.backend = m.backend->name();
     m.info.backend_fallback_reason = reason;

@@ -9,10 +9,12 @@
 
 #include <cstdlib>
 #include <optional>
+#include <type_traits>
 
 #include <spdlog/spdlog.h>
 
 #include "backend/cpu/cpu_ops.h"
+#include "backend/cpu/simd/attention_kernels.h"
 #include "backend/cpu/simd/dense_kernels.h"
 #include "backend/cpu/simd/ternary_kernels.h"
 #include "tensor/fp16.h"
@@ -41,7 +43,7 @@ class CpuSession;
 
 class CpuBackend final : public Backend {
 public:
-    explicit CpuBackend(int n_threads) : pool_(n_threads), kernel_(choose_kernel()) {
+    CpuBackend(int n_threads, KvType kv_type) : pool_(n_threads), kernel_(choose_kernel()), kv_type_(kv_type) {
         spdlog::debug("cpu backend: {} threads, ternary kernel {}", pool_.size(), kernel_ ? kernel_->name : "reference");
     }
 
@@ -80,6 +82,7 @@ public:
 private:
     ThreadPool pool_;
     const simd::TernaryKernel* kernel_;  // nullptr: the scalar reference
+    KvType kv_type_;
     std::deque<CpuWeight> weights_;  // deque: Weight handles stay valid as more are added
     uint64_t bytes_ = 0;
 };
@@ -89,17 +92,21 @@ const CpuWeight& cpu(const Weight& w) { return *static_cast<const CpuWeight*>(w.
 
 class CpuSession final : public BackendSession {
 public:
-    CpuSession(ThreadPool& pool, const simd::TernaryKernel* kernel, int n_layer, int n_ctx, int kv_dim)
+    CpuSession(ThreadPool& pool, const simd::TernaryKernel* kernel, KvType kv_type, int n_layer, int n_ctx,
+               int kv_dim)
         : pool_(pool),
           kernel_(kernel),
           dense_(kernel ? simd::dense_kernel_for(kernel->isa) : nullptr),
+          attention_f16_(kernel ? simd::attention_f16_for(kernel->isa) : nullptr),
+          kv_type_(kv_type),
           n_ctx_(n_ctx),
           kv_dim_(kv_dim),
-          kv_floats_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
+          kv_elem_bytes_(kv_type == KvType::F16 ? 2 : 4),
+          kv_values_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
           // Left uninitialised: a position is written before attention reads it, and untouched
           // pages cost no resident memory, so a long context only takes memory as it fills.
-          k_cache_(new float[kv_floats_]),
-          v_cache_(new float[kv_floats_]) {}
+          k_cache_(new uint8_t[kv_values_ * kv_elem_bytes_]),
+          v_cache_(new uint8_t[kv_values_ * kv_elem_bytes_]) {}
 
     Tensor alloc(int max_rows, int cols) override {
         buffers_.emplace_back(static_cast<size_t>(max_rows) * cols, 0.0f);
@@ -164,21 +171,51 @@ public:
     }
 
     void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& s, Tensor out) override {
-        const int n = q.rows;
-        float* kc = k_cache_.get() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
-        float* vc = v_cache_.get() + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
-        std::memcpy(kc + static_cast<size_t>(pos0) * kv_dim_, rows_of(k), sizeof(float) * n * kv_dim_);
-        std::memcpy(vc + static_cast<size_t>(pos0) * kv_dim_, rows_of(v), sizeof(float) * n * kv_dim_);
+        const size_t first = (static_cast<size_t>(layer) * n_ctx_ + pos0) * kv_dim_;
+        const size_t count = static_cast<size_t>(q.rows) * kv_dim_;
+        if (kv_type_ == KvType::F32) {
+            std::memcpy(k_cache_.get() + first * 4, rows_of(k), count * 4);
+            std::memcpy(v_cache_.get() + first * 4, rows_of(v), count * 4);
+            attend(layer, reinterpret_cast<const float*>(k_cache_.get()),
+                   reinterpret_cast<const float*>(v_cache_.get()), q, pos0, s, out);
+        } else {
+            auto* kc = reinterpret_cast<uint16_t*>(k_cache_.get());
+            auto* vc = reinterpret_cast<uint16_t*>(v_cache_.get());
+            const float *kf = rows_of(k), *vf = rows_of(v);
+            for (size_t i = 0; i < count; ++i) {
+                kc[first + i] = f32_to_f16(kf[i]);
+                vc[first + i] = f32_to_f16(vf[i]);
+            }
+            attend(layer, kc, vc, q, pos0, s, out);
+        }
+    }
+
+    // Causal attention of q's rows over the layer's cache. One job per (token, KV head): the
+    // query heads sharing a KV head read each cached row together.
+    template <class T>
+    void attend(int layer, const T* k_all, const T* v_all, Tensor q, int pos0, const AttentionShape& s, Tensor out) {
+        const T* kc = k_all + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
+        const T* vc = v_all + static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
+        const int n = q.rows, group = s.n_head / s.n_head_kv;
         const float* qp = rows_of(q);
         float* op = rows_of(out);
-        const int ctx = pos0 + n;
-        pool_.parallel_for(static_cast<int64_t>(n) * s.n_head, 1, [&](int64_t b, int64_t e) {
-            std::vector<float> scores(ctx);
+        pool_.parallel_for(static_cast<int64_t>(n) * s.n_head_kv, 1, [&](int64_t b, int64_t e) {
+            std::vector<float> scores(static_cast<size_t>(group) * (pos0 + n));
             for (int64_t job = b; job < e; ++job) {
-                const int i = static_cast<int>(job / s.n_head), h = static_cast<int>(job % s.n_head);
-                cpu_attention_head(qp + static_cast<size_t>(i) * q.cols + h * s.head_dim, kc, vc, kv_dim_,
-                                   (h / (s.n_head / s.n_head_kv)) * s.head_dim, s.head_dim, pos0 + i + 1,
-                                   scores.data(), op + static_cast<size_t>(i) * out.cols + h * s.head_dim);
+                const int i = static_cast<int>(job / s.n_head_kv), g = static_cast<int>(job % s.n_head_kv);
+                const float* qi = qp + static_cast<size_t>(i) * q.cols + g * group * s.head_dim;
+                float* oi = op + static_cast<size_t>(i) * out.cols + g * group * s.head_dim;
+                const int n_pos = pos0 + i + 1;
+                if constexpr (std::is_same_v<T, uint16_t>) {
+                    if (attention_f16_ && s.head_dim % 8 == 0) {
+                        attention_f16_(qi, group, kc, vc, kv_dim_, g * s.head_dim, s.head_dim, n_pos, scores.data(),
+                                       oi);
+                        continue;
+                    }
+                }
+                for (int h = 0; h < group; ++h)
+                    cpu_attention_head(qi + h * s.head_dim, kc, vc, kv_dim_, g * s.head_dim, s.head_dim, n_pos,
+                                       scores.data(), oi + h * s.head_dim);
             }
         });
     }
@@ -199,15 +236,17 @@ public:
         std::memcpy(dst, rows_of(t), sizeof(float) * static_cast<size_t>(t.rows) * t.cols);
     }
 
-    uint64_t kv_bytes() const override { return 2 * kv_floats_ * sizeof(float); }
+    uint64_t kv_bytes() const override { return 2 * kv_values_ * kv_elem_bytes_; }
 
 private:
     ThreadPool& pool_;
     const simd::TernaryKernel* kernel_;
-    const simd::DenseKernel* dense_;  // nullptr: the reference cpu_dense_rows
+    const simd::DenseKernel* dense_;            // nullptr: the reference cpu_dense_rows
+    simd::AttentionF16Fn attention_f16_;        // nullptr: the reference cpu_attention_head
+    KvType kv_type_;
     int n_ctx_, kv_dim_;
-    size_t kv_floats_;
-    std::unique_ptr<float[]> k_cache_, v_cache_;
+    size_t kv_elem_bytes_, kv_values_;
+    std::unique_ptr<uint8_t[]> k_cache_, v_cache_;  // [layer][position][kv_dim] of kv_type
     std::deque<std::vector<float>> buffers_;
     std::vector<int8_t> act_q_;
     std::vector<float> act_scale_;
@@ -215,11 +254,13 @@ private:
 };
 
 std::unique_ptr<BackendSession> CpuBackend::new_session(int n_layer, int n_ctx, int kv_dim) {
-    return std::make_unique<CpuSession>(pool_, kernel_, n_layer, n_ctx, kv_dim);
+    return std::make_unique<CpuSession>(pool_, kernel_, kv_type_, n_layer, n_ctx, kv_dim);
 }
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cpu_backend(int n_threads) { return std::make_unique<CpuBackend>(n_threads); }
+std::unique_ptr<Backend> make_cpu_backend(int n_threads, KvType kv_type) {
+    return std::make_unique<CpuBackend>(n_threads, kv_type);
+}
 
 }  // namespace tern

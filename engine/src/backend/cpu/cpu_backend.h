@@ -5,9 +5,11 @@
 #include <memory>
 
 #include "backend/backend.h"
+#include "tern/model.h"
 
 namespace tern {
 
-std::unique_ptr<Backend> make_cpu_backend(int n_threads);
+// kv_type: how sessions store their KV cache.
+std::unique_ptr<Backend> make_cpu_backend(int n_threads, KvType kv_type = KvType::F32);
 
 }  // namespace tern

@@ -127,14 +127,21 @@ void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta) {
     }
 }
 
-void cpu_attention_head(const float* q, const float* k_cache, const float* v_cache, int kv_stride, int kv_offset,
-                        int head_dim, int n_pos, float* scores, float* out) {
+namespace {
+
+inline float cache_value(float v) { return v; }
+inline float cache_value(uint16_t h) { return f16_to_f32(h); }
+
+// One attention head over an f32 or an F16 cache (T is float or uint16_t).
+template <class T>
+void attention_head(const float* q, const T* k_cache, const T* v_cache, int kv_stride, int kv_offset, int head_dim,
+                    int n_pos, float* scores, float* out) {
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     float max_score = -INFINITY;
     for (int p = 0; p < n_pos; ++p) {
-        const float* k = k_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
+        const T* k = k_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
         float dot = 0.0f;
-        for (int d = 0; d < head_dim; ++d) dot += q[d] * k[d];
+        for (int d = 0; d < head_dim; ++d) dot += q[d] * cache_value(k[d]);
         scores[p] = dot * scale;
         max_score = std::max(max_score, scores[p]);
     }
@@ -145,10 +152,22 @@ void cpu_attention_head(const float* q, const float* k_cache, const float* v_cac
     }
     std::fill(out, out + head_dim, 0.0f);
     for (int p = 0; p < n_pos; ++p) {
-        const float* v = v_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
+        const T* v = v_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
         const float wgt = scores[p] / total;
-        for (int d = 0; d < head_dim; ++d) out[d] += wgt * v[d];
+        for (int d = 0; d < head_dim; ++d) out[d] += wgt * cache_value(v[d]);
     }
+}
+
+}  // namespace
+
+void cpu_attention_head(const float* q, const float* k_cache, const float* v_cache, int kv_stride, int kv_offset,
+                        int head_dim, int n_pos, float* scores, float* out) {
+    attention_head(q, k_cache, v_cache, kv_stride, kv_offset, head_dim, n_pos, scores, out);
+}
+
+void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
+                        int kv_offset, int head_dim, int n_pos, float* scores, float* out) {
+    attention_head(q, k_cache, v_cache, kv_stride, kv_offset, head_dim, n_pos, scores, out);
 }
 
 void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out) {

@@ -30,6 +30,9 @@ void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta);
 // [pos][kv_stride]; this head's slice starts at kv_offset. scores has room for n_pos floats.
 void cpu_attention_head(const float* q, const float* k_cache, const float* v_cache, int kv_stride, int kv_offset,
                         int head_dim, int n_pos, float* scores, float* out);
+// The same over an F16 cache.
+void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
+                        int kv_offset, int head_dim, int n_pos, float* scores, float* out);
 
 // out = act(gate) * up, act = relu(x)^2 or silu(x).
 void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out);

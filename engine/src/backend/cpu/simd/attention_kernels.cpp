@@ -1,0 +1,20 @@
+#include "backend/cpu/simd/attention_kernels.h"
+
+namespace tern::simd {
+
+#if defined(TERN_SIMD_X86)
+namespace detail {
+void attention_f16_avx2(const float* q, int group, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
+                        int kv_offset, int head_dim, int n_pos, float* scores, float* out);
+}
+#endif
+
+AttentionF16Fn attention_f16_for(KernelIsa isa) {
+#if defined(TERN_SIMD_X86)
+    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::attention_f16_avx2;
+#endif
+    (void)isa;
+    return nullptr;
+}
+
+}  // namespace tern::simd
