@@ -1,5 +1,5 @@
-// The fast dense kernels (F16 and Q8_0 weights, float activations) against the scalar reference
-// cpu_dense_rows. They add in a different order, so each output must lie within a rounding bound
+// The fast dense kernels against the scalar references: F16 weights with float activations
+// (cpu_dense_rows) and Q8_0 weights with Q8_0 activations (cpu_q8_0_rows). They add in a different order, so each output must lie within a rounding bound
 // of the reference: |fast - ref| <= 1e-5 * sum |w * x| (the scale a dot product's rounding error
 // is proportional to), on random and awkward shapes, row sub-ranges and output strides.
 #include <gtest/gtest.h>
@@ -60,7 +60,10 @@ protected:
         const std::vector<float> x = random_activations(k, n_tok, seed + 1);
         const float extra = 0.75f;
         std::vector<float> want(static_cast<size_t>(n_tok) * out_stride, -7.0f), got = want;
-        cpu_dense_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
+        if (type == TypeId::Q8_0)
+            cpu_q8_0_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
+        else
+            cpu_dense_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
         DenseRowsFn fn = dense_rows_fn(*kernel_, type);
         ASSERT_NE(fn, nullptr);
         fn(m.view, r0, r1, x.data(), n_tok, extra, got.data(), out_stride);

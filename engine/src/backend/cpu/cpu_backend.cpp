@@ -159,6 +159,8 @@ public:
                 pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
                     if (fast)
                         fast(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                    else if (w.view.type == TypeId::Q8_0)  // the 8-bit head quantizes its input too
+                        cpu_q8_0_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                     else
                         cpu_dense_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                 });

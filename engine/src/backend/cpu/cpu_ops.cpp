@@ -100,6 +100,40 @@ void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x,
     }
 }
 
+void cpu_quantize_q8_0_activations(const float* x, int k, int8_t* xq, float* xd) {
+    for (int b = 0; b < k / 32; ++b) {
+        float amax = 0.0f;
+        for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(x[b * 32 + i]));
+        const float d = amax / 127.0f;
+        xd[b] = d;
+        for (int i = 0; i < 32; ++i)
+            xq[b * 32 + i] =
+                static_cast<int8_t>(d > 0.0f ? std::clamp(std::nearbyint(x[b * 32 + i] / d), -127.0f, 127.0f) : 0.0f);
+    }
+}
+
+void cpu_q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride) {
+    const int k = static_cast<int>(w.ne[0]), nb = k / 32;
+    std::vector<int8_t> xq(k);
+    std::vector<float> xd(nb);
+    for (int t = 0; t < n_tokens; ++t) {
+        cpu_quantize_q8_0_activations(x + static_cast<size_t>(t) * k, k, xq.data(), xd.data());
+        for (int64_t r = r0; r < r1; ++r) {
+            const uint8_t* row = w.data + static_cast<size_t>(r) * nb * 34;
+            float sum = 0.0f;
+            for (int b = 0; b < nb; ++b) {
+                const uint8_t* blk = row + b * 34;
+                const float dw = f16_to_f32(static_cast<uint16_t>(blk[0] | blk[1] << 8));
+                int32_t dot = 0;
+                for (int i = 0; i < 32; ++i) dot += static_cast<int8_t>(blk[2 + i]) * xq[b * 32 + i];
+                sum += static_cast<float>(dot) * (dw * xd[b]);
+            }
+            out[static_cast<size_t>(t) * out_stride + r] = sum * extra_scale;
+        }
+    }
+}
+
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out) {
     double ss = 0.0;
     for (int i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];

@@ -21,6 +21,16 @@ void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t*
 void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
                     float* out, int out_stride);
 
+// Activations for Q8_0 weights, quantized the same way: per 32-value block, d = amax / 127 and
+// q = round_half_even(x / d) in [-127, 127]. xq gets k values, xd k / 32 scales (k % 32 == 0).
+void cpu_quantize_q8_0_activations(const float* x, int k, int8_t* xq, float* xd);
+
+// Q8_0 weights (the opt-in 8-bit LM head) times Q8_0-quantized activations: exact integer dots
+// per 32-block, scaled by d_w * d_x and summed over blocks in order. The fast kernels reproduce
+// the integer part exactly and the float sum to rounding.
+void cpu_q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride);
+
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out);
 
 // NEOX ("rotate half") RoPE: in each head, dimension i pairs with i + head_dim/2.

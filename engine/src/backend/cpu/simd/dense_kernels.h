@@ -1,8 +1,8 @@
 #pragma once
-// Float-activation matrix kernels for the dense weights: the F16 LM head, the FP16 baseline's
-// projections and the opt-in Q8_0 head. Each is tested against the scalar reference
-// cpu_dense_rows; they sum in a different order, so they agree to rounding (|error| well under
-// 1e-5 of sum |w * x|), not bit for bit.
+// Matrix kernels for the dense weights: F16 (the LM head, the FP16 baseline's projections) with
+// float activations, tested against the scalar reference cpu_dense_rows; Q8_0 (the opt-in head)
+// with Q8_0-quantized activations, tested against cpu_q8_0_rows. They sum floats in a different
+// order, so they agree to rounding (well under 1e-5 of sum |w * x|), not bit for bit.
 #include <cstdint>
 
 #include "backend/cpu/simd/ternary_kernels.h"
@@ -18,7 +18,7 @@ using DenseRowsFn = void (*)(const TensorView& w, int64_t r0, int64_t r1, const 
 struct DenseKernel {
     const char* name;
     DenseRowsFn f16;   // TypeId::F16
-    DenseRowsFn q8_0;  // TypeId::Q8_0
+    DenseRowsFn q8_0;  // TypeId::Q8_0 (quantizes the activations too, as cpu_q8_0_rows)
 };
 
 // The dense kernels that go with a ternary kernel's instruction set; nullptr for the portable

@@ -1,8 +1,8 @@
 #pragma once
-// The register-tiled loop shared by the AVX2 and AVX-512 dense kernels, written once over a
+// The register-tiled F16 loop shared by the AVX2 and AVX-512 dense kernels, written once over a
 // vector traits type V (included only by the ISA-specific files, which compile it with their flags).
 //
-// V provides reg, width, zero, set1, load, load_f16, load_i8, mul, fmadd and reduce. A tile is NR
+// V provides reg, width, zero, load, load_f16, fmadd and reduce. A tile is NR
 // weight rows x NT tokens, one accumulator register each. Weights are unpacked to float once per
 // 32-element step and reused for every token of the tile; rows are the outer loop, so a row block
 // stays in cache while all tokens pass over it (prefill), and for one token the loop streams rows
@@ -16,9 +16,9 @@
 
 namespace tern::simd::detail {
 
-inline constexpr int kStep = 32;  // elements per inner step (one Q8_0 block)
+inline constexpr int kStep = 32;  // elements per inner step
 
-// Weight formats: each turns 32 weights of a row into kStep / V::width float registers.
+// The F16 weight format: 32 weights of a row become kStep / V::width float registers.
 template <class V>
 struct F16Rows {
     const uint16_t* data;
@@ -32,18 +32,6 @@ struct F16Rows {
         for (int64_t i = begin; i < k; ++i) sum += f16_to_f32(data[row * k + i]) * x[i];
         return sum;
     }
-};
-
-template <class V>
-struct Q8_0Rows {
-    const BlockQ8_0* blocks;
-    int64_t k;
-    void load(int64_t row, int64_t step, typename V::reg* w) const {
-        const BlockQ8_0& b = blocks[row * (k / kStep) + step];
-        const typename V::reg d = V::set1(f16_to_f32(b.d));
-        for (int j = 0; j < kStep / V::width; ++j) w[j] = V::mul(V::load_i8(b.qs + j * V::width), d);
-    }
-    float tail(int64_t, const float*, int64_t) const { return 0.0f; }  // k % 32 == 0 for Q8_0
 };
 
 template <class V, class W, int NR, int NT>
@@ -105,16 +93,10 @@ void dense_rows(const W& w, int64_t r0, int64_t r1, const float* x, int n_tok, f
 }
 
 template <class V, int NR, int NT>
-void dense_rows_typed(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
-                      int out_stride) {
-    const int64_t k = static_cast<int64_t>(w.ne[0]);
-    if (w.type == TypeId::F16) {
-        const F16Rows<V> rows{reinterpret_cast<const uint16_t*>(w.data), k};
-        dense_rows<V, F16Rows<V>, NR, NT>(rows, r0, r1, x, n_tok, extra, out, out_stride);
-    } else {
-        const Q8_0Rows<V> rows{reinterpret_cast<const BlockQ8_0*>(w.data), k};
-        dense_rows<V, Q8_0Rows<V>, NR, NT>(rows, r0, r1, x, n_tok, extra, out, out_stride);
-    }
+void dense_f16_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                    int out_stride) {
+    const F16Rows<V> rows{reinterpret_cast<const uint16_t*>(w.data), static_cast<int64_t>(w.ne[0])};
+    dense_rows<V, F16Rows<V>, NR, NT>(rows, r0, r1, x, n_tok, extra, out, out_stride);
 }
 
 }  // namespace tern::simd::detail
