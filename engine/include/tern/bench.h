@@ -38,6 +38,7 @@ struct BenchResult {
     uint64_t peak_rss_bytes = 0;  // process peak so far (reset_peak_rss() before loading)
     uint64_t weight_bytes = 0;    // ModelInfo::weight_bytes
     uint64_t kv_bytes = 0;        // the session's KV cache
+    uint64_t device_memory_bytes = 0;  // GPU backends: device memory in use during the test
     double bytes_per_token = 0;   // weights (and KV cache) read per token; pp shares one pass per batch
     double gb_per_second = 0;     // bytes_per_token x tokens_per_second / 1e9
     double roof_fraction = 0;     // of BenchOptions::read_bandwidth; 0 when not given

@@ -95,6 +95,9 @@ public:
     const Tokenizer& tokenizer() const;
     ChatTemplate chat_template() const;
     double load_ms() const;
+    // Memory the backend holds on its device right now (weights, KV caches of live sessions,
+    // scratch); 0 on the CPU backend, whose memory is the process RSS.
+    uint64_t device_memory_bytes() const;
     std::string backend_name() const { return info().backend; }
     std::string backend_fallback_reason() const { return info().backend_fallback_reason; }
 

@@ -366,5 +366,6 @@ const ModelInfo& Model::info() const { return impl_->info; }
 const Tokenizer& Model::tokenizer() const { return *impl_->tokenizer; }
 ChatTemplate Model::chat_template() const { return impl_->chat_template; }
 double Model::load_ms() const { return impl_->load_ms; }
+uint64_t Model::device_memory_bytes() const { return impl_->backend->device_bytes(); }
 
 }  // namespace tern

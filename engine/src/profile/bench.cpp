@@ -125,6 +125,7 @@ private:
         r.peak_rss_bytes = memory_usage().peak_rss_bytes;
         r.weight_bytes = info.weight_bytes;
         r.kv_bytes = s.stats().kv_bytes;
+        r.device_memory_bytes = model_->device_memory_bytes();
         r.bytes_per_token = bytes;
         r.gb_per_second = bytes * st.mean / 1e9;
         r.roof_fraction = o_.read_bandwidth > 0 ? bytes * st.mean / o_.read_bandwidth : 0;
@@ -170,6 +171,7 @@ std::string bench_json(const std::vector<BenchResult>& results) {
                        {"peak_rss_bytes", r.peak_rss_bytes},
                        {"weight_bytes", r.weight_bytes},
                        {"kv_bytes", r.kv_bytes},
+                       {"device_memory_bytes", r.device_memory_bytes},
                        {"bytes_per_token", r.bytes_per_token},
                        {"gb_per_second", r.gb_per_second},
                        {"roof_fraction", r.roof_fraction},

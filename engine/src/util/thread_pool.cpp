@@ -39,7 +39,7 @@ namespace {
 // Decoding one token runs ~150 loops a few microseconds apart; waking a sleeping thread costs
 // tens of microseconds. So threads first spin this long for the next loop (or for the last chunk
 // to finish), then sleep.
-constexpr auto kSpin = std::chrono::microseconds(200);
+constexpr auto kSpin = std::chrono::microseconds(30);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)

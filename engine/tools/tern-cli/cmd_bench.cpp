@@ -77,7 +77,11 @@ int cmd_bench(int argc, char** argv) {
         if (!json)
             std::printf("%s: %s, %s, %d threads, loaded in %.0f ms\n", model->info().path.c_str(),
                         precision_name(p), model->backend_name().c_str(), model->info().n_threads, model->load_ms());
-        for (BenchResult& r : bench(model, bo)) all.push_back(std::move(r));
+        for (BenchResult& r : bench(model, bo)) {
+            if (!json && r.device_memory_bytes > 0)
+                std::printf("%s: device memory in use %.0f MB\n", r.test.c_str(), r.device_memory_bytes / 1e6);
+            all.push_back(std::move(r));
+        }
     }
     if (json) {
         std::printf("%s\n", bench_json(all).c_str());
