@@ -13,7 +13,7 @@ ApplicationWindow {
     visible: true
     title: app.modelInfo.name ? qsTr("Tern — %1").arg(app.modelInfo.name) : qsTr("Tern")
 
-    // chat | models | settings
+    // chat | models | benchmark | settings
     property string currentPage: "chat"
     readonly property bool dark: app.settings.theme === "dark" || (app.settings.theme === "system" && systemDark)
 
@@ -38,6 +38,7 @@ ApplicationWindow {
         readonly property color estimate: window.dark ? "#c4b5fd" : "#6d28d9"
         readonly property color codeBackground: window.dark ? "#0f1217" : "#f6f8fa"
         readonly property color codeHeader: window.dark ? "#1a1f27" : "#eaeef2"
+        readonly property color fp16: window.dark ? "#f0a35e" : "#c2620f"   // the FP16 baseline in charts
         readonly property bool dark: window.dark
         readonly property int radius: 10
         readonly property string mono: "monospace"
@@ -75,6 +76,7 @@ ApplicationWindow {
             Layout.fillHeight: true
             sourceComponent: window.currentPage === "settings" ? settingsPage
                            : window.currentPage === "models" ? modelsPage
+                           : window.currentPage === "benchmark" ? benchmarkPage
                            : app.state === "ready" ? chatPage
                            : app.state === "loading" ? loadingPage : welcomePage
         }
@@ -97,6 +99,7 @@ ApplicationWindow {
     Component { id: chatPage; ChatView {} }
     Component { id: settingsPage; SettingsPage {} }
     Component { id: modelsPage; ModelsPage {} }
+    Component { id: benchmarkPage; BenchmarkPage {} }
 
     // Errors from the engine or files, in words, dismissable.
     ErrorBanner {

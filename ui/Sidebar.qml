@@ -55,6 +55,7 @@ Rectangle {
 
         NavButton { text: qsTr("Chat"); iconName: "chat"; page: "chat" }
         NavButton { text: qsTr("Models"); iconName: "models"; page: "models" }
+        NavButton { text: qsTr("Benchmark"); iconName: "gauge"; page: "benchmark"; objectName: "benchmarkNav" }
         NavButton { text: qsTr("Settings"); iconName: "settings"; page: "settings" }
 
         // The loaded model, always visible: what is answering matters for every figure shown.

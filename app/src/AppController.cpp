@@ -3,6 +3,9 @@
 #include <QClipboard>
 #include <QDateTime>
 #include <QDir>
+#include <QFileDialog>
+#include <QStandardPaths>
+#include <QUuid>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -50,6 +53,8 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
     connect(this, &AppController::workerGenerate, worker_, &EngineWorker::generate, Qt::QueuedConnection);
     connect(this, &AppController::workerCreateBenchmark, worker_, &EngineWorker::createBenchmarkModel,
             Qt::QueuedConnection);
+    connect(this, &AppController::workerRunBenchmark, worker_, &EngineWorker::runBenchmark, Qt::QueuedConnection);
+    if (db_) benchHistory_.setRuns(db_->benchmarkRuns());
 
     // Worker -> GUI.
     connect(worker_, &EngineWorker::loadProgress, this, [this](quint64 id, double p) {
@@ -82,6 +87,32 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
         benchmarkProgress_ = p;
         Q_EMIT benchmarkChanged();
     }, Qt::QueuedConnection);
+    connect(worker_, &EngineWorker::benchmarkRunProgress, this, [this](quint64 id, const QString& phase, double f) {
+        if (id != activeBench_) return;
+        benchPhase_ = phase;
+        benchProgress_ = f;
+        Q_EMIT benchChanged();
+    }, Qt::QueuedConnection);
+    connect(worker_, &EngineWorker::benchmarkResult, this, [this](quint64 id, const QVariantMap& result) {
+        if (id != activeBench_) return;
+        if (db_) {
+            db_->addBenchmarkRun(benchPath_, result, QStringLiteral("bench"));
+            benchHistory_.setRuns(db_->benchmarkRuns());
+        } else {  // nothing stored: the history lives as long as the app
+            QVector<BenchmarkRunRow> runs = benchHistory_.runs();
+            runs.push_back({qint64(runs.size() + 1), benchPath_,
+                            QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), QStringLiteral("bench"), result});
+            benchHistory_.setRuns(runs);
+        }
+    }, Qt::QueuedConnection);
+    connect(worker_, &EngineWorker::benchmarkFinished, this, [this](quint64 id, bool cancelled, const QString& error) {
+        if (id != activeBench_) return;
+        activeBench_ = 0;
+        benchPhase_ = cancelled ? tr("Cancelled") : error.isEmpty() ? tr("Done") : tr("Failed");
+        Q_EMIT benchChanged();
+        if (!error.isEmpty()) setError(tr("The benchmark stopped: %1").arg(error));
+        Q_EMIT benchmarkFinished(cancelled, error);
+    }, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::benchmarkCreated, this, [this](const QString& path) {
         creatingBenchmark_ = false;
         Q_EMIT benchmarkChanged();
@@ -101,6 +132,7 @@ AppController::~AppController() {
     // Stop whatever runs so the thread can be joined before the models it uses go away.
     if (activeRequest_) worker_->requestStop(activeRequest_);
     if (activeLoad_) worker_->requestCancelLoad(activeLoad_);
+    if (activeBench_) worker_->requestCancelBenchmark(activeBench_);
     thread_.quit();
     thread_.wait();
 }
@@ -176,6 +208,10 @@ void AppController::unloadModel() {
 bool AppController::send(const QString& text) {
     const QString t = text.trimmed();
     if (t.isEmpty() || state_ != QLatin1String("ready") || activeRequest_) return false;
+    if (activeBench_) {
+        setError(tr("A benchmark is running; send again when it has finished or been cancelled."));
+        return false;
+    }
     ChatMessageItem m;
     m.role = QStringLiteral("user");
     m.content = t;
@@ -426,6 +462,67 @@ void AppController::createBenchmarkModel(const QString& preset) {
     clearError();
     Q_EMIT benchmarkChanged();
     Q_EMIT workerCreateBenchmark(preset, AppPaths::tokenizerJson(), out);
+}
+
+bool AppController::runBenchmark(const QString& pathOrUrl, const QVariantMap& options) {
+    const QString path = pathOrUrl.startsWith(QStringLiteral("file:")) ? QUrl(pathOrUrl).toLocalFile() : pathOrUrl;
+    if (activeBench_) return false;
+    if (activeRequest_ || activeLoad_ || creatingBenchmark_) {
+        setError(tr("Wait for the answer or the model loading to finish before benchmarking."));
+        return false;
+    }
+    if (!QFileInfo::exists(path)) {
+        setError(tr("The file %1 does not exist.").arg(path));
+        return false;
+    }
+    QVariantMap o = options;
+    if (!o.contains(QStringLiteral("threads"))) o[QStringLiteral("threads")] = settings_->threads();
+    o[QStringLiteral("batch")] = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    clearError();
+    activeBench_ = ++nextId_;
+    benchPath_ = path;
+    benchProgress_ = 0;
+    benchPhase_ = tr("Starting");
+    Q_EMIT benchChanged();
+    Q_EMIT workerSetBackend(settings_->backend(), settings_->device());
+    Q_EMIT workerRunBenchmark(activeBench_, path, o);
+    return true;
+}
+
+void AppController::cancelBenchmark() {
+    if (!activeBench_) return;
+    worker_->requestCancelBenchmark(activeBench_);
+    benchPhase_ = tr("Cancelling…");
+    Q_EMIT benchChanged();
+}
+
+void AppController::clearBenchmarkHistory() {
+    if (db_) {
+        db_->deleteBenchmarkRuns(QStringLiteral("bench"));
+        benchHistory_.setRuns(db_->benchmarkRuns());
+    } else {
+        benchHistory_.setRuns({});
+    }
+}
+
+bool AppController::exportBenchmarkCsv(const QString& fileUrl) {
+    const QString path = fileUrl.startsWith(QStringLiteral("file:")) ? QUrl(fileUrl).toLocalFile() : fileUrl;
+    const QByteArray bytes = benchmarkCsv(benchHistory_.runs()).toUtf8();
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) {
+        setError(tr("Could not write %1: %2").arg(path, f.errorString()));
+        return false;
+    }
+    return true;
+}
+
+QString AppController::exportBenchmarkCsvWithDialog() {
+    const QString suggested = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
+                              QStringLiteral("/tern-benchmarks-%1.csv").arg(QDate::currentDate().toString(Qt::ISODate));
+    const QString path = QFileDialog::getSaveFileName(nullptr, tr("Export the benchmark history"), suggested,
+                                                      tr("CSV files (*.csv);;All files (*)"));
+    if (path.isEmpty()) return {};
+    return exportBenchmarkCsv(path) ? path : QString();
 }
 
 QString AppController::formatBytes(double b) const {

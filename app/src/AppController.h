@@ -7,6 +7,7 @@
 #include <QThread>
 #include <QVariantMap>
 
+#include "BenchmarkHistory.h"
 #include "ChatModel.h"
 #include "ConversationListModel.h"
 #include "DownloadManager.h"
@@ -43,6 +44,11 @@ class AppController : public QObject {
     Q_PROPERTY(QVariantMap sampling READ sampling NOTIFY samplingChanged)
     Q_PROPERTY(QVariantMap samplingOverrides READ samplingOverrides NOTIFY samplingChanged)
     Q_PROPERTY(QString version READ version CONSTANT)
+    // The Benchmark page: tern::bench runs, ternary against FP16, and their stored history.
+    Q_PROPERTY(tern::app::BenchmarkHistory* benchmarkHistory READ benchmarkHistory CONSTANT)
+    Q_PROPERTY(bool benchRunning READ benchRunning NOTIFY benchChanged)
+    Q_PROPERTY(double benchProgress READ benchProgress NOTIFY benchChanged)
+    Q_PROPERTY(QString benchPhase READ benchPhase NOTIFY benchChanged)
 public:
     // db may be nullptr (nothing is stored) or an open Database that outlives the controller.
     explicit AppController(Settings* settings, Database* db = nullptr, QObject* parent = nullptr);
@@ -75,6 +81,20 @@ public:
     ModelLibrary* library() { return &library_; }
     DownloadManager* downloads() { return &downloads_; }
     QVariantList catalog() const { return catalog_; }
+    BenchmarkHistory* benchmarkHistory() { return &benchHistory_; }
+    bool benchRunning() const { return activeBench_ != 0; }
+    double benchProgress() const { return benchProgress_; }
+    QString benchPhase() const { return benchPhase_; }
+
+    // Benchmarks the model at `pathOrUrl` (options as EngineWorker::runBenchmark; threads default
+    // to Settings). Refused (false, lastError) while an answer streams or a model loads.
+    Q_INVOKABLE bool runBenchmark(const QString& pathOrUrl, const QVariantMap& options = {});
+    Q_INVOKABLE void cancelBenchmark();
+    Q_INVOKABLE void clearBenchmarkHistory();
+    // Writes the history as CSV to a path or file: URL; false (and lastError) on failure.
+    Q_INVOKABLE bool exportBenchmarkCsv(const QString& fileUrl);
+    // Asks where (QFileDialog), then exports; returns the file written, "" when cancelled or failed.
+    Q_INVOKABLE QString exportBenchmarkCsvWithDialog();
 
     // Validates, adds to the library and loads; a bad file only produces lastError.
     Q_INVOKABLE bool importModel(const QString& pathOrUrl);
@@ -118,6 +138,9 @@ Q_SIGNALS:
     void samplingChanged();
     // An answer finished (row in the chat model); tests and the screenshot mode wait on it.
     void answerFinished(int row, const QVariantMap& stats);
+    void benchChanged();
+    // A benchmark ended (tests wait on it); error is "" when it succeeded or was cancelled.
+    void benchmarkFinished(bool cancelled, const QString& error);
 
     // To the worker (queued).
     void workerSetBackend(const QString& kind, int device);
@@ -125,6 +148,7 @@ Q_SIGNALS:
     void workerUnload();
     void workerGenerate(quint64 requestId, const QVariantList& messages, const QVariantMap& params);
     void workerCreateBenchmark(const QString& preset, const QString& tokenizerJson, const QString& outPath);
+    void workerRunBenchmark(quint64 benchId, const QString& path, const QVariantMap& options);
 
 private:
     void setState(const QString& s);
@@ -160,6 +184,11 @@ private:
     quint64 activeRequest_ = 0;
     int answerRow_ = -1;
     bool creatingBenchmark_ = false;
+    BenchmarkHistory benchHistory_;
+    quint64 activeBench_ = 0;
+    QString benchPath_;
+    QString benchPhase_;
+    double benchProgress_ = 0;
     double benchmarkProgress_ = 0;
 };
 

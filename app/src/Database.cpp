@@ -47,6 +47,9 @@ const char* const kMigrations[] = {
     "CREATE INDEX conversations_by_update ON conversations(updated_at);",
     // 2 -> 3: each chat's own sampling parameters (JSON, only the ones it overrides).
     "ALTER TABLE conversations ADD COLUMN sampling TEXT NOT NULL DEFAULT '';",
+    // 3 -> 4: benchmark_runs holds both answers' figures and the Benchmark page's results.
+    "ALTER TABLE benchmark_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'answer';"
+    "CREATE INDEX benchmark_runs_by_kind ON benchmark_runs(kind, id);",
 };
 
 }  // namespace
@@ -275,13 +278,37 @@ QVector<ChatMessageItem> Database::messages(qint64 conversationId) const {
     return out;
 }
 
-qint64 Database::addBenchmarkRun(const QString& model, const QVariantMap& metrics) {
+qint64 Database::addBenchmarkRun(const QString& model, const QVariantMap& metrics, const QString& kind) {
     QSqlQuery q(QSqlDatabase::database(connection_));
-    q.prepare(QStringLiteral("INSERT INTO benchmark_runs(model, created_at, metrics) VALUES(?,?,?)"));
+    q.prepare(QStringLiteral("INSERT INTO benchmark_runs(model, created_at, metrics, kind) VALUES(?,?,?,?)"));
     q.addBindValue(nn(model));
     q.addBindValue(now());
     q.addBindValue(toJson(metrics));
-    return q.exec() ? q.lastInsertId().toLongLong() : 0;
+    q.addBindValue(nn(kind));
+    if (!q.exec()) {
+        error_ = q.lastError().text();
+        return 0;
+    }
+    return q.lastInsertId().toLongLong();
+}
+
+QVector<BenchmarkRunRow> Database::benchmarkRuns(const QString& kind) const {
+    QVector<BenchmarkRunRow> out;
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("SELECT id, model, created_at, kind, metrics FROM benchmark_runs WHERE kind=? ORDER BY id"));
+    q.addBindValue(nn(kind));
+    if (!q.exec()) return out;
+    while (q.next())
+        out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                       fromJson(q.value(4).toString())});
+    return out;
+}
+
+int Database::deleteBenchmarkRuns(const QString& kind) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("DELETE FROM benchmark_runs WHERE kind=?"));
+    q.addBindValue(nn(kind));
+    return q.exec() ? q.numRowsAffected() : 0;
 }
 
 QJsonObject Database::exportJson(qint64 conversationId) const {

@@ -22,9 +22,19 @@ struct ConversationRow {
     QVariantMap sampling;  // this chat's own sampling parameters (only those it overrides)
 };
 
+// One row of benchmark_runs: a finished chat answer's figures (kind "answer") or one result of
+// the Benchmark page (kind "bench": a pp or tg test in one precision; metrics in BenchmarkHistory.h).
+struct BenchmarkRunRow {
+    qint64 id = 0;
+    QString model;      // the model file's path
+    QString createdAt;  // ISO 8601, UTC
+    QString kind;
+    QVariantMap metrics;
+};
+
 class Database {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     Database();
     ~Database();
@@ -54,7 +64,10 @@ public:
     bool truncateConversation(qint64 conversationId, int fromIndex);
     QVector<ChatMessageItem> messages(qint64 conversationId) const;
 
-    qint64 addBenchmarkRun(const QString& model, const QVariantMap& metrics);
+    qint64 addBenchmarkRun(const QString& model, const QVariantMap& metrics, const QString& kind = QStringLiteral("answer"));
+    // Oldest first.
+    QVector<BenchmarkRunRow> benchmarkRuns(const QString& kind = QStringLiteral("bench")) const;
+    int deleteBenchmarkRuns(const QString& kind = QStringLiteral("bench"));
 
     // Export/import (format "tern-conversation", version 1) and Markdown export.
     QJsonObject exportJson(qint64 conversationId) const;

@@ -9,9 +9,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ProcessStats.h"
 #include "Sampling.h"
 #include "synth/synth.h"
+#include "tern/bench.h"
 #include "tern/error.h"
+#include "tern/profile.h"
 #include "tern/generate.h"
 #include "tern/model.h"
 #include "tern/session.h"
@@ -63,6 +66,11 @@ void EngineWorker::requestStop(quint64 id) {
 void EngineWorker::requestCancelLoad(quint64 id) {
     quint64 prev = cancelLoadUpTo_.load();
     while (prev < id && !cancelLoadUpTo_.compare_exchange_weak(prev, id)) {}
+}
+
+void EngineWorker::requestCancelBenchmark(quint64 id) {
+    quint64 prev = cancelBenchUpTo_.load();
+    while (prev < id && !cancelBenchUpTo_.compare_exchange_weak(prev, id)) {}
 }
 
 void EngineWorker::setBackend(const QString& kind, int device) {
@@ -198,6 +206,91 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
         flush();
         spdlog::warn("generation failed: {}", e.what());
         Q_EMIT generationFailed(requestId, QString::fromUtf8(e.what()));
+    }
+}
+
+void EngineWorker::runBenchmark(quint64 benchId, const QString& path, const QVariantMap& options) {
+    const auto cancelled = [this, benchId] { return cancelBenchUpTo_.load() >= benchId; };
+    QStringList precisions = options.value(QStringLiteral("precisions")).toStringList();
+    if (precisions.isEmpty()) precisions = {QStringLiteral("ternary"), QStringLiteral("fp16")};
+    BenchOptions bo;
+    bo.n_prompt = options.value(QStringLiteral("nPrompt"), 128).toInt();
+    bo.n_gen = options.value(QStringLiteral("nGen"), 64).toInt();
+    bo.repetitions = std::max(1, options.value(QStringLiteral("repetitions"), 3).toInt());
+    const QString batch = options.value(QStringLiteral("batch")).toString();
+    const double steps = double(precisions.size());
+    uint64_t parameters = 0;  // from the first load, to size the FP16 one
+    try {
+        for (int step = 0; step < precisions.size(); ++step) {
+            const bool fp16 = precisions[step] == QLatin1String("fp16");
+            const QString label = fp16 ? QStringLiteral("FP16") : tr("Ternary");
+            if (cancelled()) throw Cancelled();
+            LoadOptions lo;
+            lo.n_threads = options.value(QStringLiteral("threads"), 0).toInt();
+            lo.backend = backendKind_ == QLatin1String("vulkan") ? LoadOptions::BackendKind::Vulkan
+                       : backendKind_ == QLatin1String("auto")   ? LoadOptions::BackendKind::Auto
+                                                                 : LoadOptions::BackendKind::Cpu;
+            lo.device = device_;
+            lo.precision = fp16 ? Precision::Fp16 : Precision::Ternary;
+            // The FP16 baseline expands every projection to 2 bytes a weight: say so before the
+            // system starts swapping.
+            const uint64_t available = availableMemoryBytes();
+            const uint64_t need = fp16 ? parameters * 2 : 0;  // known once the ternary run has loaded it
+            if (need > 0 && available > 0 && need > available)
+                throw Error(tr("Not enough free memory for the FP16 run: it needs about %1 GB, %2 GB are available.")
+                                .arg(double(need) / 1e9, 0, 'f', 1).arg(double(available) / 1e9, 0, 'f', 1)
+                                .toStdString());
+            lo.progress = [&](float f) {
+                if (cancelled()) return false;
+                Q_EMIT benchmarkRunProgress(benchId, tr("Loading %1").arg(label), (step + 0.15 * f) / steps);
+                return true;
+            };
+            reset_peak_rss();  // each precision's peak of its own
+            std::shared_ptr<Model> model = Model::load(path.toStdString(), lo);
+            parameters = model->info().parameters;
+            bo.progress = [&](std::string_view test, float f) {
+                if (cancelled()) return false;
+                Q_EMIT benchmarkRunProgress(benchId, QStringLiteral("%1 · %2").arg(label, QString::fromUtf8(test.data(), qsizetype(test.size()))),
+                                            (step + 0.15 + 0.85 * f) / steps);
+                return true;
+            };
+            const QString name = QString::fromStdString(model->info().name.empty()
+                                                            ? QFileInfo(path).completeBaseName().toStdString()
+                                                            : model->info().name);
+            for (const BenchResult& r : bench(model, bo)) {
+                QVariantMap m;
+                m[QStringLiteral("batch")] = batch;
+                m[QStringLiteral("modelName")] = name;
+                m[QStringLiteral("test")] = QString::fromStdString(r.test);
+                m[QStringLiteral("precision")] = QString::fromStdString(r.precision);
+                m[QStringLiteral("backend")] = QString::fromStdString(r.backend);
+                m[QStringLiteral("head")] = QString::fromStdString(r.head);
+                m[QStringLiteral("threads")] = r.threads;
+                m[QStringLiteral("nTokens")] = r.n_tokens;
+                m[QStringLiteral("tokensPerSecond")] = r.tokens_per_second;
+                m[QStringLiteral("stddev")] = r.stddev;
+                m[QStringLiteral("ttftMs")] = r.ttft_ms;
+                m[QStringLiteral("loadMs")] = r.load_ms;
+                m[QStringLiteral("peakRssBytes")] = double(r.peak_rss_bytes);
+                m[QStringLiteral("weightBytes")] = double(r.weight_bytes);
+                m[QStringLiteral("kvBytes")] = double(r.kv_bytes);
+                m[QStringLiteral("bytesPerToken")] = r.bytes_per_token;
+                m[QStringLiteral("gbPerSecond")] = r.gb_per_second;
+                m[QStringLiteral("joulesPerTokenEst")] = r.joules_per_token_est;
+                m[QStringLiteral("joulesPerTokenMeasured")] = r.joules_per_token_measured;
+                m[QStringLiteral("nPrompt")] = bo.n_prompt;
+                m[QStringLiteral("nGen")] = bo.n_gen;
+                m[QStringLiteral("repetitions")] = bo.repetitions;
+                Q_EMIT benchmarkResult(benchId, m);
+            }
+        }
+        Q_EMIT benchmarkRunProgress(benchId, tr("Done"), 1.0);
+        Q_EMIT benchmarkFinished(benchId, false, {});
+    } catch (const Cancelled&) {
+        Q_EMIT benchmarkFinished(benchId, true, {});
+    } catch (const std::exception& e) {
+        spdlog::warn("benchmark failed: {}", e.what());
+        Q_EMIT benchmarkFinished(benchId, false, QString::fromUtf8(e.what()));
     }
 }
 

@@ -26,6 +26,8 @@ public:
     void requestStop(quint64 id);
     // Thread-safe. Cancels load `id` (and earlier ones).
     void requestCancelLoad(quint64 id);
+    // Thread-safe. Cancels benchmark `id` (and earlier ones) at its next load step or test run.
+    void requestCancelBenchmark(quint64 id);
 
     // Repaint budget: token text is batched and emitted at most this often (30 per second).
     static constexpr int kEmitIntervalMs = 33;
@@ -38,6 +40,11 @@ public Q_SLOTS:
     // messages: [{role: "system"|"user"|"assistant", content}], the whole conversation so far.
     // params: maxTokens, temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed (Sampling.h).
     void generate(quint64 requestId, const QVariantList& messages, const QVariantMap& params);
+    // tern::bench on the model at `path` in each precision, each loaded afresh on this thread with
+    // the backend of setBackend (the chat's model stays loaded). options: precisions
+    // (["ternary", "fp16"]), nPrompt (128), nGen (64), repetitions (3), threads (0: all).
+    // Emits benchmarkResult once per test and precision, then benchmarkFinished.
+    void runBenchmark(quint64 benchId, const QString& path, const QVariantMap& options);
     // Writes a random-weight model of the given synth preset (benchmark only).
     void createBenchmarkModel(const QString& preset, const QString& tokenizerJson, const QString& outPath);
 
@@ -52,6 +59,12 @@ Q_SIGNALS:
     // stopReason, text, nPast, nCtx, kvBytes, kvUsedBytes.
     void generationFinished(quint64 requestId, const QVariantMap& stats);
     void generationFailed(quint64 requestId, const QString& error);
+    // phase: what runs now, for people ("FP16 · tg64"); fraction of the whole benchmark.
+    void benchmarkRunProgress(quint64 benchId, const QString& phase, double fraction);
+    // One tern::BenchResult in the metrics form BenchmarkHistory.h lists.
+    void benchmarkResult(quint64 benchId, const QVariantMap& result);
+    // error: "" on success or cancel.
+    void benchmarkFinished(quint64 benchId, bool cancelled, const QString& error);
     void benchmarkProgress(double fraction);
     void benchmarkCreated(const QString& path);
     void benchmarkFailed(const QString& error);
@@ -66,6 +79,7 @@ private:
     std::atomic<quint64> currentRequest_{0};
     std::atomic<bool> stopFlag_{false};
     std::atomic<quint64> cancelLoadUpTo_{0};
+    std::atomic<quint64> cancelBenchUpTo_{0};
 };
 
 }  // namespace tern::app

@@ -5,5 +5,7 @@
 namespace tern::app {
 
 uint64_t residentBytes();
+// Memory the system can give a new allocation without swapping (MemAvailable); 0 when unknown.
+uint64_t availableMemoryBytes();
 
 }  // namespace tern::app

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
                               QStringLiteral("TEXT"));
     QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Override the theme: system, light or dark."),
                              QStringLiteral("THEME"));
-    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Open this page: chat, models or settings."),
+    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Open this page: chat, models, benchmark or settings."),
                             QStringLiteral("PAGE"));
     cli.addOptions({shot, prompt, theme, page});
     cli.process(qapp);

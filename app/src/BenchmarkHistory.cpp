@@ -1,0 +1,170 @@
+#include "BenchmarkHistory.h"
+
+#include <QFileInfo>
+
+namespace tern::app {
+
+namespace {
+
+QString csvField(const QString& s) {
+    QString v = s;
+    // A cell starting like a formula would be run by a spreadsheet (CSV injection).
+    if (!v.isEmpty() && QStringLiteral("=+-@\t\r").contains(v.front())) v.prepend(QLatin1Char('\''));
+    if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n')) ||
+        v.contains(QLatin1Char('\r'))) {
+        v.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        v = QLatin1Char('"') + v + QLatin1Char('"');
+    }
+    return v;
+}
+
+QString csvNumber(const QVariant& v, int precision = -1) {
+    if (!v.isValid() || v.isNull()) return {};
+    const double d = v.toDouble();
+    if (precision < 0) return QString::number(d, 'g', 12);
+    return QString::number(d, 'f', precision);
+}
+
+QString modelName(const BenchmarkRunRow& r) {
+    const QString n = r.metrics.value(QStringLiteral("modelName")).toString();
+    return n.isEmpty() ? QFileInfo(r.model).completeBaseName() : n;
+}
+
+double memoryOf(const QVariantMap& m) {
+    return m.value(QStringLiteral("weightBytes")).toDouble() + m.value(QStringLiteral("kvBytes")).toDouble();
+}
+
+}  // namespace
+
+QString benchmarkCsv(const QVector<BenchmarkRunRow>& rows) {
+    static const char* const kHeader[] = {
+        "date", "model", "model_file", "test", "precision", "backend", "head", "threads", "n_tokens",
+        "tokens_per_second", "stddev", "ttft_ms", "load_ms", "peak_rss_bytes", "weight_bytes", "kv_bytes",
+        "bytes_per_token", "gb_per_second", "joules_per_token_estimated", "joules_per_token_measured", "run"};
+    QStringList lines;
+    QStringList header;
+    for (const char* h : kHeader) header << QLatin1String(h);
+    lines << header.join(QLatin1Char(','));
+    for (const BenchmarkRunRow& r : rows) {
+        const QVariantMap& m = r.metrics;
+        const QVariant measured = m.value(QStringLiteral("joulesPerTokenMeasured"));
+        QStringList f;
+        f << csvField(r.createdAt) << csvField(modelName(r)) << csvField(r.model)
+          << csvField(m.value(QStringLiteral("test")).toString())
+          << csvField(m.value(QStringLiteral("precision")).toString())
+          << csvField(m.value(QStringLiteral("backend")).toString())
+          << csvField(m.value(QStringLiteral("head")).toString())
+          << csvNumber(m.value(QStringLiteral("threads")), 0) << csvNumber(m.value(QStringLiteral("nTokens")), 0)
+          << csvNumber(m.value(QStringLiteral("tokensPerSecond")), 3) << csvNumber(m.value(QStringLiteral("stddev")), 3)
+          << csvNumber(m.value(QStringLiteral("ttftMs")), 3) << csvNumber(m.value(QStringLiteral("loadMs")), 1)
+          << csvNumber(m.value(QStringLiteral("peakRssBytes")), 0) << csvNumber(m.value(QStringLiteral("weightBytes")), 0)
+          << csvNumber(m.value(QStringLiteral("kvBytes")), 0) << csvNumber(m.value(QStringLiteral("bytesPerToken")), 0)
+          << csvNumber(m.value(QStringLiteral("gbPerSecond")), 3)
+          << csvNumber(m.value(QStringLiteral("joulesPerTokenEst")))
+          << (measured.isValid() && measured.toDouble() >= 0 ? csvNumber(measured) : QString())
+          << csvField(m.value(QStringLiteral("batch")).toString());
+        lines << f.join(QLatin1Char(','));
+    }
+    return lines.join(QStringLiteral("\r\n")) + QStringLiteral("\r\n");
+}
+
+BenchmarkHistory::BenchmarkHistory(QObject* parent) : QAbstractListModel(parent) {}
+
+void BenchmarkHistory::setRuns(const QVector<BenchmarkRunRow>& oldestFirst) {
+    beginResetModel();
+    runs_ = oldestFirst;
+    endResetModel();
+    Q_EMIT countChanged();
+}
+
+QString BenchmarkHistory::latestBatch() const {
+    return runs_.isEmpty() ? QString() : runs_.back().metrics.value(QStringLiteral("batch")).toString();
+}
+
+QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
+    QVariantMap out;
+    QVariantMap side[2];  // ternary, fp16
+    for (const BenchmarkRunRow& r : runs_) {
+        const QVariantMap& m = r.metrics;
+        if (m.value(QStringLiteral("batch")).toString() != batch) continue;
+        const QString p = m.value(QStringLiteral("precision")).toString();
+        const int i = p == QLatin1String("ternary") ? 0 : p == QLatin1String("fp16") ? 1 : -1;
+        if (i < 0) continue;
+        out[QStringLiteral("batch")] = batch;
+        out[QStringLiteral("model")] = modelName(r);
+        out[QStringLiteral("createdAt")] = r.createdAt;
+        QVariantMap& s = side[i];
+        const double tps = m.value(QStringLiteral("tokensPerSecond")).toDouble();
+        s[QStringLiteral("peakRssBytes")] = std::max(s.value(QStringLiteral("peakRssBytes")).toDouble(),
+                                                     m.value(QStringLiteral("peakRssBytes")).toDouble());
+        const QString test = m.value(QStringLiteral("test")).toString();
+        if (test.startsWith(QLatin1String("pp"))) {
+            out[QStringLiteral("ppTest")] = test;
+            s[QStringLiteral("ppTps")] = tps;
+            if (!s.contains(QStringLiteral("memoryBytes"))) s[QStringLiteral("memoryBytes")] = memoryOf(m);
+        } else {
+            // Decoding is what a chat feels and what the energy per token is about.
+            out[QStringLiteral("tgTest")] = test;
+            s[QStringLiteral("tgTps")] = tps;
+            s[QStringLiteral("memoryBytes")] = memoryOf(m);
+            s[QStringLiteral("joulesEst")] = m.value(QStringLiteral("joulesPerTokenEst")).toDouble();
+            s[QStringLiteral("joulesMeasured")] = m.value(QStringLiteral("joulesPerTokenMeasured"), -1).toDouble();
+        }
+    }
+    if (!side[0].isEmpty()) out[QStringLiteral("ternary")] = side[0];
+    if (!side[1].isEmpty()) out[QStringLiteral("fp16")] = side[1];
+    auto ratio = [&](const char* key, bool higherIsBetter) {
+        const double t = side[0].value(QLatin1String(key), -1).toDouble();
+        const double f = side[1].value(QLatin1String(key), -1).toDouble();
+        if (t <= 0 || f <= 0) return 0.0;
+        return higherIsBetter ? t / f : f / t;
+    };
+    out[QStringLiteral("speedup")] = ratio("tgTps", true);
+    out[QStringLiteral("memoryRatio")] = ratio("memoryBytes", false);
+    out[QStringLiteral("energyRatioEst")] = ratio("joulesEst", false);
+    out[QStringLiteral("energyRatioMeasured")] = ratio("joulesMeasured", false);
+    return out;
+}
+
+int BenchmarkHistory::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
+
+QVariant BenchmarkHistory::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() < 0 || index.row() >= runs_.size()) return {};
+    const BenchmarkRunRow& r = runs_[runs_.size() - 1 - index.row()];  // newest first
+    const QVariantMap& m = r.metrics;
+    switch (role) {
+    case IdRole: return r.id;
+    case CreatedAtRole: return r.createdAt;
+    case BatchRole: return m.value(QStringLiteral("batch"));
+    case Qt::DisplayRole:
+    case ModelRole: return modelName(r);
+    case ModelPathRole: return r.model;
+    case TestRole: return m.value(QStringLiteral("test"));
+    case PrecisionRole: return m.value(QStringLiteral("precision"));
+    case BackendRole: return m.value(QStringLiteral("backend"));
+    case HeadRole: return m.value(QStringLiteral("head"));
+    case ThreadsRole: return m.value(QStringLiteral("threads")).toInt();
+    case TokensPerSecondRole: return m.value(QStringLiteral("tokensPerSecond")).toDouble();
+    case StddevRole: return m.value(QStringLiteral("stddev")).toDouble();
+    case TtftMsRole: return m.value(QStringLiteral("ttftMs")).toDouble();
+    case PeakRssRole: return m.value(QStringLiteral("peakRssBytes")).toDouble();
+    case MemoryRole: return memoryOf(m);
+    case JoulesEstRole: return m.value(QStringLiteral("joulesPerTokenEst")).toDouble();
+    case JoulesMeasuredRole: return m.value(QStringLiteral("joulesPerTokenMeasured"), -1).toDouble();
+    }
+    return {};
+}
+
+QHash<int, QByteArray> BenchmarkHistory::roleNames() const {
+    return {{IdRole, "runId"},          {CreatedAtRole, "createdAt"},
+            {BatchRole, "batch"},        {ModelRole, "model"},
+            {ModelPathRole, "modelPath"}, {TestRole, "test"},
+            {PrecisionRole, "precision"}, {BackendRole, "backend"},
+            {HeadRole, "head"},          {ThreadsRole, "threads"},
+            {TokensPerSecondRole, "tokensPerSecond"}, {StddevRole, "stddev"},
+            {TtftMsRole, "ttftMs"},      {PeakRssRole, "peakRssBytes"},
+            {MemoryRole, "memoryBytes"}, {JoulesEstRole, "joulesEst"},
+            {JoulesMeasuredRole, "joulesMeasured"}};
+}
+
+}  // namespace tern::app

@@ -1,0 +1,59 @@
+#pragma once
+// The Benchmark page's history: every stored result of tern::bench (benchmark_runs rows of kind
+// "bench"), the ternary-versus-FP16 comparison of one run, and the CSV export.
+//
+// A result's metrics (the keys EngineWorker::runBenchmark stores):
+//   batch (one click of Run: all its tests and precisions), modelName, test ("pp128", "tg64"),
+//   precision ("ternary", "fp16"), backend, head, threads, nTokens, tokensPerSecond, stddev,
+//   ttftMs, loadMs, peakRssBytes, weightBytes, kvBytes, bytesPerToken, gbPerSecond,
+//   joulesPerTokenEst (ESTIMATED, energy model), joulesPerTokenMeasured (MEASURED, RAPL; < 0 when
+//   it could not be read), nPrompt, nGen, repetitions.
+#include <QAbstractListModel>
+#include <QVariantMap>
+#include <QVector>
+
+#include "Database.h"
+
+namespace tern::app {
+
+// RFC 4180 CSV of the results, oldest first, with a header row. Numbers use '.' whatever the
+// locale; an unavailable measurement is an empty field; text a spreadsheet would run as a formula
+// (starting with = + - @) is prefixed with a quote.
+QString benchmarkCsv(const QVector<BenchmarkRunRow>& rows);
+
+class BenchmarkHistory : public QAbstractListModel {
+    Q_OBJECT
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+    Q_PROPERTY(QString latestBatch READ latestBatch NOTIFY countChanged)
+public:
+    enum Roles {
+        IdRole = Qt::UserRole + 1, CreatedAtRole, BatchRole, ModelRole, ModelPathRole, TestRole, PrecisionRole,
+        BackendRole, HeadRole, ThreadsRole, TokensPerSecondRole, StddevRole, TtftMsRole, PeakRssRole, MemoryRole,
+        JoulesEstRole, JoulesMeasuredRole
+    };
+
+    explicit BenchmarkHistory(QObject* parent = nullptr);
+
+    // Newest first in the view.
+    void setRuns(const QVector<BenchmarkRunRow>& oldestFirst);
+    const QVector<BenchmarkRunRow>& runs() const { return runs_; }  // oldest first
+    QString latestBatch() const;
+
+    // Ternary against FP16 for one batch (a click of Run), from its tg (decode) and pp results:
+    // {batch, model, createdAt, tgTest, ppTest, ternary: {tgTps, ppTps, memoryBytes, peakRssBytes, joulesEst,
+    // joulesMeasured}, fp16: {...}, speedup, memoryRatio, energyRatioEst, energyRatioMeasured}.
+    // A precision that did not run is missing; a ratio that cannot be formed is 0.
+    Q_INVOKABLE QVariantMap comparison(const QString& batch) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    QVector<BenchmarkRunRow> runs_;  // oldest first
+};
+
+}  // namespace tern::app

@@ -1,0 +1,98 @@
+// One bar chart of the Benchmark page: ternary against FP16 for a few categories of one quantity.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtCharts
+
+Rectangle {
+    id: card
+    property string title
+    property string unit
+    property var categories: []
+    property var ternary: []    // one value per category; 0 = not available
+    property var fp16: []
+    property string note        // under the chart: measured / estimated, what is missing
+    property color noteColor: theme.textMuted
+    readonly property real peak: Math.max(1e-12, Math.max.apply(null, ternary.concat(fp16)))
+
+    function fmt(v) {
+        if (!(v > 0)) return "—"
+        return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2)
+    }
+
+    radius: theme.radius
+    color: theme.surface
+    border.color: theme.border
+    implicitHeight: col.implicitHeight + 20
+
+    ColumnLayout {
+        id: col
+        anchors.fill: parent
+        anchors.margins: 10
+        spacing: 4
+        Label {
+            text: card.title
+            color: theme.text; font.pixelSize: 13; font.weight: Font.DemiBold
+            elide: Text.ElideRight; Layout.fillWidth: true
+        }
+        Label {
+            text: card.unit
+            color: theme.textMuted; font.pixelSize: 11
+            elide: Text.ElideRight; Layout.fillWidth: true
+        }
+        ChartView {
+            Layout.fillWidth: true
+            Layout.preferredHeight: 170
+            Layout.leftMargin: -14; Layout.rightMargin: -14
+            antialiasing: true
+            backgroundColor: "transparent"
+            plotAreaColor: "transparent"
+            legend.visible: false
+            margins { left: 0; right: 0; top: 4; bottom: 0 }
+            animationOptions: ChartView.NoAnimation
+            Accessible.name: card.title
+            BarSeries {
+                barWidth: 0.7
+                axisX: BarCategoryAxis {
+                    categories: card.categories
+                    labelsColor: theme.textMuted
+                    labelsFont.pixelSize: 10
+                    truncateLabels: false
+                    gridVisible: false
+                    color: theme.border
+                }
+                axisY: ValueAxis {
+                    min: 0
+                    max: card.peak * 1.15
+                    labelsVisible: false
+                    gridLineColor: theme.border
+                    color: "transparent"
+                    tickCount: 4
+                }
+                BarSet { label: qsTr("Ternary"); values: card.ternary; color: theme.accent; borderColor: theme.accent }
+                BarSet { label: "FP16"; values: card.fp16; color: theme.fp16; borderColor: theme.fp16 }
+            }
+        }
+        // The figures themselves, per category: ternary · FP16.
+        Repeater {
+            model: card.categories
+            RowLayout {
+                required property int index
+                required property string modelData
+                Layout.fillWidth: true
+                spacing: 6
+                Label { text: modelData; color: theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
+                Rectangle { width: 8; height: 8; radius: 2; color: theme.accent }
+                Label { text: card.fmt(card.ternary[index]); color: theme.text; font.pixelSize: 11; font.family: theme.mono }
+                Rectangle { width: 8; height: 8; radius: 2; color: theme.fp16; Layout.leftMargin: 4 }
+                Label { text: card.fmt(card.fp16[index]); color: theme.text; font.pixelSize: 11; font.family: theme.mono }
+            }
+        }
+        Label {
+            visible: card.note.length > 0
+            text: card.note
+            color: card.noteColor; font.pixelSize: 11
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+    }
+}

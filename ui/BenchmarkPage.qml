@@ -1,0 +1,389 @@
+// Benchmark: run tern::bench on a model in the ternary kernels and the FP16 baseline, compare
+// them in charts, and keep (and export) the history of every run.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ScrollView {
+    id: page
+    objectName: "benchmarkPage"
+    contentWidth: availableWidth
+    readonly property var history: app.benchmarkHistory
+    // The run the charts show: the one picked in the history, else the latest.
+    property string selectedBatch: ""
+    readonly property string shownBatch: selectedBatch || history.latestBatch
+    property var cmp: ({})
+    function refreshComparison() { cmp = history.comparison(shownBatch) }
+    onShownBatchChanged: refreshComparison()
+    Connections { target: page.history; function onCountChanged() { page.refreshComparison() } }
+    Component.onCompleted: refreshComparison()
+
+    function joulesUnit(values) {
+        const top = Math.max.apply(null, values.concat([0]))
+        if (top >= 1) return { scale: 1, unit: "J" }
+        if (top >= 1e-3) return { scale: 1e3, unit: "mJ" }
+        if (top >= 1e-6) return { scale: 1e6, unit: "µJ" }
+        return { scale: 1e9, unit: "nJ" }
+    }
+    function side(name) { return cmp[name] || ({}) }
+    function energyText(j) {
+        if (!(j > 0)) return "—"
+        const u = joulesUnit([j])
+        return (j * u.scale).toPrecision(3) + " " + u.unit
+    }
+    function dateOf(iso) {
+        const d = new Date(iso)
+        return isNaN(d) ? iso : d.toLocaleString(Qt.locale(), "yyyy-MM-dd HH:mm")
+    }
+
+    Dialog {
+        id: clearDialog
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Clear the benchmark history?")
+        standardButtons: Dialog.Yes | Dialog.Cancel
+        Label { width: 360; wrapMode: Text.Wrap; text: qsTr("All %1 stored results are deleted. Export them to CSV first if you want to keep them.").arg(page.history.count) }
+        onAccepted: { page.selectedBatch = ""; app.clearBenchmarkHistory() }
+    }
+
+    ColumnLayout {
+        id: content
+        width: Math.min(page.availableWidth - 64, 1100)
+        x: 32
+        spacing: 12
+
+        Item { Layout.preferredHeight: 16 }
+        Label { text: qsTr("Benchmark"); font.pixelSize: 24; font.weight: Font.DemiBold; color: theme.text }
+        Label {
+            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 times after a warm-up; the model is loaded afresh for each precision.").arg(repsBox.value)
+            color: theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+
+        // What to run.
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: runCol.implicitHeight + 28
+            radius: theme.radius
+            color: theme.surface
+            border.color: theme.border
+            ColumnLayout {
+                id: runCol
+                anchors.fill: parent; anchors.margins: 14
+                spacing: 10
+                RowLayout {
+                    spacing: 12
+                    Label { text: qsTr("Model"); color: theme.text; Layout.preferredWidth: 120 }
+                    ComboBox {
+                        id: modelBox
+                        objectName: "benchModelBox"
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: 520
+                        model: app.library
+                        textRole: "name"
+                        valueRole: "path"
+                        displayText: count === 0 ? qsTr("No models in the library yet") : currentText
+                        enabled: !app.benchRunning
+                        Component.onCompleted: {
+                            const i = indexOfValue(app.modelInfo.path || "")
+                            if (i >= 0) currentIndex = i
+                        }
+                        Accessible.name: qsTr("Model to benchmark")
+                    }
+                    TButton {
+                        visible: app.library.count === 0
+                        text: qsTr("Get a model…")
+                        onClicked: window.currentPage = "models"
+                    }
+                }
+                RowLayout {
+                    spacing: 12
+                    Label { text: qsTr("Precisions"); color: theme.text; Layout.preferredWidth: 120 }
+                    CheckBox { id: ternaryBox; text: qsTr("Ternary"); checked: true; enabled: !app.benchRunning }
+                    CheckBox { id: fp16Box; text: qsTr("FP16 baseline"); checked: true; enabled: !app.benchRunning }
+                    Label {
+                        visible: fp16Box.checked
+                        text: qsTr("FP16 needs about 8× the memory of the ternary weights.")
+                        color: theme.textMuted; font.pixelSize: 12
+                        wrapMode: Text.Wrap; Layout.fillWidth: true
+                    }
+                }
+                RowLayout {
+                    spacing: 12
+                    Label { text: qsTr("Tokens"); color: theme.text; Layout.preferredWidth: 120 }
+                    Label { text: qsTr("prompt"); color: theme.textMuted }
+                    SpinBox { id: promptBox; from: 8; to: 2048; stepSize: 64; value: 128; editable: true; enabled: !app.benchRunning; Accessible.name: qsTr("Prompt tokens") }
+                    Label { text: qsTr("generated"); color: theme.textMuted }
+                    SpinBox { id: genBox; from: 4; to: 1024; stepSize: 16; value: 64; editable: true; enabled: !app.benchRunning; Accessible.name: qsTr("Generated tokens") }
+                    Label { text: qsTr("repetitions"); color: theme.textMuted }
+                    SpinBox { id: repsBox; from: 1; to: 10; value: 3; enabled: !app.benchRunning; Accessible.name: qsTr("Repetitions") }
+                }
+                RowLayout {
+                    spacing: 12
+                    TButton {
+                        objectName: "benchRunButton"
+                        text: app.benchRunning ? qsTr("Cancel") : qsTr("Run benchmark")
+                        icon.source: app.benchRunning ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/gauge.svg"
+                        primary: !app.benchRunning
+                        enabled: app.benchRunning || (modelBox.currentIndex >= 0 && (ternaryBox.checked || fp16Box.checked)
+                                                      && !app.generating && app.state !== "loading")
+                        onClicked: {
+                            if (app.benchRunning) { app.cancelBenchmark(); return }
+                            const precisions = []
+                            if (ternaryBox.checked) precisions.push("ternary")
+                            if (fp16Box.checked) precisions.push("fp16")
+                            page.selectedBatch = ""
+                            app.runBenchmark(modelBox.currentValue, { precisions: precisions, nPrompt: promptBox.value,
+                                                                      nGen: genBox.value, repetitions: repsBox.value })
+                        }
+                        Accessible.name: app.benchRunning ? qsTr("Cancel the benchmark") : qsTr("Run the benchmark")
+                    }
+                    ProgressBar {
+                        visible: app.benchRunning
+                        value: app.benchProgress
+                        Layout.fillWidth: true
+                        Accessible.name: qsTr("Benchmark progress")
+                    }
+                    Label {
+                        visible: app.benchRunning || app.benchPhase.length > 0
+                        text: app.benchPhase + (app.benchRunning ? " · " + Math.round(app.benchProgress * 100) + " %" : "")
+                        color: theme.textMuted; font.pixelSize: 12
+                    }
+                    Item { Layout.fillWidth: !app.benchRunning }
+                    Label {
+                        visible: app.generating
+                        text: qsTr("An answer is streaming; the benchmark can start when it is done.")
+                        color: theme.warning; font.pixelSize: 12
+                    }
+                }
+            }
+        }
+
+        // Ternary against FP16 for the shown run.
+        RowLayout {
+            visible: page.cmp.batch !== undefined
+            Layout.fillWidth: true
+            Layout.topMargin: 8
+            Label {
+                text: qsTr("Ternary vs FP16 · %1 · %2").arg(page.cmp.model || "").arg(page.dateOf(page.cmp.createdAt || ""))
+                font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text
+                elide: Text.ElideRight; Layout.fillWidth: true
+            }
+            // Legend of every chart below.
+            Rectangle { width: 10; height: 10; radius: 2; color: theme.accent }
+            Label { text: qsTr("Ternary"); color: theme.text; font.pixelSize: 12 }
+            Rectangle { width: 10; height: 10; radius: 2; color: theme.fp16; Layout.leftMargin: 8 }
+            Label { text: qsTr("FP16 baseline"); color: theme.text; font.pixelSize: 12; Layout.rightMargin: 8 }
+            TButton {
+                visible: page.selectedBatch !== ""
+                text: qsTr("Show the latest")
+                flat: true
+                onClicked: page.selectedBatch = ""
+            }
+        }
+        Label {
+            objectName: "benchSummary"
+            visible: page.cmp.batch !== undefined && page.cmp.speedup > 0
+            // Ratios below 1 (a tiny model whose float head dominates) are said the other way round.
+            function times(r, better, worse) {
+                return r >= 1 ? qsTr("%1× %2").arg(Number(r).toFixed(1)).arg(better)
+                              : qsTr("%1× %2").arg(Number(1 / r).toFixed(1)).arg(worse)
+            }
+            text: qsTr("Ternary against FP16: generation %1, %2 for weights and cache, energy per token %3 (estimated)%4.")
+                      .arg(times(page.cmp.speedup, qsTr("faster"), qsTr("slower")))
+                      .arg(times(page.cmp.memoryRatio, qsTr("less memory"), qsTr("more memory")))
+                      .arg(times(page.cmp.energyRatioEst, qsTr("lower"), qsTr("higher")))
+                      .arg(page.cmp.energyRatioMeasured > 0 ? qsTr(", %1 measured").arg(times(page.cmp.energyRatioMeasured, qsTr("lower"), qsTr("higher"))) : "")
+            color: theme.accent; font.pixelSize: 14; font.weight: Font.DemiBold
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+        GridLayout {
+            visible: page.cmp.batch !== undefined
+            Layout.fillWidth: true
+            columns: content.width > 980 ? 4 : content.width > 500 ? 2 : 1
+            columnSpacing: 12; rowSpacing: 12
+
+            // Generation and prompt speeds differ tenfold: a chart each, so both are readable.
+            BenchChart {
+                Layout.fillWidth: true
+                Layout.preferredWidth: 100  // equal columns
+                Layout.alignment: Qt.AlignTop
+                title: qsTr("Generation")
+                unit: qsTr("tokens/s, measured")
+                categories: [page.cmp.tgTest || "tg"]
+                ternary: [page.side("ternary").tgTps || 0]
+                fp16: [page.side("fp16").tgTps || 0]
+            }
+            BenchChart {
+                Layout.fillWidth: true
+                Layout.preferredWidth: 100  // equal columns
+                Layout.alignment: Qt.AlignTop
+                title: qsTr("Prompt processing")
+                unit: qsTr("tokens/s, measured")
+                categories: [page.cmp.ppTest || "pp"]
+                ternary: [page.side("ternary").ppTps || 0]
+                fp16: [page.side("fp16").ppTps || 0]
+            }
+            BenchChart {
+                Layout.fillWidth: true
+                Layout.preferredWidth: 100  // equal columns
+                Layout.alignment: Qt.AlignTop
+                title: qsTr("Memory")
+                unit: "MB, " + qsTr("measured")
+                categories: [qsTr("weights+KV"), qsTr("peak RSS")]
+                ternary: [(page.side("ternary").memoryBytes || 0) / 1e6, (page.side("ternary").peakRssBytes || 0) / 1e6]
+                fp16: [(page.side("fp16").memoryBytes || 0) / 1e6, (page.side("fp16").peakRssBytes || 0) / 1e6]
+                note: qsTr("Peak RSS is the whole process: the app and the chat's model too.")
+            }
+            BenchChart {
+                id: energyChart
+                Layout.preferredWidth: 100
+                readonly property real tMeas: page.side("ternary").joulesMeasured || -1
+                readonly property real fMeas: page.side("fp16").joulesMeasured || -1
+                readonly property bool measured: tMeas > 0 || fMeas > 0
+                readonly property var u: page.joulesUnit([page.side("ternary").joulesEst || 0, page.side("fp16").joulesEst || 0,
+                                                          Math.max(0, tMeas), Math.max(0, fMeas)])
+                Layout.fillWidth: true
+                Layout.alignment: Qt.AlignTop
+                title: qsTr("Energy per generated token")
+                unit: u.unit
+                categories: [qsTr("estimated"), qsTr("measured")]
+                ternary: [(page.side("ternary").joulesEst || 0) * u.scale, Math.max(0, tMeas) * u.scale]
+                fp16: [(page.side("fp16").joulesEst || 0) * u.scale, Math.max(0, fMeas) * u.scale]
+                note: measured ? qsTr("Measured: CPU package energy from RAPL during the test. Estimated: operation counts and bytes read with the BitNet b1.58 paper's 7 nm figures.")
+                               : qsTr("Estimated from operation counts and bytes read (BitNet b1.58 paper, 7 nm), not measured: this system's RAPL energy counters are not readable (they usually need root).")
+                noteColor: measured ? theme.textMuted : theme.estimate
+            }
+        }
+
+        // Every stored result.
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.topMargin: 8
+            Label { text: qsTr("History"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text }
+            Label { text: qsTr("%1 results").arg(page.history.count); color: theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true }
+            TButton {
+                objectName: "benchExportButton"
+                text: qsTr("Export CSV…")
+                icon.source: "qrc:/resources/icons/export.svg"
+                enabled: page.history.count > 0
+                onClicked: app.exportBenchmarkCsvWithDialog()
+                Accessible.name: qsTr("Export the benchmark history as CSV")
+            }
+            TButton {
+                text: qsTr("Clear…")
+                icon.source: "qrc:/resources/icons/trash.svg"
+                flat: true
+                enabled: page.history.count > 0 && !app.benchRunning
+                onClicked: clearDialog.open()
+                Accessible.name: qsTr("Clear the benchmark history")
+            }
+        }
+        Label {
+            visible: page.history.count === 0
+            text: qsTr("No results yet. Pick a model and run the benchmark; every result is kept here.")
+            color: theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+
+        // Columns: relative widths, so the table fits the page.
+        Item {
+            id: table
+            visible: page.history.count > 0
+            Layout.fillWidth: true
+            implicitHeight: tableCol.implicitHeight
+            readonly property var weights: [1.65, 1.5, 0.6, 0.8, 1.2, 0.7, 1.2, 0.75, 0.95, 0.95, 0.95, 0.95]
+            readonly property real unit: width / weights.reduce((a, b) => a + b, 0)
+            function w(i) { return weights[i] * unit }
+
+            Column {
+                id: tableCol
+                width: parent.width
+                Rectangle {
+                    width: parent.width; height: 30
+                    color: theme.surfaceAlt
+                    radius: 6
+                    Row {
+                        anchors.fill: parent; anchors.leftMargin: 8
+                        Repeater {
+                            model: [qsTr("Date"), qsTr("Model"), qsTr("Test"), qsTr("Precision"), qsTr("Backend"), qsTr("Threads"),
+                                    qsTr("tok/s ± sd"), qsTr("TTFT"), qsTr("Peak RSS"), qsTr("Weights+KV"), qsTr("J/tok est."), qsTr("J/tok meas.")]
+                            Label {
+                                required property int index
+                                required property string modelData
+                                width: table.w(index) - (index === 0 ? 8 : 0)
+                                height: 30
+                                verticalAlignment: Text.AlignVCenter
+                                text: modelData
+                                rightPadding: 6
+                                color: theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
+                                elide: Text.ElideRight
+                            }
+                        }
+                    }
+                }
+                Repeater {
+                    model: page.history
+                    delegate: Rectangle {
+                        id: row
+                        required property int index
+                        required property string createdAt
+                        required property string batch
+                        required property string model
+                        required property string test
+                        required property string precision
+                        required property string backend
+                        required property int threads
+                        required property double tokensPerSecond
+                        required property double stddev
+                        required property double ttftMs
+                        required property double peakRssBytes
+                        required property double memoryBytes
+                        required property double joulesEst
+                        required property double joulesMeasured
+                        readonly property bool shown: batch === page.shownBatch
+                        width: tableCol.width; height: 28
+                        radius: 4
+                        color: shown ? Qt.rgba(theme.accent.r, theme.accent.g, theme.accent.b, 0.10)
+                                     : rowHover.hovered ? theme.surfaceAlt : "transparent"
+                        HoverHandler { id: rowHover }
+                        TapHandler { onTapped: page.selectedBatch = row.batch }
+                        Accessible.role: Accessible.Row
+                        Accessible.name: qsTr("%1 %2 %3: %4 tokens per second").arg(model).arg(precision).arg(test).arg(tokensPerSecond.toFixed(1))
+                        Row {
+                            anchors.fill: parent; anchors.leftMargin: 8
+                            Repeater {
+                                model: [page.dateOf(row.createdAt), row.model, row.test,
+                                        row.precision === "fp16" ? "FP16" : qsTr("ternary"), row.backend, String(row.threads),
+                                        row.tokensPerSecond.toFixed(1) + " ± " + row.stddev.toFixed(1),
+                                        row.ttftMs.toFixed(row.ttftMs < 10 ? 1 : 0) + " ms",
+                                        app.formatBytes(row.peakRssBytes), app.formatBytes(row.memoryBytes),
+                                        page.energyText(row.joulesEst), row.joulesMeasured >= 0 ? page.energyText(row.joulesMeasured) : "—"]
+                                Label {
+                                    required property int index
+                                    required property string modelData
+                                    width: table.w(index) - (index === 0 ? 8 : 0)
+                                    height: 28
+                                    verticalAlignment: Text.AlignVCenter
+                                    text: modelData
+                                    rightPadding: 6
+                                    color: index === 3 ? (row.precision === "fp16" ? theme.fp16 : theme.accent)
+                                                       : index === 10 ? theme.estimate : theme.text
+                                    font.pixelSize: 12
+                                    font.family: index >= 5 ? theme.mono : Qt.application.font.family
+                                    elide: Text.ElideRight
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Label {
+            visible: page.history.count > 0
+            text: qsTr("Click a row to chart its run. J/tok est. is an estimate (energy model); J/tok meas. is measured with RAPL where readable. Peak RSS is the whole process.")
+            color: theme.textMuted; font.pixelSize: 11
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+        Item { Layout.preferredHeight: 24 }
+    }
+}
