@@ -87,6 +87,10 @@ private:
     uint64_t bytes_ = 0;
 };
 
+// Element-wise ops split a batch across threads in tasks of at least this many token rows; one
+// token's row is too little work to hand to another thread.
+constexpr int64_t kRowsPerTask = 4;
+
 float* rows_of(Tensor t) { return static_cast<float*>(t.storage) + static_cast<size_t>(t.row0) * t.cols; }
 const CpuWeight& cpu(const Weight& w) { return *static_cast<const CpuWeight*>(w.storage); }
 
@@ -120,7 +124,10 @@ public:
 
     void rms_norm(Tensor x, const Weight& gain, float eps, Tensor out) override {
         const float* g = reinterpret_cast<const float*>(cpu(gain).view.data);
-        for (int i = 0; i < x.rows; ++i) cpu_rms_norm(rows_of(x.row(i)), g, x.cols, eps, rows_of(out.row(i)));
+        pool_.parallel_for(x.rows, kRowsPerTask, [&](int64_t b, int64_t e) {
+            for (int64_t i = b; i < e; ++i)
+                cpu_rms_norm(rows_of(x.row(static_cast<int>(i))), g, x.cols, eps, rows_of(out.row(static_cast<int>(i))));
+        });
     }
 
     void linear(Tensor x, std::span<const Weight* const> weights, std::span<const Tensor> outs) override {
@@ -131,11 +138,13 @@ public:
             act_q_.resize(static_cast<size_t>(n) * k);
             act_scale_.resize(n);
             act_sum_.resize(n);
-            for (int i = 0; i < n; ++i) {
-                int8_t* q = act_q_.data() + static_cast<size_t>(i) * k;
-                act_scale_[i] = kernel_ ? kernel_->quantize_row(rows_of(x.row(i)), k, q, &act_sum_[i])
-                                        : cpu_quantize_row_i8(rows_of(x.row(i)), k, q);
-            }
+            pool_.parallel_for(n, kRowsPerTask, [&](int64_t b, int64_t e) {
+                for (int64_t i = b; i < e; ++i) {
+                    int8_t* q = act_q_.data() + i * k;
+                    const float* xi = rows_of(x.row(static_cast<int>(i)));
+                    act_scale_[i] = kernel_ ? kernel_->quantize_row(xi, k, q, &act_sum_[i]) : cpu_quantize_row_i8(xi, k, q);
+                }
+            });
         }
         for (size_t j = 0; j < weights.size(); ++j) {
             const CpuWeight& w = cpu(*weights[j]);
@@ -169,7 +178,10 @@ public:
     }
 
     void rope_neox(Tensor x, int n_heads, int head_dim, int pos0, float theta) override {
-        for (int i = 0; i < x.rows; ++i) cpu_rope_neox(rows_of(x.row(i)), n_heads, head_dim, pos0 + i, theta);
+        pool_.parallel_for(x.rows, kRowsPerTask, [&](int64_t b, int64_t e) {
+            for (int64_t i = b; i < e; ++i)
+                cpu_rope_neox(rows_of(x.row(static_cast<int>(i))), n_heads, head_dim, pos0 + static_cast<int>(i), theta);
+        });
     }
 
     void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& s, Tensor out) override {
@@ -223,15 +235,18 @@ public:
     }
 
     void glu(Tensor gate, Tensor up, GluActivation act, Tensor out) override {
-        const size_t count = static_cast<size_t>(gate.rows) * gate.cols;
-        cpu_glu(rows_of(gate), rows_of(up), count, act == GluActivation::Silu, rows_of(out));
+        pool_.parallel_for(gate.rows, kRowsPerTask, [&](int64_t b, int64_t e) {
+            const size_t first = static_cast<size_t>(b) * gate.cols, count = static_cast<size_t>(e - b) * gate.cols;
+            cpu_glu(rows_of(gate) + first, rows_of(up) + first, count, act == GluActivation::Silu, rows_of(out) + first);
+        });
     }
 
     void add(Tensor x, Tensor y) override {
-        float* a = rows_of(x);
-        const float* b = rows_of(y);
-        const size_t count = static_cast<size_t>(x.rows) * x.cols;
-        for (size_t i = 0; i < count; ++i) a[i] += b[i];
+        pool_.parallel_for(x.rows, kRowsPerTask, [&](int64_t b, int64_t e) {
+            float* a = rows_of(x);
+            const float* c = rows_of(y);
+            for (size_t i = static_cast<size_t>(b) * x.cols; i < static_cast<size_t>(e) * x.cols; ++i) a[i] += c[i];
+        });
     }
 
     void read_rows(Tensor t, float* dst) override {
