@@ -29,8 +29,10 @@ layout(push_constant) uniform P {
     uint groups_m;  // row tiles; the flat group index is tile_n * groups_m + tile_m
 } p;
 
-shared int As[BM * 16];  // [row][16 packed ints = 64 weights]
-shared int Bs[BN * 16];  // [token][16 packed ints]
+// Both k-major, so in the inner loop a subgroup's lanes (consecutive tc) read consecutive tokens
+// and share one row's codes.
+shared int As[16 * BM];  // [16 packed ints = 64 weights][row]
+shared int Bs[16 * BN];  // [16 packed ints][token]
 shared int Cs[BM * BN];  // the integer sums, for the epilogue
 
 int dot4(int a, int b) {
@@ -48,7 +50,8 @@ void main() {
     const uint row0 = tile_m * BM, tok0 = tile_n * BN;
     if (tok0 >= p.n_tok) return;
     const uint lid = gl_LocalInvocationID.x;
-    const uint tr = lid / (BN / TN), tc = lid % (BN / TN);  // this thread's 4x4 block
+    // This thread's rows tr * TM + m and tokens tc + n * (BN / TN).
+    const uint tr = lid / (BN / TN), tc = lid % (BN / TN);
     const uint xq_stride = p.n_chunks * 16;
 
     int acc[TM * TN];
@@ -60,18 +63,18 @@ void main() {
             const uint idx = lid * 2 + j, r = idx / 4, word = idx % 4;
             const uint v = w[(min(row0 + r, p.rows - 1) * p.n_chunks + c) * 4 + word];
             [[unroll]] for (uint s = 0; s < 4; ++s)
-                As[r * 16 + 4 * s + word] = int((((v >> (2 * s)) & 0x03030303u) + 0x7F7F7F7Fu) ^ 0x80808080u);
+                As[(4 * s + word) * BM + r] = int((((v >> (2 * s)) & 0x03030303u) + 0x7F7F7F7Fu) ^ 0x80808080u);
         }
         // 32 tokens x 16 ints: eight per thread.
         [[unroll]] for (uint j = 0; j < 8; ++j) {
             const uint idx = lid * 8 + j, t = idx / 16, i = idx % 16;
-            Bs[idx] = xq[p.xq_off + min(tok0 + t, p.n_tok - 1) * xq_stride + c * 16 + i];
+            Bs[i * BN + t] = xq[p.xq_off + min(tok0 + t, p.n_tok - 1) * xq_stride + c * 16 + i];
         }
         barrier();
         for (uint i = 0; i < 16; ++i) {
             int a[TM], b[TN];
-            [[unroll]] for (uint m = 0; m < TM; ++m) a[m] = As[(tr * TM + m) * 16 + i];
-            [[unroll]] for (uint n = 0; n < TN; ++n) b[n] = Bs[(tc * TN + n) * 16 + i];
+            [[unroll]] for (uint m = 0; m < TM; ++m) a[m] = As[i * BM + tr * TM + m];
+            [[unroll]] for (uint n = 0; n < TN; ++n) b[n] = Bs[i * BN + n * (BN / TN) + tc];
             [[unroll]] for (uint m = 0; m < TM; ++m)
                 [[unroll]] for (uint n = 0; n < TN; ++n) acc[m * TN + n] += dot4(a[m], b[n]);
         }
@@ -81,7 +84,7 @@ void main() {
     // The epilogue runs from shared memory in a plain loop (like the mat-vec's): unrolled over
     // the 4x4 block, lavapipe's compiler loses the exact rounding of bitlinear_out.
     [[unroll]] for (uint m = 0; m < TM; ++m)
-        [[unroll]] for (uint n = 0; n < TN; ++n) Cs[(tr * TM + m) * BN + tc * TN + n] = acc[m * TN + n];
+        [[unroll]] for (uint n = 0; n < TN; ++n) Cs[(tr * TM + m) * BN + n * (BN / TN) + tc] = acc[m * TN + n];
     barrier();
     const float scale = uintBitsToFloat(w[p.scale_off]);
     for (uint i = lid; i < BM * BN; i += WG) {

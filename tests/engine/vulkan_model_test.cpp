@@ -36,12 +36,13 @@ int vulkan_device_or_skip(std::string* why) {
     const uint64_t messages_before = vk::validation_message_count()
 
 std::shared_ptr<Model> load(const std::string& path, LoadOptions::BackendKind kind, int device = -1,
-                            Precision precision = Precision::Ternary) {
+                            Precision precision = Precision::Ternary, HeadType head = HeadType::AsStored) {
     LoadOptions o;
     o.n_threads = 2;
     o.backend = kind;
     o.device = device;
     o.precision = precision;
+    o.head = head;
     return Model::load(path, o);
 }
 
@@ -90,6 +91,21 @@ TEST(VulkanFp16, LogitsMatchCpuAndGreedyIsIdentical) {
         ASSERT_EQ(g_want.size(), 32u);
         EXPECT_EQ(greedy(gpu, 32), g_want) << arch;
     }
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
+}
+
+// The opt-in Q8_0 head: its activations are quantized to Q8_0 blocks on both backends.
+TEST(VulkanQ8Head, LogitsMatchCpuAndGreedyIsIdentical) {
+    SKIP_WITHOUT_VULKAN(device);
+    const std::string path = test::synth_model("bitnet-b1.58", TypeId::I2_S);
+    const auto cpu = load(path, LoadOptions::BackendKind::Cpu, -1, Precision::Ternary, HeadType::Q8_0);
+    const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device, Precision::Ternary, HeadType::Q8_0);
+    ASSERT_EQ(gpu->backend_fallback_reason(), "");
+    ASSERT_EQ(gpu->info().head_type, "Q8_0");
+    const auto want = all_logits(cpu, 4);
+    EXPECT_LE(rel_rms(all_logits(gpu, 4), want), 1e-5);
+    EXPECT_LE(rel_rms(all_logits(gpu, 16), want), 1e-5);
+    EXPECT_EQ(greedy(gpu, 32), greedy(cpu, 32));
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 

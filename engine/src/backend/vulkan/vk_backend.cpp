@@ -10,6 +10,7 @@
 #include "backend/vulkan/vk_context.h"
 #include "backend/vulkan/vk_session.h"
 #include "backend/vulkan/vk_weights.h"
+#include "tensor/fp16.h"
 
 namespace tern {
 namespace {
@@ -114,11 +115,14 @@ private:
         bytes_ += bytes;
     }
 
-    // F16 and F32 stay as they are; other float types are dequantized to F32. Split into row
-    // chunks that each fit one binding (the 2B model's F16 head is 657 MB; lavapipe binds 128 MiB).
+    // F16 and F32 stay as they are, Q8_0 is repacked (its activations are quantized too, as the
+    // CPU does), other float types are dequantized to F32. Split into row chunks that each fit one
+    // binding (the 2B model's F16 head is 657 MB; lavapipe binds 128 MiB).
     void upload_dense(const TensorView& w, VkWeight& vw) {
         const uint64_t k = w.ne[0], rows = w.n_rows();
         vw.f16 = w.type == TypeId::F16;
+        vw.q8 = w.type == TypeId::Q8_0 && vw.rows > 1;  // vectors (norm gains) stay f32
+        if (vw.q8) return upload_q8_0(w, vw);
         const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
         uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
         if (max_chunk_bytes_) limit = std::min(limit, max_chunk_bytes_);
@@ -139,6 +143,32 @@ private:
                 ctx_.uploader->write(ch.buffer, 0, f.data(), f.size() * 4);
             }
             bytes_ += n * row_bytes;
+        }
+    }
+
+    void upload_q8_0(const TensorView& w, VkWeight& vw) {
+        const uint64_t k = w.ne[0], rows = w.n_rows(), nb = k / 32;
+        const uint64_t row_bytes = nb * 36;  // 32 int8 values and an f32 scale per block
+        uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
+        if (max_chunk_bytes_) limit = std::min(limit, max_chunk_bytes_);
+        const uint64_t chunk_rows = std::max<uint64_t>(1, limit / row_bytes);
+        for (uint64_t r0 = 0; r0 < rows; r0 += chunk_rows) {
+            const uint64_t n = std::min(chunk_rows, rows - r0);
+            std::vector<uint8_t> bytes(n * row_bytes);
+            float* scales = reinterpret_cast<float*>(bytes.data() + n * nb * 32);
+            for (uint64_t r = 0; r < n; ++r) {
+                const uint8_t* src = w.data + (r0 + r) * nb * 34;
+                for (uint64_t b = 0; b < nb; ++b, src += 34) {
+                    scales[r * nb + b] = f16_to_f32(static_cast<uint16_t>(src[0] | src[1] << 8));
+                    std::memcpy(bytes.data() + (r * nb + b) * 32, src + 2, 32);
+                }
+            }
+            VkWeight::Chunk& ch = vw.chunks.emplace_back();
+            ch.row0 = static_cast<int>(r0);
+            ch.rows = static_cast<int>(n);
+            ch.buffer = Buffer(*ctx_.device, bytes.size(), MemoryKind::Device);
+            ctx_.uploader->write(ch.buffer, 0, bytes.data(), bytes.size());
+            bytes_ += bytes.size();
         }
     }
 

@@ -122,9 +122,11 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::MatvecTernary:
         case Kernel::MatvecDenseF16:
         case Kernel::MatvecDenseF32:
-            name = k == Kernel::MatvecTernary ? (int_dot_ ? "matvec_ternary_dot" : "matvec_ternary")
+        case Kernel::MatvecQ8_0:
+            name = k == Kernel::MatvecTernary    ? (int_dot_ ? "matvec_ternary_dot" : "matvec_ternary")
                    : k == Kernel::MatvecDenseF16 ? "matvec_dense_f16"
-                                                 : "matvec_dense_f32";
+                   : k == Kernel::MatvecDenseF32 ? "matvec_dense_f32"
+                                                 : "matvec_q8_0";
             // One subgroup per workgroup (between 8 and 64 lanes); a CPU device (lavapipe) does
             // best with narrow workgroups and more rows each.
             wg = std::clamp<uint32_t>(pow2_at_most(matvec_wg_ ? matvec_wg_ : sg), 8, 64);
@@ -135,6 +137,8 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::MatmulDenseF32: name = "matmul_dense_f32"; break;
         case Kernel::GetRowsF16: name = "get_rows_f16"; break;
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
+        case Kernel::GetRowsQ8_0: name = "get_rows_q8_0"; break;
+        case Kernel::QuantizeQ8_0: name = "quantize_q8_0"; break;
         case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;
         case Kernel::Rope: name = "rope_neox"; break;
         // With FP64: exp correctly rounded like the CPU's expf (see exp_rn in common.glsl).
@@ -146,7 +150,8 @@ const Pipeline& Pipelines::get(Kernel k) {
     // The reductions of these kernels have a subgroup-arithmetic variant.
     std::string variant = name;
     const bool reduces = k == Kernel::Quantize || k == Kernel::MatvecTernary || k == Kernel::MatvecDenseF16 ||
-                         k == Kernel::MatvecDenseF32 || k == Kernel::RmsNorm || k == Kernel::Attention;
+                         k == Kernel::MatvecDenseF32 || k == Kernel::MatvecQ8_0 || k == Kernel::RmsNorm ||
+                         k == Kernel::Attention;
     if (reduces && subgroups_) variant += "_sg";
     name = variant.c_str();
     const auto code = shader_spirv(name);

@@ -13,6 +13,7 @@ namespace tern::vk {
 namespace {
 
 constexpr int kTokensPerDispatch = 8;  // NT in the mat-vec shaders
+constexpr int kDenseTileRows = 64, kDenseTileTokens = 32;  // BM, BN in matmul_dense.comp
 
 const VkWeight& vkw(const Weight& w) { return *static_cast<const VkWeight*>(w.storage); }
 const Buffer& buf(const Tensor& t) { return *static_cast<const Buffer*>(t.storage); }
@@ -52,7 +53,14 @@ struct MatmulDensePush {
     uint32_t groups_m;
 };
 struct GetRowsPush {
-    uint32_t k, n_ids, ids_off, row_begin, row_end, out_off;
+    uint32_t k, n_ids, ids_off, row_begin, row_end, out_off, scale_off;
+};
+struct QuantizeQ8Push {
+    uint32_t x_off, k, n_tok, q_off, d_off;
+};
+struct MatvecQ8Push {
+    uint32_t nb, n_tok, rows, xq_off, xd_off, scale_off, out_off, out_stride;
+    float extra;
 };
 struct NormPush {
     uint32_t n, n_rows, x_off, out_off;
@@ -113,11 +121,12 @@ public:
         ids_used_ += n;
         for (const VkWeight::Chunk& ch : w.chunks) {
             GetRowsPush p{static_cast<uint32_t>(w.cols), n, 0, static_cast<uint32_t>(ch.row0),
-                          static_cast<uint32_t>(ch.row0 + ch.rows), 0};
+                          static_cast<uint32_t>(ch.row0 + ch.rows), 0, w.q8 ? w.q8_scale_off(ch.rows) : 0};
             rec_.bind(0, whole(ch.buffer), false);
             p.ids_off = rec_.bind(3, id_range, false);
             p.out_off = rec_.bind(5, rows(out, 0, static_cast<int>(n)), true);
-            rec_.dispatch(w.f16 ? Kernel::GetRowsF16 : Kernel::GetRowsF32, &p, sizeof p, n);
+            const Kernel k = w.q8 ? Kernel::GetRowsQ8_0 : w.f16 ? Kernel::GetRowsF16 : Kernel::GetRowsF32;
+            rec_.dispatch(k, &p, sizeof p, n);
         }
     }
 
@@ -283,7 +292,41 @@ private:
         rec_.dispatch(Kernel::MatmulTernary, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(n), 32));
     }
 
+    // Q8_0 weights: the activations are quantized to Q8_0 blocks first, as the CPU does.
+    void q8_linear(Tensor x, const VkWeight& w, Tensor out) {
+        const uint64_t n = static_cast<uint64_t>(x.rows), k = static_cast<uint64_t>(x.cols);
+        if (k % 32) throw VkError("linear: Q8_0 rows must be a multiple of 32 values");
+        if (n * k / 4 > xq8_cap_) {
+            if (xq8_.handle()) {
+                rec_.retire(std::move(xq8_));
+                rec_.retire(std::move(xd8_));
+            }
+            xq8_cap_ = std::max<uint64_t>(n * k / 4, static_cast<uint64_t>(max_rows_) * k / 4);
+            xq8_ = Buffer(dev_, xq8_cap_ * 4, MemoryKind::Device);
+            xd8_ = Buffer(dev_, xq8_cap_ / 8 * 4, MemoryKind::Device);
+        }
+        QuantizeQ8Push qp{0, static_cast<uint32_t>(k), static_cast<uint32_t>(n), 0, 0};
+        qp.x_off = rec_.bind(3, all(x), false);
+        qp.q_off = rec_.bind(5, {&xq8_, 0, n * k}, true);
+        qp.d_off = rec_.bind(6, {&xd8_, 0, n * k / 8}, true);
+        rec_.dispatch(Kernel::QuantizeQ8_0, &qp, sizeof qp, static_cast<uint32_t>(n));
+        const uint32_t nr = ctx_.pipelines->get(Kernel::MatvecQ8_0).rows;
+        for (const VkWeight::Chunk& ch : w.chunks) {
+            for (int t0 = 0; t0 < x.rows; t0 += kTokensPerDispatch) {
+                const int nt = std::min(kTokensPerDispatch, x.rows - t0);
+                MatvecQ8Push p{static_cast<uint32_t>(k / 32), static_cast<uint32_t>(nt), static_cast<uint32_t>(ch.rows),
+                               0, 0, w.q8_scale_off(ch.rows), 0, static_cast<uint32_t>(out.cols), w.extra_scale};
+                rec_.bind(0, whole(ch.buffer), false);
+                p.xq_off = rec_.bind(3, {&xq8_, t0 * k, nt * k}, false);
+                p.xd_off = rec_.bind(4, {&xd8_, t0 * k / 8, nt * k / 8}, false);
+                p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
+                rec_.dispatch(Kernel::MatvecQ8_0, &p, sizeof p, div_up(static_cast<uint64_t>(ch.rows), nr));
+            }
+        }
+    }
+
     void dense_linear(Tensor x, const VkWeight& w, Tensor out) {
+        if (w.q8) return q8_linear(x, w, out);
         if (x.rows > kTokensPerDispatch) return dense_matmul(x, w, out);
         const Kernel kernel = w.f16 ? Kernel::MatvecDenseF16 : Kernel::MatvecDenseF32;
         const uint32_t nr = ctx_.pipelines->get(kernel).rows;
@@ -312,11 +355,11 @@ private:
                 const int nt = std::min(step, x.rows - t0);
                 MatmulDensePush p{static_cast<uint32_t>(w.cols), static_cast<uint32_t>(nt),
                                   static_cast<uint32_t>(ch.rows), 0, 0, static_cast<uint32_t>(out.cols),
-                                  w.extra_scale, div_up(static_cast<uint64_t>(ch.rows), 32)};
+                                  w.extra_scale, div_up(static_cast<uint64_t>(ch.rows), kDenseTileRows)};
                 rec_.bind(0, whole(ch.buffer), false);
                 p.x_off = rec_.bind(3, rows(x, t0, nt), false);
                 p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
-                rec_.dispatch(kernel, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(nt), 32));
+                rec_.dispatch(kernel, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(nt), kDenseTileTokens));
             }
         }
     }
@@ -349,6 +392,8 @@ private:
     int max_rows_ = 1, max_cols_ = 64;
     Buffer xq_, xs_;
     uint64_t xq_cap_ = 0, xs_cap_ = 0;
+    Buffer xq8_, xd8_;  // Q8_0 activations: packed int8 and a scale per 32 values
+    uint64_t xq8_cap_ = 0;  // ints
     Buffer ids_;
     uint64_t ids_cap_ = 0, ids_used_ = 0;
     Buffer rope_;

@@ -19,13 +19,17 @@ struct VkWeight {
     uint32_t chunks_per_block = 1;
     uint32_t scale_offset = 0;    // in uints
 
-    // Dense (F16 or F32) and vectors: row chunks, each small enough for one binding.
+    // Dense (F16, F32 or Q8_0) and vectors: row chunks, each small enough for one binding.
+    // Q8_0 chunks hold the int8 values (8 packed ints per 32-value block) and then the f32 block
+    // scales from word q8_scale_off(rows) on (see matvec_q8_0.comp).
     bool f16 = false;
+    bool q8 = false;
     struct Chunk {
         Buffer buffer;
         int row0 = 0, rows = 0;
     };
     std::vector<Chunk> chunks;
+    uint32_t q8_scale_off(int chunk_rows) const { return static_cast<uint32_t>(chunk_rows) * (cols / 32) * 8; }
 };
 
 }  // namespace tern::vk
