@@ -84,10 +84,17 @@ ScrollView {
                         valueRole: "path"
                         displayText: count === 0 ? qsTr("No models in the library yet") : currentText
                         enabled: !app.benchRunning
-                        Component.onCompleted: {
+                        // Follows the chat's model until the user picks another one here.
+                        property bool picked: false
+                        function followLoaded() {
+                            if (picked) return
                             const i = indexOfValue(app.modelInfo.path || "")
                             if (i >= 0) currentIndex = i
                         }
+                        onActivated: picked = true
+                        onCountChanged: followLoaded()
+                        Connections { target: app; function onModelChanged() { modelBox.followLoaded() } }
+                        Component.onCompleted: followLoaded()
                         Accessible.name: qsTr("Model to benchmark")
                     }
                     TButton {

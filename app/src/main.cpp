@@ -1,5 +1,6 @@
-// tern: the desktop app. `tern [MODEL.gguf]`, or `tern --screenshot FILE.png [--model M] [--prompt P]`
-// to render the main window offscreen (docs, CI) and exit.
+// tern: the desktop app. `tern [MODEL.gguf]`, or `tern --screenshot FILE.png [--prompt P] [--page P] [MODEL]`
+// to render the main window offscreen (docs, CI) and exit; with --page benchmark and a model it
+// benchmarks the model first.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -67,8 +68,15 @@ int main(int argc, char** argv) {
             spdlog::info("screenshot {} {}", file.toStdString(), ok ? "saved" : "FAILED");
             QCoreApplication::exit(ok ? 0 : 2);
         };
-        // With --prompt: wait for the model, ask, and grab once the answer is complete.
-        if (cli.isSet(prompt) && !model.isEmpty()) {
+        // On the Benchmark page with a model: benchmark it (ternary and FP16), grab the results.
+        if (cli.value(page) == QLatin1String("benchmark") && !model.isEmpty()) {
+            QObject::connect(&app, &AppController::stateChanged, &app, [&app, model, grab] {
+                if (app.state() == QLatin1String("ready") && !app.benchRunning()) app.runBenchmark(model);
+                else if (app.state() == QLatin1String("welcome")) QTimer::singleShot(300, grab);
+            });
+            QObject::connect(&app, &AppController::benchmarkFinished, &app, [grab] { QTimer::singleShot(800, grab); });
+        } else if (cli.isSet(prompt) && !model.isEmpty()) {
+            // With --prompt: wait for the model, ask, and grab once the answer is complete.
             const QString text = cli.value(prompt);
             QObject::connect(&app, &AppController::stateChanged, &app, [&app, text, grab] {
                 if (app.state() == QLatin1String("ready")) app.send(text);
