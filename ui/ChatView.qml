@@ -9,7 +9,7 @@ Item {
 
     function submit() {
         const text = input.text
-        if (text.trim().length === 0 || app.generating) return
+        if (text.trim().length === 0 || app.generating || app.benchRunning) return
         if (editRow >= 0) app.editAndResend(editRow, text)
         else app.send(text)
         editRow = -1
@@ -159,6 +159,12 @@ Item {
                 spacing: 4
 
                 Label {
+                    visible: app.benchRunning
+                    text: qsTr("A benchmark is running on the Benchmark page; sending waits until it is done.")
+                    color: theme.warning; font.pixelSize: 12
+                    Layout.leftMargin: 8
+                }
+                Label {
                     visible: chatView.editRow >= 0
                     text: qsTr("Editing an earlier message: sending drops the messages after it.")
                     color: theme.warning; font.pixelSize: 12
@@ -198,7 +204,7 @@ Item {
                         text: app.generating ? qsTr("Stop") : qsTr("Send")
                         icon.source: app.generating ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/send.svg"
                         primary: !app.generating
-                        enabled: app.generating || input.text.trim().length > 0
+                        enabled: app.generating || (input.text.trim().length > 0 && !app.benchRunning)
                         onClicked: app.generating ? app.stop() : chatView.submit()
                         Accessible.name: app.generating ? qsTr("Stop the answer") : qsTr("Send the message")
                     }
