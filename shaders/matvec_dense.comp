@@ -11,6 +11,8 @@ layout(local_size_x_id = 0) in;
 
 #ifdef F16
 layout(binding = 0) readonly buffer W { uint w[]; };  // two halves per uint
+layout(binding = 0) readonly buffer W4 { uvec4 w4[]; };  // the same, eight halves at a time
+layout(binding = 3) readonly buffer X4 { vec4 x4[]; };
 #else
 layout(binding = 0) readonly buffer W { float w[]; };
 #endif
@@ -43,7 +45,19 @@ void main() {
     [[unroll]] for (uint i = 0; i < NT * NR; ++i) acc[i] = 0.0;
 
 #ifdef F16
-    if ((p.k & 1u) == 0) {  // rows start on a uint: read two weights per load
+    if ((p.k & 7u) == 0 && (p.x_off & 3u) == 0 && p.n_tok == 1) {
+        // Decode (and the LM head) with rows of whole 16-byte groups: eight weights and eight
+        // activations per load, for all NR rows.
+        const uint k8 = p.k / 8, xb = p.x_off / 4;
+        for (uint c = lid; c < k8; c += WG) {
+            const vec4 xa = x4[xb + 2 * c], xc = x4[xb + 2 * c + 1];
+            [[unroll]] for (uint r = 0; r < NR; ++r) {
+                const uvec4 v = w4[min(row0 + r, p.rows - 1) * k8 + c];
+                acc[r] += dot(vec4(unpackHalf2x16(v.x), unpackHalf2x16(v.y)), xa) +
+                          dot(vec4(unpackHalf2x16(v.z), unpackHalf2x16(v.w)), xc);
+            }
+        }
+    } else if ((p.k & 1u) == 0) {  // rows start on a uint: read two weights per load
         const uint k2 = p.k / 2;
         if (p.n_tok == 1) {
             // Decode (and the LM head): one activation pair per step for all NR rows, and acc

@@ -26,6 +26,11 @@ layout(binding = 0) readonly buffer W0 { uint w0[]; };
 layout(binding = 1) readonly buffer W1 { uint w1[]; };
 layout(binding = 2) readonly buffer W2 { uint w2[]; };
 layout(binding = 3) readonly buffer XQ { int xq[]; };
+// The same buffers, 16 bytes at a time (one 64-weight chunk of codes, 16 activations).
+layout(binding = 0) readonly buffer W0v { uvec4 w0v[]; };
+layout(binding = 1) readonly buffer W1v { uvec4 w1v[]; };
+layout(binding = 2) readonly buffer W2v { uvec4 w2v[]; };
+layout(binding = 3) readonly buffer XQv { ivec4 xqv[]; };
 layout(binding = 4) readonly buffer XS { float xs[]; };
 layout(binding = 5) writeonly buffer O0 { float o0[]; };
 layout(binding = 6) writeonly buffer O1 { float o1[]; };
@@ -51,6 +56,12 @@ uint wload(uint seg, uint i) {
     if (seg == 0) return w0[i];
     if (seg == 1) return w1[i];
     return w2[i];
+}
+
+uvec4 wload4(uint seg, uint i) {
+    if (seg == 0) return w0v[i];
+    if (seg == 1) return w1v[i];
+    return w2v[i];
 }
 
 void store(uint seg, uint i, float v) {
@@ -88,18 +99,15 @@ void main() {
         acc_f[i] = 0.0;
     }
 
+    // (xq_off is a multiple of 4: the host binds whole 64-byte rows of activations.)
     if (p.n_tok == 1 && nb == 0) {
-        // Decode with one scale per tensor: one load of 16 activation ints per chunk for all NR
-        // rows, and acc indexed by constants only (lavapipe runs this much faster).
+        // Decode with one scale per tensor: 16-byte loads, one group of 16 activation ints per
+        // chunk for all NR rows, and acc indexed by constants only (lavapipe runs this much faster).
         for (uint c = lid; c < p.n_chunks; c += WG) {
-            const uint xb = p.xq_off + c * 16;
-            const ivec4 a0 = ivec4(xq[xb], xq[xb + 1], xq[xb + 2], xq[xb + 3]);
-            const ivec4 a1 = ivec4(xq[xb + 4], xq[xb + 5], xq[xb + 6], xq[xb + 7]);
-            const ivec4 a2 = ivec4(xq[xb + 8], xq[xb + 9], xq[xb + 10], xq[xb + 11]);
-            const ivec4 a3 = ivec4(xq[xb + 12], xq[xb + 13], xq[xb + 14], xq[xb + 15]);
+            const uint xb = p.xq_off / 4 + c * 4;
+            const ivec4 a0 = xqv[xb], a1 = xqv[xb + 1], a2 = xqv[xb + 2], a3 = xqv[xb + 3];
             [[unroll]] for (uint r = 0; r < NR; ++r) {
-                const uint wb = (min(row0 + r, rows - 1) * p.n_chunks + c) * 4;
-                const uvec4 v = uvec4(wload(seg, wb), wload(seg, wb + 1), wload(seg, wb + 2), wload(seg, wb + 3));
+                const uvec4 v = wload4(seg, min(row0 + r, rows - 1) * p.n_chunks + c);
                 int d = 0;
                 [[unroll]] for (uint w = 0; w < 4; ++w)
                     d += dot4(v[w] & 0x03030303u, a0[w]) + dot4((v[w] >> 2) & 0x03030303u, a1[w]) +
@@ -111,15 +119,14 @@ void main() {
     for (uint c = lid; c < p.n_chunks; c += WG) {
         [[unroll]] for (uint r = 0; r < NR; ++r) {
             const uint row = min(row0 + r, rows - 1);  // out-of-range rows are computed, not stored
-            const uint wb = (row * p.n_chunks + c) * 4;
-            const uvec4 v = uvec4(wload(seg, wb), wload(seg, wb + 1), wload(seg, wb + 2), wload(seg, wb + 3));
+            const uvec4 v = wload4(seg, row * p.n_chunks + c);
             const float bscale = nb == 0 ? 0.0 : uintBitsToFloat(wload(seg, p.scale_off[seg] + row * nb + c / p.cpb));
             for (uint t = 0; t < p.n_tok; ++t) {
-                const uint xb = p.xq_off + t * xq_stride + c * 16;
+                const uint xb = (p.xq_off + t * xq_stride) / 4 + c * 4;
                 int d = 0;
                 [[unroll]] for (uint s = 0; s < 4; ++s) {
-                    [[unroll]] for (uint w = 0; w < 4; ++w)
-                        d += dot4((v[w] >> (2 * s)) & 0x03030303u, xq[xb + 4 * s + w]);
+                    const ivec4 a = xqv[xb + s];
+                    [[unroll]] for (uint w = 0; w < 4; ++w) d += dot4((v[w] >> (2 * s)) & 0x03030303u, a[w]);
                 }
                 if (nb == 0) acc_i[t * NR + r] += d;
                 else acc_f[t * NR + r] += float(d) * bscale;

@@ -276,6 +276,7 @@ private:
             *cumulative[i] = groups;
         }
         p.xq_off = rec_.bind(3, {&xq_, static_cast<uint64_t>(t0) * n_chunks * 64, nt * n_chunks * 64ull}, false);
+        if (p.xq_off % 4) throw VkError("internal: activations not 16-byte aligned");  // read as ivec4
         p.xs_off = rec_.bind(4, {&xs_, t0 * 4ull, nt * 4ull}, false);
         (void)x;
         rec_.dispatch(Kernel::MatvecTernary, &p, sizeof p, groups);
