@@ -395,42 +395,51 @@ TEST_F(VulkanOps, RopeAtLargePositions) {
 }
 
 TEST_F(VulkanOps, BarriersOnlyWhereDependenciesNeedThem) {
-    // An attention block's start: norm -> quantize -> Q/K/V (one dispatch) -> RoPE q, RoPE k.
-    sessions(1, 64, 128);
-    const int d = 512, kv = 128, n = 3;
-    const HostTensor g = make_tensor(TypeId::F32, d, 1, encode_f32(random(d)));
-    const Weight gc = cpu_->upload_vector(g.view), gv = vk_->upload_vector(g.view);
-    HostTensor ws[] = {ternary(TypeId::I2_S, d, d, false), ternary(TypeId::I2_S, kv, d, false),
-                       ternary(TypeId::I2_S, kv, d, false)};
-    Weight wc[3], wv[3];
-    const Weight* pc[3];
-    const Weight* pv[3];
-    for (int i = 0; i < 3; ++i) {
-        wc[i] = cpu_->upload_matrix(ws[i].view), wv[i] = vk_->upload_matrix(ws[i].view);
-        pc[i] = &wc[i], pv[i] = &wv[i];
+    // An attention block's start: norm -> (quantize ->) Q, K, V -> RoPE q, RoPE k, with ternary
+    // weights (Q/K/V in one dispatch) and with the FP16 precision's dense F16 ones (three).
+    for (bool dense : {false, true}) {
+        sessions(1, 64, 128);
+        const int d = 512, kv = 128, n = 3;
+        const HostTensor g = make_tensor(TypeId::F32, d, 1, encode_f32(random(d)));
+        const Weight gc = cpu_->upload_vector(g.view), gv = vk_->upload_vector(g.view);
+        auto weight = [&](int rows) {
+            return dense ? make_tensor(TypeId::F16, d, rows, encode_f16(random(static_cast<size_t>(rows) * d, 0.05f)))
+                         : ternary(TypeId::I2_S, rows, d, false);
+        };
+        HostTensor ws[] = {weight(d), weight(kv), weight(kv)};
+        Weight wc[3], wv[3];
+        const Weight* pc[3];
+        const Weight* pv[3];
+        for (int i = 0; i < 3; ++i) {
+            wc[i] = cpu_->upload_matrix(ws[i].view), wv[i] = vk_->upload_matrix(ws[i].view);
+            pc[i] = &wc[i], pv[i] = &wv[i];
+        }
+        const Pair x = tensor(n, d, random(static_cast<size_t>(n) * d));
+        const Pair h{cs_->alloc(n, d), vs_->alloc(n, d)};
+        const Pair q{cs_->alloc(n, d), vs_->alloc(n, d)}, k{cs_->alloc(n, kv), vs_->alloc(n, kv)},
+            v{cs_->alloc(n, kv), vs_->alloc(n, kv)};
+        read(*vs_, x.vk);  // a clean start: nothing recorded, nothing unsynchronized
+        vk::Recorder& rec = *vk::session_recorder(*vs_);
+        const vk::RecorderStats before = rec.stats();
+        for (auto [s, xx, hh, qq, kk, vv, g_, p] :
+             {std::tuple{cs_.get(), x.cpu, h.cpu, q.cpu, k.cpu, v.cpu, gc, pc},
+              std::tuple{vs_.get(), x.vk, h.vk, q.vk, k.vk, v.vk, gv, pv}}) {
+            s->rms_norm(xx, g_, 1e-5f, hh);
+            const Tensor outs[] = {qq, kk, vv};
+            s->linear(hh, std::span<const Weight* const>(p, 3), outs);
+            s->rope_neox(qq, 4, 128, 5, 500000.0f);
+            s->rope_neox(kk, 1, 128, 5, 500000.0f);
+        }
+        const vk::RecorderStats after = rec.stats();
+        // Ternary: norm, quantize, QKV, two RoPEs. Dense: norm, Q, K, V in 64 KiB row chunks (8 + 2
+        // + 2 dispatches), two RoPEs.
+        EXPECT_EQ(after.commands - before.commands, dense ? 15u : 5u);
+        // None between Q, K and V (nor between the chunks of one) nor between the RoPEs.
+        EXPECT_EQ(after.barriers - before.barriers, dense ? 2u : 3u);
+        expect_close(q, dense ? 1e-5 : 1e-6, "q");
+        expect_close(k, dense ? 1e-5 : 1e-6, "k");
+        expect_close(v, dense ? 1e-5 : 1e-6, "v");
     }
-    const Pair x = tensor(n, d, random(static_cast<size_t>(n) * d));
-    const Pair h{cs_->alloc(n, d), vs_->alloc(n, d)};
-    const Pair q{cs_->alloc(n, d), vs_->alloc(n, d)}, k{cs_->alloc(n, kv), vs_->alloc(n, kv)},
-        v{cs_->alloc(n, kv), vs_->alloc(n, kv)};
-    read(*vs_, x.vk);  // a clean start: nothing recorded, nothing unsynchronized
-    vk::Recorder& rec = *vk::session_recorder(*vs_);
-    const vk::RecorderStats before = rec.stats();
-    for (auto [s, xx, hh, qq, kk, vv, g_, p] :
-         {std::tuple{cs_.get(), x.cpu, h.cpu, q.cpu, k.cpu, v.cpu, gc, pc},
-          std::tuple{vs_.get(), x.vk, h.vk, q.vk, k.vk, v.vk, gv, pv}}) {
-        s->rms_norm(xx, g_, 1e-5f, hh);
-        const Tensor outs[] = {qq, kk, vv};
-        s->linear(hh, std::span<const Weight* const>(p, 3), outs);
-        s->rope_neox(qq, 4, 128, 5, 500000.0f);
-        s->rope_neox(kk, 1, 128, 5, 500000.0f);
-    }
-    const vk::RecorderStats after = rec.stats();
-    EXPECT_EQ(after.commands - before.commands, 5u);  // norm, quantize, QKV, two RoPEs
-    EXPECT_EQ(after.barriers - before.barriers, 3u);  // none between Q/K/V nor between the RoPEs
-    expect_close(q, 1e-6, "q");
-    expect_close(k, 1e-6, "k");
-    expect_close(v, 1e-6, "v");
 }
 
 TEST_F(VulkanOps, LongPassIsSubmittedInPieces) {

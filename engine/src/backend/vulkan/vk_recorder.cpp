@@ -11,10 +11,10 @@ bool overlaps(const Range& a, const Range& b) {
     return a.buffer == b.buffer && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
 }
 
-bool any_overlap(const std::vector<Range>& xs, const std::vector<Range>& ys) {
+bool any_overlap(const std::vector<Range>& xs, const std::vector<Range>& ys, bool both_writes = false) {
     for (const Range& x : xs)
         for (const Range& y : ys)
-            if (overlaps(x, y)) return true;
+            if (overlaps(x, y) && !(both_writes && x.tag != 0 && x.tag == y.tag)) return true;
     return false;
 }
 
@@ -65,7 +65,7 @@ uint32_t Recorder::bind(uint32_t slot, Range r, bool write) {
 
 void Recorder::sync(const std::vector<Range>& reads, const std::vector<Range>& writes) {
     // Read after write, write after write, write after read.
-    const bool hazard = any_overlap(reads, unsynced_writes_) || any_overlap(writes, unsynced_writes_) ||
+    const bool hazard = any_overlap(reads, unsynced_writes_) || any_overlap(writes, unsynced_writes_, true) ||
                         any_overlap(writes, unsynced_reads_);
     if (hazard) {
         VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};

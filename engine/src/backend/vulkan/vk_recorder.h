@@ -21,6 +21,10 @@ struct Range {
     const Buffer* buffer = nullptr;
     uint64_t offset = 0;
     uint64_t size = 0;
+    // Writes with the same nonzero tag come from dispatches of one op that write disjoint
+    // elements inside overlapping byte ranges (the row chunks of a split matrix each write their
+    // columns of the same output rows): no barrier between them.
+    uint64_t tag = 0;
 };
 
 // Counts since the recorder was made (tests and diagnostics).
@@ -43,6 +47,8 @@ public:
     // bindings, then clears them.
     void dispatch(Kernel k, const void* push, uint32_t push_bytes, uint32_t groups);
     void copy(Range src, Range dst);
+    // A fresh tag for Range::tag.
+    uint64_t new_tag() { return ++last_tag_; }
     // Keeps a buffer alive until the recorded work that may use it has finished.
     void retire(Buffer&& b) { retired_.push_back(std::move(b)); }
 
@@ -76,6 +82,7 @@ private:
     uint32_t first_submit_ = 24, submit_every_ = 100;
     uint32_t in_buffer_ = 0;  // commands in the current buffer
     RecorderStats stats_;
+    uint64_t last_tag_ = 0;
 
     std::vector<VkDescriptorPool> set_pools_;
     size_t set_pool_ = 0;

@@ -24,6 +24,10 @@ Range rows(const Tensor& t, int r0, int n) {
     return {&buf(t), (static_cast<uint64_t>(t.row0) + r0) * row_bytes, static_cast<uint64_t>(n) * row_bytes};
 }
 Range all(const Tensor& t) { return rows(t, 0, t.rows); }
+Range tagged(Range r, uint64_t tag) {
+    r.tag = tag;
+    return r;
+}
 Range whole(const Buffer& b) { return {&b, 0, b.size()}; }
 
 uint32_t div_up(uint64_t a, uint64_t b) { return static_cast<uint32_t>((a + b - 1) / b); }
@@ -119,12 +123,13 @@ public:
         std::memcpy(static_cast<int32_t*>(ids_.mapped()) + ids_used_, ids.data(), n * 4);
         const Range id_range{&ids_, ids_used_ * 4, n * 4ull};
         ids_used_ += n;
+        const uint64_t tag = rec_.new_tag();  // each chunk writes the rows of the ids it holds
         for (const VkWeight::Chunk& ch : w.chunks) {
             GetRowsPush p{static_cast<uint32_t>(w.cols), n, 0, static_cast<uint32_t>(ch.row0),
                           static_cast<uint32_t>(ch.row0 + ch.rows), 0, w.q8 ? w.q8_scale_off(ch.rows) : 0};
             rec_.bind(0, whole(ch.buffer), false);
             p.ids_off = rec_.bind(3, id_range, false);
-            p.out_off = rec_.bind(5, rows(out, 0, static_cast<int>(n)), true);
+            p.out_off = rec_.bind(5, tagged(rows(out, 0, static_cast<int>(n)), tag), true);
             const Kernel k = w.q8 ? Kernel::GetRowsQ8_0 : w.f16 ? Kernel::GetRowsF16 : Kernel::GetRowsF32;
             rec_.dispatch(k, &p, sizeof p, n);
         }
@@ -312,6 +317,7 @@ private:
         qp.d_off = rec_.bind(6, {&xd8_, 0, n * k / 8}, true);
         rec_.dispatch(Kernel::QuantizeQ8_0, &qp, sizeof qp, static_cast<uint32_t>(n));
         const uint32_t nr = ctx_.pipelines->get(Kernel::MatvecQ8_0).rows;
+        const uint64_t tag = rec_.new_tag();
         for (const VkWeight::Chunk& ch : w.chunks) {
             for (int t0 = 0; t0 < x.rows; t0 += kTokensPerDispatch) {
                 const int nt = std::min(kTokensPerDispatch, x.rows - t0);
@@ -320,7 +326,7 @@ private:
                 rec_.bind(0, whole(ch.buffer), false);
                 p.xq_off = rec_.bind(3, {&xq8_, t0 * k, nt * k}, false);
                 p.xd_off = rec_.bind(4, {&xd8_, t0 * k / 8, nt * k / 8}, false);
-                p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
+                p.out_off = rec_.bind(5, tagged(rows(out, t0, nt), tag), true) + static_cast<uint32_t>(ch.row0);
                 rec_.dispatch(Kernel::MatvecQ8_0, &p, sizeof p, div_up(static_cast<uint64_t>(ch.rows), nr));
             }
         }
@@ -331,6 +337,7 @@ private:
         if (x.rows > kTokensPerDispatch) return dense_matmul(x, w, out);
         const Kernel kernel = w.f16 ? Kernel::MatvecDenseF16 : Kernel::MatvecDenseF32;
         const uint32_t nr = ctx_.pipelines->get(kernel).rows;
+        const uint64_t tag = rec_.new_tag();  // the chunks write their own columns
         for (const VkWeight::Chunk& ch : w.chunks) {
             for (int t0 = 0; t0 < x.rows; t0 += kTokensPerDispatch) {
                 const int nt = std::min(kTokensPerDispatch, x.rows - t0);
@@ -338,7 +345,7 @@ private:
                             0, 0, static_cast<uint32_t>(out.cols), w.extra_scale};
                 rec_.bind(0, whole(ch.buffer), false);
                 p.x_off = rec_.bind(3, rows(x, t0, nt), false);
-                p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
+                p.out_off = rec_.bind(5, tagged(rows(out, t0, nt), tag), true) + static_cast<uint32_t>(ch.row0);
                 rec_.dispatch(kernel, &p, sizeof p, div_up(static_cast<uint64_t>(ch.rows), nr));
             }
         }
@@ -351,6 +358,7 @@ private:
         const uint64_t limit = dev_.limits().maxStorageBufferRange;
         const uint64_t widest = static_cast<uint64_t>(std::max(x.cols, out.cols)) * 4;
         const int step = static_cast<int>(std::clamp<uint64_t>((limit - 64) / widest / 32 * 32, 1, 1u << 20));
+        const uint64_t tag = rec_.new_tag();
         for (const VkWeight::Chunk& ch : w.chunks) {
             for (int t0 = 0; t0 < x.rows; t0 += step) {
                 const int nt = std::min(step, x.rows - t0);
@@ -359,7 +367,7 @@ private:
                                   w.extra_scale, div_up(static_cast<uint64_t>(ch.rows), kDenseTileRows)};
                 rec_.bind(0, whole(ch.buffer), false);
                 p.x_off = rec_.bind(3, rows(x, t0, nt), false);
-                p.out_off = rec_.bind(5, rows(out, t0, nt), true) + static_cast<uint32_t>(ch.row0);
+                p.out_off = rec_.bind(5, tagged(rows(out, t0, nt), tag), true) + static_cast<uint32_t>(ch.row0);
                 rec_.dispatch(kernel, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(nt), kDenseTileTokens));
             }
         }
