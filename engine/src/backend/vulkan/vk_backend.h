@@ -1,6 +1,7 @@
 #pragma once
 // The Vulkan compute backend: weights repacked into GPU buffers at upload, sessions that record a
-// whole forward pass into one command buffer (see vk_session.cpp).
+// forward pass into command buffers submitted in pieces and wait only for results (see
+// vk_session.cpp and vk_recorder.h).
 #include <cstdint>
 #include <memory>
 #include <string>

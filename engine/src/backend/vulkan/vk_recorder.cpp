@@ -174,4 +174,5 @@ void Recorder::wait_idle() {
     }
     current_ = 0;
 }
+
 }  // namespace tern::vk
