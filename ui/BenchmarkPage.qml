@@ -91,10 +91,22 @@ ScrollView {
                             const i = indexOfValue(app.modelInfo.path || "")
                             if (i >= 0) currentIndex = i
                         }
+                        // "Measure FP16" in the metrics panel: this model, both precisions.
+                        function takeTarget() {
+                            if (!app.benchmarkTarget) return
+                            const i = indexOfValue(app.benchmarkTarget)
+                            if (i < 0) return  // not listed yet; tried again when the library changes
+                            currentIndex = i
+                            picked = true
+                            ternaryBox.checked = true
+                            fp16Box.checked = true
+                            app.clearBenchmarkTarget()
+                        }
                         onActivated: picked = true
-                        onCountChanged: followLoaded()
+                        onCountChanged: { takeTarget(); followLoaded() }
                         Connections { target: app; function onModelChanged() { modelBox.followLoaded() } }
-                        Component.onCompleted: followLoaded()
+                        Connections { target: app; function onBenchChanged() { modelBox.takeTarget() } }
+                        Component.onCompleted: { takeTarget(); followLoaded() }
                         Accessible.name: qsTr("Model to benchmark")
                     }
                     TButton {

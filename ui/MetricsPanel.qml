@@ -1,4 +1,5 @@
-// The live profiler: rolling tokens/s, timings, memory, and the FP16 comparison (estimated).
+// The live profiler: rolling tokens/s, timings, memory, the answer's energy (estimated, and measured
+// with RAPL where readable) and the comparison with FP16 (measured by a benchmark, else estimated).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -9,6 +10,10 @@ Rectangle {
     color: theme.surface
     readonly property var m: app.metrics
     readonly property var est: app.metrics.estimate
+    readonly property var meas: app.metrics.measured
+    readonly property var cmp: app.metrics.fp16
+    readonly property bool cmpMeasured: cmp.mode === "measured"
+    function side(name) { return cmp[name] || ({}) }
 
     function joules(j) {
         if (!j || j <= 0) return "—"
@@ -107,46 +112,157 @@ Rectangle {
                 MetricTile { label: qsTr("Token latency p95"); value: m.itlP95Ms > 0 ? m.itlP95Ms.toFixed(0) : "—"; unit: m.itlP95Ms > 0 ? "ms" : "" }
             }
 
+            // Energy of this answer: estimated for both precisions, measured where RAPL is readable.
+            SectionLabel {
+                text: qsTr("Energy")
+                estimated: true
+                tip: qsTr("Estimated with the engine's energy model: %1. Operation counts of this model at the current context (%2 tokens) plus the bytes each token reads (weights and KV cache).")
+                         .arg(est.source || "").arg(est.contextTokens || 0)
+            }
+            Rectangle {
+                Layout.fillWidth: true
+                implicitHeight: energyCol.implicitHeight + 20
+                radius: theme.radius
+                color: theme.surfaceAlt
+                ColumnLayout {
+                    id: energyCol
+                    anchors.fill: parent; anchors.margins: 10
+                    spacing: 6
+                    CompareRow { header: true; ours: qsTr("Ternary"); fp16: "FP16" }
+                    CompareRow { objectName: "energyPerToken"; label: qsTr("Per token"); ours: panel.joules(est.ternaryJPerToken); fp16: panel.joules(est.fp16JPerToken) }
+                    CompareRow { label: qsTr("This answer"); ours: panel.joules(est.ternaryAnswerJ); fp16: panel.joules(est.fp16AnswerJ) }
+                    Rectangle { Layout.fillWidth: true; height: 1; color: theme.border }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label { text: qsTr("Measured (CPU package)"); color: theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true; elide: Text.ElideRight }
+                        Label {
+                            objectName: "raplValue"
+                            text: !meas.available ? qsTr("not readable")
+                                  : meas.jPerToken > 0 ? qsTr("%1 / token").arg(panel.joules(meas.jPerToken)) : "—"
+                            color: meas.available ? theme.accent : theme.textMuted
+                            font.pixelSize: 12; font.family: meas.available ? theme.mono : Qt.application.font.family
+                            HoverHandler { id: raplHover }
+                            ToolTip.visible: raplHover.hovered
+                            ToolTip.delay: 300
+                            ToolTip.text: meas.available
+                                ? qsTr("Measured: CPU package energy from RAPL over this answer's decode (%1 tokens, %2), the whole package, not only Tern.")
+                                      .arg(meas.tokens || 0).arg(panel.joules(meas.joules))
+                                : qsTr("No measurement: %1").arg(meas.why || qsTr("RAPL energy counters are not readable"))
+                            Accessible.name: qsTr("Measured energy per token: %1").arg(text)
+                        }
+                        Badge { text: qsTr("MEASURED"); tint: theme.accent; visible: meas.available }
+                    }
+                }
+            }
+
+            // Ternary against FP16: measured by a benchmark of this model file when there is one.
+            SectionLabel {
+                id: fp16Section
+                objectName: "fp16Section"
+                text: qsTr("vs. FP16, the same model")
+                measured: panel.cmpMeasured
+                badge: (cmp.label || "").toUpperCase()
+                tip: panel.cmpMeasured ? qsTr("Measured by the Benchmark page: %1 on %2, %3 threads, head %4.")
+                                             .arg(cmp.tgTest || "tg").arg(cmp.backend || "").arg(cmp.threads || 0).arg(cmp.head || "")
+                                       : qsTr("Estimated from the model's shape: %1").arg(est.source || "")
+            }
+            Rectangle {
+                Layout.fillWidth: true
+                implicitHeight: cmpCol.implicitHeight + 20
+                radius: theme.radius
+                color: theme.surfaceAlt
+                readonly property color edge: panel.cmpMeasured ? theme.accent : theme.estimate
+                border.color: Qt.rgba(edge.r, edge.g, edge.b, 0.35)
+                ColumnLayout {
+                    id: cmpCol
+                    anchors.fill: parent; anchors.margins: 10
+                    spacing: 6
+                    Label {
+                        objectName: "fp16Headline"
+                        // A ratio below 1 (a tiny model whose float head dominates) is said the other way round.
+                        function times(r, better, worse) {
+                            return r >= 1 ? qsTr("%1× %2").arg(Number(r).toFixed(r >= 10 ? 0 : 1)).arg(better)
+                                          : qsTr("%1× %2").arg(Number(1 / r).toFixed(1)).arg(worse)
+                        }
+                        text: panel.cmpMeasured
+                              ? (cmp.speedup > 0 ? qsTr("%1, %2").arg(times(cmp.speedup, qsTr("faster"), qsTr("slower")))
+                                                                   .arg(times(cmp.memoryRatio, qsTr("less memory"), qsTr("more memory"))) : "—")
+                              : (cmp.energyRatio > 0 ? qsTr("≈ %1, %2").arg(times(cmp.energyRatio, qsTr("less energy"), qsTr("more energy")))
+                                                                          .arg(times(cmp.memoryRatio, qsTr("less memory"), qsTr("more memory"))) : "—")
+                        font.pixelSize: 17; font.weight: Font.DemiBold
+                        color: panel.cmpMeasured ? theme.accent : theme.estimate
+                        wrapMode: Text.Wrap; Layout.fillWidth: true
+                    }
+                    CompareRow { header: true; ours: qsTr("Ternary"); fp16: "FP16" }
+                    // Measured: the stored benchmark's figures, both sides from the same run.
+                    CompareRow {
+                        visible: panel.cmpMeasured
+                        label: qsTr("Decode")
+                        ours: Number(panel.side("ternary").tgTps || 0).toFixed(1) + " tok/s"
+                        fp16: Number(panel.side("fp16").tgTps || 0).toFixed(1) + " tok/s"
+                    }
+                    CompareRow {
+                        visible: panel.cmpMeasured
+                        label: qsTr("Peak memory")
+                        ours: app.formatBytes(panel.side("ternary").peakRssBytes || 0)
+                        fp16: app.formatBytes(panel.side("fp16").peakRssBytes || 0)
+                    }
+                    CompareRow {
+                        visible: panel.cmpMeasured
+                        label: qsTr("Energy / token, est.")
+                        ours: panel.joules(panel.side("ternary").joulesEst)
+                        fp16: panel.joules(panel.side("fp16").joulesEst)
+                    }
+                    CompareRow {
+                        visible: panel.cmpMeasured && ((panel.side("ternary").joulesMeasured || -1) > 0 || (panel.side("fp16").joulesMeasured || -1) > 0)
+                        label: qsTr("Energy / token, RAPL")
+                        ours: panel.joules(panel.side("ternary").joulesMeasured)
+                        fp16: panel.joules(panel.side("fp16").joulesMeasured)
+                    }
+                    // Estimated: from the model's shape.
+                    CompareRow {
+                        visible: !panel.cmpMeasured
+                        label: qsTr("Weights")
+                        ours: app.formatBytes(cmp.ternaryWeightBytes || 0)
+                        fp16: app.formatBytes(cmp.fp16WeightBytes || 0)
+                    }
+                    CompareRow {
+                        visible: !panel.cmpMeasured
+                        label: qsTr("Bytes read / token")
+                        ours: "1×"
+                        fp16: Number(cmp.bandwidthRatio || 0).toFixed(1) + "×"
+                    }
+                    Label {
+                        text: panel.cmpMeasured
+                              ? qsTr("Measured %1 by the Benchmark page (%2, decode). Energy per token is estimated unless RAPL was readable.").arg(cmp.date || "").arg(cmp.tgTest || "tg")
+                              : qsTr("Estimated, not measured: operation counts and bytes read per token with the engine's energy model. Measure the FP16 baseline on this machine for real figures.")
+                        color: theme.textMuted; font.pixelSize: 11
+                        wrapMode: Text.Wrap; Layout.fillWidth: true
+                    }
+                    TButton {
+                        objectName: "measureFp16Button"
+                        text: panel.cmpMeasured ? qsTr("Measure again") : qsTr("Measure FP16")
+                        icon.source: "qrc:/resources/icons/gauge.svg"
+                        flat: panel.cmpMeasured
+                        enabled: !app.generating && !app.benchRunning
+                        onClicked: if (app.measureFp16()) window.currentPage = "benchmark"
+                        Accessible.name: qsTr("Benchmark this model in ternary and FP16")
+                    }
+                }
+            }
+
             SectionLabel { text: qsTr("Memory") }
             GridLayout {
                 Layout.fillWidth: true
                 columns: 2; columnSpacing: 8; rowSpacing: 8
                 MetricTile { label: qsTr("Process RSS"); value: app.formatBytes(m.rssBytes) }
                 MetricTile { label: qsTr("Model weights"); value: app.formatBytes(m.modelBytes) }
-                MetricTile { label: qsTr("KV cache"); value: app.formatBytes(m.kvUsedBytes) + " / " + app.formatBytes(m.kvBytes) }
+                MetricTile { objectName: "kvTile"; label: qsTr("KV cache"); value: app.formatBytes(m.kvUsedBytes) + " / " + app.formatBytes(m.kvBytes); unit: m.kvType }
+                MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: m.headType || "—"; unit: m.headBytes > 0 ? app.formatBytes(m.headBytes) : "" }
                 MetricTile { label: qsTr("Device"); value: m.backend || "—"; unit: app.modelInfo.ternaryType || "" }
+                MetricTile { label: qsTr("Threads"); value: app.modelInfo.nThreads || "—" }
             }
 
-            SectionLabel { text: qsTr("vs. an FP16 model of the same shape"); estimated: true }
-            Rectangle {
-                Layout.fillWidth: true
-                implicitHeight: cmp.implicitHeight + 20
-                radius: theme.radius
-                color: theme.surfaceAlt
-                border.color: Qt.rgba(theme.estimate.r, theme.estimate.g, theme.estimate.b, 0.35)
-                ColumnLayout {
-                    id: cmp
-                    anchors.fill: parent; anchors.margins: 10
-                    spacing: 6
-                    Label {
-                        text: est.energyRatio ? qsTr("≈ %1× less energy, %2× less memory")
-                                                    .arg(Number(est.energyRatio).toFixed(0))
-                                                    .arg(Number(est.memoryRatio).toFixed(1)) : "—"
-                        font.pixelSize: 17; font.weight: Font.DemiBold
-                        color: theme.estimate
-                        wrapMode: Text.Wrap; Layout.fillWidth: true
-                    }
-                    CompareRow { label: qsTr("Energy / token"); ours: panel.joules(est.ternaryPjPerToken * 1e-12); fp16: panel.joules(est.fp16PjPerToken * 1e-12) }
-                    CompareRow { label: qsTr("This answer"); ours: panel.joules(est.ternaryAnswerJ); fp16: panel.joules(est.fp16AnswerJ) }
-                    CompareRow { label: qsTr("Weights"); ours: app.formatBytes(est.ternaryWeightBytes || 0); fp16: app.formatBytes(est.fp16WeightBytes || 0) }
-                    CompareRow { label: qsTr("Bytes read / token"); ours: "1×"; fp16: (Number(est.bandwidthRatio || 0)).toFixed(1) + "×" }
-                    Label {
-                        text: qsTr("Estimated: matrix arithmetic only, 7 nm figures from the BitNet b1.58 paper (INT8 add 0.007 pJ; FP16 add 0.16 pJ + mul 0.34 pJ). Not a measurement.")
-                        color: theme.textMuted; font.pixelSize: 11
-                        wrapMode: Text.Wrap; Layout.fillWidth: true
-                    }
-                }
-            }
             Item { Layout.preferredHeight: 10 }
         }
     }

@@ -1,19 +1,32 @@
-// A small section heading; `estimated` adds the badge that marks figures that are not measured.
+// A small section heading with an optional badge that says where its figures come from:
+// `estimated` gives the ESTIMATED badge; `badge` any text (e.g. "MEASURED 2026-01-02"), drawn in
+// the measured colour when `measured` is set. `tip` is shown when the heading is hovered.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 
 RowLayout {
+    id: section
     property alias text: title.text
     property bool estimated: false
+    property bool measured: false
+    property string badge: estimated ? qsTr("ESTIMATED") : ""
+    property string tip: ""
+    readonly property color badgeColor: measured ? theme.accent : theme.estimate
     Layout.fillWidth: true
     Layout.topMargin: 4
     Label { id: title; color: theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold; Layout.fillWidth: true; wrapMode: Text.Wrap }
     Rectangle {
-        visible: estimated
+        visible: section.badge.length > 0
         radius: 6
-        color: Qt.rgba(theme.estimate.r, theme.estimate.g, theme.estimate.b, 0.15)
+        color: Qt.rgba(section.badgeColor.r, section.badgeColor.g, section.badgeColor.b, 0.15)
         implicitWidth: estLabel.implicitWidth + 12; implicitHeight: 18
-        Label { id: estLabel; anchors.centerIn: parent; text: qsTr("ESTIMATED"); color: theme.estimate; font.pixelSize: 10; font.weight: Font.Bold }
+        Label { id: estLabel; anchors.centerIn: parent; text: section.badge; color: section.badgeColor; font.pixelSize: 10; font.weight: Font.Bold }
+        Accessible.role: Accessible.StaticText
+        Accessible.name: section.badge
     }
+    HoverHandler { id: hover; enabled: section.tip.length > 0 }
+    ToolTip.visible: hover.hovered && section.tip.length > 0
+    ToolTip.text: section.tip
+    ToolTip.delay: 400
 }

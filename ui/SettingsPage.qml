@@ -81,6 +81,39 @@ ScrollView {
             text: qsTr("Device, threads and context length apply the next time a model is loaded.")
             color: theme.textMuted; font.pixelSize: 12
         }
+        RowLayout {
+            Label { text: qsTr("LM head"); color: theme.text; Layout.preferredWidth: 200 }
+            ComboBox {
+                objectName: "lmHeadBox"
+                Layout.preferredWidth: 360
+                model: [qsTr("Exact (F16, as stored)"), qsTr("8-bit Q8_0 — faster, tiny accuracy cost")]
+                readonly property var keys: ["exact", "q8_0"]
+                currentIndex: Math.max(0, keys.indexOf(app.settings.lmHead))
+                onActivated: (i) => app.settings.lmHead = keys[i]
+                Accessible.name: qsTr("LM head precision")
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("KV cache"); color: theme.text; Layout.preferredWidth: 200 }
+            ComboBox {
+                objectName: "kvCacheBox"
+                Layout.preferredWidth: 360
+                model: [qsTr("F16 — half the memory"), qsTr("F32 — exact")]
+                readonly property var keys: ["f16", "f32"]
+                currentIndex: Math.max(0, keys.indexOf(app.settings.kvCache))
+                onActivated: (i) => app.settings.kvCache = keys[i]
+                Accessible.name: qsTr("KV cache precision")
+            }
+        }
+        Label {
+            text: (app.metrics.headBytes > 0
+                       ? qsTr("Every token reads the whole LM head (now %1, %2): Q8_0 about halves an F16 head.")
+                             .arg(app.metrics.headType).arg(app.formatBytes(app.metrics.headBytes))
+                       : qsTr("Every token reads the whole LM head: Q8_0 about halves an F16 head."))
+                  + " " + qsTr("Changing either reloads a loaded model at once; the Benchmark page uses them too. The Vulkan backend keeps an F32 KV cache.")
+            color: theme.textMuted; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
 
         RowLayout {
             Layout.topMargin: 8

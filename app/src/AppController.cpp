@@ -39,6 +39,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
     connect(&downloads_, &DownloadManager::failed, this, [this](const QString& e) { setError(e); });
     connect(settings_, &Settings::changed, &library_, [this] { library_.refresh(); });
     connect(settings_, &Settings::changed, this, &AppController::samplingChanged);  // the defaults under this chat's
+    connect(settings_, &Settings::changed, this, &AppController::reloadIfModelOptionsChanged);
     systemPrompt_ = settings_->systemPrompt();
 
     worker_ = new EngineWorker;
@@ -48,6 +49,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
 
     // GUI -> worker: queued because the worker lives on another thread.
     connect(this, &AppController::workerSetBackend, worker_, &EngineWorker::setBackend, Qt::QueuedConnection);
+    connect(this, &AppController::workerSetModelOptions, worker_, &EngineWorker::setModelOptions, Qt::QueuedConnection);
     connect(this, &AppController::workerLoad, worker_, &EngineWorker::loadModel, Qt::QueuedConnection);
     connect(this, &AppController::workerUnload, worker_, &EngineWorker::unloadModel, Qt::QueuedConnection);
     connect(this, &AppController::workerGenerate, worker_, &EngineWorker::generate, Qt::QueuedConnection);
@@ -68,6 +70,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
         modelInfo_ = info;
         settings_->setLastModel(info.value(QStringLiteral("path")).toString());
         metrics_.setModel(info);
+        updateMeasuredComparison();
         Q_EMIT modelChanged();
         setState(QStringLiteral("ready"));
     }, Qt::QueuedConnection);
@@ -75,12 +78,19 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
         if (id != activeLoad_) return;
         activeLoad_ = 0;
         modelInfo_.clear();
+        modelPath_.clear();
         metrics_.clearModel();
         Q_EMIT modelChanged();
         setState(QStringLiteral("welcome"));
         if (!cancelled) setError(tr("Could not load the model: %1").arg(err));
     }, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::tokensReady, this, &AppController::onTokens, Qt::QueuedConnection);
+    connect(worker_, &EngineWorker::generationStarted, this, [this](quint64 id, int contextTokens) {
+        if (id == activeRequest_) metrics_.setAnswerContext(contextTokens);
+    }, Qt::QueuedConnection);
+    connect(worker_, &EngineWorker::energyMeasured, this, [this](quint64 id, double joules, int tokens) {
+        if (id == activeRequest_) metrics_.onEnergyMeasured(joules, tokens);
+    }, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::generationFinished, this, &AppController::onFinished, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::generationFailed, this, &AppController::onFailed, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::benchmarkProgress, this, [this](double p) {
@@ -104,6 +114,7 @@ AppController::AppController(Settings* settings, Database* db, QObject* parent)
                             QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), QStringLiteral("bench"), result});
             benchHistory_.setRuns(runs);
         }
+        updateMeasuredComparison();
     }, Qt::QueuedConnection);
     connect(worker_, &EngineWorker::benchmarkFinished, this, [this](quint64 id, bool cancelled, const QString& error) {
         if (id != activeBench_) return;
@@ -169,8 +180,52 @@ void AppController::loadModel(const QString& pathOrUrl) {
     loadProgress_ = 0;
     Q_EMIT loadProgressChanged();
     setState(QStringLiteral("loading"));
-    Q_EMIT workerSetBackend(settings_->backend(), settings_->device());  // queued in order, before the load
+    modelPath_ = path;
+    appliedHead_ = settings_->lmHead();
+    appliedKv_ = settings_->kvCache();
+    // Queued in order, before the load.
+    Q_EMIT workerSetBackend(settings_->backend(), settings_->device());
+    Q_EMIT workerSetModelOptions(appliedHead_, appliedKv_);
     Q_EMIT workerLoad(activeLoad_, path, settings_->threads(), settings_->contextLength());
+}
+
+void AppController::reloadIfModelOptionsChanged() {
+    if (modelPath_.isEmpty() || (state_ != QLatin1String("ready") && state_ != QLatin1String("loading"))) return;
+    if (settings_->lmHead() == appliedHead_ && settings_->kvCache() == appliedKv_) return;
+    spdlog::info("LM head or KV cache setting changed: reloading {}", modelPath_.toStdString());
+    loadModel(modelPath_);
+}
+
+void AppController::updateMeasuredComparison() {
+    const QString batch = benchHistory_.latestBatchWithBoth(modelInfo_.value(QStringLiteral("path")).toString());
+    metrics_.setBenchmarkComparison(batch.isEmpty() ? QVariantMap() : benchHistory_.comparison(batch));
+}
+
+bool AppController::measureFp16() {
+    const QString path = modelInfo_.value(QStringLiteral("path")).toString();
+    if (path.isEmpty()) {
+        setError(tr("Load a model first."));
+        return false;
+    }
+    if (!library_.contains(path) && library_.importFile(path).isEmpty()) {
+        setError(library_.lastError());
+        return false;
+    }
+    // The page selects by the library's spelling of the path.
+    benchmarkTarget_ = path;
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    for (int row = 0; row < library_.rowCount(); ++row) {
+        const QString p = library_.data(library_.index(row), ModelLibrary::PathRole).toString();
+        if (QFileInfo(p).canonicalFilePath() == canonical) benchmarkTarget_ = p;
+    }
+    Q_EMIT benchChanged();
+    return true;
+}
+
+void AppController::clearBenchmarkTarget() {
+    if (benchmarkTarget_.isEmpty()) return;
+    benchmarkTarget_.clear();
+    Q_EMIT benchChanged();
 }
 
 bool AppController::importModel(const QString& pathOrUrl) {
@@ -199,6 +254,7 @@ void AppController::cancelLoad() {
 void AppController::unloadModel() {
     stop();
     modelInfo_.clear();
+    modelPath_.clear();
     metrics_.clearModel();
     Q_EMIT modelChanged();
     Q_EMIT workerUnload();
@@ -485,6 +541,7 @@ bool AppController::runBenchmark(const QString& pathOrUrl, const QVariantMap& op
     benchPhase_ = tr("Starting");
     Q_EMIT benchChanged();
     Q_EMIT workerSetBackend(settings_->backend(), settings_->device());
+    Q_EMIT workerSetModelOptions(settings_->lmHead(), settings_->kvCache());
     Q_EMIT workerRunBenchmark(activeBench_, path, o);
     return true;
 }
@@ -503,6 +560,7 @@ void AppController::clearBenchmarkHistory() {
     } else {
         benchHistory_.setRuns({});
     }
+    updateMeasuredComparison();
 }
 
 bool AppController::exportBenchmarkCsv(const QString& fileUrl) {

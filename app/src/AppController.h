@@ -49,6 +49,8 @@ class AppController : public QObject {
     Q_PROPERTY(bool benchRunning READ benchRunning NOTIFY benchChanged)
     Q_PROPERTY(double benchProgress READ benchProgress NOTIFY benchChanged)
     Q_PROPERTY(QString benchPhase READ benchPhase NOTIFY benchChanged)
+    // The model the Benchmark page should select when it opens (set by measureFp16), "" for none.
+    Q_PROPERTY(QString benchmarkTarget READ benchmarkTarget NOTIFY benchChanged)
 public:
     // db may be nullptr (nothing is stored) or an open Database that outlives the controller.
     explicit AppController(Settings* settings, Database* db = nullptr, QObject* parent = nullptr);
@@ -85,6 +87,12 @@ public:
     bool benchRunning() const { return activeBench_ != 0; }
     double benchProgress() const { return benchProgress_; }
     QString benchPhase() const { return benchPhase_; }
+    QString benchmarkTarget() const { return benchmarkTarget_; }
+    // "Measure FP16" in the metrics panel: the loaded model becomes the Benchmark page's choice
+    // (added to the library as an imported file if it was opened from elsewhere); the page opens
+    // in QML. False (and lastError) when no model is loaded or the file cannot be listed.
+    Q_INVOKABLE bool measureFp16();
+    Q_INVOKABLE void clearBenchmarkTarget();
 
     // Benchmarks the model at `pathOrUrl` (options as EngineWorker::runBenchmark; threads default
     // to Settings). Refused (false, lastError) while an answer streams or a model loads.
@@ -144,6 +152,7 @@ Q_SIGNALS:
 
     // To the worker (queued).
     void workerSetBackend(const QString& kind, int device);
+    void workerSetModelOptions(const QString& head, const QString& kvCache);
     void workerLoad(quint64 loadId, const QString& path, int threads, int contextLength);
     void workerUnload();
     void workerGenerate(quint64 requestId, const QVariantList& messages, const QVariantMap& params);
@@ -158,6 +167,10 @@ private:
     void onFinished(quint64 id, const QVariantMap& stats);
     void onFailed(quint64 id, const QString& error);
 
+    // The panel's FP16 comparison: the newest benchmark of the loaded file in both precisions.
+    void updateMeasuredComparison();
+    // Settings changed: a new LM head or KV cache type reloads the model.
+    void reloadIfModelOptionsChanged();
     void ensureConversation(const QString& firstMessage);
     void dropFrom(int row);  // chat rows row.. and their stored copies
 
@@ -187,6 +200,9 @@ private:
     BenchmarkHistory benchHistory_;
     quint64 activeBench_ = 0;
     QString benchPath_;
+    QString benchmarkTarget_;
+    QString modelPath_;            // the loaded (or loading) model's file
+    QString appliedHead_, appliedKv_;  // the settings it was loaded with
     QString benchPhase_;
     double benchProgress_ = 0;
     double benchmarkProgress_ = 0;

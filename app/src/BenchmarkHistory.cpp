@@ -93,6 +93,8 @@ QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
         out[QStringLiteral("batch")] = batch;
         out[QStringLiteral("model")] = modelName(r);
         out[QStringLiteral("createdAt")] = r.createdAt;
+        for (const char* k : {"backend", "head", "threads", "kvType"})
+            if (m.contains(QLatin1String(k))) out[QLatin1String(k)] = m.value(QLatin1String(k));
         QVariantMap& s = side[i];
         const double tps = m.value(QStringLiteral("tokensPerSecond")).toDouble();
         s[QStringLiteral("peakRssBytes")] = std::max(s.value(QStringLiteral("peakRssBytes")).toDouble(),
@@ -124,6 +126,31 @@ QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
     out[QStringLiteral("energyRatioEst")] = ratio("joulesEst", false);
     out[QStringLiteral("energyRatioMeasured")] = ratio("joulesMeasured", false);
     return out;
+}
+
+QString BenchmarkHistory::latestBatchWithBoth(const QString& modelPath) const {
+    if (modelPath.isEmpty()) return {};
+    const QString canonical = QFileInfo(modelPath).canonicalFilePath();
+    auto sameFile = [&](const QString& p) {
+        if (p == modelPath) return true;
+        return !canonical.isEmpty() && QFileInfo(p).canonicalFilePath() == canonical;
+    };
+    QHash<QString, int> seen;  // batch -> bit 0: ternary tg, bit 1: fp16 tg
+    for (auto it = runs_.crbegin(); it != runs_.crend(); ++it) {  // newest first
+        const QVariantMap& m = it->metrics;
+        const QString batch = m.value(QStringLiteral("batch")).toString();
+        if (batch.isEmpty() || !m.value(QStringLiteral("test")).toString().startsWith(QLatin1String("tg")) ||
+            m.value(QStringLiteral("tokensPerSecond")).toDouble() <= 0 || !sameFile(it->model))
+            continue;
+        const QString p = m.value(QStringLiteral("precision")).toString();
+        int& bits = seen[batch];
+        bits |= p == QLatin1String("ternary") ? 1 : p == QLatin1String("fp16") ? 2 : 0;
+        if (bits == 3) {
+            // Newest-first order reaches a batch's last result first; the batch is complete here.
+            return batch;
+        }
+    }
+    return {};
 }
 
 int BenchmarkHistory::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }

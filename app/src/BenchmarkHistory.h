@@ -4,7 +4,7 @@
 //
 // A result's metrics (the keys EngineWorker::runBenchmark stores):
 //   batch (one click of Run: all its tests and precisions), modelName, test ("pp128", "tg64"),
-//   precision ("ternary", "fp16"), backend, head, threads, nTokens, tokensPerSecond, stddev,
+//   precision ("ternary", "fp16"), backend, head, kvType ("F16", "F32"), threads, nTokens, tokensPerSecond, stddev,
 //   ttftMs, loadMs, peakRssBytes, weightBytes, kvBytes, bytesPerToken, gbPerSecond,
 //   joulesPerTokenEst (ESTIMATED, energy model), joulesPerTokenMeasured (MEASURED, RAPL; < 0 when
 //   it could not be read), nPrompt, nGen, repetitions.
@@ -40,10 +40,13 @@ public:
     QString latestBatch() const;
 
     // Ternary against FP16 for one batch (a click of Run), from its tg (decode) and pp results:
-    // {batch, model, createdAt, tgTest, ppTest, ternary: {tgTps, ppTps, memoryBytes, peakRssBytes, joulesEst,
+    // {batch, model, createdAt, backend, head, threads, kvType, tgTest, ppTest, ternary: {tgTps, ppTps, memoryBytes, peakRssBytes, joulesEst,
     // joulesMeasured}, fp16: {...}, speedup, memoryRatio, energyRatioEst, energyRatioMeasured}.
     // A precision that did not run is missing; a ratio that cannot be formed is 0.
     Q_INVOKABLE QVariantMap comparison(const QString& batch) const;
+    // The newest batch that benchmarked the model file at `modelPath` (the same file, however the
+    // path is spelled) in both precisions with a generation (tg) test; "" when there is none.
+    Q_INVOKABLE QString latestBatchWithBoth(const QString& modelPath) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;

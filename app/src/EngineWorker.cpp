@@ -41,14 +41,25 @@ QVariantMap infoToMap(const ModelInfo& i, double loadMs) {
     m[QStringLiteral("nLayer")] = i.n_layer;
     m[QStringLiteral("nHead")] = i.n_head;
     m[QStringLiteral("nHeadKv")] = i.n_head_kv;
+    m[QStringLiteral("headDim")] = i.head_dim;
+    m[QStringLiteral("nFf")] = i.n_ff;
     m[QStringLiteral("fileBytes")] = qulonglong(i.file_bytes);
     m[QStringLiteral("weightBytes")] = qulonglong(i.weight_bytes);
     m[QStringLiteral("ternaryBytes")] = qulonglong(i.ternary_bytes);
     m[QStringLiteral("parameters")] = qulonglong(i.parameters);
+    m[QStringLiteral("weightBytesPerToken")] = qulonglong(i.weight_bytes_per_token);
+    m[QStringLiteral("headType")] = QString::fromStdString(i.head_type);
+    m[QStringLiteral("headBytes")] = qulonglong(i.head_bytes);
+    m[QStringLiteral("kvType")] = i.kv_type == KvType::F16 ? QStringLiteral("F16") : QStringLiteral("F32");
     m[QStringLiteral("kvBytesPerToken")] = qulonglong(i.kv_bytes_per_token);
+    m[QStringLiteral("precision")] = QString::fromLatin1(precision_name(i.precision));
+    m[QStringLiteral("nThreads")] = i.n_threads;
     m[QStringLiteral("loadMs")] = loadMs;
     return m;
 }
+
+HeadType headFromString(const QString& s) { return s == QLatin1String("q8_0") ? HeadType::Q8_0 : HeadType::AsStored; }
+KvType kvFromString(const QString& s) { return s == QLatin1String("f32") ? KvType::F32 : KvType::F16; }
 
 }  // namespace
 
@@ -78,6 +89,16 @@ void EngineWorker::setBackend(const QString& kind, int device) {
     device_ = device;
 }
 
+void EngineWorker::setModelOptions(const QString& head, const QString& kvCache) {
+    head_ = head;
+    kvCache_ = kvCache;
+}
+
+RaplMeter& EngineWorker::rapl() {
+    if (!rapl_) rapl_ = std::make_unique<RaplMeter>();
+    return *rapl_;
+}
+
 void EngineWorker::loadModel(quint64 loadId, const QString& path, int threads, int contextLength) {
     session_.reset();
     model_.reset();
@@ -87,6 +108,8 @@ void EngineWorker::loadModel(quint64 loadId, const QString& path, int threads, i
                  : backendKind_ == QLatin1String("auto")   ? LoadOptions::BackendKind::Auto
                                                            : LoadOptions::BackendKind::Cpu;
     opts.device = device_;
+    opts.head = headFromString(head_);
+    opts.kv_type = kvFromString(kvCache_);
     opts.progress = [this, loadId](float p) {
         if (cancelLoadUpTo_.load() >= loadId) return false;
         Q_EMIT loadProgress(loadId, p);
@@ -107,6 +130,8 @@ void EngineWorker::loadModel(quint64 loadId, const QString& path, int threads, i
         info[QStringLiteral("kvBytes")] = qulonglong(session_->stats().kv_bytes);
         info[QStringLiteral("backend")] = QString::fromStdString(model_->info().backend);
         info[QStringLiteral("backendFallbackReason")] = QString::fromStdString(model_->info().backend_fallback_reason);
+        info[QStringLiteral("raplAvailable")] = rapl().available();
+        info[QStringLiteral("raplWhy")] = QString::fromStdString(rapl().why());
         spdlog::info("model loaded in {:.0f} ms", model_->load_ms());
         Q_EMIT modelLoaded(loadId, info);
     } catch (const Cancelled&) {
@@ -147,20 +172,29 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
     QByteArray full;
     int nTokens = 0;
     qint64 lastEmit = -kEmitIntervalMs;
+    // MEASURED package energy over the decode: from the first token to the last, where readable.
+    RaplMeter* meter = rapl().available() ? &rapl() : nullptr;
+    double joulesAtFirst = 0, joulesNow = 0;
     std::vector<double> tokenAt;  // ms since start of each token, for inter-token latency percentiles
     tokenAt.reserve(size_t(g.max_tokens > 0 && g.max_tokens < 65536 ? g.max_tokens : 1024));
     auto flush = [&] {
         if (pending.isEmpty() && nTokens == 0) return;
         Q_EMIT tokensReady(requestId, QString::fromUtf8(pending), nTokens, double(clock.nsecsElapsed()) / 1e6);
+        if (meter && nTokens >= 2) {
+            joulesNow = meter->joules();  // read with each batch, not each token: it is a file read
+            Q_EMIT energyMeasured(requestId, joulesNow - joulesAtFirst, nTokens - 1);
+        }
         pending.clear();
         lastEmit = clock.elapsed();
     };
     try {
         const auto& tok = model_->tokenizer();
         const auto ids = tok.encode(format_chat(chat, model_->chat_template(), true), true, true);
+        Q_EMIT generationStarted(requestId, std::min(int(ids.size()), session_->n_ctx()));
         const GenerateResult r = tern::generate(*session_, ids, g, [&](std::string_view text, int32_t) {
             ++nTokens;
             tokenAt.push_back(double(clock.nsecsElapsed()) / 1e6);
+            if (meter && nTokens == 1) joulesAtFirst = meter->joules();
             pending.append(text.data(), qsizetype(text.size()));
             full.append(text.data(), qsizetype(text.size()));
             if (clock.elapsed() - lastEmit >= kEmitIntervalMs) flush();
@@ -184,6 +218,10 @@ void EngineWorker::generate(quint64 requestId, const QVariantList& messages, con
         s[QStringLiteral("kvBytes")] = qulonglong(st.kv_bytes);
         s[QStringLiteral("kvUsedBytes")] = qulonglong(st.kv_used_bytes);
         s[QStringLiteral("totalMs")] = double(clock.nsecsElapsed()) / 1e6;
+        if (meter && nTokens >= 2) {
+            s[QStringLiteral("raplJoules")] = joulesNow - joulesAtFirst;
+            s[QStringLiteral("raplTokens")] = nTokens - 1;
+        }
         // Inter-token latency: what stutter feels like, which an average tokens/s hides.
         if (tokenAt.size() >= 2) {
             std::vector<double> gaps;
@@ -232,6 +270,8 @@ void EngineWorker::runBenchmark(quint64 benchId, const QString& path, const QVar
                                                                  : LoadOptions::BackendKind::Cpu;
             lo.device = device_;
             lo.precision = fp16 ? Precision::Fp16 : Precision::Ternary;
+            lo.head = headFromString(head_);  // as the chat runs it, so the two compare
+            lo.kv_type = kvFromString(kvCache_);
             // The FP16 baseline expands every projection to 2 bytes a weight: say so before the
             // system starts swapping.
             const uint64_t available = availableMemoryBytes();
@@ -265,6 +305,7 @@ void EngineWorker::runBenchmark(quint64 benchId, const QString& path, const QVar
                 m[QStringLiteral("precision")] = QString::fromStdString(r.precision);
                 m[QStringLiteral("backend")] = QString::fromStdString(r.backend);
                 m[QStringLiteral("head")] = QString::fromStdString(r.head);
+                m[QStringLiteral("kvType")] = model->info().kv_type == KvType::F16 ? QStringLiteral("F16") : QStringLiteral("F32");
                 m[QStringLiteral("threads")] = r.threads;
                 m[QStringLiteral("nTokens")] = r.n_tokens;
                 m[QStringLiteral("tokensPerSecond")] = r.tokens_per_second;

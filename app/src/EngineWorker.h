@@ -11,6 +11,7 @@
 
 namespace tern {
 class Model;
+class RaplMeter;
 class Session;
 }
 
@@ -35,6 +36,9 @@ public:
 public Q_SLOTS:
     // Used by the next loadModel: "auto" | "cpu" | "vulkan", and a Vulkan device index (-1: choose).
     void setBackend(const QString& kind, int device);
+    // Used by the next loadModel and runBenchmark: the LM head ("exact": as stored, or "q8_0") and
+    // the KV cache ("f16" or "f32"). Unknown values keep the defaults (exact head, F16 cache).
+    void setModelOptions(const QString& head, const QString& kvCache);
     void loadModel(quint64 loadId, const QString& path, int threads, int contextLength);
     void unloadModel();
     // messages: [{role: "system"|"user"|"assistant", content}], the whole conversation so far.
@@ -50,13 +54,24 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loadProgress(quint64 loadId, double fraction);
+    // info: what ModelInfo says (plain values: path, name, shape nEmbd/nLayer/nHead/nHeadKv/headDim/
+    // nFf/nVocab, parameters, weightBytes, ternaryBytes, weightBytesPerToken, headType, headBytes,
+    // kvType, kvBytesPerToken, precision, nThreads, backend), the session's nCtx and kvBytes, and
+    // whether this machine's RAPL energy counters are readable (raplAvailable, raplWhy).
     void modelLoaded(quint64 loadId, const QVariantMap& info);
     void loadFailed(quint64 loadId, const QString& error, bool cancelled);
     // delta: text that became printable since the last signal; nGenerated: tokens so far;
     // sinceStartMs: time since the request started (for the rolling tokens/s chart).
     void tokensReady(quint64 requestId, const QString& delta, int nGenerated, double sinceStartMs);
+    // Before the prompt is evaluated: the context (tokens in the KV cache) the first answer token
+    // will see, for the per-token estimates.
+    void generationStarted(quint64 requestId, int contextTokens);
+    // MEASURED CPU package energy (RAPL) since the first answer token, over `tokens` decoded tokens
+    // after it; emitted with the token batches, only where RAPL is readable.
+    void energyMeasured(quint64 requestId, double joules, int tokens);
     // stats: nPrompt, nReused, nGenerated, prefillMs, ttftMs, decodeMs, prefillTps, decodeTps,
-    // stopReason, text, nPast, nCtx, kvBytes, kvUsedBytes.
+    // stopReason, text, nPast, nCtx, kvBytes, kvUsedBytes; raplJoules and raplTokens (the decode's
+    // measured package energy) where RAPL is readable and at least two tokens came.
     void generationFinished(quint64 requestId, const QVariantMap& stats);
     void generationFailed(quint64 requestId, const QString& error);
     // phase: what runs now, for people ("FP16 · tg64"); fraction of the whole benchmark.
@@ -70,7 +85,13 @@ Q_SIGNALS:
     void benchmarkFailed(const QString& error);
 
 private:
+    // Created on first use, on this worker's thread: every RaplMeter call stays on it.
+    tern::RaplMeter& rapl();
+
     std::shared_ptr<tern::Model> model_;
+    std::unique_ptr<tern::RaplMeter> rapl_;
+    QString head_ = QStringLiteral("exact");
+    QString kvCache_ = QStringLiteral("f16");
     std::unique_ptr<tern::Session> session_;
     int contextLength_ = 0;
     QString backendKind_ = QStringLiteral("cpu");

@@ -1,13 +1,26 @@
 #pragma once
 // The profiling panel's figures: the rolling tokens/s series while an answer streams, the last
-// answer's timings, memory, and the FP16 comparison (estimated, see energy_estimate.h).
+// answer's timings, memory, the energy of the answer (ESTIMATED with the engine's energy model,
+// and MEASURED with RAPL where this machine lets us read it), and the comparison with the FP16
+// baseline (MEASURED from a stored benchmark of this model file when there is one, else estimated).
+//
+// Everything here runs on the GUI thread from plain values the engine worker sent (the model's
+// shape and byte counts, RAPL readings); the engine functions it calls (tern::ops_per_token,
+// tern::estimate_energy) are pure arithmetic.
 #include <QObject>
 #include <QTimer>
 #include <QVariantMap>
 
 #include <deque>
 
+namespace tern {
+struct ModelInfo;
+}
+
 namespace tern::app {
+
+// A tern::ModelInfo filled from the map EngineWorker::modelLoaded sends (shape and byte counts).
+tern::ModelInfo modelInfoFromMap(const QVariantMap& info);
 
 class LiveMetrics : public QObject {
     Q_OBJECT
@@ -27,15 +40,41 @@ class LiveMetrics : public QObject {
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY changed)
     Q_PROPERTY(int contextSize READ contextSize NOTIFY changed)
     Q_PROPERTY(QString backend READ backend NOTIFY modelChanged)
+    // How the loaded model runs: the LM head's type ("F16", "Q8_0"), its bytes, and the KV cache's
+    // type ("F16", "F32").
+    Q_PROPERTY(QString headType READ headType NOTIFY modelChanged)
+    Q_PROPERTY(double headBytes READ headBytes NOTIFY modelChanged)
+    Q_PROPERTY(QString kvType READ kvType NOTIFY modelChanged)
+    // ESTIMATED energy, this model in ternary and the same model in FP16, at the current context:
+    // label ("estimated"), source (the energy model's references), contextTokens,
+    // ternaryJPerToken, fp16JPerToken, energyRatio (fp16 / ternary), ternaryAnswerJ, fp16AnswerJ
+    // (the answer so far), ternaryComputeJPerToken, ternaryMemoryJPerToken, fp16ComputeJPerToken,
+    // fp16MemoryJPerToken, ternaryBytesPerToken, fp16BytesPerToken, bandwidthRatio,
+    // ternaryWeightBytes, fp16WeightBytes, memoryRatio.
     Q_PROPERTY(QVariantMap estimate READ estimate NOTIFY changed)
+    // MEASURED CPU package energy (RAPL) of this answer's decode: available, why (when not),
+    // label ("measured"), joules, tokens, jPerToken (0 until two tokens came).
+    Q_PROPERTY(QVariantMap measured READ measured NOTIFY changed)
+    // Ternary against FP16 for the panel: mode "measured" (a stored benchmark of this model file in
+    // both precisions) or "estimated"; label ("measured 2026-01-02" or "estimated"); measured:
+    // createdAt, batch, tgTest, ternary/fp16 {tgTps, peakRssBytes, memoryBytes, joulesEst,
+    // joulesMeasured (< 0: RAPL was not readable)}, speedup, memoryRatio, energyRatioEst,
+    // energyRatioMeasured; estimated: energyRatio, memoryRatio, bandwidthRatio and the weights.
+    Q_PROPERTY(QVariantMap fp16 READ fp16 NOTIFY changed)
     Q_PROPERTY(double elapsedSeconds READ elapsedSeconds NOTIFY changed)
 public:
     explicit LiveMetrics(QObject* parent = nullptr);
 
     void setModel(const QVariantMap& info);
     void clearModel();
+    // A benchmark of the loaded model in both precisions (BenchmarkHistory::comparison), or {}.
+    void setBenchmarkComparison(const QVariantMap& comparison);
     void beginAnswer();
+    // The context the answer's first token sees (EngineWorker::generationStarted).
+    void setAnswerContext(int contextTokens);
     void onTokens(int nGenerated, double sinceStartMs);
+    // RAPL joules over the decode so far and the tokens they paid for (EngineWorker::energyMeasured).
+    void onEnergyMeasured(double joules, int tokens);
     void finishAnswer(const QVariantMap& stats);
     // Per-message metrics to store with the answer (measured + estimated, clearly keyed).
     QVariantMap messageMetrics(const QVariantMap& stats) const;
@@ -56,7 +95,12 @@ public:
     int contextUsed() const { return contextUsed_; }
     int contextSize() const { return contextSize_; }
     QString backend() const { return backend_; }
+    QString headType() const { return info_.value(QStringLiteral("headType")).toString(); }
+    double headBytes() const { return info_.value(QStringLiteral("headBytes")).toDouble(); }
+    QString kvType() const { return info_.value(QStringLiteral("kvType")).toString(); }
     QVariantMap estimate() const { return estimate_; }
+    QVariantMap measured() const { return measured_; }
+    QVariantMap fp16() const { return fp16_; }
     double elapsedSeconds() const { return elapsed_; }
 
 Q_SIGNALS:
@@ -69,6 +113,8 @@ Q_SIGNALS:
 
 private:
     void updateEstimate(int tokens);
+    void updateFp16();
+    void resetMeasured();
 
     QTimer rssTimer_;
     std::deque<std::pair<double, int>> window_;  // (ms, tokens) over the last second
@@ -76,8 +122,9 @@ private:
     double tps_ = 0, peak_ = 0, ttft_ = 0, prefillTps_ = 0, rss_ = 0, modelBytes_ = 0;
     double kvBytes_ = 0, kvUsedBytes_ = 0, elapsed_ = 0, itlP50_ = 0, itlP95_ = 0;
     int generated_ = 0, promptTokens_ = 0, contextUsed_ = 0, contextSize_ = 0;
+    int answerContext_ = 0;  // the context the answer's first token sees
     QString stopReason_, backend_;
-    QVariantMap estimate_;
+    QVariantMap estimate_, measured_, fp16_, benchmark_;
 };
 
 }  // namespace tern::app

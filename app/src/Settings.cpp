@@ -23,6 +23,20 @@ int Settings::device() const { return s_.value(QStringLiteral("engine/device"), 
 void Settings::setDevice(int v) { set(QStringLiteral("engine/device"), v); }
 int Settings::contextLength() const { return s_.value(QStringLiteral("engine/contextLength"), 2048).toInt(); }
 void Settings::setContextLength(int v) { set(QStringLiteral("engine/contextLength"), v); }
+QString Settings::lmHead() const {
+    const QString v = s_.value(QStringLiteral("engine/lmHead")).toString();
+    return v == QLatin1String("q8_0") ? v : QStringLiteral("exact");
+}
+void Settings::setLmHead(const QString& v) {
+    if (v == QLatin1String("exact") || v == QLatin1String("q8_0")) set(QStringLiteral("engine/lmHead"), v);
+}
+QString Settings::kvCache() const {
+    const QString v = s_.value(QStringLiteral("engine/kvCache")).toString();
+    return v == QLatin1String("f32") ? v : QStringLiteral("f16");
+}
+void Settings::setKvCache(const QString& v) {
+    if (v == QLatin1String("f16") || v == QLatin1String("f32")) set(QStringLiteral("engine/kvCache"), v);
+}
 QString Settings::theme() const {
     if (!themeOverride_.isEmpty()) return themeOverride_;
     return s_.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();

@@ -13,6 +13,11 @@ class Settings : public QObject {
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)  // auto | cpu | vulkan
     Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)         // Vulkan index, -1: choose
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
+    // How the model is loaded (a change reloads a loaded model): the LM head "exact" (as stored,
+    // F16 in the official file) or "q8_0" (8-bit: about half the bytes per token, tiny accuracy
+    // cost); the KV cache "f16" (half the memory) or "f32" (exact reference numerics).
+    Q_PROPERTY(QString lmHead READ lmHead WRITE setLmHead NOTIFY changed)
+    Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY changed)
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)   // system | light | dark
     Q_PROPERTY(QString modelsDir READ modelsDir WRITE setModelsDir NOTIFY changed)
     Q_PROPERTY(QString lastModel READ lastModel WRITE setLastModel NOTIFY changed)
@@ -36,6 +41,10 @@ public:
     void setDevice(int v);
     int contextLength() const;
     void setContextLength(int v);
+    QString lmHead() const;
+    void setLmHead(const QString& v);  // anything but "exact" or "q8_0" is ignored
+    QString kvCache() const;
+    void setKvCache(const QString& v);  // anything but "f16" or "f32" is ignored
     QString theme() const;
     void setTheme(const QString& v);
     // For this run only (command line), not saved.

@@ -71,8 +71,12 @@ private Q_SLOTS:
             QVERIFY(stats.value(QStringLiteral("itlP95Ms")).toDouble() >= stats.value(QStringLiteral("itlP50Ms")).toDouble());
         }
 
-        // The same request straight through the engine gives the same text.
-        auto model = tern::Model::load(path.toStdString(), {2, {}});
+        // The same request straight through the engine, loaded as the app loads it by default
+        // (head as stored, F16 KV cache), gives the same text.
+        tern::LoadOptions lo;
+        lo.n_threads = 2;
+        lo.kv_type = tern::KvType::F16;
+        auto model = tern::Model::load(path.toStdString(), lo);
         tern::Session session(model, {256, 128});
         const auto ids = model->tokenizer().encode(
             tern::format_chat({{tern::ChatMessage::Role::User, "Tell me about terns."}}, model->chat_template(), true),
@@ -150,6 +154,48 @@ private Q_SLOTS:
         QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 6),
                                   Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(4)));
         QTRY_VERIFY_WITH_TIMEOUT(genFailed.count() > 0, 10000);
+    }
+
+    // The LM head and KV cache options reach Model::load, and modelLoaded carries what the GUI's
+    // estimates need (plain values), and whether RAPL can be read.
+    void modelOptionsReachTheEngine() {
+        const QString path = tern::app::test::tinyModel();
+        QSignalSpy loaded(worker_, &EngineWorker::modelLoaded);
+        load(1, path);
+        QVariantMap info = loaded.last()[1].toMap();
+        QCOMPARE(info.value(QStringLiteral("kvType")).toString(), QStringLiteral("F16"));  // the app's default
+        QVERIFY(info.value(QStringLiteral("headType")).toString() != QLatin1String("Q8_0"));
+        const qulonglong exactHead = info.value(QStringLiteral("headBytes")).toULongLong();
+        QVERIFY(exactHead > 0);
+        for (const char* k : {"nEmbd", "nLayer", "nHead", "nHeadKv", "headDim", "nFf", "nVocab", "weightBytesPerToken",
+                              "kvBytesPerToken", "nThreads"})
+            QVERIFY2(info.value(QLatin1String(k)).toULongLong() > 0, k);
+        QCOMPARE(info.value(QStringLiteral("precision")).toString(), QStringLiteral("ternary"));
+        QVERIFY(info.contains(QStringLiteral("raplAvailable")));
+        if (!info.value(QStringLiteral("raplAvailable")).toBool()) QVERIFY(!info.value(QStringLiteral("raplWhy")).toString().isEmpty());
+        const qulonglong f16Kv = info.value(QStringLiteral("kvBytesPerToken")).toULongLong();
+
+        QMetaObject::invokeMethod(worker_, "setModelOptions", Qt::QueuedConnection, Q_ARG(QString, QStringLiteral("q8_0")),
+                                  Q_ARG(QString, QStringLiteral("f32")));
+        load(2, path);
+        info = loaded.last()[1].toMap();
+        QCOMPARE(info.value(QStringLiteral("headType")).toString(), QStringLiteral("Q8_0"));
+        QCOMPARE(info.value(QStringLiteral("kvType")).toString(), QStringLiteral("F32"));
+        QVERIFY(info.value(QStringLiteral("headBytes")).toULongLong() < exactHead);
+        QCOMPARE(info.value(QStringLiteral("kvBytesPerToken")).toULongLong(), 2 * f16Kv);
+
+        // An answer says which context it starts from.
+        QSignalSpy started(worker_, &EngineWorker::generationStarted);
+        QSignalSpy done(worker_, &EngineWorker::generationFinished);
+        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 7),
+                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(8)));
+        QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
+        QCOMPARE(started.count(), 1);
+        QVERIFY(started[0][1].toInt() > 0);
+        const QVariantMap stats = done[0][1].toMap();
+        QVERIFY(started[0][1].toInt() <= stats.value(QStringLiteral("nPast")).toInt());
+        QCOMPARE(stats.contains(QStringLiteral("raplJoules")),
+                 info.value(QStringLiteral("raplAvailable")).toBool() && stats.value(QStringLiteral("nGenerated")).toInt() >= 2);
     }
 
     void badFileGivesAClearError() {

@@ -89,6 +89,33 @@ private Q_SLOTS:
         QCOMPARE(g.max_tokens, 512);
     }
 
+    // The LM head and KV cache choices: exact head and F16 cache by default, saved, and nothing
+    // but the known values accepted.
+    void headAndKvCacheRoundTrip() {
+        {
+            Settings s;
+            QCOMPARE(s.lmHead(), QStringLiteral("exact"));
+            QCOMPARE(s.kvCache(), QStringLiteral("f16"));
+            QSignalSpy changed(&s, &Settings::changed);
+            s.setLmHead(QStringLiteral("q8_0"));
+            s.setKvCache(QStringLiteral("f32"));
+            QCOMPARE(changed.count(), 2);
+            s.setLmHead(QStringLiteral("int4"));  // not a choice: ignored
+            s.setKvCache(QString());
+            QCOMPARE(changed.count(), 2);
+        }
+        {
+            Settings again;  // read back from the file
+            QCOMPARE(again.lmHead(), QStringLiteral("q8_0"));
+            QCOMPARE(again.kvCache(), QStringLiteral("f32"));
+            QCOMPARE(again.property("lmHead").toString(), QStringLiteral("q8_0"));  // what QML sees
+            QVERIFY(again.setProperty("kvCache", QStringLiteral("f16")));
+        }
+        QCOMPARE(QSettings().value(QStringLiteral("engine/kvCache")).toString(), QStringLiteral("f16"));
+        QSettings().setValue(QStringLiteral("engine/lmHead"), QStringLiteral("garbage"));  // a hand-edited file
+        QCOMPARE(Settings().lmHead(), QStringLiteral("exact"));
+    }
+
     void themeOverrideIsNotSaved() {
         {
             Settings s;
