@@ -88,6 +88,8 @@ void dense_rows(const W& w, int64_t r0, int64_t r1, const float* x, int n_tok, f
         }
     };
     int64_t r = r0;
+    if (n_tok == 1)  // decode: twice the rows in flight (the accumulators are free), more loads in flight
+        for (; r + 2 * NR <= r1; r += 2 * NR) tokens.template operator()<2 * NR>(r);
     for (; r + NR <= r1; r += NR) tokens.template operator()<NR>(r);
     for (; r < r1; ++r) tokens.template operator()<1>(r);
 }
