@@ -13,13 +13,6 @@ namespace tern::app {
 
 namespace {
 
-// Weights of the projections (Q, K, V, O, gate, up, down of every layer): what the FP16 baseline
-// expands to 2 bytes each.
-double projectionParameters(const ModelInfo& i) {
-    const double d = i.n_embd, kv = double(i.n_head_kv) * i.head_dim, ff = i.n_ff;
-    return i.n_layer * (2 * d * d + 2 * d * kv + 3 * d * ff);
-}
-
 struct PerToken {
     EnergyEstimate energy;
     double bytes = 0;
@@ -31,7 +24,7 @@ PerToken perToken(const ModelInfo& i, Precision p, int nCtx, const EnergyModel& 
     PerToken t;
     const double kv = double(i.kv_bytes_per_token) * std::max(nCtx, 0);
     t.bytes = p == Precision::Ternary ? double(i.weight_bytes_per_token) + kv
-                                      : 2.0 * projectionParameters(i) + double(i.head_bytes) + kv;
+                                      : 2.0 * tern::projection_parameters(i) + double(i.head_bytes) + kv;
     t.energy = estimate_energy(ops_per_token(i, p, nCtx), t.bytes, em);
     return t;
 }
@@ -204,8 +197,8 @@ void LiveMetrics::updateEstimate(int tokens) {
         return tokens * (perToken(info, p, first, em).energy.total() + perToken(info, p, now, em).energy.total()) / 2;
     };
     const double ternaryWeights = double(info.weight_bytes);
-    const double fp16Weights =
-        double(info.weight_bytes - std::min(info.weight_bytes, info.ternary_bytes)) + 2.0 * projectionParameters(info);
+    const double fp16Weights = double(info.weight_bytes - std::min(info.weight_bytes, info.ternary_bytes)) +
+                               2.0 * tern::projection_parameters(info);
 
     QVariantMap e;
     e[QStringLiteral("label")] = tr("estimated");

@@ -21,6 +21,10 @@ MemoryUsage memory_usage();
 // False where the kernel does not allow it.
 bool reset_peak_rss();
 
+// Weights of the projections (Q, K, V, O, gate, up, down of every layer), from the model's shape:
+// the ternary weights, and what the FP16 baseline holds at 2 bytes each.
+double projection_parameters(const ModelInfo& info);
+
 // Arithmetic for one decoded token at context length n_ctx, counted the way the BitNet b1.58
 // paper counts it: a ternary weight costs one INT8 add (its multiply is a sign), a float weight
 // one FP16 multiply and one FP16 add; attention and the LM head are float in both precisions.

@@ -2,10 +2,15 @@
 
 namespace tern {
 
+double projection_parameters(const ModelInfo& info) {
+    const double d = info.n_embd, kv = static_cast<double>(info.n_head_kv) * info.head_dim, ff = info.n_ff;
+    // Per layer: Q and O (d x d), K and V (d x kv), gate, up and down (d x ff).
+    return info.n_layer * (2 * d * d + 2 * d * kv + 3 * d * ff);
+}
+
 OpCounts ops_per_token(const ModelInfo& info, Precision precision, int n_ctx) {
     const double d = info.n_embd, kv = static_cast<double>(info.n_head_kv) * info.head_dim, ff = info.n_ff;
-    // Projection weights per layer: Q and O (d x d), K and V (d x kv), gate, up and down (d x ff).
-    const double projection = info.n_layer * (2 * d * d + 2 * d * kv + 3 * d * ff);
+    const double projection = projection_parameters(info);
     // Per layer, each output of a ternary projection is scaled once (3d + 2kv + 2ff outputs) and
     // each distinct input quantized once (3d + ff): the paper's (mp + mn) multiplies, tiny next
     // to the weights.

@@ -1,7 +1,7 @@
 // AVX2 + FMA + F16C attention over an F16 cache (compiled with those flags; called only when the
 // CPU has them). AVX-512 machines use it too: attention is a small part of a token, and 8-wide
 // F16 conversions keep the code to one version.
-#include <immintrin.h>
+#include "backend/cpu/simd/x86_intrinsics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,13 +16,6 @@ inline __m256 load_f16(const uint16_t* p) {
     return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
-inline float hsum(__m256 a) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // scores[g * n_pos + p] = q_g . k_p * scale for up to 4 heads g0.. at once.
 template <int NQ>
 void scores_f16(const float* q, const uint16_t* k_cache, int kv_stride, int kv_offset, int head_dim, int n_pos,
@@ -35,7 +28,7 @@ void scores_f16(const float* q, const uint16_t* k_cache, int kv_stride, int kv_o
             const __m256 kv = load_f16(k + d);
             for (int g = 0; g < NQ; ++g) acc[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * head_dim + d), kv, acc[g]);
         }
-        for (int g = 0; g < NQ; ++g) scores[g * n_pos + p] = hsum(acc[g]) * scale;
+        for (int g = 0; g < NQ; ++g) scores[g * n_pos + p] = hsum_ps(acc[g]) * scale;
     }
 }
 

@@ -1,5 +1,5 @@
 // AVX2 + FMA + F16C dense kernels (compiled with those flags; called only when the CPU has them).
-#include <immintrin.h>
+#include "backend/cpu/simd/x86_intrinsics.h"
 
 #include "backend/cpu/simd/dense_tile.h"
 #include "backend/cpu/simd/q8_dot.h"
@@ -17,12 +17,7 @@ struct Ymm {
         return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
     }
     static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
-    static float reduce(reg a) {
-        __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        s = _mm_add_ss(s, _mm_movehdup_ps(s));
-        return _mm_cvtss_f32(s);
-    }
+    static float reduce(reg a) { return hsum_ps(a); }
 };
 
 // |w| x sign(x, w) pairs in int16 (each at most 2 * 127 * 127, no saturation), then int32.

@@ -1,14 +1,5 @@
 // AVX-512 dense kernels (compiled with -mavx512f/bw/vl/vnni; called only when the CPU has them).
-// GCC 12's own AVX-512 headers trip -Wuninitialized through _mm512_undefined_* (GCC PR 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "backend/cpu/simd/x86_intrinsics.h"
 
 #include "backend/cpu/simd/dense_tile.h"
 #include "backend/cpu/simd/q8_dot.h"

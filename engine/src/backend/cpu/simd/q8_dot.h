@@ -4,7 +4,7 @@
 // quantizer; each 32-block dot is exact in int32 (|w|, |q| <= 127, so the sign trick is safe);
 // per block it is scaled by d_w * d_x into 8 float lanes. Rows go NR at a time to share the
 // activation loads.
-#include <immintrin.h>
+#include "backend/cpu/simd/x86_intrinsics.h"
 
 #include <algorithm>
 #include <vector>
@@ -41,12 +41,7 @@ void q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int 
                     acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot(wv, xv)), scale, acc[i]);
                 }
             }
-            for (int i = 0; i < R; ++i) {
-                __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc[i]), _mm256_extractf128_ps(acc[i], 1));
-                s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-                s = _mm_add_ss(s, _mm_movehdup_ps(s));
-                o[r + i] = _mm_cvtss_f32(s) * extra;
-            }
+            for (int i = 0; i < R; ++i) o[r + i] = hsum_ps(acc[i]) * extra;
         };
         int64_t r = r0;
         for (; r + NR <= r1; r += NR) rows.template operator()<NR>(r);

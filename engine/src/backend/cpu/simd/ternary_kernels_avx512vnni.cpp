@@ -3,16 +3,7 @@
 // One 64-byte block of a 16-row group fills a zmm register; plane n (shift by 2n, mask 3) holds
 // in each row's 32-bit lane the codes of weights 4n..4n+3, and vpdpbusd multiplies them with 4
 // broadcast activations and adds into that row's int32 lane: no int16 stage, no horizontal sums.
-// GCC 12's own AVX-512 headers trip -Wuninitialized through _mm512_undefined_* (GCC PR 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "backend/cpu/simd/x86_intrinsics.h"
 
 #include <algorithm>
 #include <cmath>
