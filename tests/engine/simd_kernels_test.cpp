@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstdlib>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <ostream>
 #include <random>
@@ -91,6 +92,16 @@ Activations constant_activations(int k, int tokens, int8_t q, float scale) {
             std::vector<float>(tokens, scale)};
 }
 
+// The kernel's ternary_gemm over a; it packs a's tiles first, as the CPU backend does.
+void gemm(const TernaryKernel& kernel, const RepackedTernary& w, int64_t r0, int64_t r1, const Activations& a,
+          int tokens, float extra_scale, float* out, int out_stride) {
+    const int64_t k = w.k;
+    std::vector<int32_t> tiles(static_cast<size_t>(tokens) * k / 4);
+    pack_tiles(kernel, a.q.data(), tokens, k, tiles.data());
+    ternary_gemm(kernel, w, r0, r1, QuantizedBatch{tokens, k, a.q.data(), a.sum.data(), a.scale.data(), tiles.data()},
+                 extra_scale, out, out_stride);
+}
+
 std::string describe(const Matrix& m, int tokens) {
     return type_name(static_cast<uint32_t>(m.view.type)) + " k=" + std::to_string(m.view.ne[0]) +
            " rows=" + std::to_string(m.view.ne[1]) + " tokens=" + std::to_string(tokens);
@@ -126,8 +137,7 @@ protected:
         cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, extra_scale, want.data(),
                          static_cast<int>(rows));
         const RepackedTernary w = repack_ternary(m.view);
-        ternary_gemm(*kernel_, w, 0, rows, a.q.data(), a.sum.data(), a.scale.data(), tokens, extra_scale, got.data(),
-                     static_cast<int>(rows));
+        gemm(*kernel_, w, 0, rows, a, tokens, extra_scale, got.data(), static_cast<int>(rows));
         expect_identical(want, got, kernel_name() + " " + describe(m, tokens));
     }
 
@@ -179,8 +189,7 @@ TEST_P(KernelTest, ExtremeActivationsDoNotOverflow) {
             const Matrix m = make_matrix(TypeId::I2_S, k, rows, ScaleMode::tensor, 7, fill);
             const Activations a = constant_activations(k, 1, q, 1.0f);
             std::vector<float> got(rows);
-            ternary_gemm(*kernel_, repack_ternary(m.view), 0, rows, a.q.data(), a.sum.data(), a.scale.data(), 1, 1.0f,
-                         got.data(), rows);
+            gemm(*kernel_, repack_ternary(m.view), 0, rows, a, 1, 1.0f, got.data(), rows);
             EXPECT_EQ(got[rows - 1], static_cast<float>(fill * q * k) * 0.0625f) << "fill " << fill << " q " << int{q};
         }
     // Alternating extremes line up with the code layout's planes.
@@ -205,7 +214,7 @@ TEST_P(KernelTest, RowRangeWritesOnlyItsRows) {
     const std::vector<std::pair<int, int>> ranges = {{0, 0}, {5, 23}, {16, 32}, {3, 4}, {31, 70}, {69, 70}};
     for (const auto& [r0, r1] : ranges) {
         std::vector<float> got(want.size(), sentinel);
-        ternary_gemm(*kernel_, w, r0, r1, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f, got.data(), rows);
+        gemm(*kernel_, w, r0, r1, a, tokens, 1.0f, got.data(), rows);
         for (int t = 0; t < tokens; ++t)
             for (int r = 0; r < rows; ++r) {
                 const size_t i = static_cast<size_t>(t) * rows + r;
@@ -218,11 +227,12 @@ TEST_P(KernelTest, RowRangeWritesOnlyItsRows) {
             }
     }
     std::vector<float> out(want.size());
-    EXPECT_THROW(ternary_gemm(*kernel_, w, 0, rows + 1, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f,
-                              out.data(), rows),
-                 Error);
-    EXPECT_THROW(ternary_gemm(*kernel_, w, 5, 4, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f, out.data(),
-                              rows),
+    EXPECT_THROW(gemm(*kernel_, w, 0, rows + 1, a, tokens, 1.0f, out.data(), rows), Error);
+    EXPECT_THROW(gemm(*kernel_, w, 5, 4, a, tokens, 1.0f, out.data(), rows), Error);
+    std::vector<int32_t> tiles(a.q.size() / 4);
+    EXPECT_THROW(ternary_gemm(*kernel_, w, 0, rows,
+                              QuantizedBatch{tokens, k - 16, a.q.data(), a.sum.data(), a.scale.data(), tiles.data()},
+                              1.0f, out.data(), rows),
                  Error);
 }
 
@@ -233,8 +243,7 @@ TEST_P(KernelTest, HonoursOutputStride) {
     const Activations a = quantized_activations(k, tokens, 14);
     std::vector<float> want(static_cast<size_t>(stride) * tokens, 0.0f), got(want.size(), 0.0f);
     cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), stride);
-    ternary_gemm(*kernel_, repack_ternary(m.view), 0, rows, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f,
-                 got.data(), stride);
+    gemm(*kernel_, repack_ternary(m.view), 0, rows, a, tokens, 1.0f, got.data(), stride);
     expect_identical(want, got, "stride");
 }
 
@@ -279,6 +288,26 @@ TEST_P(KernelTest, QuantizerRoundsTiesToEven) {
     EXPECT_EQ(q[1], -126);  // -126.5
     EXPECT_EQ(q[128], 0);   // 0.5
     EXPECT_EQ(q[129], 2);   // 1.5
+}
+
+// The documented tile layout, and packing tile-aligned sub-batches (as the backend's threads do)
+// gives the same words as packing the whole batch.
+TEST_P(KernelTest, PacksTokenTilesIndependently) {
+    const int k = 48, tokens = 37, tile = kernel_->max_tile_tokens, words = k / 4;
+    std::vector<int8_t> q(static_cast<size_t>(tokens) * k);
+    for (size_t i = 0; i < q.size(); ++i) q[i] = static_cast<int8_t>(i * 7 % 256);
+    std::vector<int32_t> whole(q.size() / 4), parts(q.size() / 4);
+    pack_tiles(*kernel_, q.data(), tokens, k, whole.data());
+    for (int t0 = 0; t0 < tokens; t0 += tile)
+        pack_tiles(*kernel_, q.data() + t0 * k, std::min(tile, tokens - t0), k, parts.data() + t0 * words);
+    EXPECT_EQ(whole, parts);
+    for (int t = 0; t < tokens; ++t)
+        for (int j = 0; j < words; ++j) {
+            const int t0 = t / tile * tile, nt = std::min(tile, tokens - t0);
+            int32_t want;
+            std::memcpy(&want, q.data() + t * k + 4 * j, 4);
+            ASSERT_EQ(whole[t0 * words + j * nt + (t - t0)], want) << "token " << t << " word " << j;
+        }
 }
 
 INSTANTIATE_TEST_SUITE_P(SimdKernels, KernelTest,
@@ -350,7 +379,7 @@ TEST(SimdDispatch, NamesAndAvailability) {
     }
 }
 
-// The overloads without a kernel argument go through best_kernel().
+// quantize_row_i8 (no kernel argument) goes through best_kernel(), and so does the CPU backend.
 TEST(SimdDispatch, DefaultEntryPointsMatchTheReference) {
     const int k = 256, rows = 9, tokens = 2;
     const Matrix m = make_matrix(TypeId::TQ2_0, k, rows, ScaleMode::block, 41);
@@ -362,8 +391,7 @@ TEST(SimdDispatch, DefaultEntryPointsMatchTheReference) {
         a.scale[t] = quantize_row_i8(x.data() + t * k, k, a.q.data() + t * k, &a.sum[t]);
     std::vector<float> want(static_cast<size_t>(rows) * tokens), got(want.size());
     cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), rows);
-    ternary_gemm(repack_ternary(m.view), 0, rows, a.q.data(), a.sum.data(), a.scale.data(), tokens, 1.0f, got.data(),
-                 rows);
+    gemm(best_kernel(), repack_ternary(m.view), 0, rows, a, tokens, 1.0f, got.data(), rows);
     expect_identical(want, got, std::string("best kernel ") + best_kernel().name);
 }
 

@@ -155,11 +155,13 @@ int main(int argc, char** argv) {
                 };
                 report("reference", ref);
                 for (const auto* kern : kernels) {
+                    std::vector<int32_t> tiles(q.size() / 4);
+                    simd::pack_tiles(*kern, q.data(), tokens, s.k, tiles.data());
+                    const simd::QuantizedBatch batch{tokens, s.k, q.data(), qsum.data(), qscale.data(), tiles.data()};
                     const double sec = time_it(
                         [&] {
                             split([&](int64_t r0, int64_t r1) {
-                                simd::ternary_gemm(*kern, w, r0, r1, q.data(), qsum.data(), qscale.data(), tokens,
-                                                   1.0f, out.data(), s.n);
+                                simd::ternary_gemm(*kern, w, r0, r1, batch, 1.0f, out.data(), s.n);
                             });
                         },
                         min_seconds);

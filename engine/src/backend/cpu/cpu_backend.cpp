@@ -16,6 +16,7 @@
 #include "backend/cpu/cpu_ops.h"
 #include "backend/cpu/simd/attention_kernels.h"
 #include "backend/cpu/simd/dense_kernels.h"
+#include "backend/cpu/simd/elementwise_kernels.h"
 #include "backend/cpu/simd/ternary_kernels.h"
 #include "tensor/fp16.h"
 #include "util/thread_pool.h"
@@ -102,6 +103,7 @@ public:
           kernel_(kernel),
           dense_(kernel ? simd::dense_kernel_for(kernel->isa) : nullptr),
           attention_f16_(kernel ? simd::attention_f16_for(kernel->isa) : nullptr),
+          glu_relu2_(kernel ? simd::glu_relu2_for(kernel->isa) : nullptr),
           kv_type_(kv_type),
           n_ctx_(n_ctx),
           kv_dim_(kv_dim),
@@ -138,14 +140,22 @@ public:
             act_q_.resize(static_cast<size_t>(n) * k);
             act_scale_.resize(n);
             act_sum_.resize(n);
-            pool_.parallel_for(n, kRowsPerTask, [&](int64_t b, int64_t e) {
-                for (int64_t i = b; i < e; ++i) {
+            if (kernel_) act_tiles_.resize(static_cast<size_t>(n) * k / 4);
+            // Whole token tiles per task, so each task can also regroup its tokens for the kernel.
+            const int64_t tile = kernel_ ? kernel_->max_tile_tokens : 1;
+            pool_.parallel_for((n + tile - 1) / tile, 1, [&](int64_t b, int64_t e) {
+                const int64_t first = b * tile, last = std::min<int64_t>(e * tile, n);
+                for (int64_t i = first; i < last; ++i) {
                     int8_t* q = act_q_.data() + i * k;
                     const float* xi = rows_of(x.row(static_cast<int>(i)));
                     act_scale_[i] = kernel_ ? kernel_->quantize_row(xi, k, q, &act_sum_[i]) : cpu_quantize_row_i8(xi, k, q);
                 }
+                if (kernel_)
+                    simd::pack_tiles(*kernel_, act_q_.data() + first * k, static_cast<int>(last - first), k,
+                                     act_tiles_.data() + first * k / 4);
             });
         }
+        const simd::QuantizedBatch batch{n, k, act_q_.data(), act_sum_.data(), act_scale_.data(), act_tiles_.data()};
         for (size_t j = 0; j < weights.size(); ++j) {
             const CpuWeight& w = cpu(*weights[j]);
             const Tensor out = outs[j];
@@ -154,8 +164,8 @@ public:
                 // Threads split whole 16-row groups of the repacked layout.
                 const int64_t g = simd::kRowGroup;
                 pool_.parallel_for((m + g - 1) / g, 1, [&](int64_t g0, int64_t g1) {
-                    simd::ternary_gemm(*kernel_, *w.packed, g0 * g, std::min(g1 * g, m), act_q_.data(),
-                                       act_sum_.data(), act_scale_.data(), n, w.extra_scale, rows_of(out), out.cols);
+                    simd::ternary_gemm(*kernel_, *w.packed, g0 * g, std::min(g1 * g, m), batch, w.extra_scale,
+                                       rows_of(out), out.cols);
                 });
             } else if (w.ternary) {
                 pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
@@ -237,7 +247,11 @@ public:
     void glu(Tensor gate, Tensor up, GluActivation act, Tensor out) override {
         pool_.parallel_for(gate.rows, kRowsPerTask, [&](int64_t b, int64_t e) {
             const size_t first = static_cast<size_t>(b) * gate.cols, count = static_cast<size_t>(e - b) * gate.cols;
-            cpu_glu(rows_of(gate) + first, rows_of(up) + first, count, act == GluActivation::Silu, rows_of(out) + first);
+            if (act == GluActivation::ReluSquared && glu_relu2_)
+                glu_relu2_(rows_of(gate) + first, rows_of(up) + first, count, rows_of(out) + first);
+            else
+                cpu_glu(rows_of(gate) + first, rows_of(up) + first, count, act == GluActivation::Silu,
+                        rows_of(out) + first);
         });
     }
 
@@ -260,6 +274,7 @@ private:
     const simd::TernaryKernel* kernel_;
     const simd::DenseKernel* dense_;            // nullptr: the reference cpu_dense_rows
     simd::AttentionF16Fn attention_f16_;        // nullptr: the reference cpu_attention_head
+    simd::GluFn glu_relu2_;                     // nullptr: the reference cpu_glu
     KvType kv_type_;
     int n_ctx_, kv_dim_;
     size_t kv_elem_bytes_, kv_values_;
@@ -268,6 +283,7 @@ private:
     std::vector<int8_t> act_q_;
     std::vector<float> act_scale_;
     std::vector<int32_t> act_sum_;
+    std::vector<int32_t> act_tiles_;  // act_q_ regrouped for the kernel's token tiles
 };
 
 std::unique_ptr<BackendSession> CpuBackend::new_session(int n_layer, int n_ctx, int kv_dim) {

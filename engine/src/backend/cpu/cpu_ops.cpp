@@ -135,10 +135,16 @@ void cpu_q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, 
 }
 
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out) {
-    double ss = 0.0;
-    for (int i = 0; i < n; ++i) ss += static_cast<double>(x[i]) * x[i];
+    // Element i goes to partial sum i % 8, then the partials add pairwise: eight independent add
+    // chains instead of one latency-bound chain, and an order any SIMD width can reproduce.
+    double part[8] = {};
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) part[j] += static_cast<double>(x[i + j]) * x[i + j];
+    for (int j = 0; i < n; ++i, ++j) part[j] += static_cast<double>(x[i]) * x[i];
+    const double ss = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
     const float inv = static_cast<float>(1.0 / std::sqrt(ss / n + eps));
-    for (int i = 0; i < n; ++i) out[i] = x[i] * inv * gain[i];
+    for (int j = 0; j < n; ++j) out[j] = x[j] * inv * gain[j];
 }
 
 // exp correctly rounded to float (through double), not libm's expf, which misrounds some inputs
@@ -205,10 +211,15 @@ void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t*
 }
 
 void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out) {
+    if (silu) {
+        for (size_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + exp_rn(-gate[i])) * up[i];
+        return;
+    }
+    // relu(g)^2 as a select, not a branch: half the gates are negative, so a branch mispredicts
+    // half the time. NaN gates give 0, as g > 0 is false.
     for (size_t i = 0; i < n; ++i) {
-        const float g = gate[i];
-        const float a = silu ? g / (1.0f + exp_rn(-g)) : (g > 0.0f ? g * g : 0.0f);
-        out[i] = a * up[i];
+        const float r = gate[i] > 0.0f ? gate[i] : 0.0f;
+        out[i] = r * r * up[i];
     }
 }
 

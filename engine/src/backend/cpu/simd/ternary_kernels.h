@@ -13,11 +13,18 @@ namespace tern::simd {
 
 enum class KernelIsa { scalar, avx2, avx512vnni };
 
-// sums[(t * n_seg + s) * kRowGroup + lane] = sum of code * act over segment s (seg_blocks blocks
-// of kBlockK weights) of row `lane` of one group, for tokens t < n_tok <= max_tile_tokens.
-// act points at token 0's k activations; token t's start act_stride bytes later.
-using GroupDotFn = void (*)(const uint8_t* group_codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act,
-                            int64_t act_stride, int n_tok, int32_t* sums);
+// sums[((g * n_tok + t) * n_seg + s) * kRowGroup + lane] = sum of code * act over segment s
+// (seg_blocks blocks of kBlockK weights) of row `lane` of group g, for the n_grp <=
+// max_tile_groups consecutive groups starting at group_codes and tokens t < n_tok <= max_tile_tokens.
+// act is one token tile from pack_tiles: act[j * n_tok + t] holds token t's activations 4j..4j+3,
+// so the n_tok broadcasts of one plane of a block read one contiguous run.
+using GroupDotFn = void (*)(const uint8_t* group_codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act,
+                            int n_tok, int n_grp, int32_t* sums);
+// The float epilogue of a one-segment matrix for one token and one group, in the reference's
+// operations and order: out[lane] = (0 + float(sums[lane] - act_sum) * scales[lane]) / act_scale
+// * extra_scale for lane in [lane_begin, lane_end); other lanes of out are not touched.
+using ScaleGroupFn = void (*)(const int32_t* sums, int32_t act_sum, const float* scales, float act_scale,
+                              float extra_scale, int lane_begin, int lane_end, float* out);
 // The reference activation quantizer (see cpu_quantize_row_i8), also returning sum(q).
 using QuantizeFn = float (*)(const float* x, int n, int8_t* q, int32_t* q_sum);
 
@@ -25,9 +32,27 @@ struct TernaryKernel {
     KernelIsa isa;
     const char* name;     // "scalar", "avx2", "avx512vnni": the TERN_CPU_KERNEL spellings
     int max_tile_tokens;  // tokens one group_dot call handles (the weights are unpacked once for them)
+    int max_tile_groups;  // row groups one group_dot call handles (each activation load serves them all)
     GroupDotFn group_dot;
+    ScaleGroupFn scale_group;
     QuantizeFn quantize_row;
 };
+
+// A batch of quantized tokens as ternary_gemm reads it. The caller owns the arrays.
+struct QuantizedBatch {
+    int n_tokens = 0;
+    int64_t k = 0;                   // a multiple of 4
+    const int8_t* q = nullptr;       // [n_tokens][k], from quantize_row
+    const int32_t* sum = nullptr;    // sum of each token's q
+    const float* scale = nullptr;    // each token's quantizer scale
+    const int32_t* tiles = nullptr;  // q regrouped by pack_tiles for the same kernel
+};
+
+// Regroups q ([n_tokens][k] int8, k % 4 == 0) into n_tokens * k / 4 words of token tiles of
+// kernel.max_tile_tokens: the tile of tokens [t0, t0 + nt) starts at word t0 * k / 4 and holds
+// token t0 + t's word j at [j * nt + t]. Packing a tile-aligned sub-batch writes exactly its
+// part of the whole, so threads can pack tiles independently.
+void pack_tiles(const TernaryKernel& kernel, const int8_t* q, int n_tokens, int64_t k, int32_t* tiles);
 
 // nullptr when the kernel is not compiled in or this CPU lacks its instructions.
 const TernaryKernel* find_kernel(KernelIsa isa);
@@ -36,21 +61,11 @@ std::optional<KernelIsa> parse_kernel_name(std::string_view name);
 // Throws tern::Error when TERN_CPU_KERNEL names an unknown or unavailable kernel.
 const TernaryKernel& best_kernel();
 
-// out[t * out_stride + r] for rows r in [row_begin, row_end) and tokens t < n_tokens, exactly as
-// cpu_ternary_rows computes them: act_q is [n_tokens][w.k], act_sum[t] the sum of token t's q
-// (used to turn codes c = w + 1 back into weights), act_scale[t] the quantizer's scale.
-// Rows outside the range are not written. Ranges aligned to kRowGroup avoid repeated work when
-// several threads split one matrix.
+// out[t * out_stride + r] for rows r in [row_begin, row_end) and tokens t < act.n_tokens, exactly
+// as cpu_ternary_rows computes them from act.q and act.scale. Rows outside the range are not
+// written. Ranges aligned to kRowGroup avoid repeated work when several threads split one matrix.
 void ternary_gemm(const TernaryKernel& kernel, const RepackedTernary& w, int64_t row_begin, int64_t row_end,
-                  const int8_t* act_q, const int32_t* act_sum, const float* act_scale, int n_tokens,
-                  float extra_scale, float* out, int out_stride);
-
-inline void ternary_gemm(const RepackedTernary& w, int64_t row_begin, int64_t row_end, const int8_t* act_q,
-                         const int32_t* act_sum, const float* act_scale, int n_tokens, float extra_scale, float* out,
-                         int out_stride) {
-    ternary_gemm(best_kernel(), w, row_begin, row_end, act_q, act_sum, act_scale, n_tokens, extra_scale, out,
-                 out_stride);
-}
+                  const QuantizedBatch& act, float extra_scale, float* out, int out_stride);
 
 // BitNet per-token activation quantization, bit-identical to cpu_quantize_row_i8; also sum(q).
 inline float quantize_row_i8(const float* x, int n, int8_t* q, int32_t* q_sum) {

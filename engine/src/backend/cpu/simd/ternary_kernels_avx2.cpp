@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "backend/cpu/simd/ternary_kernels_impl.h"
 #include "backend/cpu/simd/ternary_repack.h"
@@ -17,12 +16,6 @@
 namespace tern::simd::detail {
 
 namespace {
-
-inline __m256i broadcast4(const int8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return _mm256_set1_epi32(v);
-}
 
 // Sum over the 4 planes of one half, still int16 pairs: |sum| <= 4 * 512 = 2048.
 inline __m256i half_dot16(const __m256i p[4], const __m256i a[4]) {
@@ -44,8 +37,7 @@ constexpr int64_t kWidenBlocks = 8;
 
 // NT tokens share each unpacked block.
 template <int NT>
-void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act, int64_t stride,
-              int32_t* sums) {
+void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int32_t* sums) {
     const __m256i mask = _mm256_set1_epi8(3);
     const __m256i ones = _mm256_set1_epi16(1);
     const int64_t n_seg = n_blocks / seg_blocks;
@@ -64,8 +56,9 @@ void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const 
                 // Fully unrolled, or GCC keeps the accumulator array in memory.
 #pragma GCC unroll 16
                 for (int t = 0; t < NT; ++t) {
-                    const int8_t* a = act + t * stride + kb * kBlockK;
-                    const __m256i av[4] = {broadcast4(a), broadcast4(a + 4), broadcast4(a + 8), broadcast4(a + 12)};
+                    const int32_t* a = act + kb * 4 * NT + t;
+                    const __m256i av[4] = {_mm256_set1_epi32(a[0]), _mm256_set1_epi32(a[NT]),
+                                           _mm256_set1_epi32(a[2 * NT]), _mm256_set1_epi32(a[3 * NT])};
                     acc16[t][0] = _mm256_add_epi16(acc16[t][0], half_dot16(lo, av));
                     acc16[t][1] = _mm256_add_epi16(acc16[t][1], half_dot16(hi, av));
                 }
@@ -85,14 +78,33 @@ void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const 
 
 }  // namespace
 
-void group_dot_avx2(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act,
-                    int64_t act_stride, int n_tok, int32_t* sums) {
+void group_dot_avx2(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int n_tok,
+                    int n_grp, int32_t* sums) {
     static_assert(kAvx2Tile == 4);
+    for (int g = 1; g < n_grp; ++g)
+        group_dot_avx2(codes + g * n_blocks * kBlockBytes, n_blocks, seg_blocks, act, n_tok, 1,
+                       sums + g * n_tok * (n_blocks / seg_blocks) * kRowGroup);
     switch (n_tok) {
-        case 1: return dot_tile<1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 2: return dot_tile<2>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 3: return dot_tile<3>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        default: return dot_tile<4>(codes, n_blocks, seg_blocks, act, act_stride, sums);
+        case 1: return dot_tile<1>(codes, n_blocks, seg_blocks, act, sums);
+        case 2: return dot_tile<2>(codes, n_blocks, seg_blocks, act, sums);
+        case 3: return dot_tile<3>(codes, n_blocks, seg_blocks, act, sums);
+        default: return dot_tile<4>(codes, n_blocks, seg_blocks, act, sums);
+    }
+}
+
+void scale_group_avx2(const int32_t* sums, int32_t act_sum, const float* scales, float act_scale, float extra_scale,
+                      int lane_begin, int lane_end, float* out) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 divisor = _mm256_set1_ps(act_scale), extra = _mm256_set1_ps(extra_scale);
+    for (int half = 0; half < 2; ++half) {
+        const __m256i index = _mm256_add_epi32(lane, _mm256_set1_epi32(8 * half));
+        const __m256i in_range = _mm256_and_si256(_mm256_cmpgt_epi32(index, _mm256_set1_epi32(lane_begin - 1)),
+                                                  _mm256_cmpgt_epi32(_mm256_set1_epi32(lane_end), index));
+        const __m256i s = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(sums + 8 * half));
+        const __m256 d = _mm256_cvtepi32_ps(_mm256_sub_epi32(s, _mm256_set1_epi32(act_sum)));
+        const __m256 sum = _mm256_add_ps(_mm256_setzero_ps(), _mm256_mul_ps(d, _mm256_loadu_ps(scales + 8 * half)));
+        // vmaskmovps neither writes nor faults on masked-off lanes.
+        _mm256_maskstore_ps(out + 8 * half, in_range, _mm256_mul_ps(_mm256_div_ps(sum, divisor), extra));
     }
 }
 

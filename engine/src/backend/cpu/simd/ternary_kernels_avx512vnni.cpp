@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "backend/cpu/simd/ternary_kernels_impl.h"
 #include "backend/cpu/simd/ternary_repack.h"
@@ -16,70 +15,83 @@ namespace tern::simd::detail {
 
 namespace {
 
-inline __m512i broadcast4(const int8_t* p) {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return _mm512_set1_epi32(v);
-}
-
-// NT tokens share each unpacked block. With few tokens the 4 planes go to NACC accumulators per
-// token so consecutive vpdpbusd do not wait on each other's result.
-template <int NT, int NACC>
-void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act, int64_t stride,
-              int32_t* sums) {
+// NG consecutive groups and NT tokens per pass: each unpacked block feeds NT tokens, and each
+// broadcast activation word feeds NG groups (a broadcast per vpdpbusd costs ~15% of its rate).
+// With few tokens the 4 planes go to NACC accumulators so consecutive vpdpbusd on one
+// accumulator do not wait on each other's result. 2 x 8: 16 accumulators, 8 planes and the mask
+// stay in the 32 zmm registers.
+template <int NG, int NT, int NACC>
+void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int32_t* sums) {
     const __m512i mask = _mm512_set1_epi8(3);
     const int64_t n_seg = n_blocks / seg_blocks;
+    const int64_t group_bytes = n_blocks * kBlockBytes;
     for (int64_t s = 0; s < n_seg; ++s) {
-        __m512i acc[NT][NACC];
-        for (int t = 0; t < NT; ++t)
-            for (int j = 0; j < NACC; ++j) acc[t][j] = _mm512_setzero_si512();
+        __m512i acc[NG][NT][NACC];
+        for (int g = 0; g < NG; ++g)
+            for (int t = 0; t < NT; ++t)
+                for (int j = 0; j < NACC; ++j) acc[g][t][j] = _mm512_setzero_si512();
         for (int64_t kb = s * seg_blocks; kb < (s + 1) * seg_blocks; ++kb) {
-            const __m512i x = _mm512_load_si512(codes + kb * kBlockBytes);
-            const __m512i p[4] = {_mm512_and_si512(x, mask), _mm512_and_si512(_mm512_srli_epi16(x, 2), mask),
-                                  _mm512_and_si512(_mm512_srli_epi16(x, 4), mask),
-                                  _mm512_and_si512(_mm512_srli_epi16(x, 6), mask)};
-            // Fully unrolled, or GCC keeps the accumulator array in memory.
-#pragma GCC unroll 16
-            for (int t = 0; t < NT; ++t) {
-                const int8_t* a = act + t * stride + kb * kBlockK;
-#pragma GCC unroll 4
-                for (int n = 0; n < 4; ++n)
-                    acc[t][n % NACC] = _mm512_dpbusd_epi32(acc[t][n % NACC], p[n], broadcast4(a + 4 * n));
+            if constexpr (NT == 1) _mm_prefetch(reinterpret_cast<const char*>(codes + kb * kBlockBytes + kDecodePrefetch), _MM_HINT_T0);
+            __m512i p[NG][4];
+            for (int g = 0; g < NG; ++g) {
+                const __m512i x = _mm512_load_si512(codes + g * group_bytes + kb * kBlockBytes);
+                p[g][0] = _mm512_and_si512(x, mask);
+                p[g][1] = _mm512_and_si512(_mm512_srli_epi16(x, 2), mask);
+                p[g][2] = _mm512_and_si512(_mm512_srli_epi16(x, 4), mask);
+                p[g][3] = _mm512_and_si512(_mm512_srli_epi16(x, 6), mask);
             }
+            const int32_t* a = act + kb * 4 * NT;
+            // Fully unrolled, or GCC keeps the accumulator array in memory.
+#pragma GCC unroll 4
+            for (int n = 0; n < 4; ++n)
+#pragma GCC unroll 16
+                for (int t = 0; t < NT; ++t) {
+                    const __m512i v = _mm512_set1_epi32(a[n * NT + t]);
+#pragma GCC unroll 2
+                    for (int g = 0; g < NG; ++g)
+                        acc[g][t][n % NACC] = _mm512_dpbusd_epi32(acc[g][t][n % NACC], p[g][n], v);
+                }
         }
-        for (int t = 0; t < NT; ++t) {
-            __m512i total = acc[t][0];
-            for (int j = 1; j < NACC; ++j) total = _mm512_add_epi32(total, acc[t][j]);
-            _mm512_storeu_si512(sums + (t * n_seg + s) * kRowGroup, total);
-        }
+        for (int g = 0; g < NG; ++g)
+            for (int t = 0; t < NT; ++t) {
+                __m512i total = acc[g][t][0];
+                for (int j = 1; j < NACC; ++j) total = _mm512_add_epi32(total, acc[g][t][j]);
+                _mm512_storeu_si512(sums + ((g * NT + t) * n_seg + s) * kRowGroup, total);
+            }
+    }
+}
+
+template <int NG>
+void dot_groups(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int n_tok,
+                int32_t* sums) {
+    switch (n_tok) {
+        case 1: return dot_tile<NG, 1, 4 / NG>(codes, n_blocks, seg_blocks, act, sums);
+        case 2: return dot_tile<NG, 2, 2 / NG>(codes, n_blocks, seg_blocks, act, sums);
+        case 3: return dot_tile<NG, 3, 1>(codes, n_blocks, seg_blocks, act, sums);
+        case 4: return dot_tile<NG, 4, 1>(codes, n_blocks, seg_blocks, act, sums);
+        case 5: return dot_tile<NG, 5, 1>(codes, n_blocks, seg_blocks, act, sums);
+        case 6: return dot_tile<NG, 6, 1>(codes, n_blocks, seg_blocks, act, sums);
+        case 7: return dot_tile<NG, 7, 1>(codes, n_blocks, seg_blocks, act, sums);
+        default: return dot_tile<NG, 8, 1>(codes, n_blocks, seg_blocks, act, sums);
     }
 }
 
 }  // namespace
 
-void group_dot_avx512vnni(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int8_t* act,
-                          int64_t act_stride, int n_tok, int32_t* sums) {
-    // 16 tokens: 16 accumulators + 4 planes + the mask fit the 32 zmm registers, and the plane
-    // extraction is amortised over 64 vpdpbusd.
-    static_assert(kAvx512Tile == 16);
-    switch (n_tok) {
-        case 1: return dot_tile<1, 4>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 2: return dot_tile<2, 2>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 3: return dot_tile<3, 2>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 4: return dot_tile<4, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 5: return dot_tile<5, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 6: return dot_tile<6, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 7: return dot_tile<7, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 8: return dot_tile<8, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 9: return dot_tile<9, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 10: return dot_tile<10, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 11: return dot_tile<11, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 12: return dot_tile<12, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 13: return dot_tile<13, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 14: return dot_tile<14, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        case 15: return dot_tile<15, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-        default: return dot_tile<16, 1>(codes, n_blocks, seg_blocks, act, act_stride, sums);
-    }
+void group_dot_avx512vnni(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int n_tok,
+                          int n_grp, int32_t* sums) {
+    static_assert(kAvx512Tile == 8 && kAvx512Groups == 2);
+    if (n_grp == 2) return dot_groups<2>(codes, n_blocks, seg_blocks, act, n_tok, sums);
+    dot_groups<1>(codes, n_blocks, seg_blocks, act, n_tok, sums);
+}
+
+void scale_group_avx512(const int32_t* sums, int32_t act_sum, const float* scales, float act_scale, float extra_scale,
+                        int lane_begin, int lane_end, float* out) {
+    const __mmask16 lanes = static_cast<__mmask16>((1u << lane_end) - (1u << lane_begin));
+    const __m512 d = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_loadu_si512(sums), _mm512_set1_epi32(act_sum)));
+    const __m512 sum = _mm512_add_ps(_mm512_setzero_ps(), _mm512_mul_ps(d, _mm512_loadu_ps(scales)));
+    const __m512 y = _mm512_mul_ps(_mm512_div_ps(sum, _mm512_set1_ps(act_scale)), _mm512_set1_ps(extra_scale));
+    _mm512_mask_storeu_ps(out, lanes, y);  // masked-off lanes are neither written nor faulted on
 }
 
 float quantize_row_avx512(const float* x, int n, int8_t* q, int32_t* q_sum) {

@@ -1,0 +1,19 @@
+#include "backend/cpu/simd/elementwise_kernels.h"
+
+namespace tern::simd {
+
+#if defined(TERN_SIMD_X86)
+namespace detail {
+void glu_relu2_avx2(const float* gate, const float* up, size_t n, float* out);
+}
+#endif
+
+GluFn glu_relu2_for(KernelIsa isa) {
+#if defined(TERN_SIMD_X86)
+    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::glu_relu2_avx2;
+#endif
+    (void)isa;
+    return nullptr;
+}
+
+}  // namespace tern::simd
