@@ -55,7 +55,10 @@ protected:
     }
 
     // Rows [r0, r1) of every token through the kernel and the reference.
-    void check(TypeId type, int k, int rows, int n_tok, int r0, int r1, int out_stride, uint32_t seed) {
+    // packed: the Q8_0 matrix regrouped by repack_q8_0, through the kernel's q8_0_packed (skipped
+    // where the kernel has none).
+    void check(TypeId type, int k, int rows, int n_tok, int r0, int r1, int out_stride, uint32_t seed,
+               bool packed = false) {
         const DenseMatrix m = make_matrix(type, k, rows, seed);
         const std::vector<float> x = random_activations(k, n_tok, seed + 1);
         const float extra = 0.75f;
@@ -64,11 +67,17 @@ protected:
             cpu_q8_0_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
         else
             cpu_dense_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
-        DenseRowsFn fn = dense_rows_fn(*kernel_, type);
-        ASSERT_NE(fn, nullptr);
-        fn(m.view, r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
-        const std::string what = std::string(type == TypeId::F16 ? "F16" : "Q8_0") + " k=" + std::to_string(k) +
-                                 " rows=" + std::to_string(rows) + " tokens=" + std::to_string(n_tok);
+        if (packed) {
+            if (kernel_->q8_0_packed == nullptr) return;
+            kernel_->q8_0_packed(repack_q8_0(m.view), r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
+        } else {
+            DenseRowsFn fn = dense_rows_fn(*kernel_, type);
+            ASSERT_NE(fn, nullptr);
+            fn(m.view, r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
+        }
+        const std::string what = std::string(type == TypeId::F16 ? "F16" : packed ? "repacked Q8_0" : "Q8_0") +
+                                 " k=" + std::to_string(k) + " rows=" + std::to_string(rows) +
+                                 " tokens=" + std::to_string(n_tok);
         for (int t = 0; t < n_tok; ++t) {
             for (int r = 0; r < out_stride; ++r) {
                 const size_t i = static_cast<size_t>(t) * out_stride + r;
@@ -103,6 +112,40 @@ TEST_P(DenseKernelTest, Q8_0MatchesReferenceOnAwkwardShapes) {
                              {256, 16, 5}, {1024, 13, 8}, {64, 4, 17}};
     uint32_t seed = 100;
     for (const auto& s : shapes) check(TypeId::Q8_0, s[0], s[1], s[2], 0, s[1], s[1], seed++);
+}
+
+TEST_P(DenseKernelTest, RepackedQ8_0MatchesReference) {
+    const int shapes[][3] = {{32, 1, 1},   {64, 7, 1},    {2560, 33, 1}, {96, 9, 3},
+                             {256, 16, 5}, {1024, 13, 8}, {64, 4, 17},   {160, 40, 2}};
+    uint32_t seed = 200;
+    for (const auto& s : shapes) check(TypeId::Q8_0, s[0], s[1], s[2], 0, s[1], s[1], seed++, true);
+    // Ranges that start and end inside 16-row groups, and a wider output stride.
+    check(TypeId::Q8_0, 160, 41, 3, 5, 37, 45, 300, true);
+    check(TypeId::Q8_0, 64, 21, 2, 17, 18, 21, 301, true);
+}
+
+// Weights of -128 (possible in a Q8_0 file, never from the quantizer) and activations at both
+// ends: the biased unsigned weights must still give exact integer dots.
+TEST_P(DenseKernelTest, RepackedQ8_0ExtremeValues) {
+    if (kernel_->q8_0_packed == nullptr) GTEST_SKIP() << "no repacked Q8_0 kernel";
+    const int k = 2560, rows = 19;
+    std::vector<uint8_t> bytes(static_cast<size_t>(rows) * (k / 32) * 34);
+    for (size_t b = 0; b < bytes.size() / 34; ++b) {
+        bytes[b * 34] = 0x00;  // scale 1.0 as F16 (0x3c00)
+        bytes[b * 34 + 1] = 0x3c;
+        for (int i = 0; i < 32; ++i) bytes[b * 34 + 2 + i] = (b + i) % 3 == 0 ? 0x80 : (b + i) % 3 == 1 ? 0x7f : 0x81;
+    }
+    TensorView v;
+    v.type = TypeId::Q8_0;
+    v.ne = {static_cast<uint64_t>(k), static_cast<uint64_t>(rows), 1, 1};
+    v.data = bytes.data();
+    v.nbytes = bytes.size();
+    std::vector<float> x(k);
+    for (int i = 0; i < k; ++i) x[i] = i % 2 ? 100.0f : -100.0f;  // quantizes to +-127
+    std::vector<float> want(rows), got(rows);
+    cpu_q8_0_rows(v, 0, rows, x.data(), 1, 1.0f, want.data(), rows);
+    kernel_->q8_0_packed(repack_q8_0(v), 0, rows, x.data(), 1, 1.0f, got.data(), rows);
+    for (int r = 0; r < rows; ++r) EXPECT_NEAR(got[r], want[r], 1e-5 * std::fabs(want[r]) + 1e-3) << "row " << r;
 }
 
 TEST_P(DenseKernelTest, RowRangeAndStride) {

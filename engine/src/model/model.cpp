@@ -43,15 +43,17 @@ public:
         TensorView head = file_head;
         if (opt_.head == HeadType::Q8_0 && head.type != TypeId::Q8_0) head = to_q8_0(head);
         const bool head_is_embd = head.data == embd.data;
+        // The embedding table is read a row per token: its pages need not stay resident unless it
+        // is also the head that every token reads in full. Released before a converted head is
+        // uploaded, so a backend copy of that head does not add to the peak.
+        if (!head_is_embd || m_.backend->owns_copy(m_.tok_embd)) f_.release(embd);
         m_.output = head_is_embd ? m_.tok_embd : m_.backend->upload_matrix(head);
         if (!info.tied_head && (head.data != file_head.data || m_.backend->owns_copy(m_.output)))
             f_.release(file_head);
+        if (!head_is_embd && m_.backend->owns_copy(m_.output)) drop_owned(head);
         info.head_type = type_name(static_cast<uint32_t>(head.type));
         info.head_bytes = head.nbytes;
         info.weight_bytes_per_token += head.nbytes;
-        // The embedding table is read a row per token: its pages need not stay resident unless it
-        // is also the head that every token reads in full.
-        if (!head_is_embd || m_.backend->owns_copy(m_.tok_embd)) f_.release(embd);
         m_.layers.resize(info.n_layer);
         for (int i = 0; i < info.n_layer; ++i) {
             const std::string b = "blk." + std::to_string(i) + ".";

@@ -30,6 +30,7 @@ struct CpuWeight {
     float extra_scale = 1.0f;
     bool ternary = false;
     std::optional<simd::RepackedTernary> packed;  // the fast kernels' layout, when they run
+    std::optional<simd::RepackedQ8> q8;           // a Q8_0 matrix in the AVX-512 kernel's layout
 };
 
 // TERN_CPU_KERNEL=reference runs the scalar reference kernels (slow; they define the numerics).
@@ -57,6 +58,10 @@ public:
         if (ternary && kernel_ && w.ne[0] % simd::kBlockK == 0) {
             cw.packed = simd::repack_ternary(w, &pool_);
             bytes_ += cw.packed->code_bytes() + cw.packed->scales.size() * sizeof(float);
+        } else if (const simd::DenseKernel* dense = kernel_ ? simd::dense_kernel_for(kernel_->isa) : nullptr;
+                   w.type == TypeId::Q8_0 && dense && dense->q8_0_packed) {
+            cw.q8 = simd::repack_q8_0(w, &pool_);
+            bytes_ += cw.q8->bytes();
         } else {
             bytes_ += w.nbytes;
         }
@@ -64,7 +69,8 @@ public:
     }
 
     bool owns_copy(const Weight& w) const override {
-        return static_cast<const CpuWeight*>(w.storage)->packed.has_value();
+        const auto* cw = static_cast<const CpuWeight*>(w.storage);
+        return cw->packed.has_value() || cw->q8.has_value();
     }
 
     Weight upload_vector(const TensorView& v) override {
@@ -171,6 +177,13 @@ public:
                 pool_.parallel_for(m, 16, [&](int64_t r0, int64_t r1) {
                     cpu_ternary_rows(w.view, r0, r1, act_q_.data(), act_scale_.data(), n, w.extra_scale,
                                      rows_of(out), out.cols);
+                });
+            } else if (w.q8) {
+                // Threads split whole 16-row groups of the repacked layout.
+                const int64_t g = simd::kRowGroup;
+                pool_.parallel_for((m + g - 1) / g, 1, [&](int64_t g0, int64_t g1) {
+                    dense_->q8_0_packed(*w.q8, g0 * g, std::min(g1 * g, m), rows_of(x), n, w.extra_scale,
+                                        rows_of(out), out.cols);
                 });
             } else {
                 const float* xf = rows_of(x);

@@ -5,6 +5,7 @@
 // order, so they agree to rounding (well under 1e-5 of sum |w * x|), not bit for bit.
 #include <cstdint>
 
+#include "backend/cpu/simd/q8_repack.h"
 #include "backend/cpu/simd/ternary_kernels.h"
 #include "tensor/type_traits.h"
 
@@ -15,10 +16,15 @@ namespace tern::simd {
 using DenseRowsFn = void (*)(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra_scale,
                              float* out, int out_stride);
 
+// The same over a Q8_0 matrix regrouped by repack_q8_0.
+using PackedQ8RowsFn = void (*)(const RepackedQ8& w, int64_t r0, int64_t r1, const float* x, int n_tok,
+                                float extra_scale, float* out, int out_stride);
+
 struct DenseKernel {
     const char* name;
-    DenseRowsFn f16;   // TypeId::F16
-    DenseRowsFn q8_0;  // TypeId::Q8_0 (quantizes the activations too, as cpu_q8_0_rows)
+    DenseRowsFn f16;            // TypeId::F16
+    DenseRowsFn q8_0;           // TypeId::Q8_0 (quantizes the activations too, as cpu_q8_0_rows)
+    PackedQ8RowsFn q8_0_packed;  // a repacked Q8_0 matrix; nullptr: use q8_0 on the file layout
 };
 
 // The dense kernels that go with a ternary kernel's instruction set; nullptr for the portable

@@ -2,6 +2,7 @@
 // The per-instruction-set entry points behind the DenseKernel table (internal).
 #include <cstdint>
 
+#include "backend/cpu/simd/q8_repack.h"
 #include "tensor/type_traits.h"
 
 namespace tern::simd::detail {
@@ -15,6 +16,8 @@ void dense_f16_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* 
                       int out_stride);
 void dense_q8_0_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
                        int out_stride);
+void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                        int out_stride);
 #endif
 
 // One Q8_0 block as ggml stores it: an f16 scale, then 32 signed 8-bit values.
