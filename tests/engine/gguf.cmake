@@ -11,4 +11,5 @@ tern_add_test(gguf_test
     ${CMAKE_CURRENT_LIST_DIR}/gguf_roundtrip_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/gguf_malformed_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/gguf_writer_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/mapped_file_test.cpp
   LIBS tern_core)

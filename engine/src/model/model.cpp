@@ -130,7 +130,10 @@ private:
         check_shape(t, n, 1);
         if (t.type != static_cast<uint32_t>(TypeId::F32))
             throw Error(f_.path() + ": tensor '" + name + "' has type " + type_name(t.type) + ", expected F32");
-        return m_.backend->upload_vector(view(t));
+        const TensorView v = view(t);
+        const Weight w = m_.backend->upload_vector(v);
+        if (m_.backend->owns_copy(w)) f_.release(v);
+        return w;
     }
 
     // The embedding or the head: a [in, out] matrix used as stored.

@@ -1,6 +1,8 @@
 #include "util/mapped_file.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -38,12 +40,26 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
 }
 
 void MappedFile::release(const void* p, size_t n) const {
-    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const auto begin = reinterpret_cast<uintptr_t>(p), end = begin + n;
-    const uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;
+    // Tensors start on 32-byte boundaries: a gap up to this size between released ranges is
+    // padding nobody reads.
+    constexpr uintptr_t kMaxGap = 64;
     const auto map_begin = reinterpret_cast<uintptr_t>(data_);
-    if (first >= last || first < map_begin || last > map_begin + size_) return;
-    ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);  // a hint: failure is harmless
+    uintptr_t begin = reinterpret_cast<uintptr_t>(p), end = begin + n;
+    if (n == 0 || begin < map_begin || end > map_begin + size_) return;
+    {
+        std::lock_guard lock(released_mutex_);
+        auto it = released_.upper_bound(begin);
+        if (it != released_.begin() && std::prev(it)->second + kMaxGap >= begin) --it;
+        while (it != released_.end() && it->first <= end + kMaxGap) {
+            begin = std::min(begin, it->first);
+            end = std::max(end, it->second);
+            it = released_.erase(it);
+        }
+        released_.emplace(begin, end);
+    }
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;
+    if (first < last) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);  // a hint
 }
 
 MappedFile::~MappedFile() {

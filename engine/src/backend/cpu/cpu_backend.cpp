@@ -31,6 +31,7 @@ struct CpuWeight {
     bool ternary = false;
     std::optional<simd::RepackedTernary> packed;  // the fast kernels' layout, when they run
     std::optional<simd::RepackedQ8> q8;           // a Q8_0 matrix in the AVX-512 kernel's layout
+    std::vector<uint8_t> copy;                    // a vector's own bytes (view points here)
 };
 
 // TERN_CPU_KERNEL=reference runs the scalar reference kernels (slow; they define the numerics).
@@ -70,13 +71,18 @@ public:
 
     bool owns_copy(const Weight& w) const override {
         const auto* cw = static_cast<const CpuWeight*>(w.storage);
-        return cw->packed.has_value() || cw->q8.has_value();
+        return cw->packed.has_value() || cw->q8.has_value() || !cw->copy.empty();
     }
 
+    // Norm gains are copied: a few KB each, and the file pages around them can then be released
+    // with the ternary weights they sit between.
     Weight upload_vector(const TensorView& v) override {
-        weights_.push_back({v, 1.0f, false});
+        CpuWeight& cw = weights_.emplace_back();
+        cw.view = v;
+        cw.copy.assign(v.data, v.data + v.nbytes);
+        cw.view.data = cw.copy.data();
         bytes_ += v.nbytes;
-        return {&weights_.back(), 1, static_cast<int>(v.ne[0]), false};
+        return {&cw, 1, static_cast<int>(v.ne[0]), false};
     }
 
     uint64_t weight_bytes() const override { return bytes_; }
