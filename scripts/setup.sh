@@ -19,6 +19,14 @@ PACKAGES=(
   nodejs npm
 )
 
+# On Debian x86-64, also what scripts/test-arm64.sh needs to cross-build the NEON kernel tests and
+# run them under QEMU: the aarch64 cross compiler and arm64 builds of the test's libraries.
+# (Ubuntu serves arm64 packages from another archive, so there the ARM tests are left out.)
+if [ "$(. /etc/os-release && echo "${ID:-}")" = debian ] && [ "$(dpkg --print-architecture)" = amd64 ]; then
+  PACKAGES+=(g++-aarch64-linux-gnu qemu-user libgtest-dev:arm64 libspdlog-dev:arm64)
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then $SUDO dpkg --add-architecture arm64; fi
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,11 @@ tern_add_test(simd_kernels_test
 # TERN_CPU_KERNEL forces a kernel: the dispatch tests again with the portable one forced.
 add_test(NAME simd_kernels_test.forced_scalar COMMAND simd_kernels_test --gtest_filter=SimdDispatch.*)
 set_tests_properties(simd_kernels_test.forced_scalar PROPERTIES ENVIRONMENT TERN_CPU_KERNEL=scalar LABELS engine)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64|ARM64")
+  # The whole suite with the NEON kernel as the default one (the CPU backend's entry points too).
+  add_test(NAME simd_kernels_test.forced_neon COMMAND simd_kernels_test)
+  set_tests_properties(simd_kernels_test.forced_neon PROPERTIES ENVIRONMENT TERN_CPU_KERNEL=neon LABELS engine)
+endif()
 
 add_executable(tern-kbench ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/main.cpp)
 target_link_libraries(tern-kbench PRIVATE tern_cpu_simd tern_engine_internal)

@@ -23,11 +23,22 @@
 
 namespace tern::simd {
 
+namespace {
+// The TERN_CPU_KERNEL spelling, for test names and messages.
+std::string isa_name(KernelIsa isa) {
+    switch (isa) {
+        case KernelIsa::scalar: return "scalar";
+        case KernelIsa::avx2: return "avx2";
+        case KernelIsa::avx512vnni: return "avx512vnni";
+        case KernelIsa::neon: return "neon";
+    }
+    return "unknown";
+}
+}  // namespace
+
 // Short parameter names in test output (found by argument-dependent lookup, so not in the
 // anonymous namespace).
-void PrintTo(KernelIsa isa, std::ostream* os) {
-    *os << (isa == KernelIsa::scalar ? "scalar" : isa == KernelIsa::avx2 ? "avx2" : "avx512vnni");
-}
+void PrintTo(KernelIsa isa, std::ostream* os) { *os << isa_name(isa); }
 
 namespace {
 
@@ -121,14 +132,7 @@ protected:
         kernel_ = find_kernel(GetParam());
         if (kernel_ == nullptr) GTEST_SKIP() << "this CPU or build has no " << kernel_name() << " kernel";
     }
-    std::string kernel_name() const {
-        switch (GetParam()) {
-            case KernelIsa::scalar: return "scalar";
-            case KernelIsa::avx2: return "avx2";
-            case KernelIsa::avx512vnni: return "avx512vnni";
-        }
-        return "?";
-    }
+    std::string kernel_name() const { return isa_name(GetParam()); }
 
     // Reference and kernel over all rows; extra_scale != 1 checks it is applied in the same place.
     void check(const Matrix& m, const Activations& a, int tokens, float extra_scale = 1.0f) {
@@ -205,28 +209,35 @@ TEST_P(KernelTest, ExtremeActivationsDoNotOverflow) {
 
 TEST_P(KernelTest, RowRangeWritesOnlyItsRows) {
     const int k = 512, rows = 70, tokens = 5;
-    const Matrix m = make_matrix(TypeId::TQ2_0, k, rows, ScaleMode::block, 11);
     const Activations a = quantized_activations(k, tokens, 12);
-    const RepackedTernary w = repack_ternary(m.view);
-    std::vector<float> want(static_cast<size_t>(rows) * tokens);
-    cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), rows);
     const float sentinel = std::numeric_limits<float>::quiet_NaN();
     const std::vector<std::pair<int, int>> ranges = {{0, 0}, {5, 23}, {16, 32}, {3, 4}, {31, 70}, {69, 70}};
-    for (const auto& [r0, r1] : ranges) {
-        std::vector<float> got(want.size(), sentinel);
-        gemm(*kernel_, w, r0, r1, a, tokens, 1.0f, got.data(), rows);
-        for (int t = 0; t < tokens; ++t)
-            for (int r = 0; r < rows; ++r) {
-                const size_t i = static_cast<size_t>(t) * rows + r;
-                const float g = got[i];
-                if (r >= r0 && r < r1)
-                    ASSERT_EQ(std::bit_cast<uint32_t>(g), std::bit_cast<uint32_t>(want[i]))
-                        << "rows [" << r0 << "," << r1 << ") t " << t << " r " << r;
-                else
-                    ASSERT_TRUE(std::isnan(g)) << "rows [" << r0 << "," << r1 << ") wrote row " << r;
-            }
+    // Per-row scales give one segment (the kernel's scale_group writes the rows); block scales give
+    // several (the shared epilogue does).
+    for (ScaleMode mode : {ScaleMode::row, ScaleMode::block}) {
+        const Matrix m = make_matrix(TypeId::TQ2_0, k, rows, mode, 11);
+        const RepackedTernary w = repack_ternary(m.view);
+        ASSERT_EQ(w.n_seg, mode == ScaleMode::row ? 1 : 2);
+        std::vector<float> want(static_cast<size_t>(rows) * tokens);
+        cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), rows);
+        for (const auto& [r0, r1] : ranges) {
+            std::vector<float> got(want.size(), sentinel);
+            gemm(*kernel_, w, r0, r1, a, tokens, 1.0f, got.data(), rows);
+            for (int t = 0; t < tokens; ++t)
+                for (int r = 0; r < rows; ++r) {
+                    const size_t i = static_cast<size_t>(t) * rows + r;
+                    const float g = got[i];
+                    if (r >= r0 && r < r1)
+                        ASSERT_EQ(std::bit_cast<uint32_t>(g), std::bit_cast<uint32_t>(want[i]))
+                            << "rows [" << r0 << "," << r1 << ") t " << t << " r " << r;
+                    else
+                        ASSERT_TRUE(std::isnan(g)) << "rows [" << r0 << "," << r1 << ") wrote row " << r;
+                }
+        }
     }
-    std::vector<float> out(want.size());
+    const Matrix m = make_matrix(TypeId::TQ2_0, k, rows, ScaleMode::block, 11);
+    const RepackedTernary w = repack_ternary(m.view);
+    std::vector<float> out(static_cast<size_t>(rows) * tokens);
     EXPECT_THROW(gemm(*kernel_, w, 0, rows + 1, a, tokens, 1.0f, out.data(), rows), Error);
     EXPECT_THROW(gemm(*kernel_, w, 5, 4, a, tokens, 1.0f, out.data(), rows), Error);
     std::vector<int32_t> tiles(a.q.size() / 4);
@@ -311,15 +322,8 @@ TEST_P(KernelTest, PacksTokenTilesIndependently) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SimdKernels, KernelTest,
-                         ::testing::Values(KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni),
-                         [](const ::testing::TestParamInfo<KernelIsa>& info) {
-                             switch (info.param) {
-                                 case KernelIsa::scalar: return std::string("scalar");
-                                 case KernelIsa::avx2: return std::string("avx2");
-                                 case KernelIsa::avx512vnni: return std::string("avx512vnni");
-                             }
-                             return std::string("unknown");
-                         });
+                         ::testing::Values(KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::neon),
+                         [](const ::testing::TestParamInfo<KernelIsa>& info) { return isa_name(info.param); });
 
 TEST(SimdRepack, RoundTripsEveryTernaryType) {
     for (TypeId type : {TypeId::I2_S, TypeId::TQ2_0, TypeId::TQ1_0}) {
@@ -369,13 +373,24 @@ TEST(SimdDispatch, NamesAndAvailability) {
     EXPECT_EQ(parse_kernel_name("scalar"), KernelIsa::scalar);
     EXPECT_EQ(parse_kernel_name("avx2"), KernelIsa::avx2);
     EXPECT_EQ(parse_kernel_name("avx512vnni"), KernelIsa::avx512vnni);
-    EXPECT_FALSE(parse_kernel_name("neon").has_value());
+    EXPECT_EQ(parse_kernel_name("neon"), KernelIsa::neon);
+    EXPECT_FALSE(parse_kernel_name("sve").has_value());
     ASSERT_NE(find_kernel(KernelIsa::scalar), nullptr);
+    for (KernelIsa isa : {KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::neon})
+        if (const TernaryKernel* k = find_kernel(isa)) {
+            EXPECT_EQ(k->isa, isa);
+            EXPECT_EQ(k->name, isa_name(isa));
+        }
     // best_kernel is the forced one, or one that find_kernel reports available.
     const TernaryKernel& best = best_kernel();
     EXPECT_EQ(find_kernel(best.isa), &best);
     if (const char* env = std::getenv("TERN_CPU_KERNEL"); env != nullptr && *env != '\0') {
         EXPECT_STREQ(best.name, env);
+    } else {
+        // Unforced, any SIMD kernel this CPU can run beats the portable one.
+        const bool any_simd = find_kernel(KernelIsa::avx2) || find_kernel(KernelIsa::avx512vnni) ||
+                              find_kernel(KernelIsa::neon);
+        EXPECT_EQ(best.isa != KernelIsa::scalar, any_simd);
     }
 }
 

@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
     };
     const Shape shapes[] = {{2560, 2560}, {2560, 6912}, {6912, 2560}};
     std::vector<const simd::TernaryKernel*> kernels;
-    for (auto isa : {simd::KernelIsa::scalar, simd::KernelIsa::avx2, simd::KernelIsa::avx512vnni})
+    using simd::KernelIsa;
+    for (auto isa : {KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::neon})
         if (const auto* k = simd::find_kernel(isa)) kernels.push_back(k);
 
     ThreadPool pool2(2);

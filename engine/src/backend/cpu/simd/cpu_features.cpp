@@ -1,5 +1,10 @@
 #include "backend/cpu/simd/cpu_features.h"
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 namespace tern::simd {
 
 namespace {
@@ -12,6 +17,10 @@ CpuFeatures detect() {
     f.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     f.avx512vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") && f.avx2;
+#endif
+#if defined(__aarch64__) && defined(__linux__)
+    // The kernel reports what both the CPU and the kernel itself support.
+    f.neon_dotprod = (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
 #endif
     return f;
 }

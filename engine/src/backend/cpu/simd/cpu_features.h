@@ -3,8 +3,9 @@
 namespace tern::simd {
 
 struct CpuFeatures {
-    bool avx2 = false;        // with FMA and F16C
-    bool avx512vnni = false;  // AVX-512 F, BW, VL and VNNI together
+    bool avx2 = false;          // with FMA and F16C
+    bool avx512vnni = false;    // AVX-512 F, BW, VL and VNNI together
+    bool neon_dotprod = false;  // aarch64 Advanced SIMD with the dot-product extension (sdot)
 };
 
 const CpuFeatures& cpu_features();

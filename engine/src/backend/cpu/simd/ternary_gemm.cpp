@@ -24,16 +24,21 @@ const TernaryKernel kAvx512Vnni{KernelIsa::avx512vnni, "avx512vnni", detail::kAv
                                 detail::group_dot_avx512vnni, detail::scale_group_avx512,
                                 detail::quantize_row_avx512};
 #endif
+#if defined(TERN_SIMD_ARM64)
+const TernaryKernel kNeon{KernelIsa::neon, "neon", detail::kNeonTile, detail::kNeonGroups, detail::group_dot_neon,
+                          detail::scale_group_neon, detail::quantize_row_neon};
+#endif
 
 const TernaryKernel& choose_kernel() {
     if (const char* env = std::getenv("TERN_CPU_KERNEL"); env != nullptr && *env != '\0') {
         const auto isa = parse_kernel_name(env);
-        if (!isa) throw Error(std::string("TERN_CPU_KERNEL: unknown kernel '") + env + "' (scalar, avx2, avx512vnni)");
+        if (!isa)
+            throw Error(std::string("TERN_CPU_KERNEL: unknown kernel '") + env + "' (scalar, avx2, avx512vnni, neon)");
         const TernaryKernel* k = find_kernel(*isa);
         if (k == nullptr) throw Error(std::string("TERN_CPU_KERNEL: this CPU or build has no '") + env + "' kernel");
         return *k;
     }
-    for (KernelIsa isa : {KernelIsa::avx512vnni, KernelIsa::avx2})
+    for (KernelIsa isa : {KernelIsa::avx512vnni, KernelIsa::avx2, KernelIsa::neon})
         if (const TernaryKernel* k = find_kernel(isa)) return *k;
     return kScalar;
 }
@@ -66,17 +71,19 @@ const TernaryKernel* find_kernel(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
         case KernelIsa::avx2: return cpu_features().avx2 ? &kAvx2 : nullptr;
         case KernelIsa::avx512vnni: return cpu_features().avx512vnni ? &kAvx512Vnni : nullptr;
-#else
-        default: return nullptr;
 #endif
+#if defined(TERN_SIMD_ARM64)
+        case KernelIsa::neon: return cpu_features().neon_dotprod ? &kNeon : nullptr;
+#endif
+        default: return nullptr;  // not compiled for this architecture
     }
-    return nullptr;
 }
 
 std::optional<KernelIsa> parse_kernel_name(std::string_view name) {
     if (name == "scalar") return KernelIsa::scalar;
     if (name == "avx2") return KernelIsa::avx2;
     if (name == "avx512vnni") return KernelIsa::avx512vnni;
+    if (name == "neon") return KernelIsa::neon;
     return std::nullopt;
 }
 

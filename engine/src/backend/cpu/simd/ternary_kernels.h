@@ -11,7 +11,7 @@
 
 namespace tern::simd {
 
-enum class KernelIsa { scalar, avx2, avx512vnni };
+enum class KernelIsa { scalar, avx2, avx512vnni, neon };  // neon: aarch64 with the dot-product extension
 
 // sums[((g * n_tok + t) * n_seg + s) * kRowGroup + lane] = sum of code * act over segment s
 // (seg_blocks blocks of kBlockK weights) of row `lane` of group g, for the n_grp <=
@@ -30,7 +30,7 @@ using QuantizeFn = float (*)(const float* x, int n, int8_t* q, int32_t* q_sum);
 
 struct TernaryKernel {
     KernelIsa isa;
-    const char* name;     // "scalar", "avx2", "avx512vnni": the TERN_CPU_KERNEL spellings
+    const char* name;     // "scalar", "avx2", "avx512vnni", "neon": the TERN_CPU_KERNEL spellings
     int max_tile_tokens;  // tokens one group_dot call handles (the weights are unpacked once for them)
     int max_tile_groups;  // row groups one group_dot call handles (each activation load serves them all)
     GroupDotFn group_dot;

@@ -32,4 +32,14 @@ float quantize_row_avx512(const float* x, int n, int8_t* q, int32_t* q_sum);
 inline constexpr int kAvx512Tile = 8, kAvx512Groups = 2;
 #endif
 
+#if defined(TERN_SIMD_ARM64)
+void group_dot_neon(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act,
+                    int n_tok, int n_grp, int32_t* sums);
+void scale_group_neon(const int32_t* sums, int32_t act_sum, const float* scales, float act_scale, float extra_scale,
+                      int lane_begin, int lane_end, float* out);
+float quantize_row_neon(const float* x, int n, int8_t* q, int32_t* q_sum);
+// 4 tokens x 16 rows of int32 accumulators fill half of the 32 NEON registers.
+inline constexpr int kNeonTile = 4, kNeonGroups = 1;
+#endif
+
 }  // namespace tern::simd::detail
