@@ -271,6 +271,7 @@ private:
     std::set<std::string> ternary_types_;
 };
 
+#ifdef TERN_HAVE_VULKAN
 // Device memory the weights will take: the file, or in FP16 the file with every ternary tensor
 // expanded to 2 bytes per weight.
 uint64_t device_bytes_needed(const gguf::File& f, Precision precision) {
@@ -281,6 +282,7 @@ uint64_t device_bytes_needed(const gguf::File& f, Precision precision) {
                 bytes += t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3] * 2 - t.nbytes;
     return bytes;
 }
+#endif
 
 // Builds the backend the options ask for and uploads the weights. Whenever Vulkan cannot be used
 // (no driver or device, a missing feature, too little memory, a failed upload) the model loads on

@@ -168,6 +168,26 @@ public:
             });
         }
         const simd::QuantizedBatch batch{n, k, act_q_.data(), act_sum_.data(), act_scale_.data(), act_tiles_.data()};
+        // Repacked ternary matrices sharing this input (Q/K/V, gate/up) go out as one job over all
+        // their 16-row groups: one hand-off to the threads instead of one per matrix, and each
+        // thread streams one contiguous run of work.
+        std::vector<int64_t> first_group{0};
+        for (const Weight* w : weights)
+            if (cpu(*w).packed) first_group.push_back(first_group.back() + cpu(*w).packed->n_groups);
+        if (first_group.size() == weights.size() + 1) {
+            pool_.parallel_for(first_group.back(), 1, [&](int64_t b, int64_t e) {
+                for (size_t j = 0; j < weights.size(); ++j) {
+                    const int64_t g0 = std::max(b, first_group[j]) - first_group[j];
+                    const int64_t g1 = std::min(e, first_group[j + 1]) - first_group[j];
+                    if (g0 >= g1) continue;
+                    const CpuWeight& w = cpu(*weights[j]);
+                    const int64_t m = weights[j]->rows;
+                    simd::ternary_gemm(*kernel_, *w.packed, g0 * simd::kRowGroup, std::min(g1 * simd::kRowGroup, m),
+                                       batch, w.extra_scale, rows_of(outs[j]), outs[j].cols);
+                }
+            });
+            return;
+        }
         for (size_t j = 0; j < weights.size(); ++j) {
             const CpuWeight& w = cpu(*weights[j]);
             const Tensor out = outs[j];
