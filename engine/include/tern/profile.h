@@ -72,9 +72,11 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Sustained read bandwidth of this machine's memory in bytes/s with n_threads threads: the best
-// of several passes over a buffer far larger than the caches (512 MiB), measured the same way
-// every time. Decode speed is bounded by this divided by the bytes each token reads.
+// Sustained read bandwidth of this machine's memory in bytes/s with n_threads threads: all bytes
+// read over all time, for passes over a buffer far larger than the caches (512 MiB) repeated for
+// at least 2 s, measured the same way every time. Decode speed is bounded by this divided by the
+// bytes each token reads. A mean over seconds, not the best pass: on a shared machine single
+// passes burst well above what a seconds-long decode run can get (seen here: 31 to 52 GB/s).
 double measure_read_bandwidth(int n_threads);
 
 }  // namespace tern

@@ -37,15 +37,21 @@ double measure_read_bandwidth(int n_threads) {
         for (int64_t i = b; i < e; ++i) buffer[i] = static_cast<uint64_t>(i);
     });
     volatile uint64_t sink = 0;
-    double best = 0;
-    for (int pass = 0; pass < 5; ++pass) {
-        const auto start = std::chrono::steady_clock::now();
+    auto pass = [&] {
         pool.parallel_for(static_cast<int64_t>(kWords), 4096,
                           [&](int64_t b, int64_t e) { sink = sink + sum_words(buffer.get() + b, e - b); });
-        const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::max(best, static_cast<double>(kBytes) / sec);
+    };
+    pass();  // warm-up: page tables and the threads
+    constexpr double kMinSeconds = 2.0;
+    const auto start = std::chrono::steady_clock::now();
+    double sec = 0;
+    int passes = 0;
+    while (passes < 3 || sec < kMinSeconds) {
+        pass();
+        ++passes;
+        sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
-    return best;
+    return static_cast<double>(kBytes) * passes / sec;
 }
 
 }  // namespace tern
