@@ -10,6 +10,7 @@
 
 #include "backend/cpu/cpu_ops.h"
 #include "backend/cpu/simd/elementwise_kernels.h"
+#include "tensor/fp16.h"
 
 namespace tern::simd {
 namespace {
@@ -34,6 +35,33 @@ TEST(GluRelu2, BitIdenticalToTheReference) {
             ASSERT_EQ(std::bit_cast<uint32_t>(want[i]), std::bit_cast<uint32_t>(got[i]))
                 << "n " << n << " i " << i << " gate " << gate[i] << " up " << up[i];
     }
+}
+
+}  // namespace
+}  // namespace tern::simd
+
+namespace tern::simd {
+namespace {
+
+// Every float class, rounding ties and NaN payloads: the SIMD conversion and f32_to_f16 agree bit
+// for bit.
+TEST(ToF16, BitIdenticalToTheReference) {
+    const ToF16Fn fast = to_f16_for(best_kernel().isa);
+    if (fast == nullptr) GTEST_SKIP() << "no SIMD F16 conversion on this CPU";
+    std::vector<float> x;
+    const uint32_t special[] = {0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000,
+                                0x7f800001, 0x7fbfffff, 0x7fc02000, 0xffd55555, 0x477ff000, 0x477fefff,
+                                0x38800000, 0x387fffff, 0x33000000, 0x33000001, 0x32ffffff, 0x3f801000,
+                                0x3f803000, 0x3f800fff, 0x00000001, 0x807fffff, 0x477fe000, 0xc77ff000};
+    for (uint32_t bits : special) x.push_back(std::bit_cast<float>(bits));
+    std::mt19937 rng(11);
+    for (int i = 0; i < 20000; ++i) x.push_back(std::bit_cast<float>(static_cast<uint32_t>(rng())));
+    std::normal_distribution<float> dist(0.0f, 3.0f);
+    for (int i = 0; i < 1001; ++i) x.push_back(dist(rng));
+    std::vector<uint16_t> got(x.size());
+    fast(x.data(), x.size(), got.data());
+    for (size_t i = 0; i < x.size(); ++i)
+        ASSERT_EQ(got[i], f32_to_f16(x[i])) << "i " << i << " bits 0x" << std::hex << std::bit_cast<uint32_t>(x[i]);
 }
 
 }  // namespace

@@ -37,7 +37,9 @@ inline uint16_t f32_to_f16(float f) {
     std::memcpy(&x, &f, 4);
     const uint32_t sign = (x >> 16) & 0x8000u;
     const uint32_t absx = x & 0x7fffffffu;
-    if (absx >= 0x7f800000u) return (uint16_t)(sign | 0x7c00u | (absx > 0x7f800000u ? 0x200u : 0));
+    // NaN stays a quiet NaN with the top payload bits, as the x86 and ARM conversion instructions do.
+    if (absx >= 0x7f800000u)
+        return (uint16_t)(sign | 0x7c00u | (absx > 0x7f800000u ? 0x200u | ((absx >> 13) & 0x3ffu) : 0));
     if (absx >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u);  // overflows to inf after rounding
     if (absx < 0x38800000u) {  // result is subnormal or zero
         if (absx < 0x33000000u) return (uint16_t)sign;

@@ -5,12 +5,21 @@ namespace tern::simd {
 #if defined(TERN_SIMD_X86)
 namespace detail {
 void glu_relu2_avx2(const float* gate, const float* up, size_t n, float* out);
+void to_f16_f16c(const float* x, size_t n, uint16_t* out);
 }
 #endif
 
 GluFn glu_relu2_for(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
     if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::glu_relu2_avx2;
+#endif
+    (void)isa;
+    return nullptr;
+}
+
+ToF16Fn to_f16_for(KernelIsa isa) {
+#if defined(TERN_SIMD_X86)
+    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::to_f16_f16c;
 #endif
     (void)isa;
     return nullptr;
