@@ -116,10 +116,7 @@ float quantize_row_avx2(const float* x, int n, int8_t* q, int32_t* q_sum) {
     for (; i + 8 <= n; i += 8) vmax = _mm256_max_ps(_mm256_and_ps(_mm256_loadu_ps(x + i), abs_mask), vmax);
     alignas(32) float lanes[8];
     _mm256_store_ps(lanes, vmax);
-    float amax = 0.0f;
-    for (float v : lanes) amax = std::max(amax, v);
-    for (int j = i; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
-    const float s = 127.0f / std::max(amax, 1e-5f);
+    const float s = quantizer_scale(lanes, 8, x, i, n);
 
     // Same single-rounding product as the reference, rounded in the current (default: half to
     // even) mode like nearbyint, clamped, then packed.
@@ -141,12 +138,7 @@ float quantize_row_avx2(const float* x, int n, int8_t* q, int32_t* q_sum) {
     _mm256_store_si256(reinterpret_cast<__m256i*>(sum_lanes), vsum);
     int32_t total = 0;
     for (int32_t v : sum_lanes) total += v;
-    for (; i < n; ++i) {
-        const float v = std::nearbyint(x[i] * s);
-        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
-        total += q[i];
-    }
-    *q_sum = total;
+    *q_sum = total + quantize_tail(x, i, n, s, q);
     return s;
 }
 

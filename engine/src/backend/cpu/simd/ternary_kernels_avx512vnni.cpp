@@ -101,10 +101,7 @@ float quantize_row_avx512(const float* x, int n, int8_t* q, int32_t* q_sum) {
     for (; i + 16 <= n; i += 16) vmax = _mm512_max_ps(_mm512_abs_ps(_mm512_loadu_ps(x + i)), vmax);
     alignas(64) float lanes[16];
     _mm512_store_ps(lanes, vmax);
-    float amax = 0.0f;
-    for (float v : lanes) amax = std::max(amax, v);
-    for (int j = i; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
-    const float s = 127.0f / std::max(amax, 1e-5f);
+    const float s = quantizer_scale(lanes, 16, x, i, n);
 
     // Same single-rounding product as the reference, rounded in the current (default: half to
     // even) mode like nearbyint, clamped, then narrowed.
@@ -117,13 +114,7 @@ float quantize_row_avx512(const float* x, int n, int8_t* q, int32_t* q_sum) {
         vsum = _mm512_add_epi32(vsum, v);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(q + i), _mm512_cvtsepi32_epi8(v));
     }
-    int32_t total = _mm512_reduce_add_epi32(vsum);
-    for (; i < n; ++i) {
-        const float v = std::nearbyint(x[i] * s);
-        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
-        total += q[i];
-    }
-    *q_sum = total;
+    *q_sum = _mm512_reduce_add_epi32(vsum) + quantize_tail(x, i, n, s, q);
     return s;
 }
 

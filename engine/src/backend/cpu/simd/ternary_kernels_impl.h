@@ -1,8 +1,30 @@
 #pragma once
 // The per-instruction-set entry points behind the TernaryKernel table (internal).
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 namespace tern::simd::detail {
+
+// The scalar ends of every quantize_row, so each kernel's tail rounds exactly like the reference:
+// the quantizer's scale from the vector lanes' |x| maxima and the elements [from, n) after them,
+// and the elements [from, n) quantized with it (returning their sum).
+inline float quantizer_scale(const float* lane_max, int n_lanes, const float* x, int from, int n) {
+    float amax = 0.0f;
+    for (int j = 0; j < n_lanes; ++j) amax = std::max(amax, lane_max[j]);
+    for (int j = from; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
+    return 127.0f / std::max(amax, 1e-5f);
+}
+
+inline int32_t quantize_tail(const float* x, int from, int n, float s, int8_t* q) {
+    int32_t total = 0;
+    for (int i = from; i < n; ++i) {
+        const float v = std::nearbyint(x[i] * s);  // default rounding mode: half to even
+        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
+        total += q[i];
+    }
+    return total;
+}
 
 void group_dot_scalar(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act,
                       int n_tok, int n_grp, int32_t* sums);

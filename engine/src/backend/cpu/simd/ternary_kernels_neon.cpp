@@ -131,10 +131,7 @@ float quantize_row_neon(const float* x, int n, int8_t* q, int32_t* q_sum) {
     }
     float lanes[4];
     vst1q_f32(lanes, vmax);
-    float amax = 0.0f;
-    for (float v : lanes) amax = std::max(amax, v);
-    for (int j = i; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
-    const float s = 127.0f / std::max(amax, 1e-5f);
+    const float s = quantizer_scale(lanes, 4, x, i, n);
 
     // Same single-rounding product as the reference, rounded in the current (default: half to
     // even) mode like nearbyint (frinti), clamped, then narrowed.
@@ -151,13 +148,7 @@ float quantize_row_neon(const float* x, int n, int8_t* q, int32_t* q_sum) {
         const int16x8_t ab = vcombine_s16(vmovn_s32(a), vmovn_s32(b)), cd = vcombine_s16(vmovn_s32(c), vmovn_s32(d));
         vst1q_s8(q + i, vcombine_s8(vmovn_s16(ab), vmovn_s16(cd)));
     }
-    int32_t total = vaddvq_s32(vsum);
-    for (; i < n; ++i) {
-        const float v = std::nearbyint(x[i] * s);
-        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
-        total += q[i];
-    }
-    *q_sum = total;
+    *q_sum = vaddvq_s32(vsum) + quantize_tail(x, i, n, s, q);
     return s;
 }
 

@@ -44,16 +44,8 @@ void scale_group_scalar(const int32_t* sums, int32_t act_sum, const float* scale
 }
 
 float quantize_row_scalar(const float* x, int n, int8_t* q, int32_t* q_sum) {
-    float amax = 0.0f;
-    for (int i = 0; i < n; ++i) amax = std::max(amax, std::fabs(x[i]));
-    const float s = 127.0f / std::max(amax, 1e-5f);
-    int32_t total = 0;
-    for (int i = 0; i < n; ++i) {
-        const float v = std::nearbyint(x[i] * s);  // default rounding mode: half to even
-        q[i] = static_cast<int8_t>(std::clamp(v, -128.0f, 127.0f));
-        total += q[i];
-    }
-    *q_sum = total;
+    const float s = quantizer_scale(nullptr, 0, x, 0, n);
+    *q_sum = quantize_tail(x, 0, n, s, q);
     return s;
 }
 
