@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libspdlog-dev nlohmann-json3-dev libsqlite3-dev
   libgtest-dev libgmock-dev
-  qt6-base-dev qt6-declarative-dev libqt6charts6-dev libqt6svg6-dev qt6-tools-dev
+  qt6-base-dev qt6-declarative-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
   qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qt-labs-folderlistmodel libqt6sql6-sqlite
