@@ -1,5 +1,6 @@
 // The fast dense kernels against the scalar references: F16 weights with float activations
-// (cpu_dense_rows) and Q8_0 weights with Q8_0 activations (cpu_q8_0_rows). They add in a different order, so each output must lie within a rounding bound
+// (cpu_dense_rows) and Q8_0 weights, as stored or repacked, with Q8_0 activations
+// (cpu_q8_0_rows). They add in a different order, so each output must lie within a rounding bound
 // of the reference: |fast - ref| <= 1e-5 * sum |w * x| (the scale a dot product's rounding error
 // is proportional to), on random and awkward shapes, row sub-ranges and output strides.
 #include <gtest/gtest.h>

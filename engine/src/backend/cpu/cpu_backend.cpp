@@ -161,7 +161,8 @@ public:
                 for (int64_t i = first; i < last; ++i) {
                     int8_t* q = act_q_.data() + i * k;
                     const float* xi = rows_of(x.row(static_cast<int>(i)));
-                    act_scale_[i] = kernel_ ? kernel_->quantize_row(xi, k, q, &act_sum_[i]) : cpu_quantize_row_i8(xi, k, q);
+                    act_scale_[i] =
+                        kernel_ ? kernel_->quantize_row(xi, k, q, &act_sum_[i]) : cpu_quantize_row_i8(xi, k, q);
                 }
                 if (kernel_)
                     simd::pack_tiles(*kernel_, act_q_.data() + first * k, static_cast<int>(last - first), k,

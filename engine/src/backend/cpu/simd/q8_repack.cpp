@@ -27,7 +27,8 @@ RepackedQ8 repack_q8_0(const TensorView& w, ThreadPool* pool) {
         for (int64_t g = g0; g < g1; ++g) {
             uint8_t* codes = mem + static_cast<size_t>(g) * r.group_bytes();
             uint8_t* scales = codes + static_cast<size_t>(nb) * kQ8CodeBytes;
-            std::memset(scales + nb * kQ8ScaleBytes, 0, r.group_bytes() - static_cast<size_t>(nb) * (kQ8CodeBytes + kQ8ScaleBytes));
+            const size_t used = static_cast<size_t>(nb) * (kQ8CodeBytes + kQ8ScaleBytes);
+            std::memset(scales + nb * kQ8ScaleBytes, 0, r.group_bytes() - used);  // the padding to 64 bytes
             for (int64_t b = 0; b < nb; ++b, codes += kQ8CodeBytes, scales += kQ8ScaleBytes) {
                 for (int lane = 0; lane < kRowGroup; ++lane) {
                     const int64_t row = g * kRowGroup + lane;

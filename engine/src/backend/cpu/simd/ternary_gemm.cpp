@@ -15,8 +15,8 @@ namespace tern::simd {
 
 namespace {
 
-const TernaryKernel kScalar{KernelIsa::scalar, "scalar", detail::kScalarTile, detail::kScalarGroups, detail::group_dot_scalar,
-                            detail::scale_group_scalar, detail::quantize_row_scalar};
+const TernaryKernel kScalar{KernelIsa::scalar, "scalar", detail::kScalarTile, detail::kScalarGroups,
+                            detail::group_dot_scalar, detail::scale_group_scalar, detail::quantize_row_scalar};
 #if defined(TERN_SIMD_X86)
 const TernaryKernel kAvx2{KernelIsa::avx2, "avx2", detail::kAvx2Tile, detail::kAvx2Groups, detail::group_dot_avx2,
                           detail::scale_group_avx2, detail::quantize_row_avx2};

@@ -31,7 +31,8 @@ void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const 
             for (int t = 0; t < NT; ++t)
                 for (int j = 0; j < NACC; ++j) acc[g][t][j] = _mm512_setzero_si512();
         for (int64_t kb = s * seg_blocks; kb < (s + 1) * seg_blocks; ++kb) {
-            if constexpr (NT == 1) _mm_prefetch(reinterpret_cast<const char*>(codes + kb * kBlockBytes + kDecodePrefetch), _MM_HINT_T0);
+            if constexpr (NT == 1)
+                _mm_prefetch(reinterpret_cast<const char*>(codes + kb * kBlockBytes + kDecodePrefetch), _MM_HINT_T0);
             __m512i p[NG][4];
             for (int g = 0; g < NG; ++g) {
                 const __m512i x = _mm512_load_si512(codes + g * group_bytes + kb * kBlockBytes);
