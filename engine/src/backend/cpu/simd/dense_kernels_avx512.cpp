@@ -47,9 +47,6 @@ void dense_q8_0_avx512(const TensorView& w, int64_t r0, int64_t r1, const float*
 // 16 rows per pass: per 32-weight block, 8 vpdpbusd of the biased weights against broadcast
 // activation words give each row's exact integer dot in its lane (minus 128 * the block's
 // activation sum); one F16 conversion of the 16 scales and one FMA fold it into the float sums.
-// The head streams from DRAM once per token: prefetch this far ahead in the codes.
-constexpr int kQ8Prefetch = 2048;
-
 void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
                         int out_stride) {
     const int64_t k = w.k, nb = w.blocks_per_row();
@@ -72,8 +69,6 @@ void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float
             const uint8_t* scales = w.group_scales(g);
             __m512 acc = _mm512_setzero_ps();
             for (int64_t b = 0; b < nb; ++b, codes += kQ8CodeBytes, scales += kQ8ScaleBytes) {
-                for (int ahead = 0; ahead < kQ8CodeBytes; ahead += 64)
-                    _mm_prefetch(reinterpret_cast<const char*>(codes + kQ8Prefetch + ahead), _MM_HINT_T0);
                 const int8_t* a = xq.data() + b * kQ8Block;
                 // Two chains of four, so consecutive vpdpbusd do not wait on each other.
                 __m512i even = _mm512_setzero_si512(), odd = _mm512_setzero_si512();
