@@ -1,6 +1,7 @@
 // AVX2 + FMA + F16C attention over an F16 cache (compiled with those flags; called only when the
-// CPU has them). AVX-512 machines use it too: attention is a small part of a token, and 8-wide
-// F16 conversions keep the code to one version.
+// CPU has them). AVX-512 machines use it too: 8-wide F16 conversions keep the code to one version.
+// Scores, a vectorised softmax, then the weighted values with register accumulators; at long
+// context these loops, not the weights, set the speed of a token.
 #include "backend/cpu/simd/x86_intrinsics.h"
 
 #include <algorithm>
@@ -32,6 +33,88 @@ void scores_f16(const float* q, const uint16_t* k_cache, int kv_stride, int kv_o
     }
 }
 
+// e^x for x <= 0 (scores minus their maximum), within 2 ulp: x = n ln2 + r with |r| <= ln2 / 2
+// (ln2 split in two so n ln2 is exact), a degree-6 polynomial for e^r, and 2^n put into the
+// exponent. Below -87 the result would be subnormal; it is flushed to 0, which next to the
+// maximum's weight of 1 changes nothing. The scalar libm call was a fifth of long-context decode.
+inline __m256 exp_nonpositive(__m256 x) {
+    const __m256 min_x = _mm256_set1_ps(-87.0f);
+    const __m256 underflow = _mm256_cmp_ps(x, min_x, _CMP_LT_OQ);
+    x = _mm256_max_ps(x, min_x);
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_fmadd_ps(y, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    const __m256i pow2n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_andnot_ps(underflow, _mm256_mul_ps(y, _mm256_castsi256_ps(pow2n)));
+}
+
+// scores <- softmax(scores) over n values, normalised before use as in the reference.
+void softmax(float* s, int n) {
+    int p = 0;
+    __m256 vmax = _mm256_set1_ps(-INFINITY);
+    for (; p + 8 <= n; p += 8) vmax = _mm256_max_ps(vmax, _mm256_loadu_ps(s + p));
+    float max_score = -INFINITY;
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, vmax);
+    for (float v : lanes) max_score = std::max(max_score, v);
+    for (; p < n; ++p) max_score = std::max(max_score, s[p]);
+
+    const __m256 vm = _mm256_set1_ps(max_score);
+    __m256 vtotal = _mm256_setzero_ps();
+    for (p = 0; p + 8 <= n; p += 8) {
+        const __m256 e = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(s + p), vm));
+        _mm256_storeu_ps(s + p, e);
+        vtotal = _mm256_add_ps(vtotal, e);
+    }
+    float total = hsum_ps(vtotal);
+    for (; p < n; ++p) {
+        s[p] = std::exp(s[p] - max_score);
+        total += s[p];
+    }
+    const __m256 inv = _mm256_set1_ps(1.0f / total);
+    for (p = 0; p + 8 <= n; p += 8) _mm256_storeu_ps(s + p, _mm256_mul_ps(_mm256_loadu_ps(s + p), inv));
+    for (; p < n; ++p) s[p] *= 1.0f / total;
+}
+
+// out[g][d0 .. d0 + 8 * NV) = sum over p of scores[g][p] * v_p for NQ heads: the accumulators
+// stay in registers across all positions (8 of the 16 ymm at most), and each cached V slice is
+// converted once for the NQ heads.
+template <int NQ, int NV>
+void weighted_values_f16(const float* scores, int n_pos, const uint16_t* v_cache, int kv_stride, int kv_offset,
+                         int head_dim, int d0, float* out) {
+    __m256 acc[NQ][NV];
+    for (int g = 0; g < NQ; ++g)
+        for (int j = 0; j < NV; ++j) acc[g][j] = _mm256_setzero_ps();
+    for (int p = 0; p < n_pos; ++p) {
+        const uint16_t* v = v_cache + static_cast<size_t>(p) * kv_stride + kv_offset + d0;
+        __m256 vv[NV];
+        for (int j = 0; j < NV; ++j) vv[j] = load_f16(v + 8 * j);
+        for (int g = 0; g < NQ; ++g) {
+            const __m256 w = _mm256_set1_ps(scores[static_cast<size_t>(g) * n_pos + p]);
+            for (int j = 0; j < NV; ++j) acc[g][j] = _mm256_fmadd_ps(w, vv[j], acc[g][j]);
+        }
+    }
+    for (int g = 0; g < NQ; ++g)
+        for (int j = 0; j < NV; ++j) _mm256_storeu_ps(out + static_cast<size_t>(g) * head_dim + d0 + 8 * j, acc[g][j]);
+}
+
+template <int NQ>
+void weighted_values_heads(const float* scores, int n_pos, const uint16_t* v_cache, int kv_stride, int kv_offset,
+                           int head_dim, float* out) {
+    int d = 0;
+    for (; d + 16 <= head_dim; d += 16)
+        weighted_values_f16<NQ, 2>(scores, n_pos, v_cache, kv_stride, kv_offset, head_dim, d, out);
+    if (d < head_dim) weighted_values_f16<NQ, 1>(scores, n_pos, v_cache, kv_stride, kv_offset, head_dim, d, out);
+}
+
 }  // namespace
 
 void attention_f16_avx2(const float* q, int group, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
@@ -47,28 +130,15 @@ void attention_f16_avx2(const float* q, int group, const uint16_t* k_cache, cons
             default: scores_f16<4>(qg, k_cache, kv_stride, kv_offset, head_dim, n_pos, scale, sg); break;
         }
     }
-    // Softmax per head; the weights are normalised before use, as in the reference.
-    for (int g = 0; g < group; ++g) {
-        float* s = scores + static_cast<size_t>(g) * n_pos;
-        const float max_score = *std::max_element(s, s + n_pos);
-        float total = 0.0f;
-        for (int p = 0; p < n_pos; ++p) {
-            s[p] = std::exp(s[p] - max_score);
-            total += s[p];
-        }
-        const float inv = 1.0f / total;
-        for (int p = 0; p < n_pos; ++p) s[p] *= inv;
-    }
-    std::fill(out, out + static_cast<size_t>(group) * head_dim, 0.0f);
-    for (int p = 0; p < n_pos; ++p) {
-        const uint16_t* v = v_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
-        for (int d = 0; d < head_dim; d += 8) {
-            const __m256 vv = load_f16(v + d);
-            for (int g = 0; g < group; ++g) {
-                float* o = out + static_cast<size_t>(g) * head_dim + d;
-                _mm256_storeu_ps(o, _mm256_fmadd_ps(_mm256_set1_ps(scores[static_cast<size_t>(g) * n_pos + p]), vv,
-                                                    _mm256_loadu_ps(o)));
-            }
+    for (int g = 0; g < group; ++g) softmax(scores + static_cast<size_t>(g) * n_pos, n_pos);
+    for (int g0 = 0; g0 < group; g0 += 4) {
+        const float* sg = scores + static_cast<size_t>(g0) * n_pos;
+        float* og = out + static_cast<size_t>(g0) * head_dim;
+        switch (std::min(4, group - g0)) {
+            case 1: weighted_values_heads<1>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
+            case 2: weighted_values_heads<2>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
+            case 3: weighted_values_heads<3>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
+            default: weighted_values_heads<4>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
         }
     }
 }
