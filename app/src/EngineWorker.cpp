@@ -29,10 +29,17 @@ ChatMessage::Role roleFromString(const QString& r) {
     return ChatMessage::Role::User;
 }
 
+// The name a model goes by: its metadata name, else its file's base name.
+QString modelName(const ModelInfo& i) {
+    return i.name.empty() ? QFileInfo(QString::fromStdString(i.path)).completeBaseName() : QString::fromStdString(i.name);
+}
+
+QString kvTypeName(KvType t) { return t == KvType::F16 ? QStringLiteral("F16") : QStringLiteral("F32"); }
+
 QVariantMap infoToMap(const ModelInfo& i, double loadMs) {
     QVariantMap m;
     m[QStringLiteral("path")] = QString::fromStdString(i.path);
-    m[QStringLiteral("name")] = QString::fromStdString(i.name.empty() ? QFileInfo(QString::fromStdString(i.path)).completeBaseName().toStdString() : i.name);
+    m[QStringLiteral("name")] = modelName(i);
     m[QStringLiteral("arch")] = QString::fromStdString(i.arch);
     m[QStringLiteral("ternaryType")] = QString::fromStdString(i.ternary_type);
     m[QStringLiteral("nVocab")] = i.n_vocab;
@@ -50,7 +57,7 @@ QVariantMap infoToMap(const ModelInfo& i, double loadMs) {
     m[QStringLiteral("weightBytesPerToken")] = qulonglong(i.weight_bytes_per_token);
     m[QStringLiteral("headType")] = QString::fromStdString(i.head_type);
     m[QStringLiteral("headBytes")] = qulonglong(i.head_bytes);
-    m[QStringLiteral("kvType")] = i.kv_type == KvType::F16 ? QStringLiteral("F16") : QStringLiteral("F32");
+    m[QStringLiteral("kvType")] = kvTypeName(i.kv_type);
     m[QStringLiteral("kvBytesPerToken")] = qulonglong(i.kv_bytes_per_token);
     m[QStringLiteral("precision")] = QString::fromLatin1(precision_name(i.precision));
     m[QStringLiteral("nThreads")] = i.n_threads;
@@ -294,9 +301,7 @@ void EngineWorker::runBenchmark(quint64 benchId, const QString& path, const QVar
                                             (step + 0.15 + 0.85 * f) / steps);
                 return true;
             };
-            const QString name = QString::fromStdString(model->info().name.empty()
-                                                            ? QFileInfo(path).completeBaseName().toStdString()
-                                                            : model->info().name);
+            const QString name = modelName(model->info());
             for (const BenchResult& r : bench(model, bo)) {
                 QVariantMap m;
                 m[QStringLiteral("batch")] = batch;
@@ -305,7 +310,7 @@ void EngineWorker::runBenchmark(quint64 benchId, const QString& path, const QVar
                 m[QStringLiteral("precision")] = QString::fromStdString(r.precision);
                 m[QStringLiteral("backend")] = QString::fromStdString(r.backend);
                 m[QStringLiteral("head")] = QString::fromStdString(r.head);
-                m[QStringLiteral("kvType")] = model->info().kv_type == KvType::F16 ? QStringLiteral("F16") : QStringLiteral("F32");
+                m[QStringLiteral("kvType")] = kvTypeName(model->info().kv_type);
                 m[QStringLiteral("threads")] = r.threads;
                 m[QStringLiteral("nTokens")] = r.n_tokens;
                 m[QStringLiteral("tokensPerSecond")] = r.tokens_per_second;
