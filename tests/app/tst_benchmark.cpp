@@ -17,6 +17,7 @@
 #include "Database.h"
 #include "Settings.h"
 #include "UiLoader.h"
+#include "quick_items.h"
 #include "test_models.h"
 
 using namespace tern::app;
@@ -53,16 +54,6 @@ QList<QByteArray> csvLines(const QString& csv) {
     QList<QByteArray> lines = csv.toUtf8().split('\n');
     if (!lines.isEmpty() && lines.back().isEmpty()) lines.pop_back();
     return lines;
-}
-
-void collect(QQuickItem* item, const QString& name, QList<QQuickItem*>& out) {
-    if (item->objectName() == name) out.push_back(item);
-    for (QQuickItem* c : item->childItems()) collect(c, name, out);
-}
-QQuickItem* find(QQuickItem* root, const QString& name) {
-    QList<QQuickItem*> out;
-    collect(root, name, out);
-    return out.value(0);
 }
 
 }  // namespace
@@ -182,7 +173,7 @@ private Q_SLOTS:
         QVERIFY(window);
         window->setProperty("currentPage", QStringLiteral("benchmark"));
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        QTRY_VERIFY(find(window->contentItem(), QStringLiteral("benchmarkPage")));
+        QTRY_VERIFY(firstItem(window->contentItem(), QStringLiteral("benchmarkPage")));
 
         const QString model = tern::app::test::tinyModel();
         QSignalSpy finished(&app, &AppController::benchmarkFinished);
@@ -217,7 +208,7 @@ private Q_SLOTS:
 
         // The page shows the comparison.
         QQuickItem* summary = nullptr;
-        QTRY_VERIFY((summary = find(window->contentItem(), QStringLiteral("benchSummary"))) && summary->isVisible());
+        QTRY_VERIFY((summary = firstItem(window->contentItem(), QStringLiteral("benchSummary"))) && summary->isVisible());
         QVERIFY(summary->property("text").toString().contains(QStringLiteral("generation")));
         if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty()) {
             window->resize(1320, 1300);

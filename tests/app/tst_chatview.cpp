@@ -17,21 +17,12 @@
 #include "AppController.h"
 #include "Settings.h"
 #include "UiLoader.h"
+#include "quick_items.h"
 #include "test_models.h"
 
 using namespace tern::app;
 
 namespace {
-
-void collect(QQuickItem* item, const QString& name, QList<QQuickItem*>& out) {
-    if (item->objectName() == name) out.push_back(item);
-    for (QQuickItem* c : item->childItems()) collect(c, name, out);
-}
-QList<QQuickItem*> items(QQuickItem* root, const QString& name) {
-    QList<QQuickItem*> out;
-    collect(root, name, out);
-    return out;
-}
 
 ChatMessageItem message(const QString& role, const QString& content) {
     ChatMessageItem m;

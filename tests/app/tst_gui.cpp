@@ -12,6 +12,7 @@
 #include "Database.h"
 #include "Settings.h"
 #include "UiLoader.h"
+#include "quick_items.h"
 #include "test_models.h"
 
 using namespace tern::app;
@@ -19,16 +20,6 @@ using namespace tern::app;
 namespace {
 void typeText(QWindow* w, const QString& text) {
     for (QChar c : text) QTest::keyClick(w, c.toLatin1());
-}
-// Delegates are in the visual tree, not always in the QObject tree: walk childItems().
-void collect(QQuickItem* item, const QString& name, QList<QQuickItem*>& out) {
-    if (item->objectName() == name) out.push_back(item);
-    for (QQuickItem* c : item->childItems()) collect(c, name, out);
-}
-QList<QQuickItem*> items(QQuickItem* root, const QString& name) {
-    QList<QQuickItem*> out;
-    collect(root, name, out);
-    return out;
 }
 }  // namespace
 

@@ -18,6 +18,7 @@
 #include "LiveMetrics.h"
 #include "Settings.h"
 #include "UiLoader.h"
+#include "quick_items.h"
 #include "test_models.h"
 #include "tern/model.h"
 #include "tern/profile.h"
@@ -71,16 +72,6 @@ BenchmarkRunRow benchRow(const QString& model, const QString& batch, const QStri
                  {QStringLiteral("weightBytes"), peak / 2},  {QStringLiteral("kvBytes"), 1e6},
                  {QStringLiteral("joulesPerTokenEst"), jEst}, {QStringLiteral("joulesPerTokenMeasured"), jMeas}};
     return r;
-}
-
-void collect(QQuickItem* item, const QString& name, QList<QQuickItem*>& out) {
-    if (item->objectName() == name) out.push_back(item);
-    for (QQuickItem* c : item->childItems()) collect(c, name, out);
-}
-QQuickItem* find(QQuickItem* root, const QString& name) {
-    QList<QQuickItem*> out;
-    collect(root, name, out);
-    return out.value(0);
 }
 
 }  // namespace
@@ -252,19 +243,19 @@ private Q_SLOTS:
         QCOMPARE(f.value(QStringLiteral("joulesMeasured")).toDouble(), 0.05);
 
         QQuickItem* section = nullptr;
-        QTRY_VERIFY((section = find(window->contentItem(), QStringLiteral("fp16Section"))) && section->isVisible());
+        QTRY_VERIFY((section = firstItem(window->contentItem(), QStringLiteral("fp16Section"))) && section->isVisible());
         QCOMPARE(section->property("badge").toString(), QStringLiteral("MEASURED %1").arg(today));
-        QVERIFY(find(window->contentItem(), QStringLiteral("fp16Headline"))->property("text").toString().contains(QStringLiteral("3.0× faster")));
-        QCOMPARE(find(window->contentItem(), QStringLiteral("measureFp16Button"))->property("text").toString(), QStringLiteral("Measure again"));
+        QVERIFY(firstItem(window->contentItem(), QStringLiteral("fp16Headline"))->property("text").toString().contains(QStringLiteral("3.0× faster")));
+        QCOMPARE(firstItem(window->contentItem(), QStringLiteral("measureFp16Button"))->property("text").toString(), QStringLiteral("Measure again"));
         // The loaded model's head and KV cache types are on the panel.
-        QTRY_COMPARE(find(window->contentItem(), QStringLiteral("kvTile"))->property("unit").toString(), QStringLiteral("F16"));
-        QVERIFY(!find(window->contentItem(), QStringLiteral("headTile"))->property("value").toString().isEmpty());
+        QTRY_COMPARE(firstItem(window->contentItem(), QStringLiteral("kvTile"))->property("unit").toString(), QStringLiteral("F16"));
+        QVERIFY(!firstItem(window->contentItem(), QStringLiteral("headTile"))->property("value").toString().isEmpty());
         // RAPL: a measurement where readable, else the reason.
         const QVariantMap meas = app.metrics()->measured();
         QCOMPARE(meas.value(QStringLiteral("available")).toBool(), tern::RaplMeter().available());
         if (!meas.value(QStringLiteral("available")).toBool()) {
             QVERIFY(!meas.value(QStringLiteral("why")).toString().isEmpty());
-            QCOMPARE(find(window->contentItem(), QStringLiteral("raplValue"))->property("text").toString(), QStringLiteral("not readable"));
+            QCOMPARE(firstItem(window->contentItem(), QStringLiteral("raplValue"))->property("text").toString(), QStringLiteral("not readable"));
         }
         if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty())
             window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/panel-measured.png"));
@@ -273,13 +264,13 @@ private Q_SLOTS:
         app.loadModel(other);
         QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
         QCOMPARE(app.metrics()->fp16().value(QStringLiteral("label")).toString(), QStringLiteral("estimated"));
-        QTRY_COMPARE(find(window->contentItem(), QStringLiteral("fp16Section"))->property("badge").toString(), QStringLiteral("ESTIMATED"));
-        QQuickItem* button = find(window->contentItem(), QStringLiteral("measureFp16Button"));
+        QTRY_COMPARE(firstItem(window->contentItem(), QStringLiteral("fp16Section"))->property("badge").toString(), QStringLiteral("ESTIMATED"));
+        QQuickItem* button = firstItem(window->contentItem(), QStringLiteral("measureFp16Button"));
         QCOMPARE(button->property("text").toString(), QStringLiteral("Measure FP16"));
         QVERIFY(QMetaObject::invokeMethod(button, "clicked"));
         QTRY_COMPARE(window->property("currentPage").toString(), QStringLiteral("benchmark"));
         QQuickItem* box = nullptr;
-        QTRY_VERIFY((box = find(window->contentItem(), QStringLiteral("benchModelBox"))));
+        QTRY_VERIFY((box = firstItem(window->contentItem(), QStringLiteral("benchModelBox"))));
         QTRY_COMPARE(QFileInfo(box->property("currentValue").toString()).canonicalFilePath(), QFileInfo(other).canonicalFilePath());
         QVERIFY(app.library()->contains(other));
         QTRY_VERIFY(app.benchmarkTarget().isEmpty());  // taken by the page
