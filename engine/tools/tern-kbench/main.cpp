@@ -65,15 +65,18 @@ int bench_dense(double min_seconds) {
             view.data = bytes.data();
             view.nbytes = bytes.size();
             for (int threads : {1, 2}) {
-                auto run = [&](simd::DenseRowsFn fn) {
+                // rows(r0, r1) computes those rows of every token into out.
+                auto run = [&](const std::function<void(int64_t, int64_t)>& rows) {
                     return time_it(
                         [&] {
                             pool2.parallel_for(threads == 1 ? 1 : c.n, 16, [&](int64_t r0, int64_t r1) {
-                                if (threads == 1) r1 = c.n;
-                                fn(view, r0, r1, x.data(), c.tokens, 1.0f, out.data(), c.n);
+                                rows(r0, threads == 1 ? c.n : r1);
                             });
                         },
                         min_seconds);
+                };
+                auto with = [&](simd::DenseRowsFn fn) {
+                    return [&, fn](int64_t r0, int64_t r1) { fn(view, r0, r1, x.data(), c.tokens, 1.0f, out.data(), c.n); };
                 };
                 auto report = [&](const char* name, double sec) {
                     std::printf("%5dx%-6d %-5s %5d %4d %-9s %10.3f %9.2f %9.1f\n", c.k, c.n,
@@ -82,8 +85,16 @@ int bench_dense(double min_seconds) {
                                 2.0 * c.k * c.n * c.tokens / sec / 1e9);
                     std::fflush(stdout);
                 };
-                if (c.tokens * static_cast<int64_t>(c.n) <= 1 << 20) report("reference", run(cpu_dense_rows));
-                if (fast) report(fast->name, run(simd::dense_rows_fn(*fast, type)));
+                if (c.tokens * static_cast<int64_t>(c.n) <= 1 << 20) report("reference", run(with(cpu_dense_rows)));
+                if (!fast) continue;
+                if (type == TypeId::Q8_0 && fast->q8_0_packed) {  // as the CPU backend runs a Q8_0 head
+                    const simd::RepackedQ8 packed = simd::repack_q8_0(view);
+                    report(fast->name, run([&](int64_t r0, int64_t r1) {
+                               fast->q8_0_packed(packed, r0, r1, x.data(), c.tokens, 1.0f, out.data(), c.n);
+                           }));
+                } else if (simd::DenseRowsFn fn = simd::dense_rows_fn(*fast, type)) {
+                    report(fast->name, run(with(fn)));
+                }
             }
         }
     }

@@ -23,8 +23,8 @@ using PackedQ8RowsFn = void (*)(const RepackedQ8& w, int64_t r0, int64_t r1, con
 struct DenseKernel {
     const char* name;
     DenseRowsFn f16;            // TypeId::F16
-    DenseRowsFn q8_0;           // TypeId::Q8_0 (quantizes the activations too, as cpu_q8_0_rows)
-    PackedQ8RowsFn q8_0_packed;  // a repacked Q8_0 matrix; nullptr: use q8_0 on the file layout
+    DenseRowsFn q8_0;            // TypeId::Q8_0 as stored (quantizes the activations too, as cpu_q8_0_rows)
+    PackedQ8RowsFn q8_0_packed;  // a Q8_0 matrix from repack_q8_0; the backend repacks when this is set
 };
 
 // The dense kernels that go with a ternary kernel's instruction set; nullptr for the portable

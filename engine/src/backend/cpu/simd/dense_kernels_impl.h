@@ -14,8 +14,6 @@ void dense_q8_0_avx2(const TensorView& w, int64_t r0, int64_t r1, const float* x
                      int out_stride);
 void dense_f16_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
                       int out_stride);
-void dense_q8_0_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
-                       int out_stride);
 void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
                         int out_stride);
 #endif
