@@ -86,8 +86,9 @@ ScrollView {
             ComboBox {
                 objectName: "lmHeadBox"
                 Layout.preferredWidth: 360
-                model: [qsTr("Exact (F16, as stored)"), qsTr("8-bit Q8_0 — faster, tiny accuracy cost")]
-                readonly property var keys: ["exact", "q8_0"]
+                model: [qsTr("Exact (F16, as stored)"), qsTr("8-bit Q8_0 — faster, tiny accuracy cost"),
+                        qsTr("6-bit Q6_K — fastest, small accuracy cost")]
+                readonly property var keys: ["exact", "q8_0", "q6_k"]
                 currentIndex: Math.max(0, keys.indexOf(app.settings.lmHead))
                 onActivated: (i) => app.settings.lmHead = keys[i]
                 Accessible.name: qsTr("LM head precision")
@@ -107,9 +108,9 @@ ScrollView {
         }
         Label {
             text: (app.metrics.headBytes > 0
-                       ? qsTr("Every token reads the whole LM head (now %1, %2): Q8_0 about halves an F16 head.")
+                       ? qsTr("Every token reads the whole LM head (now %1, %2): Q8_0 about halves an F16 head, Q6_K takes 40%.")
                              .arg(app.metrics.headType).arg(app.formatBytes(app.metrics.headBytes))
-                       : qsTr("Every token reads the whole LM head: Q8_0 about halves an F16 head."))
+                       : qsTr("Every token reads the whole LM head: Q8_0 about halves an F16 head, Q6_K takes 40%."))
                   + " " + qsTr("Changing either reloads a loaded model at once; the Benchmark page uses them too. The Vulkan backend keeps an F32 KV cache.")
             color: theme.textMuted; font.pixelSize: 12
             wrapMode: Text.Wrap; Layout.fillWidth: true

@@ -65,7 +65,11 @@ QVariantMap infoToMap(const ModelInfo& i, double loadMs) {
     return m;
 }
 
-HeadType headFromString(const QString& s) { return s == QLatin1String("q8_0") ? HeadType::Q8_0 : HeadType::AsStored; }
+HeadType headFromString(const QString& s) {
+    if (s == QLatin1String("q8_0")) return HeadType::Q8_0;
+    if (s == QLatin1String("q6_k")) return HeadType::Q6_K;
+    return HeadType::AsStored;
+}
 KvType kvFromString(const QString& s) { return s == QLatin1String("f32") ? KvType::F32 : KvType::F16; }
 
 }  // namespace

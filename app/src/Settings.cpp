@@ -25,10 +25,11 @@ int Settings::contextLength() const { return s_.value(QStringLiteral("engine/con
 void Settings::setContextLength(int v) { set(QStringLiteral("engine/contextLength"), v); }
 QString Settings::lmHead() const {
     const QString v = s_.value(QStringLiteral("engine/lmHead")).toString();
-    return v == QLatin1String("q8_0") ? v : QStringLiteral("exact");
+    return v == QLatin1String("q8_0") || v == QLatin1String("q6_k") ? v : QStringLiteral("exact");
 }
 void Settings::setLmHead(const QString& v) {
-    if (v == QLatin1String("exact") || v == QLatin1String("q8_0")) set(QStringLiteral("engine/lmHead"), v);
+    if (v == QLatin1String("exact") || v == QLatin1String("q8_0") || v == QLatin1String("q6_k"))
+        set(QStringLiteral("engine/lmHead"), v);
 }
 QString Settings::kvCache() const {
     const QString v = s_.value(QStringLiteral("engine/kvCache")).toString();

@@ -1,10 +1,11 @@
 // The fast dense kernels against the scalar references: F16 weights with float activations
-// (cpu_dense_rows) and Q8_0 weights, as stored or repacked, with Q8_0 activations
-// (cpu_q8_0_rows). They add in a different order, so each output must lie within a rounding bound
+// (cpu_dense_rows), Q8_0 weights, as stored or repacked, and repacked Q6_K weights, with Q8_0
+// activations (cpu_q8_0_rows, cpu_q6_k_rows). They add in a different order, so each output must lie within a rounding bound
 // of the reference: |fast - ref| <= 1e-5 * sum |w * x| (the scale a dot product's rounding error
 // is proportional to), on random and awkward shapes, row sub-ranges and output strides.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -29,7 +30,7 @@ DenseMatrix make_matrix(TypeId type, int k, int rows, uint32_t seed) {
     std::vector<float> v(static_cast<size_t>(k) * rows);
     for (float& x : v) x = dist(rng);
     DenseMatrix m;
-    m.bytes = type == TypeId::F16 ? encode_f16(v) : encode_q8_0(v);
+    m.bytes = type == TypeId::F16 ? encode_f16(v) : type == TypeId::Q6_K ? encode_q6_k(v) : encode_q8_0(v);
     m.view.type = type;
     m.view.ne = {static_cast<uint64_t>(k), static_cast<uint64_t>(rows), 1, 1};
     m.view.data = m.bytes.data();
@@ -57,7 +58,7 @@ protected:
 
     // Rows [r0, r1) of every token through the kernel and the reference.
     // packed: the Q8_0 matrix regrouped by repack_q8_0, through the kernel's q8_0_packed (skipped
-    // where the kernel has none).
+    // where the kernel has none), or the Q6_K matrix by repack_q6_k (every SIMD ISA runs it).
     void check(TypeId type, int k, int rows, int n_tok, int r0, int r1, int out_stride, uint32_t seed,
                bool packed = false) {
         const DenseMatrix m = make_matrix(type, k, rows, seed);
@@ -66,9 +67,14 @@ protected:
         std::vector<float> want(static_cast<size_t>(n_tok) * out_stride, -7.0f), got = want;
         if (type == TypeId::Q8_0)
             cpu_q8_0_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
+        else if (type == TypeId::Q6_K)
+            cpu_q6_k_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
         else
             cpu_dense_rows(m.view, r0, r1, x.data(), n_tok, extra, want.data(), out_stride);
-        if (packed) {
+        if (type == TypeId::Q6_K) {
+            ASSERT_NE(kernel_->q6_k_packed, nullptr);
+            kernel_->q6_k_packed(repack_q6_k(m.view), r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
+        } else if (packed) {
             if (kernel_->q8_0_packed == nullptr) return;
             kernel_->q8_0_packed(repack_q8_0(m.view), r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
         } else {
@@ -82,7 +88,10 @@ protected:
             ASSERT_NE(fn, nullptr);
             fn(m.view, r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
         }
-        const std::string what = std::string(type == TypeId::F16 ? "F16" : packed ? "repacked Q8_0" : "Q8_0") +
+        const std::string what = std::string(type == TypeId::F16    ? "F16"
+                                             : type == TypeId::Q6_K ? "repacked Q6_K"
+                                             : packed               ? "repacked Q8_0"
+                                                                    : "Q8_0") +
                                  " k=" + std::to_string(k) + " rows=" + std::to_string(rows) +
                                  " tokens=" + std::to_string(n_tok);
         for (int t = 0; t < n_tok; ++t) {
@@ -153,6 +162,46 @@ TEST_P(DenseKernelTest, RepackedQ8_0ExtremeValues) {
     cpu_q8_0_rows(v, 0, rows, x.data(), 1, 1.0f, want.data(), rows);
     kernel_->q8_0_packed(repack_q8_0(v), 0, rows, x.data(), 1, 1.0f, got.data(), rows);
     for (int r = 0; r < rows; ++r) EXPECT_NEAR(got[r], want[r], 1e-5 * std::fabs(want[r]) + 1e-3) << "row " << r;
+}
+
+TEST_P(DenseKernelTest, RepackedQ6_KMatchesReference) {
+    const int shapes[][3] = {{256, 1, 1}, {512, 7, 1}, {2560, 33, 1}, {256, 9, 3}, {768, 16, 5}, {1024, 13, 8}};
+    uint32_t seed = 400;
+    for (const auto& s : shapes) check(TypeId::Q6_K, s[0], s[1], s[2], 0, s[1], s[1], seed++);
+    // Ranges that start and end inside 16-row groups and inside their 8-row halves.
+    check(TypeId::Q6_K, 256, 41, 3, 5, 37, 45, 500);
+    check(TypeId::Q6_K, 512, 21, 2, 17, 18, 21, 501);
+    check(TypeId::Q6_K, 256, 24, 2, 8, 16, 24, 502);
+}
+
+// Codes at both ends (0 and 63), sub-block scales of -128 and 127 (a Q6_K file may hold either;
+// the quantizer writes neither) and activations of 127: each 32-block's integer part reaches
+// 2 * 16 * 32 * 127 * 128, just under 2^24, and must stay exact.
+TEST_P(DenseKernelTest, RepackedQ6_KExtremeValues) {
+    const int k = 2560, rows = 19, nb = k / kQ6KBlock;
+    std::vector<uint8_t> bytes(static_cast<size_t>(rows) * nb * kQ6KBlockBytes);
+    for (int r = 0; r < rows; ++r)
+        for (int b = 0; b < nb; ++b) {
+            uint8_t* blk = bytes.data() + (static_cast<size_t>(r) * nb + b) * kQ6KBlockBytes;
+            std::fill(blk, blk + 192, r % 2 ? 0xFF : 0x00);  // codes 63 or 0
+            std::fill(blk + 192, blk + 208, r % 3 ? 0x80 : 0x7F);
+            blk[208] = 0x00;  // d = 1.0 as F16 (0x3c00)
+            blk[209] = 0x3c;
+        }
+    TensorView v;
+    v.type = TypeId::Q6_K;
+    v.ne = {static_cast<uint64_t>(k), static_cast<uint64_t>(rows), 1, 1};
+    v.data = bytes.data();
+    v.nbytes = bytes.size();
+    const std::vector<float> x(k, 100.0f);  // quantizes to 127
+    std::vector<float> want(rows), got(rows);
+    cpu_q6_k_rows(v, 0, rows, x.data(), 1, 1.0f, want.data(), rows);
+    kernel_->q6_k_packed(repack_q6_k(v), 0, rows, x.data(), 1, 1.0f, got.data(), rows);
+    for (int r = 0; r < rows; ++r) {
+        const double expect = k * (r % 2 ? 31.0 : -32.0) * (r % 3 ? -128.0 : 127.0) * 100.0;
+        EXPECT_NEAR(want[r], expect, 1e-5 * std::fabs(expect)) << "row " << r;
+        EXPECT_NEAR(got[r], want[r], 1e-5 * std::fabs(want[r])) << "row " << r;
+    }
 }
 
 TEST_P(DenseKernelTest, RowRangeAndStride) {

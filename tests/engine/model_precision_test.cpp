@@ -1,4 +1,4 @@
-// The FP16 baseline and the opt-in Q8_0 head: what they load, what they cost in bytes, and that
+// The FP16 baseline and the opt-in Q8_0 and Q6_K heads: what they load, what they cost in bytes, and that
 // they compute the same model (within the precision each one trades away).
 #include <gtest/gtest.h>
 
@@ -101,6 +101,23 @@ TEST(Q8Head, HalvesTheHeadBytesAtASmallLogitError) {
     const double err = relative_rms(want, got);
     EXPECT_LT(err, 0.01);
     EXPECT_GT(err, 0.0);
+}
+
+// Q6_K: 210 bytes per 256 weights, 40% of the F16 head; the logits move by a few times the Q8_0
+// head's error (about 4x, for 2 fewer bits), far below what a wrong layout would give.
+TEST(Q6Head, TakesFortyPercentOfTheHeadBytesAtASmallLogitError) {
+    const auto path = test::synth_model();
+    const auto f16 = load(path, Precision::Ternary);
+    const auto q8 = load(path, Precision::Ternary, HeadType::Q8_0);
+    const auto q6 = load(path, Precision::Ternary, HeadType::Q6_K);
+    EXPECT_EQ(q6->info().head_type, "Q6_K");
+    EXPECT_EQ(q6->info().head_bytes, static_cast<uint64_t>(q6->info().n_vocab) * q6->info().n_embd / 256 * 210);
+    EXPECT_LT(q6->info().weight_bytes_per_token, q8->info().weight_bytes_per_token);
+    const auto want = all_logits(f16, kIds);
+    const double err8 = relative_rms(want, all_logits(q8, kIds));
+    const double err6 = relative_rms(want, all_logits(q6, kIds));
+    EXPECT_LT(err6, 0.04);
+    EXPECT_GT(err6, err8);
 }
 
 TEST(KvCache, F16HalvesTheCacheAndKeepsTheLogits) {

@@ -109,6 +109,18 @@ TEST(VulkanQ8Head, LogitsMatchCpuAndGreedyIsIdentical) {
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 
+// The 6-bit head has no shader: asked for on Vulkan, the head runs as Q8_0, and says so.
+TEST(VulkanQ8Head, AQ6_KHeadRunsAsQ8_0) {
+    SKIP_WITHOUT_VULKAN(device);
+    const std::string path = test::synth_model("bitnet-b1.58", TypeId::I2_S);
+    const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device, Precision::Ternary, HeadType::Q6_K);
+    ASSERT_EQ(gpu->backend_fallback_reason(), "");
+    EXPECT_EQ(gpu->info().head_type, "Q8_0");
+    const auto cpu = load(path, LoadOptions::BackendKind::Cpu, -1, Precision::Ternary, HeadType::Q8_0);
+    EXPECT_LE(rel_rms(all_logits(gpu, 4), all_logits(cpu, 4)), 1e-5);
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
+}
+
 std::vector<int32_t> greedy(const std::shared_ptr<Model>& m, int n) {
     SessionOptions so;
     so.n_ctx = 128;

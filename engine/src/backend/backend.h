@@ -80,6 +80,9 @@ public:
     // False while the backend still reads the TensorView's bytes after upload (weights used in
     // place); true once it holds its own copy, so the loader may drop the source from memory.
     virtual bool owns_copy(const Weight&) const { return true; }
+    // False when a matrix of this type would be expanded to float on upload rather than run in
+    // its own format (the loader then picks a type that runs).
+    virtual bool runs_natively(TypeId) const { return true; }
     // A 1-D f32 vector (norm gains).
     virtual Weight upload_vector(const TensorView& v) = 0;
     // Bytes the backend holds (or maps) for weights.

@@ -41,7 +41,8 @@ public:
         info.tied_head = f_.find_tensor("output.weight") == nullptr;
         const TensorView file_head = info.tied_head ? embd : dense_view("output.weight", d, info.n_vocab);
         TensorView head = file_head;
-        if (opt_.head == HeadType::Q8_0 && head.type != TypeId::Q8_0) head = to_q8_0(head);
+        if (const std::optional<TypeId> type = head_type(file_head); type && head.type != *type)
+            head = quantize_head(head, *type);
         const bool head_is_embd = head.data == embd.data;
         // The embedding table is read a row per token: its pages need not stay resident unless it
         // is also the head that every token reads in full. Released before a converted head is
@@ -223,21 +224,37 @@ private:
         return owned(v, TypeId::F16, std::move(bytes));
     }
 
-    // The opt-in 8-bit head, quantized from the file's head a row at a time.
-    TensorView to_q8_0(const TensorView& v) {
+    // The type the LM head runs in, when an opt-in quantized head is asked for. A 6-bit head needs
+    // rows of whole Q6_K blocks and a backend that runs Q6_K as such; otherwise the 8-bit one runs.
+    std::optional<TypeId> head_type(const TensorView& head) const {
+        if (opt_.head == HeadType::AsStored) return std::nullopt;
+        if (opt_.head == HeadType::Q6_K) {
+            if (head.ne[0] % kQ6KBlock == 0 && m_.backend->runs_natively(TypeId::Q6_K)) return TypeId::Q6_K;
+            spdlog::warn("{}: a Q6_K head needs rows of a multiple of {} values on a backend that runs Q6_K "
+                         "(rows of {} on {}); the LM head runs as Q8_0",
+                         f_.path(), kQ6KBlock, head.ne[0], m_.backend->name());
+        }
+        return TypeId::Q8_0;
+    }
+
+    // The opt-in quantized head (Q8_0 or Q6_K), quantized from the file's head a row at a time.
+    TensorView quantize_head(const TensorView& v, TypeId type) {
+        const TypeTraits& tt = *type_traits(static_cast<uint32_t>(type));
         const uint64_t k = v.ne[0], rows = v.n_rows();
-        if (k % 32 != 0) throw Error(f_.path() + ": a Q8_0 head needs rows of a multiple of 32 values");
-        const uint64_t row_bytes = k / 32 * 34;
+        if (k % tt.block_size != 0)
+            throw Error(f_.path() + ": a " + tt.name + " head needs rows of a multiple of " +
+                        std::to_string(tt.block_size) + " values");
+        const uint64_t row_bytes = k / tt.block_size * tt.type_size;
         std::vector<uint8_t> bytes(rows * row_bytes);
         pool_.parallel_for(static_cast<int64_t>(rows), 256, [&](int64_t r0, int64_t r1) {
             std::vector<float> row(k);
             for (int64_t r = r0; r < r1; ++r) {
                 dequantize_row(v, static_cast<uint64_t>(r), row.data());
-                const std::vector<uint8_t> q = encode_q8_0(row);
+                const std::vector<uint8_t> q = type == TypeId::Q6_K ? encode_q6_k(row) : encode_q8_0(row);
                 std::copy(q.begin(), q.end(), bytes.begin() + static_cast<int64_t>(r * row_bytes));
             }
         });
-        return owned(v, TypeId::Q8_0, std::move(bytes));
+        return owned(v, type, std::move(bytes));
     }
 
     // Float-typed weights whose values are all in {-m, 0, +m} are ternary in disguise.
@@ -330,7 +347,13 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
 }  // namespace
 
 const char* precision_name(Precision p) { return p == Precision::Fp16 ? "fp16" : "ternary"; }
-const char* head_name(HeadType h) { return h == HeadType::Q8_0 ? "q8_0" : "as-stored"; }
+const char* head_name(HeadType h) {
+    switch (h) {
+        case HeadType::Q8_0: return "q8_0";
+        case HeadType::Q6_K: return "q6_k";
+        default: return "as-stored";
+    }
+}
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;

@@ -180,23 +180,14 @@ void q8_0_row(const uint8_t* src, uint64_t ne0, float* out) {
     }
 }
 
-// Q6_K block (210 bytes): ql[128], qh[64], int8 scales[16], f16 d. Each half h (128 elements) uses
-// ql[64h..64h+63] and qh[32h..32h+31]. Within a half, element 32k+m (k 0..3, m 0..31) takes its low
-// nibble from ql[64h + 32(k&1) + m] (low nibble for k<2, high nibble for k>=2) and its top two bits
-// from qh[32h+m] bits 2k..2k+1. The 6-bit value minus 32 is scaled by d * scales[element/16].
 void q6_k_row(const uint8_t* src, uint64_t ne0, float* out) {
-    for (uint64_t b = 0; b < ne0 / 256; ++b, src += 210) {
-        const uint8_t* ql = src;
-        const uint8_t* qh = src + 128;
+    uint8_t codes[kQ6KBlock];
+    for (uint64_t b = 0; b < ne0 / kQ6KBlock; ++b, src += kQ6KBlockBytes) {
+        q6_k_codes(src, codes);
         const int8_t* sc = reinterpret_cast<const int8_t*>(src + 192);
         const float d = f16_to_f32(load_u16(src + 208));
-        for (int e = 0; e < 256; ++e) {
-            const int h = e / 128, k = (e % 128) / 32, m = e % 32;
-            const uint8_t lo_byte = ql[64 * h + 32 * (k & 1) + m];
-            const int lo = k < 2 ? (lo_byte & 0xf) : (lo_byte >> 4);
-            const int hi = (qh[32 * h + m] >> (2 * k)) & 3;
-            *out++ = d * static_cast<float>(sc[e / 16]) * static_cast<float>((lo | (hi << 4)) - 32);
-        }
+        for (int e = 0; e < kQ6KBlock; ++e)
+            *out++ = d * static_cast<float>(sc[e / 16]) * static_cast<float>(codes[e] - 32);
     }
 }
 
@@ -206,6 +197,24 @@ const TypeTraits* type_traits(uint32_t id) {
     for (const TypeTraits& t : kTypes)
         if (static_cast<uint32_t>(t.id) == id) return &t;
     return nullptr;
+}
+
+// Q6_K block (210 bytes): ql[128], qh[64], int8 scales[16], f16 d. Each half h (128 elements) uses
+// ql[64h..64h+63] and qh[32h..32h+31]. Within a half, element 32k+m (k 0..3, m 0..31) takes its low
+// nibble from ql[64h + 32(k&1) + m] (low nibble for k<2, high nibble for k>=2) and its top two bits
+// from qh[32h+m] bits 2k..2k+1.
+void q6_k_codes(const uint8_t* block, uint8_t* codes) {
+    for (int h = 0; h < 2; ++h) {
+        const uint8_t* ql = block + 64 * h;
+        const uint8_t* qh = block + 128 + 32 * h;
+        uint8_t* c = codes + 128 * h;
+        for (int m = 0; m < 32; ++m) {  // k = 0..3 unrolled
+            c[m] = static_cast<uint8_t>((ql[m] & 0xf) | (qh[m] & 3) << 4);
+            c[32 + m] = static_cast<uint8_t>((ql[32 + m] & 0xf) | (qh[m] >> 2 & 3) << 4);
+            c[64 + m] = static_cast<uint8_t>(ql[m] >> 4 | (qh[m] >> 4 & 3) << 4);
+            c[96 + m] = static_cast<uint8_t>(ql[32 + m] >> 4 | (qh[m] >> 6) << 4);
+        }
+    }
 }
 
 std::string type_name(uint32_t id) {

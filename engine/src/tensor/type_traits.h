@@ -71,6 +71,12 @@ struct TensorView {
 // 2k/4+p, 3k/4+p in bits 7-6, 5-4, 3-2, 1-0 (bitnet.cpp never writes such tensors).
 void dequantize_row(const TensorView& t, uint64_t row, float* out);
 
+// One Q6_K block (210 bytes, 256 weights) as its 6-bit codes: weight e is
+// d * scales[e / 16] * (codes[e] - 32), with d the F16 at byte 208 and scales the int8 at byte 192.
+inline constexpr int kQ6KBlock = 256;
+inline constexpr int kQ6KBlockBytes = 210;
+void q6_k_codes(const uint8_t* block, uint8_t* codes);
+
 // Ternary types only: row `row` as values in {-1,0,+1} (ne[0] of them) and its scales.
 // I2_S writes one scale (the tensor's) into scales[0]; TQ1_0/TQ2_0 write ne[0]/256 block scales.
 // Value times its scale is the dequantized weight.

@@ -20,7 +20,8 @@ Precision parse_precision(const std::string& name) {
 HeadType parse_head(const std::string& name) {
     if (name == "f16" || name == "as-stored") return HeadType::AsStored;
     if (name == "q8" || name == "q8_0") return HeadType::Q8_0;
-    throw Error("--head must be f16 or q8, not '" + name + "'");
+    if (name == "q6" || name == "q6_k") return HeadType::Q6_K;
+    throw Error("--head must be f16, q8 or q6, not '" + name + "'");
 }
 
 LoadOptions load_options(const Args& args) {

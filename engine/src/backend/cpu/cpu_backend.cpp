@@ -31,6 +31,7 @@ struct CpuWeight {
     bool ternary = false;
     std::optional<simd::RepackedTernary> packed;  // the fast kernels' layout, when they run
     std::optional<simd::RepackedQ8> q8;           // a Q8_0 matrix in the AVX-512 kernel's layout
+    std::optional<simd::RepackedQ6K> q6;          // a Q6_K matrix in the SIMD kernels' layout
     std::vector<uint8_t> copy;                    // a vector's own bytes (view points here)
 };
 
@@ -63,6 +64,9 @@ public:
                    w.type == TypeId::Q8_0 && dense && dense->q8_0_packed) {
             cw.q8 = simd::repack_q8_0(w, &pool_);
             bytes_ += cw.q8->bytes();
+        } else if (w.type == TypeId::Q6_K && dense && dense->q6_k_packed) {
+            cw.q6 = simd::repack_q6_k(w, &pool_);
+            bytes_ += cw.q6->bytes();
         } else {
             bytes_ += w.nbytes;
         }
@@ -71,7 +75,7 @@ public:
 
     bool owns_copy(const Weight& w) const override {
         const auto* cw = static_cast<const CpuWeight*>(w.storage);
-        return cw->packed.has_value() || cw->q8.has_value() || !cw->copy.empty();
+        return cw->packed.has_value() || cw->q8.has_value() || cw->q6.has_value() || !cw->copy.empty();
     }
 
     // Norm gains are copied: a few KB each, and the file pages around them can then be released
@@ -206,12 +210,15 @@ public:
                     cpu_ternary_rows(w.view, r0, r1, act_q_.data(), act_scale_.data(), n, w.extra_scale,
                                      rows_of(out), out.cols);
                 });
-            } else if (w.q8) {
+            } else if (w.q8 || w.q6) {
                 // Threads split whole 16-row groups of the repacked layout.
                 const int64_t g = simd::kRowGroup;
                 pool_.parallel_for((m + g - 1) / g, 1, [&](int64_t g0, int64_t g1) {
-                    dense_->q8_0_packed(*w.q8, g0 * g, std::min(g1 * g, m), rows_of(x), n, w.extra_scale,
-                                        rows_of(out), out.cols);
+                    const int64_t r0 = g0 * g, r1 = std::min(g1 * g, m);
+                    if (w.q8)
+                        dense_->q8_0_packed(*w.q8, r0, r1, rows_of(x), n, w.extra_scale, rows_of(out), out.cols);
+                    else
+                        dense_->q6_k_packed(*w.q6, r0, r1, rows_of(x), n, w.extra_scale, rows_of(out), out.cols);
                 });
             } else {
                 const float* xf = rows_of(x);
@@ -221,6 +228,8 @@ public:
                         fast(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                     else if (w.view.type == TypeId::Q8_0)  // the 8-bit head quantizes its input too
                         cpu_q8_0_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                    else if (w.view.type == TypeId::Q6_K)  // and so does the 6-bit one
+                        cpu_q6_k_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                     else
                         cpu_dense_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                 });

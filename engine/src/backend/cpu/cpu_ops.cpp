@@ -134,6 +134,38 @@ void cpu_q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, 
     }
 }
 
+void cpu_q6_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride) {
+    const int k = static_cast<int>(w.ne[0]), nb = k / kQ6KBlock;
+    std::vector<int8_t> xq(k);
+    std::vector<float> xd(k / 32);
+    uint8_t codes[kQ6KBlock];
+    for (int t = 0; t < n_tokens; ++t) {
+        cpu_quantize_q8_0_activations(x + static_cast<size_t>(t) * k, k, xq.data(), xd.data());
+        for (int64_t r = r0; r < r1; ++r) {
+            const uint8_t* row = w.data + static_cast<size_t>(r) * nb * kQ6KBlockBytes;
+            float sum = 0.0f;
+            for (int b = 0; b < nb; ++b) {
+                const uint8_t* blk = row + static_cast<size_t>(b) * kQ6KBlockBytes;
+                q6_k_codes(blk, codes);
+                const auto* sc = reinterpret_cast<const int8_t*>(blk + 192);
+                const float dw = f16_to_f32(static_cast<uint16_t>(blk[208] | blk[209] << 8));
+                const int8_t* a = xq.data() + b * kQ6KBlock;
+                for (int ab = 0; ab < kQ6KBlock / 32; ++ab) {
+                    int32_t dot = 0;
+                    for (int j = 2 * ab; j < 2 * ab + 2; ++j) {
+                        int32_t sub = 0;
+                        for (int i = 16 * j; i < 16 * j + 16; ++i) sub += (codes[i] - 32) * a[i];
+                        dot += sub * sc[j];
+                    }
+                    sum += static_cast<float>(dot) * (dw * xd[b * (kQ6KBlock / 32) + ab]);
+                }
+            }
+            out[static_cast<size_t>(t) * out_stride + r] = sum * extra_scale;
+        }
+    }
+}
+
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out) {
     // Element i goes to partial sum i % 8, then the partials add pairwise: eight independent add
     // chains instead of one latency-bound chain, and an order any SIMD width can reproduce.

@@ -31,6 +31,13 @@ void cpu_quantize_q8_0_activations(const float* x, int k, int8_t* xq, float* xd)
 void cpu_q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
                    float* out, int out_stride);
 
+// Q6_K weights (the opt-in 6-bit LM head) times the same Q8_0-quantized activations: per 16-weight
+// sub-block an exact integer dot of (code - 32) and the activations, times the sub-block's int8
+// scale; the two sub-blocks of an activation block add as integers, are scaled by d_w * d_x, and
+// summed over blocks in order. The fast kernels reproduce the integer part exactly.
+void cpu_q6_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride);
+
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out);
 
 // NEOX ("rotate half") RoPE: in each head, dimension i pairs with i + head_dim/2.

@@ -52,6 +52,12 @@ public:
         return {&vw, vw.rows, vw.cols, ternary};
     }
 
+    // upload_dense keeps F16, F32 and Q8_0; anything else would become F32 on the device.
+    bool runs_natively(TypeId type) const override {
+        return type == TypeId::F16 || type == TypeId::F32 || type == TypeId::Q8_0 ||
+               type_traits(static_cast<uint32_t>(type))->ternary;
+    }
+
     Weight upload_vector(const TensorView& v) override {
         VkWeight& vw = weights_.emplace_back();
         vw.rows = 1;

@@ -7,9 +7,10 @@ namespace tern::simd {
 namespace {
 #if defined(TERN_SIMD_X86)
 // maddubs would saturate on the biased weights of the repacked Q8_0 layout: AVX2 keeps Q8_0's own.
-const DenseKernel kAvx2{"avx2", detail::dense_f16_avx2, detail::dense_q8_0_avx2, nullptr};
+const DenseKernel kAvx2{"avx2", detail::dense_f16_avx2, detail::dense_q8_0_avx2, nullptr, detail::packed_q6_k_avx2};
 // The CPU backend repacks every Q8_0 matrix for AVX-512, so only the repacked kernel exists there.
-const DenseKernel kAvx512{"avx512", detail::dense_f16_avx512, nullptr, detail::packed_q8_0_avx512};
+const DenseKernel kAvx512{"avx512", detail::dense_f16_avx512, nullptr, detail::packed_q8_0_avx512,
+                          detail::packed_q6_k_avx512};
 #endif
 }  // namespace
 

@@ -24,6 +24,26 @@ struct Zmm {
     static float reduce(reg a) { return _mm512_reduce_add_ps(a); }
 };
 
+// The four code registers R_0..R_3 of a Q6_K sub-block (q6k_repack.h), each byte back to its 6-bit
+// code: the low nibble from N0 or N1, the top two bits shifted from H into bits 4-5.
+inline void unpack_q6_sub_block(const uint8_t* sb, __m512i r[4]) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+    const __m512i n0 = _mm512_load_si512(sb), n1 = _mm512_load_si512(sb + 64), h = _mm512_load_si512(sb + 128);
+    constexpr int kAOrBAndC = 0xF8;  // vpternlogd truth table of A | (B & C)
+    r[0] = _mm512_ternarylogic_epi32(_mm512_and_si512(n0, m4), _mm512_slli_epi16(h, 4), m30, kAOrBAndC);
+    r[1] = _mm512_ternarylogic_epi32(_mm512_and_si512(_mm512_srli_epi16(n0, 4), m4), _mm512_slli_epi16(h, 2), m30,
+                                     kAOrBAndC);
+    r[2] = _mm512_ternarylogic_epi32(_mm512_and_si512(n1, m4), h, m30, kAOrBAndC);
+    r[3] = _mm512_ternarylogic_epi32(_mm512_and_si512(_mm512_srli_epi16(n1, 4), m4), _mm512_srli_epi16(h, 2), m30,
+                                     kAOrBAndC);
+}
+
+inline __m512i broadcast_word(const int8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm512_set1_epi32(v);
+}
+
 }  // namespace
 
 // 4 rows x 4 tokens: 16 accumulators + 8 weight registers + 1 activation fit the 32 zmm.
@@ -62,15 +82,70 @@ void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float
                 __m512i even = _mm512_setzero_si512(), odd = _mm512_setzero_si512();
 #pragma GCC unroll 4
                 for (int j = 0; j < 8; j += 2) {
-                    int32_t a0, a1;
-                    std::memcpy(&a0, a + 4 * j, 4);
-                    std::memcpy(&a1, a + 4 * j + 4, 4);
-                    even = _mm512_dpbusd_epi32(even, _mm512_load_si512(codes + 64 * j), _mm512_set1_epi32(a0));
-                    odd = _mm512_dpbusd_epi32(odd, _mm512_load_si512(codes + 64 * j + 64), _mm512_set1_epi32(a1));
+                    even = _mm512_dpbusd_epi32(even, _mm512_load_si512(codes + 64 * j), broadcast_word(a + 4 * j));
+                    odd = _mm512_dpbusd_epi32(odd, _mm512_load_si512(codes + 64 * j + 64), broadcast_word(a + 4 * j + 4));
                 }
                 const __m512i dot = _mm512_sub_epi32(_mm512_add_epi32(even, odd), _mm512_set1_epi32(bias[b]));
                 const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(scales)));
                 acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_mul_ps(dw, _mm512_set1_ps(xd[b])), acc);
+            }
+            const int lane_begin = static_cast<int>(std::max<int64_t>(r0 - g * kRowGroup, 0));
+            const int lane_end = static_cast<int>(std::min<int64_t>(r1 - g * kRowGroup, kRowGroup));
+            const __mmask16 lanes = static_cast<__mmask16>((1u << lane_end) - (1u << lane_begin));
+            _mm512_mask_storeu_ps(o + g * kRowGroup, lanes, _mm512_mul_ps(acc, _mm512_set1_ps(extra)));
+        }
+    }
+}
+
+// 16 rows per pass, as the Q8_0 kernel: per 16-weight sub-block, 4 vpdpbusd of the unpacked codes
+// against broadcast activation words give each row's integer dot in its lane (minus 32 * the
+// sub-block's activation sum); a vpmulld by the 16 rows' int8 scales, and per 32 activations one
+// conversion and FMA with d_w * d_x.
+void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra,
+                        float* out, int out_stride) {
+    const int64_t k = w.k, nb = w.blocks_per_row();
+    thread_local std::vector<int8_t> xq;
+    thread_local std::vector<float> xd;
+    thread_local std::vector<int32_t> bias;
+    xq.resize(k);
+    xd.resize(k / 32);
+    bias.resize(k / kQ6SubBlock);
+    for (int t = 0; t < n_tok; ++t) {
+        cpu_quantize_q8_0_activations(x + t * k, static_cast<int>(k), xq.data(), xd.data());
+        for (int64_t s = 0; s < k / kQ6SubBlock; ++s) {
+            int32_t sum = 0;
+            for (int i = 0; i < kQ6SubBlock; ++i) sum += xq[s * kQ6SubBlock + i];
+            bias[s] = 32 * sum;
+        }
+        float* o = out + static_cast<int64_t>(t) * out_stride;
+        for (int64_t g = r0 / kRowGroup; g * kRowGroup < r1; ++g) {
+            const uint8_t* codes = w.group_codes(g);
+            const int8_t* scales = w.group_scales(g);
+            const uint16_t* d = w.group_d(g);
+            __m512 acc = _mm512_setzero_ps();
+            for (int64_t b = 0; b < nb; ++b) {
+                const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(d + b * kRowGroup)));
+                for (int ab = 0; ab < kQ6SubBlocks / 2; ++ab) {
+                    __m512i isum = _mm512_setzero_si512();
+                    for (int64_t s = b * kQ6SubBlocks + 2 * ab; s < b * kQ6SubBlocks + 2 * ab + 2; ++s) {
+                        __m512i r[4];
+                        unpack_q6_sub_block(codes + s * kQ6SubBlockBytes, r);
+                        const int8_t* a = xq.data() + s * kQ6SubBlock;
+                        // Two chains of two, so consecutive vpdpbusd do not wait on each other.
+                        const __m512i lo = _mm512_dpbusd_epi32(
+                            _mm512_dpbusd_epi32(_mm512_setzero_si512(), r[0], broadcast_word(a)), r[1],
+                            broadcast_word(a + 4));
+                        const __m512i hi = _mm512_dpbusd_epi32(
+                            _mm512_dpbusd_epi32(_mm512_setzero_si512(), r[2], broadcast_word(a + 8)), r[3],
+                            broadcast_word(a + 12));
+                        const __m512i dot = _mm512_sub_epi32(_mm512_add_epi32(lo, hi), _mm512_set1_epi32(bias[s]));
+                        const __m512i sc = _mm512_cvtepi8_epi32(
+                            _mm_load_si128(reinterpret_cast<const __m128i*>(scales + s * kRowGroup)));
+                        isum = _mm512_add_epi32(isum, _mm512_mullo_epi32(dot, sc));
+                    }
+                    const __m512 dwx = _mm512_mul_ps(dw, _mm512_set1_ps(xd[b * (kQ6SubBlocks / 2) + ab]));
+                    acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), dwx, acc);
+                }
             }
             const int lane_begin = static_cast<int>(std::max<int64_t>(r0 - g * kRowGroup, 0));
             const int lane_end = static_cast<int>(std::min<int64_t>(r1 - g * kRowGroup, kRowGroup));

@@ -2,6 +2,7 @@
 // The per-instruction-set entry points behind the DenseKernel table (internal).
 #include <cstdint>
 
+#include "backend/cpu/simd/q6k_repack.h"
 #include "backend/cpu/simd/q8_repack.h"
 #include "tensor/type_traits.h"
 
@@ -16,6 +17,10 @@ void dense_f16_avx512(const TensorView& w, int64_t r0, int64_t r1, const float* 
                       int out_stride);
 void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
                         int out_stride);
+void packed_q6_k_avx2(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
+                      int out_stride);
+void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra,
+                        float* out, int out_stride);
 #endif
 
 // One Q8_0 block as ggml stores it: an f16 scale, then 32 signed 8-bit values.
