@@ -110,7 +110,9 @@ private Q_SLOTS:
             QCOMPARE(again.kvCache(), QStringLiteral("f32"));
             QCOMPARE(again.property("lmHead").toString(), QStringLiteral("q8_0"));  // what QML sees
             QVERIFY(again.setProperty("kvCache", QStringLiteral("f16")));
+            again.setLmHead(QStringLiteral("q6_k"));
         }
+        QCOMPARE(Settings().lmHead(), QStringLiteral("q6_k"));
         QCOMPARE(QSettings().value(QStringLiteral("engine/kvCache")).toString(), QStringLiteral("f16"));
         QSettings().setValue(QStringLiteral("engine/lmHead"), QStringLiteral("garbage"));  // a hand-edited file
         QCOMPARE(Settings().lmHead(), QStringLiteral("exact"));
