@@ -148,9 +148,11 @@ std::vector<uint8_t> encode_q8_0(std::span<const float> values) {
     return out;
 }
 
-// A plain Q6_K quantizer: each 16-element sub-block gets a symmetric scale amax/31 (so codes stay in
-// -31..31), the 16 sub-block scales are stored as int8 multiples of d = max scale / 127, rounded up
-// so no value clips. Not ggml's error-minimising search, but the layout is the same.
+// A plain Q6_K quantizer: each 16-element sub-block gets a symmetric scale amax/31, the 16 sub-block
+// scales are stored as the nearest int8 multiples of d = max scale / 127, and the codes are rounded
+// against the scale as stored and clamped to -32..31. Not ggml's error-minimising search (a
+// four-candidate least-squares search cut the 2B head's logit error by only a tenth and doubled
+// its load time), but the layout is the same.
 std::vector<uint8_t> encode_q6_k(std::span<const float> values) {
     require(values.size() % 256 == 0, "encode_q6_k", std::to_string(values.size()) + " values is not a multiple of 256");
     std::vector<uint8_t> out(values.size() / 256 * 210, 0);
@@ -173,7 +175,7 @@ std::vector<uint8_t> encode_q6_k(std::span<const float> values) {
         store_u16(blk + 208, dh);
         const float d = f16_to_f32(dh);
         for (int j = 0; j < 16; ++j)
-            sc[j] = static_cast<int8_t>(d > 0 ? std::clamp(std::ceil(sub_scale[j] / d), 0.0f, 127.0f) : 0.0f);
+            sc[j] = d > 0 ? round_clamped(sub_scale[j], d, 0.0f, 127.0f) : 0;
 
         uint8_t u[256];  // the 6-bit codes, value + 32
         for (int j = 0; j < 16; ++j) {
