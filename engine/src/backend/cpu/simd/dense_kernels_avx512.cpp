@@ -38,11 +38,6 @@ inline void unpack_q6_sub_block(const uint8_t* sb, __m512i r[4]) {
                                      kAOrBAndC);
 }
 
-#ifndef TERN_HEAD_PREFETCH
-#define TERN_HEAD_PREFETCH 0
-#endif
-inline constexpr int kHeadPrefetch = TERN_HEAD_PREFETCH;
-
 inline __m512i broadcast_word(const int8_t* p) {
     int32_t v;
     std::memcpy(&v, p, 4);
@@ -84,9 +79,6 @@ void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float
             for (int64_t b = 0; b < nb; ++b, codes += kQ8CodeBytes, scales += kQ8ScaleBytes) {
                 const int8_t* a = xq.data() + b * kQ8Block;
                 // Two chains of four, so consecutive vpdpbusd do not wait on each other.
-                if (kHeadPrefetch > 0)
-                    for (int l = 0; l < kQ8CodeBytes; l += 64)
-                        _mm_prefetch(reinterpret_cast<const char*>(codes + l + kHeadPrefetch), _MM_HINT_T0);
                 __m512i even = _mm512_setzero_si512(), odd = _mm512_setzero_si512();
 #pragma GCC unroll 4
                 for (int j = 0; j < 8; j += 2) {
@@ -136,10 +128,6 @@ void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const floa
                 for (int ab = 0; ab < kQ6SubBlocks / 2; ++ab) {
                     __m512i isum = _mm512_setzero_si512();
                     for (int64_t s = b * kQ6SubBlocks + 2 * ab; s < b * kQ6SubBlocks + 2 * ab + 2; ++s) {
-                        if (kHeadPrefetch > 0)
-                            for (int l = 0; l < kQ6SubBlockBytes; l += 64)
-                                _mm_prefetch(reinterpret_cast<const char*>(codes + s * kQ6SubBlockBytes + l + kHeadPrefetch),
-                                             _MM_HINT_T0);
                         __m512i r[4];
                         unpack_q6_sub_block(codes + s * kQ6SubBlockBytes, r);
                         const int8_t* a = xq.data() + s * kQ6SubBlock;
