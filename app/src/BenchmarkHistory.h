@@ -4,8 +4,8 @@
 //
 // A result's metrics (the keys EngineWorker::runBenchmark stores):
 //   batch (one click of Run: all its tests and precisions), modelName, test ("pp128", "tg64"),
-//   precision ("ternary", "fp16"), backend, head, kvType ("F16", "F32"), threads, nTokens, tokensPerSecond, stddev,
-//   ttftMs, loadMs, peakRssBytes, weightBytes, kvBytes, bytesPerToken, gbPerSecond,
+//   precision ("ternary", "fp16"), backend, head, kvType ("F16", "F32", "Q8_0"), threads, nTokens,
+//   tokensPerSecond, stddev, ttftMs, loadMs, peakRssBytes, weightBytes, kvBytes, bytesPerToken, gbPerSecond,
 //   joulesPerTokenEst (ESTIMATED, energy model), joulesPerTokenMeasured (MEASURED, RAPL; < 0 when
 //   it could not be read), nPrompt, nGen, repetitions.
 #include <QAbstractListModel>

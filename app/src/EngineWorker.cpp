@@ -34,7 +34,14 @@ QString modelName(const ModelInfo& i) {
     return i.name.empty() ? QFileInfo(QString::fromStdString(i.path)).completeBaseName() : QString::fromStdString(i.name);
 }
 
-QString kvTypeName(KvType t) { return t == KvType::F16 ? QStringLiteral("F16") : QStringLiteral("F32"); }
+QString kvTypeName(KvType t) {
+    switch (t) {
+        case KvType::F16: return QStringLiteral("F16");
+        case KvType::Q8_0: return QStringLiteral("Q8_0");
+        case KvType::F32: break;
+    }
+    return QStringLiteral("F32");
+}
 
 QVariantMap infoToMap(const ModelInfo& i, double loadMs) {
     QVariantMap m;
@@ -70,7 +77,11 @@ HeadType headFromString(const QString& s) {
     if (s == QLatin1String("q6_k")) return HeadType::Q6_K;
     return HeadType::AsStored;
 }
-KvType kvFromString(const QString& s) { return s == QLatin1String("f32") ? KvType::F32 : KvType::F16; }
+KvType kvFromString(const QString& s) {
+    if (s == QLatin1String("f32")) return KvType::F32;
+    if (s == QLatin1String("q8")) return KvType::Q8_0;
+    return KvType::F16;
+}
 
 }  // namespace
 

@@ -51,7 +51,8 @@ ModelInfo modelInfoFromMap(const QVariantMap& m) {
     i.head_type = m.value(QStringLiteral("headType")).toString().toStdString();
     i.head_bytes = m.value(QStringLiteral("headBytes")).toULongLong();
     i.kv_bytes_per_token = m.value(QStringLiteral("kvBytesPerToken")).toULongLong();
-    i.kv_type = m.value(QStringLiteral("kvType")).toString() == QLatin1String("F16") ? KvType::F16 : KvType::F32;
+    const QString kv = m.value(QStringLiteral("kvType")).toString();
+    i.kv_type = kv == QLatin1String("F16") ? KvType::F16 : kv == QLatin1String("Q8_0") ? KvType::Q8_0 : KvType::F32;
     i.precision = m.value(QStringLiteral("precision")).toString() == QLatin1String("fp16") ? Precision::Fp16
                                                                                           : Precision::Ternary;
     i.n_threads = m.value(QStringLiteral("nThreads")).toInt();

@@ -33,10 +33,11 @@ void Settings::setLmHead(const QString& v) {
 }
 QString Settings::kvCache() const {
     const QString v = s_.value(QStringLiteral("engine/kvCache")).toString();
-    return v == QLatin1String("f32") ? v : QStringLiteral("f16");
+    return v == QLatin1String("f32") || v == QLatin1String("q8") ? v : QStringLiteral("f16");
 }
 void Settings::setKvCache(const QString& v) {
-    if (v == QLatin1String("f16") || v == QLatin1String("f32")) set(QStringLiteral("engine/kvCache"), v);
+    if (v == QLatin1String("f16") || v == QLatin1String("f32") || v == QLatin1String("q8"))
+        set(QStringLiteral("engine/kvCache"), v);
 }
 QString Settings::theme() const {
     if (!themeOverride_.isEmpty()) return themeOverride_;

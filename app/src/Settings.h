@@ -15,7 +15,8 @@ class Settings : public QObject {
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
     // How the model is loaded (a change reloads a loaded model): the LM head "exact" (as stored,
     // F16 in the official file) or "q8_0" (8-bit: about half the bytes per token, tiny accuracy
-    // cost); the KV cache "f16" (half the memory) or "f32" (exact reference numerics).
+    // cost); the KV cache "f16" (half the memory), "f32" (exact reference numerics) or "q8" (int8
+    // with per-32 scales: about half of F16's memory, small accuracy cost).
     Q_PROPERTY(QString lmHead READ lmHead WRITE setLmHead NOTIFY changed)
     Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY changed)
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)   // system | light | dark
@@ -44,7 +45,7 @@ public:
     QString lmHead() const;
     void setLmHead(const QString& v);  // anything but "exact" or "q8_0" is ignored
     QString kvCache() const;
-    void setKvCache(const QString& v);  // anything but "f16" or "f32" is ignored
+    void setKvCache(const QString& v);  // anything but "f16", "f32" or "q8" is ignored
     QString theme() const;
     void setTheme(const QString& v);
     // For this run only (command line), not saved.

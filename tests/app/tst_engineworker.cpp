@@ -184,6 +184,16 @@ private Q_SLOTS:
         QVERIFY(info.value(QStringLiteral("headBytes")).toULongLong() < exactHead);
         QCOMPARE(info.value(QStringLiteral("kvBytesPerToken")).toULongLong(), 2 * f16Kv);
 
+        // The int8 cache: per row, head_dim codes and a 4-byte scale per 32 values.
+        QMetaObject::invokeMethod(worker_, "setModelOptions", Qt::QueuedConnection, Q_ARG(QString, QStringLiteral("q8_0")),
+                                  Q_ARG(QString, QStringLiteral("q8")));
+        load(3, path);
+        info = loaded.last()[1].toMap();
+        QCOMPARE(info.value(QStringLiteral("kvType")).toString(), QStringLiteral("Q8_0"));
+        const qulonglong headDim = info.value(QStringLiteral("headDim")).toULongLong();
+        QCOMPARE(info.value(QStringLiteral("kvBytesPerToken")).toULongLong(),
+                 f16Kv / (2 * headDim) * (headDim + 4 * ((headDim + 31) / 32)));
+
         // An answer says which context it starts from.
         QSignalSpy started(worker_, &EngineWorker::generationStarted);
         QSignalSpy done(worker_, &EngineWorker::generationFinished);

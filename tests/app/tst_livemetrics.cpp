@@ -317,6 +317,10 @@ private Q_SLOTS:
         QTRY_COMPARE(app.state(), QStringLiteral("ready"));
         QCOMPARE(options.last()[0].toString(), QStringLiteral("q8_0"));
         QCOMPARE(options.last()[1].toString(), QStringLiteral("f32"));
+        settings.setKvCache(QStringLiteral("q8"));
+        QTRY_COMPARE_WITH_TIMEOUT(app.metrics()->kvType(), QStringLiteral("Q8_0"), 60000);
+        QTRY_COMPARE(app.state(), QStringLiteral("ready"));
+        QCOMPARE(options.last()[1].toString(), QStringLiteral("q8"));
         // Unrelated settings do not reload.
         const int loads = options.count();
         settings.setTopK(12);

@@ -102,7 +102,12 @@ private Q_SLOTS:
             QCOMPARE(changed.count(), 2);
             s.setLmHead(QStringLiteral("int4"));  // not a choice: ignored
             s.setKvCache(QString());
+            s.setKvCache(QStringLiteral("q4"));
             QCOMPARE(changed.count(), 2);
+            s.setKvCache(QStringLiteral("q8"));  // the int8 cache
+            QCOMPARE(s.kvCache(), QStringLiteral("q8"));
+            s.setKvCache(QStringLiteral("f32"));
+            QCOMPARE(changed.count(), 4);
         }
         {
             Settings again;  // read back from the file

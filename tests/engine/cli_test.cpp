@@ -150,6 +150,9 @@ TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {
     EXPECT_EQ(a.out.rfind("Hello", 0), 0u) << a.out;
     EXPECT_GT(a.out.size(), 5u);
     EXPECT_NE(a.err.find("t/s"), std::string::npos) << a.err;
+    const CliRun q8 = run_cli(cmd + " --kv q8");  // the int8 KV cache
+    ASSERT_EQ(q8.code, 0) << q8.err;
+    EXPECT_EQ(q8.out.rfind("Hello", 0), 0u) << q8.out;
     const CliRun chat = run_cli("generate -m " + q(model) + " -p hi --chat --system " + q("Be brief.") + " -n 4 --seed 9");
     EXPECT_EQ(chat.code, 0) << chat.err;
 }
@@ -182,6 +185,9 @@ TEST(Cli, ErrorsGoToStderrWithNonZeroExit) {
     r = run_cli("generate -m " + q(test::synth_model()) + " -p x --top-k abc");
     EXPECT_NE(r.code, 0);
     EXPECT_NE(r.err.find("--top-k"), std::string::npos) << r.err;
+    r = run_cli("generate -m " + q(test::synth_model()) + " -p x --kv q4");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("--kv must be f16, f32 or q8"), std::string::npos) << r.err;
     r = run_cli("frobnicate");
     EXPECT_NE(r.code, 0);
     r = run_cli("generate --bogus");

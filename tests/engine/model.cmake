@@ -1,5 +1,6 @@
 tern_add_test(model_test
-  SOURCES ${CMAKE_CURRENT_LIST_DIR}/cpu_ops_test.cpp ${CMAKE_CURRENT_LIST_DIR}/model_reference_test.cpp ${CMAKE_CURRENT_LIST_DIR}/model_session_test.cpp
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/cpu_ops_test.cpp ${CMAKE_CURRENT_LIST_DIR}/kv_cache_q8_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/model_reference_test.cpp ${CMAKE_CURRENT_LIST_DIR}/model_session_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/model_precision_test.cpp ${CMAKE_CURRENT_LIST_DIR}/thread_pool_test.cpp
   LIBS tern_engine_internal)
 

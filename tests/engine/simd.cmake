@@ -11,7 +11,8 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64|ARM64")
   set_tests_properties(simd_kernels_test.forced_neon PROPERTIES ENVIRONMENT TERN_CPU_KERNEL=neon LABELS engine)
 endif()
 
-add_executable(tern-kbench ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/main.cpp)
+add_executable(tern-kbench ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/main.cpp
+  ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/attention.cpp)
 target_link_libraries(tern-kbench PRIVATE tern_cpu_simd tern_engine_internal)
 
 tern_add_test(dense_kernels_test

@@ -245,6 +245,35 @@ TEST(VulkanModelAttention, HeadDim128Theta500kMatchesCpuAtEveryPosition) {
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 
+// The Vulkan backend keeps an F32 KV cache whatever LoadOptions::kv_type asks for, and ModelInfo
+// and the session say so; the CPU fallback runs (and reports) the type asked for.
+TEST(VulkanKvCache, ReportsTheF32CacheThatRuns) {
+    LoadOptions o;
+    o.n_threads = 2;
+    o.kv_type = KvType::Q8_0;
+    const std::string path = test::synth_model();
+    o.backend = LoadOptions::BackendKind::Cpu;
+    const auto cpu = Model::load(path, o);
+    EXPECT_EQ(cpu->info().kv_type, KvType::Q8_0);
+    const uint64_t f32_per_token = 2ull * cpu->info().n_layer * cpu->info().n_head_kv * cpu->info().head_dim * 4;
+    EXPECT_LT(cpu->info().kv_bytes_per_token, f32_per_token);
+    o.backend = LoadOptions::BackendKind::Vulkan;
+    o.device = 99;  // never exists: the CPU fallback
+    EXPECT_EQ(Model::load(path, o)->info().kv_type, KvType::Q8_0);
+
+    SKIP_WITHOUT_VULKAN(device);
+    o.device = device;
+    const auto vk = Model::load(path, o);
+    ASSERT_NE(vk->backend_name().find("vulkan"), std::string::npos) << vk->backend_name();
+    EXPECT_EQ(vk->info().kv_type, KvType::F32);
+    EXPECT_EQ(vk->info().kv_bytes_per_token, f32_per_token);
+    SessionOptions so;
+    so.n_ctx = 32;
+    Session s(vk, so);
+    EXPECT_EQ(s.stats().kv_bytes, 32 * f32_per_token);
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
+}
+
 TEST(VulkanFallback, BadDeviceFallsBackToCpuWithReason) {
     // Works with or without a driver: device 99 never exists.
     const auto m = load(test::synth_model("bitnet", TypeId::I2_S), LoadOptions::BackendKind::Vulkan, 99);

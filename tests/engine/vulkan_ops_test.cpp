@@ -98,9 +98,9 @@ protected:
         vs_->get_rows(w, ids, p.vk);
         return p;
     }
-    void sessions(int n_layer = 1, int n_ctx = 64, int kv_dim = 64) {
-        cs_ = cpu_->new_session(n_layer, n_ctx, kv_dim);
-        vs_ = vk_->new_session(n_layer, n_ctx, kv_dim);
+    void sessions(int n_layer = 1, int n_ctx = 64, int n_head_kv = 1, int head_dim = 64) {
+        cs_ = cpu_->new_session(n_layer, n_ctx, n_head_kv, head_dim);
+        vs_ = vk_->new_session(n_layer, n_ctx, n_head_kv, head_dim);
     }
     std::vector<float> read(BackendSession& s, Tensor t) {
         std::vector<float> out(static_cast<size_t>(t.rows) * t.cols);
@@ -334,7 +334,7 @@ void VulkanOps::rope_and_attention() {
     for (const Case c : {Case{4, 2, 64, 10000.0f}, Case{8, 8, 32, 10000.0f}, Case{2, 1, 128, 10000.0f},
                          Case{20, 5, 128, 500000.0f}}) {
         const int kv_dim = c.n_head_kv * c.head_dim, q_dim = c.n_head * c.head_dim;
-        sessions(2, 160, kv_dim);
+        sessions(2, 160, c.n_head_kv, c.head_dim);
         const AttentionShape shape{c.n_head, c.n_head_kv, c.head_dim};
         int pos = 0;
         // Prefill, decode, a long batch (>64 positions: several tiles) and more.
@@ -365,7 +365,7 @@ TEST_F(VulkanOps, AttentionPastTheSharedScores) {
     // Past 2048 positions the shader recomputes scores in tiles instead of keeping them in
     // shared memory: both paths, still bit-identical where the device has FP64.
     const AttentionShape shape{2, 1, 32};
-    sessions(1, 2100, 32);
+    sessions(1, 2100, 1, 32);
     int pos = 0;
     for (int n : {2060, 1}) {
         const Pair q = tensor(n, 64, random(static_cast<size_t>(n) * 64, 2.0f));
@@ -383,7 +383,7 @@ TEST_F(VulkanOps, RopeAtLargePositions) {
     // The 2B4T rope (head_dim 128, base 500000) deep into a 4096 context, where the angles of the
     // fast pairs are thousands of radians: the table is computed in double like the reference.
     for (float theta : {10000.0f, 500000.0f}) {
-        sessions(1, 4096, 640);
+        sessions(1, 4096, 5, 128);
         for (int pos0 : {0, 1000, 4079}) {
             const int n = 17, cols = 20 * 128;
             const Pair x = tensor(n, cols, random(static_cast<size_t>(n) * cols));
@@ -398,7 +398,7 @@ TEST_F(VulkanOps, BarriersOnlyWhereDependenciesNeedThem) {
     // An attention block's start: norm -> (quantize ->) Q, K, V -> RoPE q, RoPE k, with ternary
     // weights (Q/K/V in one dispatch) and with the FP16 precision's dense F16 ones (three).
     for (bool dense : {false, true}) {
-        sessions(1, 64, 128);
+        sessions(1, 64, 1, 128);
         const int d = 512, kv = 128, n = 3;
         const HostTensor g = make_tensor(TypeId::F32, d, 1, encode_f32(random(d)));
         const Weight gc = cpu_->upload_vector(g.view), gv = vk_->upload_vector(g.view);
@@ -472,7 +472,7 @@ TEST_F(VulkanOps, DeviceBytesCountWeightsSessionsAndScratch) {
     const uint64_t with_weight = vk_->device_bytes();
     EXPECT_GE(with_weight - empty, vk_->weight_bytes());
     {
-        auto s = vk_->new_session(4, 256, 512);
+        auto s = vk_->new_session(4, 256, 4, 128);
         const uint64_t with_session = vk_->device_bytes();
         EXPECT_GE(with_session - with_weight, s->kv_bytes());
         s->alloc(8, 1000);

@@ -91,7 +91,9 @@ public:
     // 0 for a backend without device memory of its own.
     virtual uint64_t device_bytes() const { return 0; }
 
-    virtual std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) = 0;
+    // A session whose KV cache holds n_ctx positions of n_head_kv heads of head_dim values per layer
+    // (the head size too, not only their product: an int8 cache has a scale per block of a head).
+    virtual std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int n_head_kv, int head_dim) = 0;
 };
 
 }  // namespace tern

@@ -335,10 +335,10 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
         spdlog::warn("Vulkan backend not used, running on the CPU: {}", reason);
     }
     m.backend = make_cpu_backend(options.n_threads, options.kv_type);
-    if (options.kv_type == KvType::F16) {
-        m.info.kv_type = KvType::F16;
-        m.info.kv_bytes_per_token /= 2;
-    }
+    // The Vulkan path returned above with the F32 cache that runs there; the CPU one runs kv_type.
+    m.info.kv_type = options.kv_type;
+    m.info.kv_bytes_per_token =
+        2ull * m.info.n_layer * m.info.n_head_kv * cpu_kv_row_bytes(options.kv_type, m.info.head_dim);
     Loader(m, options).load_all();
     m.info.backend = m.backend->name();
     m.info.backend_fallback_reason = reason;

@@ -30,7 +30,7 @@ struct Session::Impl {
                         std::to_string(info.n_ctx_train));
         n_batch = std::clamp(opt.n_batch, 1, n_ctx);
         const int kv_dim = info.n_head_kv * info.head_dim;
-        be = m.backend->new_session(info.n_layer, n_ctx, kv_dim);
+        be = m.backend->new_session(info.n_layer, n_ctx, info.n_head_kv, info.head_dim);
         x = be->alloc(n_batch, info.n_embd);
         h = be->alloc(n_batch, info.n_embd);
         q = be->alloc(n_batch, info.n_embd);

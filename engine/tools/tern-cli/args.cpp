@@ -112,7 +112,8 @@ std::vector<Option> common_model_options() {
         {{"--device"}, "N", "Vulkan device index (see tern-cli devices); implies --backend vulkan"},
         {{"--precision"}, "P", "ternary (default), or fp16: the FP16 baseline (weights expanded to dense F16)"},
         {{"--head"}, "TYPE", "LM head: f16 (as stored, default), q8 or q6 (Q8_0 / Q6_K built at load: fewer bytes per token)"},
-        {{"--kv"}, "TYPE", "KV cache: f16 (default: half the memory) or f32 (exact reference numerics)"},
+        {{"--kv"}, "TYPE",
+         "KV cache: f16 (default), f32, or q8 (int8 + per-32 scales: about half of F16's memory, small accuracy cost)"},
     };
 }
 

@@ -18,9 +18,10 @@ int cmd_synth(int argc, char** argv);
 int cmd_devices(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 
-// --precision and --head spellings; tern::Error for others.
+// --precision, --head and --kv spellings; tern::Error for others.
 Precision parse_precision(const std::string& name);
 HeadType parse_head(const std::string& name);
+KvType parse_kv(const std::string& name);
 // Applies -v; the load options the common model options ask for, with a progress line on a terminal.
 LoadOptions load_options(const Args& args);
 // Loads -m with load_options(args) or the given ones, saying which backend runs it.

@@ -24,6 +24,13 @@ HeadType parse_head(const std::string& name) {
     throw Error("--head must be f16, q8 or q6, not '" + name + "'");
 }
 
+KvType parse_kv(const std::string& name) {
+    if (name == "f16") return KvType::F16;
+    if (name == "f32") return KvType::F32;
+    if (name == "q8" || name == "q8_0") return KvType::Q8_0;
+    throw Error("--kv must be f16, f32 or q8, not '" + name + "'");
+}
+
 LoadOptions load_options(const Args& args) {
     if (args.flag("-v")) spdlog::set_level(spdlog::level::debug);
     LoadOptions opt;
@@ -37,9 +44,7 @@ LoadOptions load_options(const Args& args) {
     opt.device = args.get_int("--device", -1);
     if (const auto p = args.get("--precision"); p && *p != "both") opt.precision = parse_precision(*p);
     opt.head = parse_head(args.get("--head").value_or("f16"));
-    const std::string kv = args.get("--kv").value_or("f16");
-    if (kv != "f16" && kv != "f32") throw Error("--kv must be f16 or f32, not '" + kv + "'");
-    opt.kv_type = kv == "f16" ? KvType::F16 : KvType::F32;
+    opt.kv_type = parse_kv(args.get("--kv").value_or("f16"));
     if (args.get("--device") && opt.device < 0) throw Error("--device must be a device index (0, 1, ...)");
     if (isatty(STDERR_FILENO)) {
         opt.progress = [last = -1](float p) mutable {

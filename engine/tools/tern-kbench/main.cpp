@@ -3,6 +3,8 @@
 // Usage: tern-kbench [min_seconds_per_case (default 0.3)] [max_tokens (default 128)]
 //        tern-kbench dense [min_seconds_per_case]: the float-activation kernels (F16, Q8_0) on the
 //        LM-head shape (2560 x 128256, streamed from DRAM) and a 2560 x 2560 prefill.
+//        tern-kbench attention [min_seconds_per_case]: attention over an F16 and a Q8_0 KV cache
+//        (attention.cpp).
 // GB/s counts the 2-bit weight bytes once per call; Gop/s counts 2 ops per weight per token.
 // The matrices (1.6-4.4 MB) fit in a large L3, so decode numbers are cache, not DRAM, bandwidth.
 #include <algorithm>
@@ -20,6 +22,10 @@
 #include "backend/cpu/simd/ternary_repack.h"
 #include "tensor/quantize.h"
 #include "util/thread_pool.h"
+
+namespace tern {
+int bench_attention(double min_seconds);  // attention.cpp
+}
 
 namespace {
 
@@ -106,6 +112,7 @@ int bench_dense(double min_seconds) {
 int main(int argc, char** argv) {
     using namespace tern;
     if (argc > 1 && std::string(argv[1]) == "dense") return bench_dense(argc > 2 ? std::atof(argv[2]) : 0.3);
+    if (argc > 1 && std::string(argv[1]) == "attention") return bench_attention(argc > 2 ? std::atof(argv[2]) : 0.3);
     const double min_seconds = argc > 1 ? std::atof(argv[1]) : 0.3;
     const int max_tokens = argc > 2 ? std::atoi(argv[2]) : 128;
     struct Shape {

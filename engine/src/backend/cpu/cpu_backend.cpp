@@ -9,7 +9,6 @@
 
 #include <cstdlib>
 #include <optional>
-#include <type_traits>
 
 #include <spdlog/spdlog.h>
 
@@ -91,7 +90,7 @@ public:
 
     uint64_t weight_bytes() const override { return bytes_; }
 
-    std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) override;
+    std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int n_head_kv, int head_dim) override;
 
     ThreadPool& pool() { return pool_; }
     const simd::TernaryKernel* kernel() const { return kernel_; }
@@ -111,25 +110,33 @@ constexpr int64_t kRowsPerTask = 4;
 float* rows_of(Tensor t) { return static_cast<float*>(t.storage) + static_cast<size_t>(t.row0) * t.cols; }
 const CpuWeight& cpu(const Weight& w) { return *static_cast<const CpuWeight*>(w.storage); }
 
+// Bytes of one cached value; a Q8_0 cache's scales come on top.
+size_t kv_elem_bytes(KvType t) { return t == KvType::F32 ? 4 : t == KvType::F16 ? 2 : 1; }
+
 class CpuSession final : public BackendSession {
 public:
     CpuSession(ThreadPool& pool, const simd::TernaryKernel* kernel, KvType kv_type, int n_layer, int n_ctx,
-               int kv_dim)
+               int n_head_kv, int head_dim)
         : pool_(pool),
           kernel_(kernel),
           dense_(kernel ? simd::dense_kernel_for(kernel->isa) : nullptr),
           attention_f16_(kernel ? simd::attention_f16_for(kernel->isa) : nullptr),
+          attention_q8_(kernel ? simd::attention_q8_for(kernel->isa) : nullptr),
           glu_relu2_(kernel ? simd::glu_relu2_for(kernel->isa) : nullptr),
           to_f16_(kernel ? simd::to_f16_for(kernel->isa) : nullptr),
           kv_type_(kv_type),
           n_ctx_(n_ctx),
-          kv_dim_(kv_dim),
-          kv_elem_bytes_(kv_type == KvType::F16 ? 2 : 4),
-          kv_values_(static_cast<size_t>(n_layer) * n_ctx * kv_dim),
+          n_head_kv_(n_head_kv),
+          head_dim_(head_dim),
+          kv_dim_(n_head_kv * head_dim),
+          kv_blocks_(kv_type == KvType::Q8_0 ? kv_q8_blocks(head_dim) : 0),
+          kv_rows_(static_cast<size_t>(n_layer) * n_head_kv * n_ctx),
           // Left uninitialised: a position is written before attention reads it, and untouched
           // pages cost no resident memory, so a long context only takes memory as it fills.
-          k_cache_(new uint8_t[kv_values_ * kv_elem_bytes_]),
-          v_cache_(new uint8_t[kv_values_ * kv_elem_bytes_]) {}
+          k_cache_(new uint8_t[kv_rows_ * head_dim * kv_elem_bytes(kv_type)]),
+          v_cache_(new uint8_t[kv_rows_ * head_dim * kv_elem_bytes(kv_type)]),
+          k_scales_(kv_blocks_ ? new float[kv_rows_ * kv_blocks_] : nullptr),
+          v_scales_(kv_blocks_ ? new float[kv_rows_ * kv_blocks_] : nullptr) {}
 
     Tensor alloc(int max_rows, int cols) override {
         buffers_.emplace_back(static_cast<size_t>(max_rows) * cols, 0.0f);
@@ -264,45 +271,49 @@ public:
 
     // The cache is [layer][KV head][position][head_dim]: attention over one KV head then reads its
     // cached rows as one sequential stream, which the hardware prefetches; interleaving the heads
-    // of a position made long-context decode wait on memory (2.5K positions: 9.8 tok/s).
+    // of a position made long-context decode wait on memory (2.5K positions: 9.8 tok/s). A Q8_0
+    // cache keeps its scales apart in the same order, [layer][KV head][position][block].
     void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& s, Tensor out) override {
-        const size_t layer_first = static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
         const float *kf = rows_of(k), *vf = rows_of(v);
         for (int i = 0; i < q.rows; ++i)
             for (int h = 0; h < s.n_head_kv; ++h) {
                 const size_t src = static_cast<size_t>(i) * kv_dim_ + static_cast<size_t>(h) * s.head_dim;
-                const size_t dst = layer_first + (static_cast<size_t>(h) * n_ctx_ + pos0 + i) * s.head_dim;
-                store_kv(kf + src, s.head_dim, k_cache_.get(), dst);
-                store_kv(vf + src, s.head_dim, v_cache_.get(), dst);
+                const size_t row = head_row0(layer, h) + pos0 + i;
+                store_kv(kf + src, row, k_cache_.get(), k_scales_.get());
+                store_kv(vf + src, row, v_cache_.get(), v_scales_.get());
             }
-        if (kv_type_ == KvType::F32)
-            attend(layer, reinterpret_cast<const float*>(k_cache_.get()),
-                   reinterpret_cast<const float*>(v_cache_.get()), q, pos0, s, out);
-        else
-            attend(layer, reinterpret_cast<const uint16_t*>(k_cache_.get()),
-                   reinterpret_cast<const uint16_t*>(v_cache_.get()), q, pos0, s, out);
+        attend(layer, q, pos0, s, out);
     }
 
-    // n values into the cache at element `at`, as F32 or F16.
-    void store_kv(const float* x, int n, uint8_t* cache, size_t at) const {
-        if (kv_type_ == KvType::F32) {
-            std::memcpy(cache + at * 4, x, static_cast<size_t>(n) * 4);
-            return;
+    // The cache row of position 0 of a layer's KV head.
+    size_t head_row0(int layer, int kv_head) const {
+        return (static_cast<size_t>(layer) * n_head_kv_ + kv_head) * n_ctx_;
+    }
+
+    // One row of head_dim values into the cache, as F32, F16 or Q8_0. The Q8_0 quantization is
+    // the scalar reference's: one row per token and KV head is too little work to matter.
+    void store_kv(const float* x, size_t row, uint8_t* cache, float* scales) const {
+        const size_t at = row * head_dim_;
+        switch (kv_type_) {
+            case KvType::F32: std::memcpy(cache + at * 4, x, static_cast<size_t>(head_dim_) * 4); return;
+            case KvType::F16: {
+                auto* c = reinterpret_cast<uint16_t*>(cache) + at;
+                if (to_f16_) {
+                    to_f16_(x, static_cast<size_t>(head_dim_), c);
+                    return;
+                }
+                for (int j = 0; j < head_dim_; ++j) c[j] = f32_to_f16(x[j]);
+                return;
+            }
+            case KvType::Q8_0:
+                cpu_quantize_kv_q8(x, head_dim_, reinterpret_cast<int8_t*>(cache) + at, scales + row * kv_blocks_);
+                return;
         }
-        auto* c = reinterpret_cast<uint16_t*>(cache) + at;
-        if (to_f16_) {
-            to_f16_(x, static_cast<size_t>(n), c);
-            return;
-        }
-        for (int j = 0; j < n; ++j) c[j] = f32_to_f16(x[j]);
     }
 
     // Causal attention of q's rows over the layer's cache. One job per (token, KV head): the
     // query heads sharing a KV head read each cached row together.
-    template <class T>
-    void attend(int layer, const T* k_all, const T* v_all, Tensor q, int pos0, const AttentionShape& s, Tensor out) {
-        const size_t layer_first = static_cast<size_t>(layer) * n_ctx_ * kv_dim_;
-        const size_t head_values = static_cast<size_t>(n_ctx_) * s.head_dim;  // one KV head's rows
+    void attend(int layer, Tensor q, int pos0, const AttentionShape& s, Tensor out) {
         const int n = q.rows, group = s.n_head / s.n_head_kv;
         const float* qp = rows_of(q);
         float* op = rows_of(out);
@@ -312,20 +323,46 @@ public:
                 const int i = static_cast<int>(job / s.n_head_kv), g = static_cast<int>(job % s.n_head_kv);
                 const float* qi = qp + static_cast<size_t>(i) * q.cols + g * group * s.head_dim;
                 float* oi = op + static_cast<size_t>(i) * out.cols + g * group * s.head_dim;
-                const T* kc = k_all + layer_first + g * head_values;
-                const T* vc = v_all + layer_first + g * head_values;
-                const int n_pos = pos0 + i + 1;
-                if constexpr (std::is_same_v<T, uint16_t>) {
-                    if (attention_f16_ && s.head_dim % 8 == 0) {
-                        attention_f16_(qi, group, kc, vc, s.head_dim, 0, s.head_dim, n_pos, scores.data(), oi);
-                        continue;
-                    }
-                }
-                for (int h = 0; h < group; ++h)
-                    cpu_attention_head(qi + h * s.head_dim, kc, vc, s.head_dim, 0, s.head_dim, n_pos, scores.data(),
-                                       oi + h * s.head_dim);
+                attend_head(qi, group, head_row0(layer, g), pos0 + i + 1, scores.data(), oi);
             }
         });
+    }
+
+    // `group` query heads over the first n_pos cached rows of one KV head, which start at row0.
+    void attend_head(const float* q, int group, size_t row0, int n_pos, float* scores, float* out) const {
+        const int d = head_dim_;
+        const size_t at = row0 * d;
+        switch (kv_type_) {
+            case KvType::F32: {
+                const float* kc = reinterpret_cast<const float*>(k_cache_.get()) + at;
+                const float* vc = reinterpret_cast<const float*>(v_cache_.get()) + at;
+                for (int h = 0; h < group; ++h)
+                    cpu_attention_head(q + h * d, kc, vc, d, 0, d, n_pos, scores, out + h * d);
+                return;
+            }
+            case KvType::F16: {
+                const uint16_t* kc = reinterpret_cast<const uint16_t*>(k_cache_.get()) + at;
+                const uint16_t* vc = reinterpret_cast<const uint16_t*>(v_cache_.get()) + at;
+                if (attention_f16_ && d % 8 == 0) {
+                    attention_f16_(q, group, kc, vc, d, 0, d, n_pos, scores, out);
+                    return;
+                }
+                for (int h = 0; h < group; ++h)
+                    cpu_attention_head(q + h * d, kc, vc, d, 0, d, n_pos, scores, out + h * d);
+                return;
+            }
+            case KvType::Q8_0: {
+                const size_t first_scale = row0 * kv_blocks_;
+                const KvQ8Rows k{reinterpret_cast<const int8_t*>(k_cache_.get()) + at, k_scales_.get() + first_scale};
+                const KvQ8Rows v{reinterpret_cast<const int8_t*>(v_cache_.get()) + at, v_scales_.get() + first_scale};
+                if (attention_q8_ && d % 8 == 0) {
+                    attention_q8_(q, group, k, v, d, n_pos, scores, out);
+                    return;
+                }
+                for (int h = 0; h < group; ++h) cpu_attention_head_q8(q + h * d, k, v, d, n_pos, scores, out + h * d);
+                return;
+            }
+        }
     }
 
     void glu(Tensor gate, Tensor up, GluActivation act, Tensor out) override {
@@ -351,19 +388,22 @@ public:
         std::memcpy(dst, rows_of(t), sizeof(float) * static_cast<size_t>(t.rows) * t.cols);
     }
 
-    uint64_t kv_bytes() const override { return 2 * kv_values_ * kv_elem_bytes_; }
+    uint64_t kv_bytes() const override { return 2 * kv_rows_ * cpu_kv_row_bytes(kv_type_, head_dim_); }
 
 private:
     ThreadPool& pool_;
     const simd::TernaryKernel* kernel_;
     const simd::DenseKernel* dense_;            // nullptr: the reference cpu_dense_rows
     simd::AttentionF16Fn attention_f16_;        // nullptr: the reference cpu_attention_head
+    simd::AttentionQ8Fn attention_q8_;          // nullptr: the reference cpu_attention_head_q8
     simd::GluFn glu_relu2_;                     // nullptr: the reference cpu_glu
     simd::ToF16Fn to_f16_;                      // nullptr: the reference f32_to_f16
     KvType kv_type_;
-    int n_ctx_, kv_dim_;
-    size_t kv_elem_bytes_, kv_values_;
-    std::unique_ptr<uint8_t[]> k_cache_, v_cache_;  // [layer][position][kv_dim] of kv_type
+    int n_ctx_, n_head_kv_, head_dim_, kv_dim_;
+    int kv_blocks_;  // Q8_0 scales per row; 0 for F32 and F16
+    size_t kv_rows_;  // rows of head_dim values in each of the K and V caches
+    std::unique_ptr<uint8_t[]> k_cache_, v_cache_;  // [layer][KV head][position][head_dim] of kv_type
+    std::unique_ptr<float[]> k_scales_, v_scales_;  // Q8_0: [layer][KV head][position][block]
     std::deque<std::vector<float>> buffers_;
     std::vector<int8_t> act_q_;
     std::vector<float> act_scale_;
@@ -375,11 +415,16 @@ private:
     std::vector<uint8_t> rope_ready_;         // per position: angles computed
 };
 
-std::unique_ptr<BackendSession> CpuBackend::new_session(int n_layer, int n_ctx, int kv_dim) {
-    return std::make_unique<CpuSession>(pool_, kernel_, kv_type_, n_layer, n_ctx, kv_dim);
+std::unique_ptr<BackendSession> CpuBackend::new_session(int n_layer, int n_ctx, int n_head_kv, int head_dim) {
+    return std::make_unique<CpuSession>(pool_, kernel_, kv_type_, n_layer, n_ctx, n_head_kv, head_dim);
 }
 
 }  // namespace
+
+uint64_t cpu_kv_row_bytes(KvType kv_type, int head_dim) {
+    const uint64_t codes = static_cast<uint64_t>(head_dim) * kv_elem_bytes(kv_type);
+    return kv_type == KvType::Q8_0 ? codes + sizeof(float) * kv_q8_blocks(head_dim) : codes;
+}
 
 std::unique_ptr<Backend> make_cpu_backend(int n_threads, KvType kv_type) {
     return std::make_unique<CpuBackend>(n_threads, kv_type);

@@ -2,6 +2,7 @@
 // The CPU backend: the SIMD ternary kernels (or, with TERN_CPU_KERNEL=reference, the plain C++
 // reference that defines the numerics) over a persistent thread pool. Ternary weights are repacked
 // at load for the SIMD kernels; everything else is used straight from the mapped model file.
+#include <cstdint>
 #include <memory>
 
 #include "backend/backend.h"
@@ -11,5 +12,8 @@ namespace tern {
 
 // kv_type: how sessions store their KV cache.
 std::unique_ptr<Backend> make_cpu_backend(int n_threads, KvType kv_type = KvType::F32);
+
+// Bytes one cached K or V row of head_dim values takes in kv_type (Q8_0: codes and scales).
+uint64_t cpu_kv_row_bytes(KvType kv_type, int head_dim);
 
 }  // namespace tern

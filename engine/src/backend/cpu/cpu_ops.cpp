@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "tensor/fp16.h"
@@ -213,19 +214,35 @@ void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta) {
 
 namespace {
 
-inline float cache_value(float v) { return v; }
-inline float cache_value(uint16_t h) { return f16_to_f32(h); }
-
-// One attention head over an f32 or an F16 cache (T is float or uint16_t).
+// Row p, element d of a cache, as attention reads it: f32, F16, or Q8_0 codes times their scale.
 template <class T>
-void attention_head(const float* q, const T* k_cache, const T* v_cache, int kv_stride, int kv_offset, int head_dim,
-                    int n_pos, float* scores, float* out) {
+struct PlainRows {
+    const T* base;
+    int stride;
+    float operator()(int p, int d) const {
+        const T x = base[static_cast<size_t>(p) * stride + d];
+        if constexpr (std::is_same_v<T, uint16_t>) return f16_to_f32(x);
+        else return x;
+    }
+};
+
+struct Q8Rows {
+    KvQ8Rows rows;
+    int head_dim, n_blocks;
+    float operator()(int p, int d) const {
+        return rows.codes[static_cast<size_t>(p) * head_dim + d] *
+               rows.scales[static_cast<size_t>(p) * n_blocks + d / kKvQ8Block];
+    }
+};
+
+// One attention head over n_pos cached rows.
+template <class Rows>
+void attention_head(const float* q, Rows k, Rows v, int head_dim, int n_pos, float* scores, float* out) {
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     float max_score = -INFINITY;
     for (int p = 0; p < n_pos; ++p) {
-        const T* k = k_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
         float dot = 0.0f;
-        for (int d = 0; d < head_dim; ++d) dot += q[d] * cache_value(k[d]);
+        for (int d = 0; d < head_dim; ++d) dot += q[d] * k(p, d);
         scores[p] = dot * scale;
         max_score = std::max(max_score, scores[p]);
     }
@@ -236,9 +253,8 @@ void attention_head(const float* q, const T* k_cache, const T* v_cache, int kv_s
     }
     std::fill(out, out + head_dim, 0.0f);
     for (int p = 0; p < n_pos; ++p) {
-        const T* v = v_cache + static_cast<size_t>(p) * kv_stride + kv_offset;
         const float wgt = scores[p] / total;
-        for (int d = 0; d < head_dim; ++d) out[d] += wgt * cache_value(v[d]);
+        for (int d = 0; d < head_dim; ++d) out[d] += wgt * v(p, d);
     }
 }
 
@@ -246,12 +262,37 @@ void attention_head(const float* q, const T* k_cache, const T* v_cache, int kv_s
 
 void cpu_attention_head(const float* q, const float* k_cache, const float* v_cache, int kv_stride, int kv_offset,
                         int head_dim, int n_pos, float* scores, float* out) {
-    attention_head(q, k_cache, v_cache, kv_stride, kv_offset, head_dim, n_pos, scores, out);
+    attention_head(q, PlainRows<float>{k_cache + kv_offset, kv_stride},
+                   PlainRows<float>{v_cache + kv_offset, kv_stride}, head_dim, n_pos, scores, out);
 }
 
 void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
                         int kv_offset, int head_dim, int n_pos, float* scores, float* out) {
-    attention_head(q, k_cache, v_cache, kv_stride, kv_offset, head_dim, n_pos, scores, out);
+    attention_head(q, PlainRows<uint16_t>{k_cache + kv_offset, kv_stride},
+                   PlainRows<uint16_t>{v_cache + kv_offset, kv_stride}, head_dim, n_pos, scores, out);
+}
+
+void cpu_quantize_kv_q8(const float* x, int n, int8_t* codes, float* scales) {
+    for (int b = 0; b < kv_q8_blocks(n); ++b) {
+        const int first = b * kKvQ8Block, last = std::min(first + kKvQ8Block, n);
+        float amax = 0.0f;
+        for (int i = first; i < last; ++i) amax = std::max(amax, std::fabs(x[i]));
+        const float d = amax / 127.0f;
+        scales[b] = d;
+        // Divided, not times 1 / d: one rounding fewer before the rounding to a code.
+        for (int i = first; i < last; ++i)
+            codes[i] = static_cast<int8_t>(d > 0.0f ? std::clamp(std::nearbyint(x[i] / d), -127.0f, 127.0f) : 0.0f);
+    }
+}
+
+void cpu_dequantize_kv_q8(const int8_t* codes, const float* scales, int n, float* out) {
+    for (int i = 0; i < n; ++i) out[i] = codes[i] * scales[i / kKvQ8Block];
+}
+
+void cpu_attention_head_q8(const float* q, KvQ8Rows k, KvQ8Rows v, int head_dim, int n_pos, float* scores,
+                           float* out) {
+    const int n_blocks = kv_q8_blocks(head_dim);
+    attention_head(q, Q8Rows{k, head_dim, n_blocks}, Q8Rows{v, head_dim, n_blocks}, head_dim, n_pos, scores, out);
 }
 
 void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out) {

@@ -55,6 +55,27 @@ void cpu_attention_head(const float* q, const float* k_cache, const float* v_cac
 void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
                         int kv_offset, int head_dim, int n_pos, float* scores, float* out);
 
+// The int8 KV cache (KvType::Q8_0), like ggml's Q8_0: a row of n values is cut into blocks of 32
+// (the last one shorter when n is not a multiple of 32), each stored as int8 codes and one scale,
+// d = max|x| / 127 and code = round_half_even(x / d), so |x - code * d| <= d / 2. The scale is
+// F32, not ggml's F16: attention multiplies by it as it is, the error bound holds without a
+// rounded scale, and it costs 1/16 byte per value more (1.125 bytes per value, 56% of F16).
+constexpr int kKvQ8Block = 32;
+inline int kv_q8_blocks(int n) { return (n + kKvQ8Block - 1) / kKvQ8Block; }
+// codes gets n values, scales kv_q8_blocks(n). An all-zero block gets d = 0 and codes 0.
+void cpu_quantize_kv_q8(const float* x, int n, int8_t* codes, float* scales);
+// out[i] = codes[i] * scales[i / 32], the value attention uses.
+void cpu_dequantize_kv_q8(const int8_t* codes, const float* scales, int n, float* out);
+// One KV head's cached rows: position p has codes [p * head_dim, +head_dim) and scales
+// [p * kv_q8_blocks(head_dim), +kv_q8_blocks(head_dim)).
+struct KvQ8Rows {
+    const int8_t* codes;
+    const float* scales;
+};
+// cpu_attention_head over such rows: the same sums over the dequantized values.
+void cpu_attention_head_q8(const float* q, KvQ8Rows k, KvQ8Rows v, int head_dim, int n_pos, float* scores,
+                           float* out);
+
 // out = act(gate) * up, act = relu(x)^2 or silu(x).
 void cpu_glu(const float* gate, const float* up, size_t n, bool silu, float* out);
 

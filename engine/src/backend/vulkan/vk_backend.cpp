@@ -72,8 +72,8 @@ public:
     // staging and readback buffers.
     uint64_t device_bytes() const override { return ctx_.device->allocated.load(); }
 
-    std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int kv_dim) override {
-        return vk::make_session(ctx_, n_layer, n_ctx, kv_dim);
+    std::unique_ptr<BackendSession> new_session(int n_layer, int n_ctx, int n_head_kv, int head_dim) override {
+        return vk::make_session(ctx_, n_layer, n_ctx, n_head_kv * head_dim);
     }
 
 private:

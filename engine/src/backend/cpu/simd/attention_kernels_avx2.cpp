@@ -1,7 +1,7 @@
-// AVX2 + FMA + F16C attention over an F16 cache (compiled with those flags; called only when the
-// CPU has them). AVX-512 machines use it too: 8-wide F16 conversions keep the code to one version.
-// Scores, a vectorised softmax, then the weighted values with register accumulators; at long
-// context these loops, not the weights, set the speed of a token.
+// AVX2 + FMA + F16C attention over an F16 or a Q8_0 cache (compiled with those flags; called only
+// when the CPU has them). AVX-512 machines use it too: 8-wide F16 conversions keep the code to one
+// version. Scores, a vectorised softmax, then the weighted values with register accumulators; at
+// long context these loops, not the weights, set the speed of a token.
 #include "backend/cpu/simd/x86_intrinsics.h"
 
 #include <algorithm>
@@ -115,6 +115,83 @@ void weighted_values_heads(const float* scores, int n_pos, const uint16_t* v_cac
     if (d < head_dim) weighted_values_f16<NQ, 1>(scores, n_pos, v_cache, kv_stride, kv_offset, head_dim, d, out);
 }
 
+// 8 Q8_0 codes as floats times their block's scale d: the reference's code * d, exactly.
+inline __m256 load_q8(const int8_t* codes, __m256 d) {
+    const __m128i c = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(codes));
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(c)), d);
+}
+
+// scores_f16 over a Q8_0 cache. Block by block, so each scale is broadcast once and the loop
+// needs no division; a shorter last block (head_dim not a multiple of 32) has 1 to 3 slices.
+template <int NQ>
+void scores_q8(const float* q, KvQ8Rows k, int head_dim, int n_pos, float scale, float* scores) {
+    const int n_blocks = kv_q8_blocks(head_dim), full = head_dim / kKvQ8Block;
+    for (int p = 0; p < n_pos; ++p) {
+        const int8_t* c = k.codes + static_cast<size_t>(p) * head_dim;
+        const float* s = k.scales + static_cast<size_t>(p) * n_blocks;
+        __m256 acc[NQ];
+        for (int g = 0; g < NQ; ++g) acc[g] = _mm256_setzero_ps();
+        for (int b = 0; b < full; ++b) {
+            const __m256 d = _mm256_broadcast_ss(s + b);
+            for (int j = 0; j < kKvQ8Block; j += 8) {
+                const int at = b * kKvQ8Block + j;
+                const __m256 kv = load_q8(c + at, d);
+                for (int g = 0; g < NQ; ++g)
+                    acc[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * head_dim + at), kv, acc[g]);
+            }
+        }
+        if (full < n_blocks) {
+            const __m256 d = _mm256_broadcast_ss(s + full);
+            for (int at = full * kKvQ8Block; at < head_dim; at += 8) {
+                const __m256 kv = load_q8(c + at, d);
+                for (int g = 0; g < NQ; ++g)
+                    acc[g] = _mm256_fmadd_ps(_mm256_loadu_ps(q + g * head_dim + at), kv, acc[g]);
+            }
+        }
+        for (int g = 0; g < NQ; ++g) scores[g * n_pos + p] = hsum_ps(acc[g]) * scale;
+    }
+}
+
+// weighted_values_f16 over a Q8_0 cache, positions p0..p1-1 added to out[g][d0 .. d0 + 8 * NV).
+// d0 is a multiple of 16, so these at most 16 values lie in one block and share its scale.
+// Always inlined: compiled on its own, GCC 12 stored the accumulators to the stack on every
+// position (a third slower).
+template <int NQ, int NV>
+[[gnu::always_inline]] inline void weighted_values_q8(const float* scores, int n_pos, int p0, int p1, KvQ8Rows v,
+                                                      int head_dim, int d0, float* out) {
+    const int n_blocks = kv_q8_blocks(head_dim);
+    __m256 acc[NQ][NV];
+    for (int g = 0; g < NQ; ++g)
+        for (int j = 0; j < NV; ++j) acc[g][j] = _mm256_loadu_ps(out + static_cast<size_t>(g) * head_dim + d0 + 8 * j);
+    for (int p = p0; p < p1; ++p) {
+        const int8_t* c = v.codes + static_cast<size_t>(p) * head_dim + d0;
+        const __m256 d = _mm256_broadcast_ss(v.scales + static_cast<size_t>(p) * n_blocks + d0 / kKvQ8Block);
+        __m256 vv[NV];
+        for (int j = 0; j < NV; ++j) vv[j] = load_q8(c + 8 * j, d);
+        for (int g = 0; g < NQ; ++g) {
+            const __m256 w = _mm256_set1_ps(scores[static_cast<size_t>(g) * n_pos + p]);
+            for (int j = 0; j < NV; ++j) acc[g][j] = _mm256_fmadd_ps(w, vv[j], acc[g][j]);
+        }
+    }
+    for (int g = 0; g < NQ; ++g)
+        for (int j = 0; j < NV; ++j) _mm256_storeu_ps(out + static_cast<size_t>(g) * head_dim + d0 + 8 * j, acc[g][j]);
+}
+
+// Positions in tiles of 64: all of a tile's V rows (8 KB at head_dim 128) are used while they are
+// in L1, so the cache is streamed from memory once and in order, not once per 16-value slice
+// with a stride. The sums keep their order: each output still adds its positions one by one.
+template <int NQ>
+void weighted_values_heads(const float* scores, int n_pos, KvQ8Rows v, int head_dim, float* out) {
+    constexpr int kTile = 64;
+    std::fill(out, out + static_cast<size_t>(NQ) * head_dim, 0.0f);
+    for (int p0 = 0; p0 < n_pos; p0 += kTile) {
+        const int p1 = std::min(p0 + kTile, n_pos);
+        int d = 0;
+        for (; d + 16 <= head_dim; d += 16) weighted_values_q8<NQ, 2>(scores, n_pos, p0, p1, v, head_dim, d, out);
+        if (d < head_dim) weighted_values_q8<NQ, 1>(scores, n_pos, p0, p1, v, head_dim, d, out);
+    }
+}
+
 }  // namespace
 
 void attention_f16_avx2(const float* q, int group, const uint16_t* k_cache, const uint16_t* v_cache, int kv_stride,
@@ -139,6 +216,32 @@ void attention_f16_avx2(const float* q, int group, const uint16_t* k_cache, cons
             case 2: weighted_values_heads<2>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
             case 3: weighted_values_heads<3>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
             default: weighted_values_heads<4>(sg, n_pos, v_cache, kv_stride, kv_offset, head_dim, og); break;
+        }
+    }
+}
+
+void attention_q8_avx2(const float* q, int group, KvQ8Rows k, KvQ8Rows v, int head_dim, int n_pos, float* scores,
+                       float* out) {
+    const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+    for (int g0 = 0; g0 < group; g0 += 4) {
+        const float* qg = q + static_cast<size_t>(g0) * head_dim;
+        float* sg = scores + static_cast<size_t>(g0) * n_pos;
+        switch (std::min(4, group - g0)) {
+            case 1: scores_q8<1>(qg, k, head_dim, n_pos, scale, sg); break;
+            case 2: scores_q8<2>(qg, k, head_dim, n_pos, scale, sg); break;
+            case 3: scores_q8<3>(qg, k, head_dim, n_pos, scale, sg); break;
+            default: scores_q8<4>(qg, k, head_dim, n_pos, scale, sg); break;
+        }
+    }
+    for (int g = 0; g < group; ++g) softmax(scores + static_cast<size_t>(g) * n_pos, n_pos);
+    for (int g0 = 0; g0 < group; g0 += 4) {
+        const float* sg = scores + static_cast<size_t>(g0) * n_pos;
+        float* og = out + static_cast<size_t>(g0) * head_dim;
+        switch (std::min(4, group - g0)) {
+            case 1: weighted_values_heads<1>(sg, n_pos, v, head_dim, og); break;
+            case 2: weighted_values_heads<2>(sg, n_pos, v, head_dim, og); break;
+            case 3: weighted_values_heads<3>(sg, n_pos, v, head_dim, og); break;
+            default: weighted_values_heads<4>(sg, n_pos, v, head_dim, og); break;
         }
     }
 }
