@@ -1,6 +1,6 @@
 // The int8 KV cache's scalar reference (cpu_ops): the per-32 quantization and its error bound,
-// zero and huge rows, rows that end in a short block, and attention over the codes being exactly
-// attention over the dequantized values.
+// zero, huge and NaN values, rows that end in a short block, and attention over the codes being
+// exactly attention over the dequantized values.
 #include <gtest/gtest.h>
 
 #include <cfloat>
@@ -101,6 +101,18 @@ TEST(KvCacheQ8, HugeValuesStayFinite) {
     std::vector<float> tiny(32);
     for (int i = 0; i < 32; ++i) tiny[i] = (i - 16) * 1e-30f;  // scales far below 1, still normal
     expect_within_half_a_step(tiny, round_trip(tiny));
+}
+
+TEST(KvCacheQ8, NanGetsCodeZeroAndLeavesItsBlockAlone) {
+    std::vector<float> x(32, 0.5f);
+    x[3] = NAN;
+    x[7] = -2.0f;
+    const Quantized q = round_trip(x);
+    EXPECT_EQ(q.scales[0], 2.0f / 127.0f);
+    EXPECT_EQ(q.codes[3], 0);
+    EXPECT_EQ(q.codes[7], -127);
+    x[3] = 0.0f;  // the others are quantized as without the NaN
+    expect_within_half_a_step(x, q);
 }
 
 TEST(KvCacheQ8, AttentionIsAttentionOverTheDequantizedCache) {

@@ -279,9 +279,12 @@ void cpu_quantize_kv_q8(const float* x, int n, int8_t* codes, float* scales) {
         for (int i = first; i < last; ++i) amax = std::max(amax, std::fabs(x[i]));
         const float d = amax / 127.0f;
         scales[b] = d;
-        // Divided, not times 1 / d: one rounding fewer before the rounding to a code.
-        for (int i = first; i < last; ++i)
-            codes[i] = static_cast<int8_t>(d > 0.0f ? std::clamp(std::nearbyint(x[i] / d), -127.0f, 127.0f) : 0.0f);
+        for (int i = first; i < last; ++i) {
+            // Divided, not times 1 / d: one rounding fewer before the rounding to a code. A NaN
+            // (a model gone wrong) is stored as 0, since converting it to an integer is undefined.
+            const float r = d > 0.0f ? std::nearbyint(x[i] / d) : 0.0f;
+            codes[i] = static_cast<int8_t>(std::isnan(r) ? 0.0f : std::clamp(r, -127.0f, 127.0f));
+        }
     }
 }
 

@@ -62,7 +62,8 @@ void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t*
 // rounded scale, and it costs 1/16 byte per value more (1.125 bytes per value, 56% of F16).
 constexpr int kKvQ8Block = 32;
 inline int kv_q8_blocks(int n) { return (n + kKvQ8Block - 1) / kKvQ8Block; }
-// codes gets n values, scales kv_q8_blocks(n). An all-zero block gets d = 0 and codes 0.
+// codes gets n values, scales kv_q8_blocks(n). An all-zero block gets d = 0 and codes 0; a NaN
+// is left out of its block's max and gets code 0.
 void cpu_quantize_kv_q8(const float* x, int n, int8_t* codes, float* scales);
 // out[i] = codes[i] * scales[i / 32], the value attention uses.
 void cpu_dequantize_kv_q8(const int8_t* codes, const float* scales, int n, float* out);
