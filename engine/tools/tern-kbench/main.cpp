@@ -1,7 +1,7 @@
 // tern-kbench: times the scalar reference cpu_ternary_rows against each available fast kernel on
 // the BitNet-2B-4T matrix shapes, with 1 and 2 threads, decode (1 token) and prefill (128 tokens).
 // Usage: tern-kbench [min_seconds_per_case (default 0.3)] [max_tokens (default 128)]
-//        tern-kbench dense [min_seconds_per_case]: the float-activation kernels (F16, Q8_0) on the
+//        tern-kbench dense [min_seconds_per_case]: the float-activation kernels (F16, Q8_0, Q6_K) on the
 //        LM-head shape (2560 x 128256, streamed from DRAM) and a 2560 x 2560 prefill.
 //        tern-kbench attention [min_seconds_per_case]: attention over an F16 and a Q8_0 KV cache
 //        (attention.cpp).
@@ -46,7 +46,7 @@ double time_it(const std::function<void()>& fn, double min_seconds) {
     return best;
 }
 
-// The reference against the best dense kernel, F16 and Q8_0, 1 and 2 threads.
+// The reference against the best dense kernel, F16, Q8_0 and Q6_K, 1 and 2 threads.
 int bench_dense(double min_seconds) {
     using namespace tern;
     const simd::DenseKernel* fast = simd::dense_kernel_for(simd::best_kernel().isa);
@@ -63,8 +63,13 @@ int bench_dense(double min_seconds) {
         for (auto& v : values) v = std::normal_distribution<float>(0.0f, 0.02f)(rng);
         std::vector<float> x(static_cast<size_t>(c.k) * c.tokens), out(static_cast<size_t>(c.n) * c.tokens);
         for (auto& v : x) v = std::normal_distribution<float>(0.0f, 1.0f)(rng);
-        for (TypeId type : {TypeId::F16, TypeId::Q8_0}) {
-            const std::vector<uint8_t> bytes = type == TypeId::F16 ? encode_f16(values) : encode_q8_0(values);
+        for (TypeId type : {TypeId::F16, TypeId::Q8_0, TypeId::Q6_K}) {
+            const std::vector<uint8_t> bytes = type == TypeId::F16    ? encode_f16(values)
+                                               : type == TypeId::Q8_0 ? encode_q8_0(values)
+                                                                      : encode_q6_k(values);
+            const simd::DenseRowsFn reference = type == TypeId::F16    ? cpu_dense_rows
+                                                : type == TypeId::Q8_0 ? cpu_q8_0_rows
+                                                                       : cpu_q6_k_rows;
             TensorView view;
             view.type = type;
             view.ne = {static_cast<uint64_t>(c.k), static_cast<uint64_t>(c.n), 1, 1};
@@ -86,17 +91,22 @@ int bench_dense(double min_seconds) {
                 };
                 auto report = [&](const char* name, double sec) {
                     std::printf("%5dx%-6d %-5s %5d %4d %-9s %10.3f %9.2f %9.1f\n", c.k, c.n,
-                                type == TypeId::F16 ? "F16" : "Q8_0", c.tokens, threads, name, sec * 1e3,
+                                type_name(static_cast<uint32_t>(type)).c_str(), c.tokens, threads, name, sec * 1e3,
                                 static_cast<double>(bytes.size()) / sec / 1e9,
                                 2.0 * c.k * c.n * c.tokens / sec / 1e9);
                     std::fflush(stdout);
                 };
-                if (c.tokens * static_cast<int64_t>(c.n) <= 1 << 20) report("reference", run(with(cpu_dense_rows)));
+                if (c.tokens * static_cast<int64_t>(c.n) <= 1 << 20) report("reference", run(with(reference)));
                 if (!fast) continue;
                 if (type == TypeId::Q8_0 && fast->q8_0_packed) {  // as the CPU backend runs a Q8_0 head
                     const simd::RepackedQ8 packed = simd::repack_q8_0(view);
                     report(fast->name, run([&](int64_t r0, int64_t r1) {
                                fast->q8_0_packed(packed, r0, r1, x.data(), c.tokens, 1.0f, out.data(), c.n);
+                           }));
+                } else if (type == TypeId::Q6_K && fast->q6_k_packed) {
+                    const simd::RepackedQ6K packed = simd::repack_q6_k(view);
+                    report(fast->name, run([&](int64_t r0, int64_t r1) {
+                               fast->q6_k_packed(packed, r0, r1, x.data(), c.tokens, 1.0f, out.data(), c.n);
                            }));
                 } else if (simd::DenseRowsFn fn = simd::dense_rows_fn(*fast, type)) {
                     report(fast->name, run(with(fn)));
