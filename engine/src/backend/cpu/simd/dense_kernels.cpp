@@ -2,6 +2,8 @@
 
 #include "backend/cpu/simd/dense_kernels_impl.h"
 
+#include "backend/cpu/cpu_ops.h"
+
 namespace tern::simd {
 
 namespace {
@@ -35,6 +37,18 @@ DenseRowsFn dense_rows_fn(const DenseKernel& kernel, TypeId type) {
             return kernel.q8_0;
         default:
             return nullptr;
+    }
+}
+
+void detail::Q6Activations::quantize(const float* x, int64_t k) {
+    q.resize(k);
+    d.resize(k / 32);
+    bias.resize(k / kQ6SubBlock);
+    cpu_quantize_q8_0_activations(x, static_cast<int>(k), q.data(), d.data());
+    for (int64_t s = 0; s < k / kQ6SubBlock; ++s) {
+        int32_t sum = 0;
+        for (int i = 0; i < kQ6SubBlock; ++i) sum += q[s * kQ6SubBlock + i];
+        bias[s] = 32 * sum;
     }
 }
 

@@ -99,20 +99,10 @@ void dense_q8_0_avx2(const TensorView& w, int64_t r0, int64_t r1, const float* x
 void packed_q6_k_avx2(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra, float* out,
                       int out_stride) {
     const int64_t k = w.k, nb = w.blocks_per_row();
-    thread_local std::vector<int8_t> xq;
-    thread_local std::vector<float> xd;
-    thread_local std::vector<int32_t> bias;
-    xq.resize(k);
-    xd.resize(k / 32);
-    bias.resize(k / kQ6SubBlock);
+    thread_local Q6Activations act;
     const __m256i ones = _mm256_set1_epi16(1);
     for (int t = 0; t < n_tok; ++t) {
-        cpu_quantize_q8_0_activations(x + t * k, static_cast<int>(k), xq.data(), xd.data());
-        for (int64_t s = 0; s < k / kQ6SubBlock; ++s) {
-            int32_t sum = 0;
-            for (int i = 0; i < kQ6SubBlock; ++i) sum += xq[s * kQ6SubBlock + i];
-            bias[s] = 32 * sum;
-        }
+        act.quantize(x + t * k, k);
         float* o = out + static_cast<int64_t>(t) * out_stride;
         for (int64_t g = r0 / kRowGroup; g * kRowGroup < r1; ++g) {
             for (int half = 0; half < 2; ++half) {
@@ -130,19 +120,19 @@ void packed_q6_k_avx2(const RepackedQ6K& w, int64_t r0, int64_t r1, const float*
                         for (int64_t s = b * kQ6SubBlocks + 2 * ab; s < b * kQ6SubBlocks + 2 * ab + 2; ++s) {
                             __m256i r[4];
                             unpack_q6_sub_block_half(codes + s * kQ6SubBlockBytes, r);
-                            const int8_t* a = xq.data() + s * kQ6SubBlock;
+                            const int8_t* a = act.q.data() + s * kQ6SubBlock;
                             const __m256i p01 = _mm256_add_epi16(_mm256_maddubs_epi16(r[0], broadcast_word(a)),
                                                                  _mm256_maddubs_epi16(r[1], broadcast_word(a + 4)));
                             const __m256i p23 = _mm256_add_epi16(_mm256_maddubs_epi16(r[2], broadcast_word(a + 8)),
                                                                  _mm256_maddubs_epi16(r[3], broadcast_word(a + 12)));
                             const __m256i dot = _mm256_sub_epi32(
                                 _mm256_add_epi32(_mm256_madd_epi16(p01, ones), _mm256_madd_epi16(p23, ones)),
-                                _mm256_set1_epi32(bias[s]));
+                                _mm256_set1_epi32(act.bias[s]));
                             const __m256i sc = _mm256_cvtepi8_epi32(
                                 _mm_loadl_epi64(reinterpret_cast<const __m128i*>(scales + s * kRowGroup)));
                             isum = _mm256_add_epi32(isum, _mm256_mullo_epi32(dot, sc));
                         }
-                        const __m256 dwx = _mm256_mul_ps(dw, _mm256_set1_ps(xd[b * (kQ6SubBlocks / 2) + ab]));
+                        const __m256 dwx = _mm256_mul_ps(dw, _mm256_set1_ps(act.d[b * (kQ6SubBlocks / 2) + ab]));
                         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), dwx, acc);
                     }
                 }

@@ -104,19 +104,9 @@ void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float
 void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra,
                         float* out, int out_stride) {
     const int64_t k = w.k, nb = w.blocks_per_row();
-    thread_local std::vector<int8_t> xq;
-    thread_local std::vector<float> xd;
-    thread_local std::vector<int32_t> bias;
-    xq.resize(k);
-    xd.resize(k / 32);
-    bias.resize(k / kQ6SubBlock);
+    thread_local Q6Activations act;
     for (int t = 0; t < n_tok; ++t) {
-        cpu_quantize_q8_0_activations(x + t * k, static_cast<int>(k), xq.data(), xd.data());
-        for (int64_t s = 0; s < k / kQ6SubBlock; ++s) {
-            int32_t sum = 0;
-            for (int i = 0; i < kQ6SubBlock; ++i) sum += xq[s * kQ6SubBlock + i];
-            bias[s] = 32 * sum;
-        }
+        act.quantize(x + t * k, k);
         float* o = out + static_cast<int64_t>(t) * out_stride;
         for (int64_t g = r0 / kRowGroup; g * kRowGroup < r1; ++g) {
             const uint8_t* codes = w.group_codes(g);
@@ -130,7 +120,7 @@ void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const floa
                     for (int64_t s = b * kQ6SubBlocks + 2 * ab; s < b * kQ6SubBlocks + 2 * ab + 2; ++s) {
                         __m512i r[4];
                         unpack_q6_sub_block(codes + s * kQ6SubBlockBytes, r);
-                        const int8_t* a = xq.data() + s * kQ6SubBlock;
+                        const int8_t* a = act.q.data() + s * kQ6SubBlock;
                         // Two chains of two, so consecutive vpdpbusd do not wait on each other.
                         const __m512i lo = _mm512_dpbusd_epi32(
                             _mm512_dpbusd_epi32(_mm512_setzero_si512(), r[0], broadcast_word(a)), r[1],
@@ -138,12 +128,12 @@ void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const floa
                         const __m512i hi = _mm512_dpbusd_epi32(
                             _mm512_dpbusd_epi32(_mm512_setzero_si512(), r[2], broadcast_word(a + 8)), r[3],
                             broadcast_word(a + 12));
-                        const __m512i dot = _mm512_sub_epi32(_mm512_add_epi32(lo, hi), _mm512_set1_epi32(bias[s]));
+                        const __m512i dot = _mm512_sub_epi32(_mm512_add_epi32(lo, hi), _mm512_set1_epi32(act.bias[s]));
                         const __m512i sc = _mm512_cvtepi8_epi32(
                             _mm_load_si128(reinterpret_cast<const __m128i*>(scales + s * kRowGroup)));
                         isum = _mm512_add_epi32(isum, _mm512_mullo_epi32(dot, sc));
                     }
-                    const __m512 dwx = _mm512_mul_ps(dw, _mm512_set1_ps(xd[b * (kQ6SubBlocks / 2) + ab]));
+                    const __m512 dwx = _mm512_mul_ps(dw, _mm512_set1_ps(act.d[b * (kQ6SubBlocks / 2) + ab]));
                     acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), dwx, acc);
                 }
             }

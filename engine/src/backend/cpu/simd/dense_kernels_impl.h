@@ -1,6 +1,7 @@
 #pragma once
 // The per-instruction-set entry points behind the DenseKernel table (internal).
 #include <cstdint>
+#include <vector>
 
 #include "backend/cpu/simd/q6k_repack.h"
 #include "backend/cpu/simd/q8_repack.h"
@@ -22,6 +23,15 @@ void packed_q6_k_avx2(const RepackedQ6K& w, int64_t r0, int64_t r1, const float*
 void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra,
                         float* out, int out_stride);
 #endif
+
+// One token's activations for the repacked Q6_K kernels: Q8_0-quantized as cpu_q6_k_rows does them,
+// and 32 x the sum of each 16-value sub-block, which the unsigned codes add to every dot.
+struct Q6Activations {
+    std::vector<int8_t> q;
+    std::vector<float> d;
+    std::vector<int32_t> bias;
+    void quantize(const float* x, int64_t k);  // k % 256 == 0
+};
 
 // One Q8_0 block as ggml stores it: an f16 scale, then 32 signed 8-bit values.
 struct BlockQ8_0 {

@@ -1,6 +1,5 @@
 #include "backend/cpu/simd/q6k_repack.h"
 
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -16,10 +15,8 @@ RepackedQ6K repack_q6_k(const TensorView& w, ThreadPool* pool) {
     r.rows = static_cast<int64_t>(w.n_rows());
     r.k = static_cast<int64_t>(w.ne[0]);
     r.n_groups = (r.rows + kRowGroup - 1) / kRowGroup;
-    const size_t n_bytes = r.bytes();  // a multiple of 64, as aligned_alloc wants
-    auto* mem = static_cast<uint8_t*>(std::aligned_alloc(64, n_bytes == 0 ? 64 : n_bytes));
-    if (mem == nullptr) throw Error("repack_q6_k: out of memory");
-    r.data = {mem, [](uint8_t* p) { std::free(p); }};
+    r.data = alloc_aligned_64(r.bytes(), "repack_q6_k");
+    uint8_t* mem = r.data.get();
 
     const int64_t nb = r.blocks_per_row();
     auto regroup = [&](int64_t g0, int64_t g1) {

@@ -38,7 +38,7 @@ struct RepackedQ6K {
     int64_t rows = 0;
     int64_t k = 0;  // a multiple of kQ6KBlock
     int64_t n_groups = 0;
-    std::unique_ptr<uint8_t[], void (*)(uint8_t*)> data{nullptr, nullptr};  // 64-byte aligned
+    AlignedBytes data{nullptr, nullptr};
 
     int64_t blocks_per_row() const { return k / kQ6KBlock; }
     size_t group_bytes() const {

@@ -1,6 +1,5 @@
 #include "backend/cpu/simd/q8_repack.h"
 
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -16,10 +15,8 @@ RepackedQ8 repack_q8_0(const TensorView& w, ThreadPool* pool) {
     r.rows = static_cast<int64_t>(w.n_rows());
     r.k = static_cast<int64_t>(w.ne[0]);
     r.n_groups = (r.rows + kRowGroup - 1) / kRowGroup;
-    const size_t n_bytes = r.bytes();  // a multiple of 64, as aligned_alloc wants
-    auto* mem = static_cast<uint8_t*>(std::aligned_alloc(64, n_bytes == 0 ? 64 : n_bytes));
-    if (mem == nullptr) throw Error("repack_q8_0: out of memory");
-    r.data = {mem, [](uint8_t* p) { std::free(p); }};
+    r.data = alloc_aligned_64(r.bytes(), "repack_q8_0");
+    uint8_t* mem = r.data.get();
 
     const int64_t nb = r.blocks_per_row();
     constexpr size_t kSrcBlockBytes = 2 + kQ8Block;  // ggml's block_q8_0: f16 scale, 32 int8

@@ -32,7 +32,7 @@ struct RepackedQ8 {
     int64_t rows = 0;
     int64_t k = 0;  // a multiple of kQ8Block
     int64_t n_groups = 0;
-    std::unique_ptr<uint8_t[], void (*)(uint8_t*)> data{nullptr, nullptr};  // 64-byte aligned
+    AlignedBytes data{nullptr, nullptr};
 
     int64_t blocks_per_row() const { return k / kQ8Block; }
     size_t group_bytes() const {

@@ -20,9 +20,14 @@ size_t word_offset(int64_t kb, int lane) {
 int byte_of(int j) { return j % 4; }
 int shift_of(int j) { return 2 * (j / 4); }
 
-void free_aligned(uint8_t* p) { std::free(p); }
-
 }  // namespace
+
+AlignedBytes alloc_aligned_64(size_t n, const char* who) {
+    // aligned_alloc wants a size that is a multiple of the alignment.
+    auto* mem = static_cast<uint8_t*>(std::aligned_alloc(64, n == 0 ? 64 : n));
+    if (mem == nullptr) throw Error(std::string(who) + ": out of memory");
+    return {mem, [](uint8_t* p) { std::free(p); }};
+}
 
 RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool) {
     const TypeTraits* tt = type_traits(static_cast<uint32_t>(w.type));
@@ -40,10 +45,8 @@ RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool) {
     r.n_groups = (r.rows + kRowGroup - 1) / kRowGroup;
 
     const size_t n_bytes = r.code_bytes();
-    // aligned_alloc wants a size that is a multiple of the alignment; blocks are 64 bytes already.
-    uint8_t* mem = static_cast<uint8_t*>(std::aligned_alloc(64, n_bytes == 0 ? 64 : n_bytes));
-    if (mem == nullptr) throw Error("repack_ternary: out of memory");
-    r.codes = {mem, free_aligned};
+    r.codes = alloc_aligned_64(n_bytes, "repack_ternary");  // blocks are 64 bytes already
+    uint8_t* mem = r.codes.get();
     std::memset(mem, 0x55, n_bytes);  // code 1 (weight 0) everywhere: padded rows contribute nothing
 
     const int64_t n_scales = static_cast<int64_t>(ternary_scales_per_row(w));

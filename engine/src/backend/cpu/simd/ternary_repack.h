@@ -27,6 +27,12 @@ inline constexpr int kRowGroup = 16;    // rows interleaved in one group (one 51
 inline constexpr int kBlockK = 16;      // weights per row in one block
 inline constexpr int kBlockBytes = 64;  // kRowGroup * kBlockK * 2 bits
 
+// Repacked weights live in 64-byte aligned memory, for aligned whole-register loads.
+using AlignedBytes = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
+// n bytes (a multiple of 64; 0 allowed), 64-byte aligned. Throws tern::Error naming `who` when
+// memory runs out.
+AlignedBytes alloc_aligned_64(size_t n, const char* who);
+
 struct RepackedTernary {
     TypeId source_type = TypeId::I2_S;
     int64_t rows = 0;      // real output rows
@@ -37,7 +43,7 @@ struct RepackedTernary {
     int64_t seg_len = 0;
     int64_t n_seg = 0;  // k / seg_len
     // n_groups * (k / kBlockK) * kBlockBytes bytes, 64-byte aligned.
-    std::unique_ptr<uint8_t[], void (*)(uint8_t*)> codes{nullptr, nullptr};
+    AlignedBytes codes{nullptr, nullptr};
     std::vector<float> scales;  // [n_groups * kRowGroup][n_seg], the scale of each segment of each row
 
     int64_t blocks_per_row() const { return k / kBlockK; }
