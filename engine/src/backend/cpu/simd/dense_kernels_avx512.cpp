@@ -97,50 +97,77 @@ void packed_q8_0_avx512(const RepackedQ8& w, int64_t r0, int64_t r1, const float
     }
 }
 
-// 16 rows per pass, as the Q8_0 kernel: per 16-weight sub-block, 4 vpdpbusd of the unpacked codes
+namespace {
+
+// The sums of NG consecutive 16-row groups g0.. for one token: the groups share each activation
+// broadcast and bias, and give the core NG independent chains to overlap.
+template <int NG>
+void q6_k_groups(const RepackedQ6K& w, int64_t g0, const Q6Activations& act, __m512 acc[NG]) {
+    const int64_t nb = w.blocks_per_row();
+    for (int g = 0; g < NG; ++g) acc[g] = _mm512_setzero_ps();
+    for (int64_t b = 0; b < nb; ++b) {
+        __m512 dw[NG];
+        for (int g = 0; g < NG; ++g)
+            dw[g] = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(w.group_d(g0 + g) + b * kRowGroup)));
+        for (int ab = 0; ab < kQ6SubBlocks / 2; ++ab) {
+            __m512i isum[NG];
+            for (int g = 0; g < NG; ++g) isum[g] = _mm512_setzero_si512();
+            for (int64_t s = b * kQ6SubBlocks + 2 * ab; s < b * kQ6SubBlocks + 2 * ab + 2; ++s) {
+                const int8_t* a = act.q.data() + s * kQ6SubBlock;
+                const __m512i a0 = broadcast_word(a), a1 = broadcast_word(a + 4), a2 = broadcast_word(a + 8),
+                              a3 = broadcast_word(a + 12);
+                // The unsigned codes add 32 * (the activations' sum): one chain starts from minus that.
+                const __m512i minus_bias = _mm512_set1_epi32(-act.bias[s]);
+                for (int g = 0; g < NG; ++g) {
+                    __m512i r[4];
+                    unpack_q6_sub_block(w.group_codes(g0 + g) + s * kQ6SubBlockBytes, r);
+                    // Two chains of two, so consecutive vpdpbusd do not wait on each other.
+                    const __m512i lo = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(minus_bias, r[0], a0), r[1], a1);
+                    const __m512i hi =
+                        _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), r[2], a2), r[3], a3);
+                    const __m512i sc = _mm512_cvtepi8_epi32(
+                        _mm_load_si128(reinterpret_cast<const __m128i*>(w.group_scales(g0 + g) + s * kRowGroup)));
+                    isum[g] = _mm512_add_epi32(isum[g], _mm512_mullo_epi32(_mm512_add_epi32(lo, hi), sc));
+                }
+            }
+            const __m512 xd = _mm512_set1_ps(act.d[b * (kQ6SubBlocks / 2) + ab]);
+            for (int g = 0; g < NG; ++g)
+                acc[g] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[g]), _mm512_mul_ps(dw[g], xd), acc[g]);
+        }
+    }
+}
+
+}  // namespace
+
+// 16 rows per group, as the Q8_0 kernel: per 16-weight sub-block, 4 vpdpbusd of the unpacked codes
 // against broadcast activation words give each row's integer dot in its lane (minus 32 * the
 // sub-block's activation sum); a vpmulld by the 16 rows' int8 scales, and per 32 activations one
-// conversion and FMA with d_w * d_x.
+// conversion and FMA with d_w * d_x. Two groups go together (q6_k_groups).
 void packed_q6_k_avx512(const RepackedQ6K& w, int64_t r0, int64_t r1, const float* x, int n_tok, float extra,
                         float* out, int out_stride) {
-    const int64_t k = w.k, nb = w.blocks_per_row();
+    const int64_t k = w.k;
     thread_local Q6Activations act;
+    const int64_t g_begin = r0 / kRowGroup, g_end = (r1 + kRowGroup - 1) / kRowGroup;
     for (int t = 0; t < n_tok; ++t) {
         act.quantize(x + t * k, k);
         float* o = out + static_cast<int64_t>(t) * out_stride;
-        for (int64_t g = r0 / kRowGroup; g * kRowGroup < r1; ++g) {
-            const uint8_t* codes = w.group_codes(g);
-            const int8_t* scales = w.group_scales(g);
-            const uint16_t* d = w.group_d(g);
-            __m512 acc = _mm512_setzero_ps();
-            for (int64_t b = 0; b < nb; ++b) {
-                const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(d + b * kRowGroup)));
-                for (int ab = 0; ab < kQ6SubBlocks / 2; ++ab) {
-                    __m512i isum = _mm512_setzero_si512();
-                    for (int64_t s = b * kQ6SubBlocks + 2 * ab; s < b * kQ6SubBlocks + 2 * ab + 2; ++s) {
-                        __m512i r[4];
-                        unpack_q6_sub_block(codes + s * kQ6SubBlockBytes, r);
-                        const int8_t* a = act.q.data() + s * kQ6SubBlock;
-                        // Two chains of two, so consecutive vpdpbusd do not wait on each other.
-                        const __m512i lo = _mm512_dpbusd_epi32(
-                            _mm512_dpbusd_epi32(_mm512_setzero_si512(), r[0], broadcast_word(a)), r[1],
-                            broadcast_word(a + 4));
-                        const __m512i hi = _mm512_dpbusd_epi32(
-                            _mm512_dpbusd_epi32(_mm512_setzero_si512(), r[2], broadcast_word(a + 8)), r[3],
-                            broadcast_word(a + 12));
-                        const __m512i dot = _mm512_sub_epi32(_mm512_add_epi32(lo, hi), _mm512_set1_epi32(act.bias[s]));
-                        const __m512i sc = _mm512_cvtepi8_epi32(
-                            _mm_load_si128(reinterpret_cast<const __m128i*>(scales + s * kRowGroup)));
-                        isum = _mm512_add_epi32(isum, _mm512_mullo_epi32(dot, sc));
-                    }
-                    const __m512 dwx = _mm512_mul_ps(dw, _mm512_set1_ps(act.d[b * (kQ6SubBlocks / 2) + ab]));
-                    acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), dwx, acc);
-                }
-            }
+        auto store = [&](int64_t g, __m512 acc) {
             const int lane_begin = static_cast<int>(std::max<int64_t>(r0 - g * kRowGroup, 0));
             const int lane_end = static_cast<int>(std::min<int64_t>(r1 - g * kRowGroup, kRowGroup));
             const __mmask16 lanes = static_cast<__mmask16>((1u << lane_end) - (1u << lane_begin));
             _mm512_mask_storeu_ps(o + g * kRowGroup, lanes, _mm512_mul_ps(acc, _mm512_set1_ps(extra)));
+        };
+        int64_t g = g_begin;
+        for (; g + 2 <= g_end; g += 2) {
+            __m512 acc[2];
+            q6_k_groups<2>(w, g, act, acc);
+            store(g, acc[0]);
+            store(g + 1, acc[1]);
+        }
+        for (; g < g_end; ++g) {
+            __m512 acc[1];
+            q6_k_groups<1>(w, g, act, acc);
+            store(g, acc[0]);
         }
     }
 }
