@@ -76,9 +76,9 @@ TEST(AttentionQ8, MatchesTheReferenceOnTheSameCache) {
             // Rows of different sizes (0.25 to 4), and now and then an all-zero one (scale 0).
             const float size = p % 11 == 3 ? 0.0f : std::exp2(static_cast<float>(p % 5) - 2.0f);
             for (auto& x : row) x = dist(rng) * size;
-            cpu_quantize_kv_q8(row.data(), head_dim, kc.data() + p * head_dim, ks.data() + p * n_blocks);
+            cpu_quantize_q8_0_activations(row.data(), head_dim, kc.data() + p * head_dim, ks.data() + p * n_blocks);
             for (auto& x : row) x = dist(rng) * size;
-            cpu_quantize_kv_q8(row.data(), head_dim, vc.data() + p * head_dim, vs.data() + p * n_blocks);
+            cpu_quantize_q8_0_activations(row.data(), head_dim, vc.data() + p * head_dim, vs.data() + p * n_blocks);
             cpu_dequantize_kv_q8(vc.data() + p * head_dim, vs.data() + p * n_blocks, head_dim, deq.data());
             for (float x : deq) vmax = std::max(vmax, std::fabs(x));
         }

@@ -22,7 +22,7 @@ struct Quantized {
 Quantized round_trip(const std::vector<float>& x) {
     const int n = static_cast<int>(x.size());
     Quantized r{std::vector<int8_t>(n), std::vector<float>(kv_q8_blocks(n)), std::vector<float>(n)};
-    cpu_quantize_kv_q8(x.data(), n, r.codes.data(), r.scales.data());
+    cpu_quantize_q8_0_activations(x.data(), n, r.codes.data(), r.scales.data());
     cpu_dequantize_kv_q8(r.codes.data(), r.scales.data(), n, r.values.data());
     return r;
 }
@@ -128,7 +128,7 @@ TEST(KvCacheQ8, AttentionIsAttentionOverTheDequantizedCache) {
                 for (auto [codes, scales, values] : {std::tuple{kc.data(), ks.data(), kf.data()},
                                                      std::tuple{vc.data(), vs.data(), vf.data()}}) {
                     for (auto& x : row) x = dist(rng);
-                    cpu_quantize_kv_q8(row.data(), head_dim, codes + p * head_dim, scales + p * nb);
+                    cpu_quantize_q8_0_activations(row.data(), head_dim, codes + p * head_dim, scales + p * nb);
                     cpu_dequantize_kv_q8(codes + p * head_dim, scales + p * nb, head_dim, values + p * head_dim);
                 }
             std::vector<float> q(head_dim), scores(n_pos), got(head_dim), want(head_dim);

@@ -36,7 +36,7 @@ int bench_attention(double min_seconds) {
              {std::tuple{kh.data(), kc.data(), ks.data()}, std::tuple{vh.data(), vc.data(), vs.data()}}) {
             for (float& x : row) x = dist(rng);
             for (int i = 0; i < kHeadDim; ++i) h[r * kHeadDim + i] = f32_to_f16(row[i]);
-            cpu_quantize_kv_q8(row.data(), kHeadDim, c + r * kHeadDim, s + r * nb);
+            cpu_quantize_q8_0_activations(row.data(), kHeadDim, c + r * kHeadDim, s + r * nb);
         }
     std::vector<float> q(static_cast<size_t>(kGroup) * kHeadDim);
     for (float& x : q) x = dist(rng);

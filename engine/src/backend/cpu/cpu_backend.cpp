@@ -306,7 +306,7 @@ public:
                 return;
             }
             case KvType::Q8_0:
-                cpu_quantize_kv_q8(x, head_dim_, reinterpret_cast<int8_t*>(cache) + at, scales + row * kv_blocks_);
+                cpu_quantize_q8_0_activations(x, head_dim_, reinterpret_cast<int8_t*>(cache) + at, scales + row * kv_blocks_);
                 return;
         }
     }

@@ -102,14 +102,18 @@ void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x,
 }
 
 void cpu_quantize_q8_0_activations(const float* x, int k, int8_t* xq, float* xd) {
-    for (int b = 0; b < k / 32; ++b) {
+    for (int b = 0; b < kv_q8_blocks(k); ++b) {
+        const int first = b * kKvQ8Block, last = std::min(first + kKvQ8Block, k);
         float amax = 0.0f;
-        for (int i = 0; i < 32; ++i) amax = std::max(amax, std::fabs(x[b * 32 + i]));
+        for (int i = first; i < last; ++i) amax = std::max(amax, std::fabs(x[i]));
         const float d = amax / 127.0f;
         xd[b] = d;
-        for (int i = 0; i < 32; ++i)
-            xq[b * 32 + i] =
-                static_cast<int8_t>(d > 0.0f ? std::clamp(std::nearbyint(x[b * 32 + i] / d), -127.0f, 127.0f) : 0.0f);
+        for (int i = first; i < last; ++i) {
+            // Divided, not times 1 / d: one rounding fewer before the rounding to a code. A NaN
+            // (a model gone wrong) is stored as 0, since converting it to an integer is undefined.
+            const float r = d > 0.0f ? std::nearbyint(x[i] / d) : 0.0f;
+            xq[i] = static_cast<int8_t>(std::isnan(r) ? 0.0f : std::clamp(r, -127.0f, 127.0f));
+        }
     }
 }
 
@@ -270,22 +274,6 @@ void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t*
                         int kv_offset, int head_dim, int n_pos, float* scores, float* out) {
     attention_head(q, PlainRows<uint16_t>{k_cache + kv_offset, kv_stride},
                    PlainRows<uint16_t>{v_cache + kv_offset, kv_stride}, head_dim, n_pos, scores, out);
-}
-
-void cpu_quantize_kv_q8(const float* x, int n, int8_t* codes, float* scales) {
-    for (int b = 0; b < kv_q8_blocks(n); ++b) {
-        const int first = b * kKvQ8Block, last = std::min(first + kKvQ8Block, n);
-        float amax = 0.0f;
-        for (int i = first; i < last; ++i) amax = std::max(amax, std::fabs(x[i]));
-        const float d = amax / 127.0f;
-        scales[b] = d;
-        for (int i = first; i < last; ++i) {
-            // Divided, not times 1 / d: one rounding fewer before the rounding to a code. A NaN
-            // (a model gone wrong) is stored as 0, since converting it to an integer is undefined.
-            const float r = d > 0.0f ? std::nearbyint(x[i] / d) : 0.0f;
-            codes[i] = static_cast<int8_t>(std::isnan(r) ? 0.0f : std::clamp(r, -127.0f, 127.0f));
-        }
-    }
 }
 
 void cpu_dequantize_kv_q8(const int8_t* codes, const float* scales, int n, float* out) {

@@ -21,8 +21,11 @@ void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t*
 void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
                     float* out, int out_stride);
 
-// Activations for Q8_0 weights, quantized the same way: per 32-value block, d = amax / 127 and
-// q = round_half_even(x / d) in [-127, 127]. xq gets k values, xd k / 32 scales (k % 32 == 0).
+// Activations in Q8_0 blocks, for Q8_0 and Q6_K weights and for the int8 KV cache: per block of 32
+// values (the last one shorter when k is not a multiple of 32), d = amax / 127 and
+// q = round_half_even(x / d) in [-127, 127], so |x - q * d| <= d / 2. xq gets k values, xd
+// kv_q8_blocks(k) scales. An all-zero block gets d = 0 and codes 0; a NaN is left out of its
+// block's max and gets code 0.
 void cpu_quantize_q8_0_activations(const float* x, int k, int8_t* xq, float* xd);
 
 // Q8_0 weights (the opt-in 8-bit LM head) times Q8_0-quantized activations: exact integer dots
@@ -62,9 +65,7 @@ void cpu_attention_head(const float* q, const uint16_t* k_cache, const uint16_t*
 // rounded scale, and it costs 1/16 byte per value more (1.125 bytes per value, 56% of F16).
 constexpr int kKvQ8Block = 32;
 inline int kv_q8_blocks(int n) { return (n + kKvQ8Block - 1) / kKvQ8Block; }
-// codes gets n values, scales kv_q8_blocks(n). An all-zero block gets d = 0 and codes 0; a NaN
-// is left out of its block's max and gets code 0.
-void cpu_quantize_kv_q8(const float* x, int n, int8_t* codes, float* scales);
+// A row is quantized by cpu_quantize_q8_0_activations.
 // out[i] = codes[i] * scales[i / 32], the value attention uses.
 void cpu_dequantize_kv_q8(const int8_t* codes, const float* scales, int n, float* out);
 // One KV head's cached rows: position p has codes [p * head_dim, +head_dim) and scales
