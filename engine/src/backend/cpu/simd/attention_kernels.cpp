@@ -13,7 +13,7 @@ void attention_q8_avx2(const float* q, int group, KvQ8Rows k, KvQ8Rows v, int he
 
 AttentionF16Fn attention_f16_for(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
-    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::attention_f16_avx2;
+    if (runs_avx2(isa)) return detail::attention_f16_avx2;
 #endif
     (void)isa;
     return nullptr;
@@ -21,7 +21,7 @@ AttentionF16Fn attention_f16_for(KernelIsa isa) {
 
 AttentionQ8Fn attention_q8_for(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
-    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::attention_q8_avx2;
+    if (runs_avx2(isa)) return detail::attention_q8_avx2;
 #endif
     (void)isa;
     return nullptr;

@@ -11,7 +11,7 @@ void to_f16_f16c(const float* x, size_t n, uint16_t* out);
 
 GluFn glu_relu2_for(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
-    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::glu_relu2_avx2;
+    if (runs_avx2(isa)) return detail::glu_relu2_avx2;
 #endif
     (void)isa;
     return nullptr;
@@ -19,7 +19,7 @@ GluFn glu_relu2_for(KernelIsa isa) {
 
 ToF16Fn to_f16_for(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
-    if (isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni) return detail::to_f16_f16c;
+    if (runs_avx2(isa)) return detail::to_f16_f16c;
 #endif
     (void)isa;
     return nullptr;

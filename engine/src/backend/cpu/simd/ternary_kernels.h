@@ -13,6 +13,10 @@ namespace tern::simd {
 
 enum class KernelIsa { scalar, avx2, avx512vnni, neon };  // neon: aarch64 with the dot-product extension
 
+// Whether a CPU whose ternary kernel is `isa` runs the AVX2 + FMA + F16C kernels: the attention and
+// element-wise ones have no AVX-512 version, and AVX-512 machines run the AVX2 one.
+constexpr bool runs_avx2(KernelIsa isa) { return isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni; }
+
 // sums[((g * n_tok + t) * n_seg + s) * kRowGroup + lane] = sum of code * act over segment s
 // (seg_blocks blocks of kBlockK weights) of row `lane` of group g, for the n_grp <=
 // max_tile_groups consecutive groups starting at group_codes and tokens t < n_tok <= max_tile_tokens.
