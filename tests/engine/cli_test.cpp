@@ -110,7 +110,7 @@ TEST(Cli, FastKernelsGiveTheReferenceLogits) {
         ASSERT_EQ(run_cli(args + q(ref), "TERN_CPU_KERNEL=reference").code, 0);
         EXPECT_TRUE(same_logits(read_floats(fast), read_floats(ref))) << type_name(static_cast<uint32_t>(type));
     }
-    for (const char* kernel : {"scalar", "avx2"}) {
+    for (const char* kernel : {"scalar", "avx2", "avxvnni"}) {
         const std::string model = test::synth_model();
         const auto a = (test::temp_dir() / "a.bin").string(), b = (test::temp_dir() / "b.bin").string();
         const std::string args = "logits -m " + q(model) + " --ids 1,2,3 -o ";

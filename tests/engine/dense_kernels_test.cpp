@@ -214,5 +214,10 @@ INSTANTIATE_TEST_SUITE_P(Isa, DenseKernelTest, ::testing::Values(KernelIsa::avx2
 
 TEST(DenseDispatch, ScalarUsesTheReference) { EXPECT_EQ(dense_kernel_for(KernelIsa::scalar), nullptr); }
 
+// AVX-VNNI CPUs have no AVX-512: their dense kernels are the AVX2 ones.
+TEST(DenseDispatch, AvxVnniUsesTheAvx2Kernels) {
+    EXPECT_EQ(dense_kernel_for(KernelIsa::avxvnni), dense_kernel_for(KernelIsa::avx2));
+}
+
 }  // namespace
 }  // namespace tern::simd

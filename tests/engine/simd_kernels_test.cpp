@@ -30,6 +30,7 @@ std::string isa_name(KernelIsa isa) {
         case KernelIsa::scalar: return "scalar";
         case KernelIsa::avx2: return "avx2";
         case KernelIsa::avx512vnni: return "avx512vnni";
+        case KernelIsa::avxvnni: return "avxvnni";
         case KernelIsa::neon: return "neon";
     }
     return "unknown";
@@ -322,7 +323,8 @@ TEST_P(KernelTest, PacksTokenTilesIndependently) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SimdKernels, KernelTest,
-                         ::testing::Values(KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::neon),
+                         ::testing::Values(KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::avxvnni,
+                                           KernelIsa::neon),
                          [](const ::testing::TestParamInfo<KernelIsa>& info) { return isa_name(info.param); });
 
 TEST(SimdRepack, RoundTripsEveryTernaryType) {
@@ -373,10 +375,12 @@ TEST(SimdDispatch, NamesAndAvailability) {
     EXPECT_EQ(parse_kernel_name("scalar"), KernelIsa::scalar);
     EXPECT_EQ(parse_kernel_name("avx2"), KernelIsa::avx2);
     EXPECT_EQ(parse_kernel_name("avx512vnni"), KernelIsa::avx512vnni);
+    EXPECT_EQ(parse_kernel_name("avxvnni"), KernelIsa::avxvnni);
     EXPECT_EQ(parse_kernel_name("neon"), KernelIsa::neon);
     EXPECT_FALSE(parse_kernel_name("sve").has_value());
     ASSERT_NE(find_kernel(KernelIsa::scalar), nullptr);
-    for (KernelIsa isa : {KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::neon})
+    for (KernelIsa isa :
+         {KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::avxvnni, KernelIsa::neon})
         if (const TernaryKernel* k = find_kernel(isa)) {
             EXPECT_EQ(k->isa, isa);
             EXPECT_EQ(k->name, isa_name(isa));
@@ -389,8 +393,12 @@ TEST(SimdDispatch, NamesAndAvailability) {
     } else {
         // Unforced, any SIMD kernel this CPU can run beats the portable one.
         const bool any_simd = find_kernel(KernelIsa::avx2) || find_kernel(KernelIsa::avx512vnni) ||
-                              find_kernel(KernelIsa::neon);
+                              find_kernel(KernelIsa::avxvnni) || find_kernel(KernelIsa::neon);
         EXPECT_EQ(best.isa != KernelIsa::scalar, any_simd);
+        // The 512-bit kernel wins where both VNNI kernels run.
+        if (find_kernel(KernelIsa::avx512vnni)) {
+            EXPECT_EQ(best.isa, KernelIsa::avx512vnni);
+        }
     }
 }
 

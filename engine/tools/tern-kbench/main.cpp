@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
     const Shape shapes[] = {{2560, 2560}, {2560, 6912}, {6912, 2560}};
     std::vector<const simd::TernaryKernel*> kernels;
     using simd::KernelIsa;
-    for (auto isa : {KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avx512vnni, KernelIsa::neon})
+    for (auto isa : {KernelIsa::scalar, KernelIsa::avx2, KernelIsa::avxvnni, KernelIsa::avx512vnni, KernelIsa::neon})
         if (const auto* k = simd::find_kernel(isa)) kernels.push_back(k);
 
     ThreadPool pool2(2);

@@ -20,6 +20,7 @@ const DenseKernel* dense_kernel_for(KernelIsa isa) {
     switch (isa) {
 #if defined(TERN_SIMD_X86)
         case KernelIsa::avx2:
+        case KernelIsa::avxvnni:
             return &kAvx2;
         case KernelIsa::avx512vnni:
             return &kAvx512;

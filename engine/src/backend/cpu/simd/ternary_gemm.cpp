@@ -23,6 +23,10 @@ const TernaryKernel kAvx2{KernelIsa::avx2, "avx2", detail::kAvx2Tile, detail::kA
 const TernaryKernel kAvx512Vnni{KernelIsa::avx512vnni, "avx512vnni", detail::kAvx512Tile, detail::kAvx512Groups,
                                 detail::group_dot_avx512vnni, detail::scale_group_avx512,
                                 detail::quantize_row_avx512};
+const TernaryKernel kAvxVnni{KernelIsa::avxvnni, "avxvnni", detail::kAvxVnniTile, detail::kAvxVnniGroups,
+                             detail::group_dot_avxvnni, detail::scale_group_avx2, detail::quantize_row_avx2};
+const TernaryKernel kAvxVnniEvex{KernelIsa::avxvnni, "avxvnni", detail::kAvxVnniTile, detail::kAvxVnniGroups,
+                                 detail::group_dot_avxvnni_evex, detail::scale_group_avx2, detail::quantize_row_avx2};
 #endif
 #if defined(TERN_SIMD_ARM64)
 const TernaryKernel kNeon{KernelIsa::neon, "neon", detail::kNeonTile, detail::kNeonGroups, detail::group_dot_neon,
@@ -33,12 +37,12 @@ const TernaryKernel& choose_kernel() {
     if (const char* env = std::getenv("TERN_CPU_KERNEL"); env != nullptr && *env != '\0') {
         const auto isa = parse_kernel_name(env);
         if (!isa)
-            throw Error(std::string("TERN_CPU_KERNEL: unknown kernel '") + env + "' (scalar, avx2, avx512vnni, neon)");
+            throw Error(std::string("TERN_CPU_KERNEL: unknown kernel '") + env + "' (scalar, avx2, avx512vnni, avxvnni, neon)");
         const TernaryKernel* k = find_kernel(*isa);
         if (k == nullptr) throw Error(std::string("TERN_CPU_KERNEL: this CPU or build has no '") + env + "' kernel");
         return *k;
     }
-    for (KernelIsa isa : {KernelIsa::avx512vnni, KernelIsa::avx2, KernelIsa::neon})
+    for (KernelIsa isa : {KernelIsa::avx512vnni, KernelIsa::avxvnni, KernelIsa::avx2, KernelIsa::neon})
         if (const TernaryKernel* k = find_kernel(isa)) return *k;
     return kScalar;
 }
@@ -71,6 +75,9 @@ const TernaryKernel* find_kernel(KernelIsa isa) {
 #if defined(TERN_SIMD_X86)
         case KernelIsa::avx2: return cpu_features().avx2 ? &kAvx2 : nullptr;
         case KernelIsa::avx512vnni: return cpu_features().avx512vnni ? &kAvx512Vnni : nullptr;
+        case KernelIsa::avxvnni:
+            if (cpu_features().avxvnni) return &kAvxVnni;
+            return cpu_features().avx512vnni ? &kAvxVnniEvex : nullptr;
 #endif
 #if defined(TERN_SIMD_ARM64)
         case KernelIsa::neon: return cpu_features().neon_dotprod ? &kNeon : nullptr;
@@ -83,6 +90,7 @@ std::optional<KernelIsa> parse_kernel_name(std::string_view name) {
     if (name == "scalar") return KernelIsa::scalar;
     if (name == "avx2") return KernelIsa::avx2;
     if (name == "avx512vnni") return KernelIsa::avx512vnni;
+    if (name == "avxvnni") return KernelIsa::avxvnni;
     if (name == "neon") return KernelIsa::neon;
     return std::nullopt;
 }

@@ -11,11 +11,15 @@
 
 namespace tern::simd {
 
-enum class KernelIsa { scalar, avx2, avx512vnni, neon };  // neon: aarch64 with the dot-product extension
+// avxvnni: 256-bit vpdpbusd, for AVX-VNNI CPUs without AVX-512 (AVX-512 VNNI CPUs run it only when it
+// is forced, in its EVEX encoding); neon: aarch64 with the dot-product extension.
+enum class KernelIsa { scalar, avx2, avx512vnni, avxvnni, neon };
 
 // Whether a CPU whose ternary kernel is `isa` runs the AVX2 + FMA + F16C kernels: the attention and
-// element-wise ones have no AVX-512 version, and AVX-512 machines run the AVX2 one.
-constexpr bool runs_avx2(KernelIsa isa) { return isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni; }
+// element-wise ones have no AVX-512 or AVX-VNNI version, and those machines run the AVX2 one.
+constexpr bool runs_avx2(KernelIsa isa) {
+    return isa == KernelIsa::avx2 || isa == KernelIsa::avx512vnni || isa == KernelIsa::avxvnni;
+}
 
 // sums[((g * n_tok + t) * n_seg + s) * kRowGroup + lane] = sum of code * act over segment s
 // (seg_blocks blocks of kBlockK weights) of row `lane` of group g, for the n_grp <=
@@ -34,7 +38,7 @@ using QuantizeFn = float (*)(const float* x, int n, int8_t* q, int32_t* q_sum);
 
 struct TernaryKernel {
     KernelIsa isa;
-    const char* name;     // "scalar", "avx2", "avx512vnni", "neon": the TERN_CPU_KERNEL spellings
+    const char* name;     // "scalar", "avx2", "avx512vnni", "avxvnni", "neon": the TERN_CPU_KERNEL spellings
     int max_tile_tokens;  // tokens one group_dot call handles (the weights are unpacked once for them)
     int max_tile_groups;  // row groups one group_dot call handles (each activation load serves them all)
     GroupDotFn group_dot;

@@ -52,6 +52,14 @@ void scale_group_avx512(const int32_t* sums, int32_t act_sum, const float* scale
                         int lane_begin, int lane_end, float* out);
 float quantize_row_avx512(const float* x, int n, int8_t* q, int32_t* q_sum);
 inline constexpr int kAvx512Tile = 8, kAvx512Groups = 2;
+
+// The 256-bit VNNI kernel (ternary_vnni256_tile.h) in its two encodings; it shares the AVX2
+// epilogue and quantizer. 4 tokens x 2 halves of accumulators fill half of the 16 ymm registers.
+void group_dot_avxvnni(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int n_tok,
+                       int n_grp, int32_t* sums);
+void group_dot_avxvnni_evex(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act,
+                            int n_tok, int n_grp, int32_t* sums);
+inline constexpr int kAvxVnniTile = 4, kAvxVnniGroups = 1;
 #endif
 
 #if defined(TERN_SIMD_ARM64)
