@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "backend/cpu/simd/ternary_kernels.h"
 #include "synth_models.h"
 #include "tern/generate.h"
 #include "tern/model.h"
@@ -57,9 +59,16 @@ TEST(Fp16Baseline, RunsEveryProjectionAsDenseF16) {
     EXPECT_EQ(t.precision, Precision::Ternary);
     EXPECT_EQ(f.precision, Precision::Fp16);
     const uint64_t n = projection_params(f);
-    // 2 bits per ternary weight (I2_S: plus a 32-byte scale tail per tensor), 16 bits in FP16.
+    // 16 bits per weight in FP16. The ternary run reads the CPU kernels' layout: 2 bits per weight,
+    // or 40 bytes per 12 weights of 16 rows in the 5-bit field one, plus a float scale per row.
     EXPECT_EQ(f.weight_bytes_per_token, n * 2 + f.head_bytes);
-    EXPECT_EQ(t.weight_bytes_per_token, n / 4 + 32 * 7 * t.n_layer + t.head_bytes);
+    const bool fields5 = simd::best_kernel().fields != nullptr && std::getenv("TERN_TERNARY_LAYOUT") == nullptr;
+    const uint64_t d = t.n_embd, kv = static_cast<uint64_t>(t.n_head_kv) * t.head_dim, ff = t.n_ff;
+    auto matrix = [&](uint64_t k, uint64_t rows) {  // rows are multiples of 16 in the tiny model
+        return (fields5 ? rows / 16 * ((k + 11) / 12 * 40) : rows * k / 4) + rows * 4;
+    };
+    const uint64_t layer = 2 * matrix(d, d) + 2 * matrix(d, kv) + 2 * matrix(d, ff) + matrix(ff, d);
+    EXPECT_EQ(t.weight_bytes_per_token, t.n_layer * layer + t.head_bytes);
     EXPECT_EQ(f.head_type, "F16");
     EXPECT_EQ(f.head_bytes, static_cast<uint64_t>(f.n_vocab) * f.n_embd * 2);
 }

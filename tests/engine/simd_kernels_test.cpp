@@ -135,15 +135,27 @@ protected:
     }
     std::string kernel_name() const { return isa_name(GetParam()); }
 
-    // Reference and kernel over all rows; extra_scale != 1 checks it is applied in the same place.
+    // The layouts this kernel reads: the 2-bit one, and the 5-bit field one where it can.
+    std::vector<TernaryLayout> layouts() const {
+        if (kernel_->fields == nullptr) return {TernaryLayout::planes2};
+        return {TernaryLayout::planes2, TernaryLayout::fields5};
+    }
+
+    // Reference and kernel over all rows, in every layout the kernel reads; extra_scale != 1 checks
+    // it is applied in the same place.
     void check(const Matrix& m, const Activations& a, int tokens, float extra_scale = 1.0f) {
         const int64_t rows = static_cast<int64_t>(m.view.ne[1]);
-        std::vector<float> want(static_cast<size_t>(rows) * tokens), got(want.size(), -1.0f);
+        std::vector<float> want(static_cast<size_t>(rows) * tokens);
         cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, extra_scale, want.data(),
                          static_cast<int>(rows));
-        const RepackedTernary w = repack_ternary(m.view);
-        gemm(*kernel_, w, 0, rows, a, tokens, extra_scale, got.data(), static_cast<int>(rows));
-        expect_identical(want, got, kernel_name() + " " + describe(m, tokens));
+        for (TernaryLayout layout : layouts()) {
+            const RepackedTernary w = repack_ternary(m.view, nullptr, layout);
+            std::vector<float> got(want.size(), -1.0f);
+            gemm(*kernel_, w, 0, rows, a, tokens, extra_scale, got.data(), static_cast<int>(rows));
+            const char* name = w.layout == TernaryLayout::fields5 ? " fields5 " : " planes2 ";
+            expect_identical(want, got, kernel_name() + name + describe(m, tokens));
+            if (HasFatalFailure()) return;
+        }
     }
 
     void check_shapes(TypeId type, ScaleMode mode, const std::vector<std::array<int, 3>>& shapes) {
@@ -193,9 +205,12 @@ TEST_P(KernelTest, ExtremeActivationsDoNotOverflow) {
             // The exact integer is known: fill * q * k.
             const Matrix m = make_matrix(TypeId::I2_S, k, rows, ScaleMode::tensor, 7, fill);
             const Activations a = constant_activations(k, 1, q, 1.0f);
-            std::vector<float> got(rows);
-            gemm(*kernel_, repack_ternary(m.view), 0, rows, a, 1, 1.0f, got.data(), rows);
-            EXPECT_EQ(got[rows - 1], static_cast<float>(fill * q * k) * 0.0625f) << "fill " << fill << " q " << int{q};
+            for (TernaryLayout layout : layouts()) {
+                std::vector<float> got(rows);
+                gemm(*kernel_, repack_ternary(m.view, nullptr, layout), 0, rows, a, 1, 1.0f, got.data(), rows);
+                EXPECT_EQ(got[rows - 1], static_cast<float>(fill * q * k) * 0.0625f)
+                    << "fill " << fill << " q " << int{q};
+            }
         }
     // Alternating extremes line up with the code layout's planes.
     const Matrix m = make_matrix(TypeId::TQ2_0, k, 33, ScaleMode::block, 9, 1);
@@ -215,10 +230,13 @@ TEST_P(KernelTest, RowRangeWritesOnlyItsRows) {
     const std::vector<std::pair<int, int>> ranges = {{0, 0}, {5, 23}, {16, 32}, {3, 4}, {31, 70}, {69, 70}};
     // Per-row scales give one segment (the kernel's scale_group writes the rows); block scales give
     // several (the shared epilogue does).
-    for (ScaleMode mode : {ScaleMode::row, ScaleMode::block}) {
+    for (auto [mode, layout] : {std::pair{ScaleMode::row, TernaryLayout::planes2}, {ScaleMode::block, TernaryLayout::planes2},
+                                {ScaleMode::row, TernaryLayout::fields5}}) {
+        if (layout == TernaryLayout::fields5 && kernel_->fields == nullptr) continue;
         const Matrix m = make_matrix(TypeId::TQ2_0, k, rows, mode, 11);
-        const RepackedTernary w = repack_ternary(m.view);
+        const RepackedTernary w = repack_ternary(m.view, nullptr, layout);
         ASSERT_EQ(w.n_seg, mode == ScaleMode::row ? 1 : 2);
+        ASSERT_EQ(w.layout, layout);
         std::vector<float> want(static_cast<size_t>(rows) * tokens);
         cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), rows);
         for (const auto& [r0, r1] : ranges) {
@@ -255,8 +273,10 @@ TEST_P(KernelTest, HonoursOutputStride) {
     const Activations a = quantized_activations(k, tokens, 14);
     std::vector<float> want(static_cast<size_t>(stride) * tokens, 0.0f), got(want.size(), 0.0f);
     cpu_ternary_rows(m.view, 0, rows, a.q.data(), a.scale.data(), tokens, 1.0f, want.data(), stride);
-    gemm(*kernel_, repack_ternary(m.view), 0, rows, a, tokens, 1.0f, got.data(), stride);
-    expect_identical(want, got, "stride");
+    for (TernaryLayout layout : layouts()) {
+        gemm(*kernel_, repack_ternary(m.view, nullptr, layout), 0, rows, a, tokens, 1.0f, got.data(), stride);
+        expect_identical(want, got, "stride");
+    }
 }
 
 void expect_quantizer_identical(const TernaryKernel& kernel, const std::vector<float>& x, const std::string& what) {
@@ -344,6 +364,42 @@ TEST(SimdRepack, RoundTripsEveryTernaryType) {
         // Padded rows hold code 1 (weight 0) so they add nothing.
         EXPECT_EQ(w.group_codes(1)[kBlockBytes - 1], 0x55);
     }
+}
+
+// The 5-bit field layout holds the same weights in 40-byte blocks of 12, for every k % 12 (the
+// last block padded), and is given only to one-segment matrices.
+TEST(SimdRepack, Fields5RoundTripsAndIsSmaller) {
+    for (int k : {16, 32, 48, 128, 256, 2560, 2576}) {
+        const int rows = 19;
+        const Matrix m = make_matrix(TypeId::I2_S, k, rows, ScaleMode::tensor, 3);
+        const RepackedTernary w = repack_ternary(m.view, nullptr, TernaryLayout::fields5);
+        ASSERT_EQ(w.layout, TernaryLayout::fields5);
+        EXPECT_EQ(w.group_bytes(), static_cast<size_t>((k + 11) / 12 * 40));
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(w.codes.get()) % 64, 0u);
+        std::vector<int8_t> row(k);
+        for (int r = 0; r < rows; ++r) {
+            unpack_row(w, r, row.data());
+            ASSERT_TRUE(std::equal(row.begin(), row.end(), m.values.begin() + static_cast<ptrdiff_t>(r) * k))
+                << "k " << k << " row " << r;
+        }
+    }
+    const RepackedTernary big = repack_ternary(make_matrix(TypeId::I2_S, 2304, 16, ScaleMode::tensor, 1).view, nullptr,
+                                               TernaryLayout::fields5);
+    EXPECT_EQ(big.code_bytes() * 6, repack_ternary(make_matrix(TypeId::I2_S, 2304, 16, ScaleMode::tensor, 1).view)
+                                         .code_bytes() * 5);  // 1.67 of 2 bits per weight
+    const RepackedTernary blocks =
+        repack_ternary(make_matrix(TypeId::TQ2_0, 1024, 3, ScaleMode::block, 1).view, nullptr, TernaryLayout::fields5);
+    EXPECT_EQ(blocks.layout, TernaryLayout::planes2);
+}
+
+// A kernel without the 5-bit field reader refuses such a matrix instead of misreading it.
+TEST(SimdDispatch, KernelsWithoutFields5RefuseIt) {
+    const int k = 256, rows = 4;
+    const Matrix m = make_matrix(TypeId::I2_S, k, rows, ScaleMode::tensor, 5);
+    const RepackedTernary w = repack_ternary(m.view, nullptr, TernaryLayout::fields5);
+    const Activations a = quantized_activations(k, 1, 6);
+    std::vector<float> out(rows);
+    EXPECT_THROW(gemm(*find_kernel(KernelIsa::scalar), w, 0, rows, a, 1, 1.0f, out.data(), rows), Error);
 }
 
 TEST(SimdRepack, OneSegmentWhenEveryRowHasOneScale) {

@@ -28,6 +28,7 @@ struct Weight {
     int rows = 0;
     int cols = 0;
     bool ternary = false;
+    uint64_t bytes = 0;  // what one pass over the matrix reads in the backend's own layout
 };
 
 enum class GluActivation { ReluSquared, Silu };

@@ -180,7 +180,7 @@ private:
             drop_owned(ternary);
         }
         const Weight w = m_.backend->upload_matrix(v, extra);
-        m_.info.weight_bytes_per_token += v.nbytes;
+        m_.info.weight_bytes_per_token += w.bytes;  // the backend may hold fewer bytes than the file
         if (m_.backend->owns_copy(w)) drop_owned(v);
         if (v.data != file_view.data || m_.backend->owns_copy(w)) f_.release(file_view);
         return w;

@@ -42,12 +42,23 @@ const simd::TernaryKernel* choose_kernel() {
     return &simd::best_kernel();
 }
 
+// The layout the ternary codes are repacked into: the 5-bit field one where the kernel reads it
+// (fewer bytes for decode to stream), unless TERN_TERNARY_LAYOUT=planes2 asks for the 2-bit one.
+simd::TernaryLayout choose_layout(const simd::TernaryKernel* kernel) {
+    const char* env = std::getenv("TERN_TERNARY_LAYOUT");
+    const bool planes2 = env && std::string(env) == "planes2";
+    return kernel && kernel->fields && !planes2 ? simd::TernaryLayout::fields5 : simd::TernaryLayout::planes2;
+}
+
 class CpuSession;
 
 class CpuBackend final : public Backend {
 public:
-    CpuBackend(int n_threads, KvType kv_type) : pool_(n_threads), kernel_(choose_kernel()), kv_type_(kv_type) {
-        spdlog::debug("cpu backend: {} threads, ternary kernel {}", pool_.size(), kernel_ ? kernel_->name : "reference");
+    CpuBackend(int n_threads, KvType kv_type)
+        : pool_(n_threads), kernel_(choose_kernel()), layout_(choose_layout(kernel_)), kv_type_(kv_type) {
+        spdlog::debug("cpu backend: {} threads, ternary kernel {}, {} layout", pool_.size(),
+                      kernel_ ? kernel_->name : "reference",
+                      layout_ == simd::TernaryLayout::fields5 ? "5-bit field" : "2-bit");
     }
 
     std::string name() const override { return std::string("cpu-") + (kernel_ ? kernel_->name : "reference"); }
@@ -56,8 +67,9 @@ public:
         const bool ternary = type_traits(static_cast<uint32_t>(w.type))->ternary;
         weights_.push_back({w, extra_scale, ternary, std::nullopt});
         CpuWeight& cw = weights_.back();
+        const uint64_t before = bytes_;
         if (ternary && kernel_ && w.ne[0] % simd::kBlockK == 0) {
-            cw.packed = simd::repack_ternary(w, &pool_);
+            cw.packed = simd::repack_ternary(w, &pool_, layout_);
             bytes_ += cw.packed->code_bytes() + cw.packed->scales.size() * sizeof(float);
         } else if (const simd::DenseKernel* dense = kernel_ ? simd::dense_kernel_for(kernel_->isa) : nullptr;
                    w.type == TypeId::Q8_0 && dense && dense->q8_0_packed) {
@@ -69,7 +81,7 @@ public:
         } else {
             bytes_ += w.nbytes;
         }
-        return {&cw, static_cast<int>(w.ne[1]), static_cast<int>(w.ne[0]), ternary};
+        return {&cw, static_cast<int>(w.ne[1]), static_cast<int>(w.ne[0]), ternary, bytes_ - before};
     }
 
     bool owns_copy(const Weight& w) const override {
@@ -98,6 +110,7 @@ public:
 private:
     ThreadPool pool_;
     const simd::TernaryKernel* kernel_;  // nullptr: the scalar reference
+    simd::TernaryLayout layout_;
     KvType kv_type_;
     std::deque<CpuWeight> weights_;  // deque: Weight handles stay valid as more are added
     uint64_t bytes_ = 0;

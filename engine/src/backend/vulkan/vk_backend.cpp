@@ -49,7 +49,7 @@ public:
         vw.extra_scale = extra_scale;
         if (ternary) upload_ternary(w, vw);
         else upload_dense(w, vw);
-        return {&vw, vw.rows, vw.cols, ternary};
+        return {&vw, vw.rows, vw.cols, ternary, w.nbytes};
     }
 
     // upload_dense keeps F16, F32 and Q8_0; anything else would become F32 on the device.

@@ -24,6 +24,7 @@ CpuFeatures detect() {
     f.avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c;
     f.avx512vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") && f.avx2;
+    f.avx512vbmi = f.avx512vnni && __builtin_cpu_supports("avx512vbmi");
     // CPUID leaf 7, sub-leaf 1, EAX bit 4; the OS support for YMM state is what f.avx2 checked.
     f.avxvnni = __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & bit_AVXVNNI) != 0 && f.avx2;
 #endif

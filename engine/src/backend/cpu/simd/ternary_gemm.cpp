@@ -16,20 +16,27 @@ namespace tern::simd {
 namespace {
 
 const TernaryKernel kScalar{KernelIsa::scalar, "scalar", detail::kScalarTile, detail::kScalarGroups,
-                            detail::group_dot_scalar, detail::scale_group_scalar, detail::quantize_row_scalar};
+                            detail::group_dot_scalar, nullptr, detail::scale_group_scalar, detail::quantize_row_scalar};
 #if defined(TERN_SIMD_X86)
-const TernaryKernel kAvx2{KernelIsa::avx2, "avx2", detail::kAvx2Tile, detail::kAvx2Groups, detail::group_dot_avx2,
+const TernaryKernel kAvx2{KernelIsa::avx2, "avx2", detail::kAvx2Tile, detail::kAvx2Groups, detail::group_dot_avx2, nullptr,
                           detail::scale_group_avx2, detail::quantize_row_avx2};
 const TernaryKernel kAvx512Vnni{KernelIsa::avx512vnni, "avx512vnni", detail::kAvx512Tile, detail::kAvx512Groups,
-                                detail::group_dot_avx512vnni, detail::scale_group_avx512,
+                                detail::group_dot_avx512vnni, nullptr, detail::scale_group_avx512,
                                 detail::quantize_row_avx512};
+// With VBMI the AVX-512 kernel also reads the fields5 layout.
+const FieldsKernel kAvx512Fields{detail::fields_dot_avx512vbmi, detail::fields_unpack_avx512vbmi,
+                                 detail::planes_dot_avx512};
+const TernaryKernel kAvx512VnniVbmi{KernelIsa::avx512vnni, "avx512vnni", detail::kAvx512Tile, detail::kAvx512Groups,
+                                    detail::group_dot_avx512vnni, &kAvx512Fields,
+                                    detail::scale_group_avx512, detail::quantize_row_avx512};
 const TernaryKernel kAvxVnni{KernelIsa::avxvnni, "avxvnni", detail::kAvxVnniTile, detail::kAvxVnniGroups,
-                             detail::group_dot_avxvnni, detail::scale_group_avx2, detail::quantize_row_avx2};
+                             detail::group_dot_avxvnni, nullptr, detail::scale_group_avx2, detail::quantize_row_avx2};
 const TernaryKernel kAvxVnniEvex{KernelIsa::avxvnni, "avxvnni", detail::kAvxVnniTile, detail::kAvxVnniGroups,
-                                 detail::group_dot_avxvnni_evex, detail::scale_group_avx2, detail::quantize_row_avx2};
+                                 detail::group_dot_avxvnni_evex, nullptr,
+                                 detail::scale_group_avx2, detail::quantize_row_avx2};
 #endif
 #if defined(TERN_SIMD_ARM64)
-const TernaryKernel kNeon{KernelIsa::neon, "neon", detail::kNeonTile, detail::kNeonGroups, detail::group_dot_neon,
+const TernaryKernel kNeon{KernelIsa::neon, "neon", detail::kNeonTile, detail::kNeonGroups, detail::group_dot_neon, nullptr,
                           detail::scale_group_neon, detail::quantize_row_neon};
 #endif
 
@@ -74,7 +81,9 @@ const TernaryKernel* find_kernel(KernelIsa isa) {
         case KernelIsa::scalar: return &kScalar;
 #if defined(TERN_SIMD_X86)
         case KernelIsa::avx2: return cpu_features().avx2 ? &kAvx2 : nullptr;
-        case KernelIsa::avx512vnni: return cpu_features().avx512vnni ? &kAvx512Vnni : nullptr;
+        case KernelIsa::avx512vnni:
+            if (!cpu_features().avx512vnni) return nullptr;
+            return cpu_features().avx512vbmi ? &kAvx512VnniVbmi : &kAvx512Vnni;
         case KernelIsa::avxvnni:
             if (cpu_features().avxvnni) return &kAvxVnni;
             return cpu_features().avx512vnni ? &kAvxVnniEvex : nullptr;
@@ -122,6 +131,9 @@ void ternary_gemm(const TernaryKernel& kernel, const RepackedTernary& w, int64_t
     if (act.k != w.k)
         throw Error("ternary_gemm: activations of length " + std::to_string(act.k) + " for rows of " +
                     std::to_string(w.k));
+    const bool fields5 = w.layout == TernaryLayout::fields5;
+    if (fields5 && kernel.fields == nullptr)
+        throw Error(std::string("ternary_gemm: the ") + kernel.name + " kernel cannot read the 5-bit field layout");
     if (row_begin == row_end || n_tokens == 0) return;
 
     const int64_t k = w.k, n_seg = w.n_seg;
@@ -151,14 +163,30 @@ void ternary_gemm(const TernaryKernel& kernel, const RepackedTernary& w, int64_t
     // Decode streams the weights from DRAM once: one group per pass keeps a single sequential
     // stream per thread, which measured faster here (tg64 21 vs 18 tok/s on 2B4T).
     const int maxg = n_tokens == 1 ? 1 : kernel.max_tile_groups;
+    // A fields5 matrix with more than one token tile is unpacked once per pass (k bytes per row).
+    const bool unpack = fields5 && n_tokens > tile;
+    thread_local AlignedBytes planes{nullptr, nullptr};
+    thread_local size_t planes_bytes = 0;
+    if (unpack && planes_bytes < static_cast<size_t>(maxg * kRowGroup * k)) {
+        planes_bytes = static_cast<size_t>(maxg * kRowGroup * k);
+        planes = alloc_aligned_64(planes_bytes, "ternary_gemm");
+    }
     for (int64_t g0 = row_begin / kRowGroup; g0 < g_end; g0 += maxg) {
         const int ng = static_cast<int>(std::min<int64_t>(maxg, g_end - g0));
+        if (unpack)
+            kernel.fields->unpack(w.group_codes(g0), static_cast<int64_t>(w.group_bytes()), k, ng, planes.get());
         // Token tiles inside the group loop: the groups' codes (k * 4 bytes each) stay in cache
         // while every token passes over them.
         for (int t0 = 0; t0 < n_tokens; t0 += tile) {
             const int nt = std::min(tile, n_tokens - t0);
-            kernel.group_dot(w.group_codes(g0), w.blocks_per_row(), seg_blocks, act.tiles + t0 * (k / 4), nt, ng,
-                             sums.data());
+            const int32_t* tile_act = act.tiles + t0 * (k / 4);
+            if (unpack)
+                kernel.fields->planes_dot(planes.get(), k, tile_act, nt, ng, sums.data());
+            else if (fields5)
+                kernel.fields->dot(w.group_codes(g0), static_cast<int64_t>(w.group_bytes()), k, tile_act, nt, ng,
+                                   sums.data());
+            else
+                kernel.group_dot(w.group_codes(g0), w.blocks_per_row(), seg_blocks, tile_act, nt, ng, sums.data());
             for (int gi = 0; gi < ng; ++gi) {
                 const int64_t g = g0 + gi;
                 const int lane_begin = static_cast<int>(std::max<int64_t>(row_begin - g * kRowGroup, 0));

@@ -28,6 +28,17 @@ constexpr bool runs_avx2(KernelIsa isa) {
 // so the n_tok broadcasts of one plane of a block read one contiguous run.
 using GroupDotFn = void (*)(const uint8_t* group_codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act,
                             int n_tok, int n_grp, int32_t* sums);
+// The kernels over a fields5 matrix (always one segment). Decode reads the 5-bit fields directly;
+// prefill unpacks a pass's groups once into byte planes that every token tile then reads.
+struct FieldsKernel {
+    // sums[(g * n_tok + t) * kRowGroup + lane], for groups group_bytes apart and rows of k weights.
+    void (*dot)(const uint8_t* group_codes, int64_t group_bytes, int64_t k, const int32_t* act, int n_tok, int n_grp,
+                int32_t* sums);
+    // planes[(g * k / 4 + j) * 64 + 4 * lane + b] = the code of weight 4j + b of row `lane` of group g.
+    void (*unpack)(const uint8_t* group_codes, int64_t group_bytes, int64_t k, int n_grp, uint8_t* planes);
+    // The same sums as dot, from unpacked planes (64-byte aligned).
+    void (*planes_dot)(const uint8_t* planes, int64_t k, const int32_t* act, int n_tok, int n_grp, int32_t* sums);
+};
 // The float epilogue of a one-segment matrix for one token and one group, in the reference's
 // operations and order: out[lane] = (0 + float(sums[lane] - act_sum) * scales[lane]) / act_scale
 // * extra_scale for lane in [lane_begin, lane_end); other lanes of out are not touched.
@@ -42,6 +53,7 @@ struct TernaryKernel {
     int max_tile_tokens;  // tokens one group_dot call handles (the weights are unpacked once for them)
     int max_tile_groups;  // row groups one group_dot call handles (each activation load serves them all)
     GroupDotFn group_dot;
+    const FieldsKernel* fields;  // nullptr: this kernel reads only the 2-bit layout
     ScaleGroupFn scale_group;
     QuantizeFn quantize_row;
 };

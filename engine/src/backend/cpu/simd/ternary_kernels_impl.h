@@ -52,6 +52,11 @@ void scale_group_avx512(const int32_t* sums, int32_t act_sum, const float* scale
                         int lane_begin, int lane_end, float* out);
 float quantize_row_avx512(const float* x, int n, int8_t* q, int32_t* q_sum);
 inline constexpr int kAvx512Tile = 8, kAvx512Groups = 2;
+// The same tiles over the fields5 layout; needs AVX-512 VBMI too.
+void fields_dot_avx512vbmi(const uint8_t* codes, int64_t group_bytes, int64_t k, const int32_t* act, int n_tok,
+                           int n_grp, int32_t* sums);
+void fields_unpack_avx512vbmi(const uint8_t* codes, int64_t group_bytes, int64_t k, int n_grp, uint8_t* planes);
+void planes_dot_avx512(const uint8_t* planes, int64_t k, const int32_t* act, int n_tok, int n_grp, int32_t* sums);
 
 // The 256-bit VNNI kernel (ternary_vnni256_tile.h) in its two encodings; it shares the AVX2
 // epilogue and quantizer. 4 tokens x 2 halves of accumulators fill half of the 16 ymm registers.

@@ -20,6 +20,50 @@ size_t word_offset(int64_t kb, int lane) {
 int byte_of(int j) { return j % 4; }
 int shift_of(int j) { return 2 * (j / 4); }
 
+// The code of weight 4 * word + b (j = 4 * lane + b) of a planes2 group; code 1 (weight 0) past k.
+int planes2_code(const uint8_t* group, int64_t k, int64_t word, int j) {
+    if (4 * word >= k) return 1;
+    return (group[static_cast<size_t>(word / 4) * kBlockBytes + j] >> (2 * (word % 4))) & 3;
+}
+
+// The 5-bit field j of a fields5 block.
+int field_of(const uint8_t* block, int j) {
+    uint16_t two;
+    std::memcpy(&two, block + 5 * j / 8, 2);  // a field spans at most two bytes
+    return (two >> (5 * j % 8)) & 31;
+}
+
+// Re-encodes a planes2 matrix in the fields5 layout, group by group.
+AlignedBytes to_fields5(const RepackedTernary& planes, const RepackedTernary& fields, ThreadPool* pool) {
+    const size_t n_bytes = (fields.code_bytes() + 64 + 63) / 64 * 64;
+    AlignedBytes out = alloc_aligned_64(n_bytes, "repack_ternary");
+    std::memset(out.get(), 0, n_bytes);
+    auto convert = [&](int64_t g_begin, int64_t g_end) {
+        for (int64_t g = g_begin; g < g_end; ++g) {
+            const uint8_t* src = planes.group_codes(g);
+            uint8_t* dst = out.get() + static_cast<size_t>(g) * fields.group_bytes();
+            for (int64_t fb = 0; fb < fields.blocks_per_row(); ++fb) {
+                uint8_t f[64];
+                for (int j = 0; j < 64; ++j)
+                    f[j] = static_cast<uint8_t>(planes2_code(src, planes.k, 3 * fb, j) +
+                                                3 * planes2_code(src, planes.k, 3 * fb + 1, j) +
+                                                9 * planes2_code(src, planes.k, 3 * fb + 2, j));
+                // 8 fields make 40 bits, 5 whole bytes.
+                for (int q = 0; q < 8; ++q) {
+                    uint64_t bits = 0;
+                    for (int m = 0; m < 8; ++m) bits |= static_cast<uint64_t>(f[8 * q + m]) << (5 * m);
+                    std::memcpy(dst + fb * kFieldBlockBytes + 5 * q, &bits, 5);  // little-endian
+                }
+            }
+        }
+    };
+    if (pool)
+        pool->parallel_for(planes.n_groups, 1, convert);
+    else
+        convert(0, planes.n_groups);
+    return out;
+}
+
 }  // namespace
 
 AlignedBytes alloc_aligned_64(size_t n, const char* who) {
@@ -29,7 +73,7 @@ AlignedBytes alloc_aligned_64(size_t n, const char* who) {
     return {mem, [](uint8_t* p) { std::free(p); }};
 }
 
-RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool) {
+RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool, TernaryLayout layout) {
     const TypeTraits* tt = type_traits(static_cast<uint32_t>(w.type));
     if (tt == nullptr || !tt->ternary)
         throw Error("repack_ternary: " + type_name(static_cast<uint32_t>(w.type)) + " is not a ternary type");
@@ -84,6 +128,15 @@ RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool) {
     r.scales.assign(static_cast<size_t>(r.n_groups * kRowGroup * r.n_seg), 0.0f);
     for (int64_t row = 0; row < r.rows; ++row)
         for (int64_t s = 0; s < r.n_seg; ++s) r.scales[row * r.n_seg + s] = all_scales[row * n_scales + s];
+    if (layout == TernaryLayout::fields5 && r.n_seg == 1) {
+        RepackedTernary f;
+        f.layout = TernaryLayout::fields5;
+        f.k = r.k;
+        f.n_groups = r.n_groups;
+        AlignedBytes codes = to_fields5(r, f, pool);
+        r.layout = TernaryLayout::fields5;
+        r.codes = std::move(codes);
+    }
     return r;
 }
 
@@ -91,6 +144,15 @@ void unpack_row(const RepackedTernary& w, int64_t row, int8_t* values) {
     if (row < 0 || row >= w.rows) throw Error("unpack_row: row " + std::to_string(row) + " out of range");
     const uint8_t* group = w.group_codes(row / kRowGroup);
     const int lane = static_cast<int>(row % kRowGroup);
+    if (w.layout == TernaryLayout::fields5) {
+        for (int64_t i = 0; i < w.k; ++i) {
+            const int64_t fb = i / kFieldBlockK, n = i % kFieldBlockK / 4;
+            int field = field_of(group + fb * kFieldBlockBytes, 4 * lane + static_cast<int>(i % 4));
+            for (int64_t d = 0; d < n; ++d) field /= 3;
+            values[i] = static_cast<int8_t>(field % 3 - 1);
+        }
+        return;
+    }
     for (int64_t kb = 0; kb < w.blocks_per_row(); ++kb) {
         const uint8_t* word = group + word_offset(kb, lane);
         for (int j = 0; j < kBlockK; ++j)
