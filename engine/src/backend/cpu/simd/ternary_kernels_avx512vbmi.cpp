@@ -41,12 +41,24 @@ constexpr FieldTables kTables = make_tables();
 
 inline __m512i load_table(const std::array<uint8_t, 64>& t) { return _mm512_load_si512(t.data()); }
 
-// NG groups x NT tokens per pass, as in the 2-bit kernel; NACC accumulators per token with few tokens.
-template <int NG, int NT, int NACC>
-void fields_tile(const uint8_t* codes, int64_t group_bytes, int64_t k, const int32_t* act, int32_t* sums) {
+// The tables in registers, and a 40-byte block of fields turned back into 2-bit-layout planes.
+struct FieldDecoder {
     const __m512i spread = load_table(kTables.spread), shifts = load_table(kTables.shifts);
     const __m512i digit[3] = {load_table(kTables.digit[0]), load_table(kTables.digit[1]),
                               load_table(kTables.digit[2])};
+
+    // Field j of the block in byte j (bits 5-7 left over, ignored by plane()).
+    __m512i fields(const uint8_t* block) const {
+        return _mm512_multishift_epi64_epi8(shifts, _mm512_permutexvar_epi8(spread, _mm512_loadu_si512(block)));
+    }
+    // Plane n: the codes of weights 4n..4n+3 of the block, one byte each, in each row's 32-bit lane.
+    __m512i plane(__m512i fields, int n) const { return _mm512_permutexvar_epi8(fields, digit[n]); }
+};
+
+// NG groups x NT tokens per pass, as in the 2-bit kernel; NACC accumulators per token with few tokens.
+template <int NG, int NT, int NACC>
+void fields_tile(const uint8_t* codes, int64_t group_bytes, int64_t k, const int32_t* act, int32_t* sums) {
+    const FieldDecoder decoder;
     __m512i acc[NG][NT][NACC];
     for (int g = 0; g < NG; ++g)
         for (int t = 0; t < NT; ++t)
@@ -56,9 +68,8 @@ void fields_tile(const uint8_t* codes, int64_t group_bytes, int64_t k, const int
     auto block = [&]<int NP>(int64_t fb) {
         __m512i p[NG][NP];
         for (int g = 0; g < NG; ++g) {
-            const __m512i x = _mm512_loadu_si512(codes + g * group_bytes + fb * kFieldBlockBytes);
-            const __m512i fields = _mm512_multishift_epi64_epi8(shifts, _mm512_permutexvar_epi8(spread, x));
-            for (int n = 0; n < NP; ++n) p[g][n] = _mm512_permutexvar_epi8(fields, digit[n]);
+            const __m512i fields = decoder.fields(codes + g * group_bytes + fb * kFieldBlockBytes);
+            for (int n = 0; n < NP; ++n) p[g][n] = decoder.plane(fields, n);
         }
         const int32_t* a = act + fb * 3 * NT;
         // Fully unrolled, or GCC keeps the accumulator array in memory.
@@ -107,63 +118,36 @@ void planes_tile(const uint8_t* planes, int64_t k, const int32_t* act, int32_t* 
         for (int t = 0; t < NT; ++t) _mm512_storeu_si512(sums + (g * NT + t) * kRowGroup, acc[g][t]);
 }
 
-template <int NG>
-void planes_groups(const uint8_t* planes, int64_t k, const int32_t* act, int n_tok, int32_t* sums) {
-    switch (n_tok) {
-        case 1: return planes_tile<NG, 1>(planes, k, act, sums);
-        case 2: return planes_tile<NG, 2>(planes, k, act, sums);
-        case 3: return planes_tile<NG, 3>(planes, k, act, sums);
-        case 4: return planes_tile<NG, 4>(planes, k, act, sums);
-        case 5: return planes_tile<NG, 5>(planes, k, act, sums);
-        case 6: return planes_tile<NG, 6>(planes, k, act, sums);
-        case 7: return planes_tile<NG, 7>(planes, k, act, sums);
-        default: return planes_tile<NG, 8>(planes, k, act, sums);
-    }
-}
-
-template <int NG>
-void fields_groups(const uint8_t* codes, int64_t group_bytes, int64_t k, const int32_t* act, int n_tok,
-                   int32_t* sums) {
-    switch (n_tok) {
-        case 1: return fields_tile<NG, 1, 3>(codes, group_bytes, k, act, sums);
-        case 2: return fields_tile<NG, 2, 1>(codes, group_bytes, k, act, sums);
-        case 3: return fields_tile<NG, 3, 1>(codes, group_bytes, k, act, sums);
-        case 4: return fields_tile<NG, 4, 1>(codes, group_bytes, k, act, sums);
-        case 5: return fields_tile<NG, 5, 1>(codes, group_bytes, k, act, sums);
-        case 6: return fields_tile<NG, 6, 1>(codes, group_bytes, k, act, sums);
-        case 7: return fields_tile<NG, 7, 1>(codes, group_bytes, k, act, sums);
-        default: return fields_tile<NG, 8, 1>(codes, group_bytes, k, act, sums);
-    }
-}
-
 }  // namespace
 
 void fields_unpack_avx512vbmi(const uint8_t* codes, int64_t group_bytes, int64_t k, int n_grp, uint8_t* planes) {
-    const __m512i spread = load_table(kTables.spread), shifts = load_table(kTables.shifts);
-    const __m512i digit[3] = {load_table(kTables.digit[0]), load_table(kTables.digit[1]),
-                              load_table(kTables.digit[2])};
+    const FieldDecoder decoder;
     const int64_t words = k / 4;
     for (int g = 0; g < n_grp; ++g) {
         uint8_t* out = planes + g * words * 64;
         for (int64_t fb = 0; fb * 3 < words; ++fb) {
-            const __m512i x = _mm512_loadu_si512(codes + g * group_bytes + fb * kFieldBlockBytes);
-            const __m512i fields = _mm512_multishift_epi64_epi8(shifts, _mm512_permutexvar_epi8(spread, x));
+            const __m512i fields = decoder.fields(codes + g * group_bytes + fb * kFieldBlockBytes);
             for (int n = 0; n < 3 && fb * 3 + n < words; ++n)
-                _mm512_store_si512(out + (fb * 3 + n) * 64, _mm512_permutexvar_epi8(fields, digit[n]));
+                _mm512_store_si512(out + (fb * 3 + n) * 64, decoder.plane(fields, n));
         }
     }
 }
 
 void planes_dot_avx512(const uint8_t* planes, int64_t k, const int32_t* act, int n_tok, int n_grp, int32_t* sums) {
-    if (n_grp == 2) return planes_groups<2>(planes, k, act, n_tok, sums);
-    planes_groups<1>(planes, k, act, n_tok, sums);
+    with_tile_tokens<kAvx512Tile>(n_tok, [&]<int NT>() {
+        if (n_grp == 2) return planes_tile<2, NT>(planes, k, act, sums);
+        planes_tile<1, NT>(planes, k, act, sums);
+    });
 }
 
 void fields_dot_avx512vbmi(const uint8_t* codes, int64_t group_bytes, int64_t k, const int32_t* act, int n_tok,
                            int n_grp, int32_t* sums) {
-    static_assert(kAvx512Tile == 8 && kAvx512Groups == 2);
-    if (n_grp == 2) return fields_groups<2>(codes, group_bytes, k, act, n_tok, sums);
-    fields_groups<1>(codes, group_bytes, k, act, n_tok, sums);
+    static_assert(kAvx512Groups == 2);
+    // With one token the 3 planes go to 3 accumulators.
+    with_tile_tokens<kAvx512Tile>(n_tok, [&]<int NT>() {
+        if (n_grp == 2) return fields_tile<2, NT, NT == 1 ? 3 : 1>(codes, group_bytes, k, act, sums);
+        fields_tile<1, NT, NT == 1 ? 3 : 1>(codes, group_bytes, k, act, sums);
+    });
 }
 
 }  // namespace tern::simd::detail

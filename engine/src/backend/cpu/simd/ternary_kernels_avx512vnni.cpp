@@ -62,19 +62,13 @@ void dot_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const 
     }
 }
 
+// With one token the 4 planes go to 4 / NG accumulators per group, with two tokens to 2 / NG.
 template <int NG>
 void dot_groups(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int n_tok,
                 int32_t* sums) {
-    switch (n_tok) {
-        case 1: return dot_tile<NG, 1, 4 / NG>(codes, n_blocks, seg_blocks, act, sums);
-        case 2: return dot_tile<NG, 2, 2 / NG>(codes, n_blocks, seg_blocks, act, sums);
-        case 3: return dot_tile<NG, 3, 1>(codes, n_blocks, seg_blocks, act, sums);
-        case 4: return dot_tile<NG, 4, 1>(codes, n_blocks, seg_blocks, act, sums);
-        case 5: return dot_tile<NG, 5, 1>(codes, n_blocks, seg_blocks, act, sums);
-        case 6: return dot_tile<NG, 6, 1>(codes, n_blocks, seg_blocks, act, sums);
-        case 7: return dot_tile<NG, 7, 1>(codes, n_blocks, seg_blocks, act, sums);
-        default: return dot_tile<NG, 8, 1>(codes, n_blocks, seg_blocks, act, sums);
-    }
+    with_tile_tokens<kAvx512Tile>(n_tok, [&]<int NT>() {
+        dot_tile<NG, NT, NT == 1 ? 4 / NG : NT == 2 ? 2 / NG : 1>(codes, n_blocks, seg_blocks, act, sums);
+    });
 }
 
 }  // namespace

@@ -26,6 +26,16 @@ inline int32_t quantize_tail(const float* x, int from, int n, float s, int8_t* q
     return total;
 }
 
+// Calls f.template operator()<NT>() with NT = n_tok clamped to [1, kMax]: a kernel's token-tile
+// template is instantiated once per tile size, and each call picks the one for its tile.
+template <int kMax, class F>
+void with_tile_tokens(int n_tok, F&& f) {
+    if constexpr (kMax > 1) {
+        if (n_tok < kMax) return with_tile_tokens<kMax - 1>(n_tok, f);
+    }
+    f.template operator()<kMax>();
+}
+
 void group_dot_scalar(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act,
                       int n_tok, int n_grp, int32_t* sums);
 void scale_group_scalar(const int32_t* sums, int32_t act_sum, const float* scales, float act_scale, float extra_scale,

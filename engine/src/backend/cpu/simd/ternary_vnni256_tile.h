@@ -65,16 +65,14 @@ void vnni256_tile(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, co
 template <class Dpbusd>
 void vnni256_group_dot(const uint8_t* codes, int64_t n_blocks, int64_t seg_blocks, const int32_t* act, int n_tok,
                        int n_grp, int32_t* sums) {
-    static_assert(kAvxVnniTile == 4 && kAvxVnniGroups == 1);
+    static_assert(kAvxVnniGroups == 1);
     for (int g = 0; g < n_grp; ++g) {
         const uint8_t* c = codes + g * n_blocks * kBlockBytes;
         int32_t* out = sums + g * n_tok * (n_blocks / seg_blocks) * kRowGroup;
-        switch (n_tok) {
-            case 1: vnni256_tile<Dpbusd, 1, 4>(c, n_blocks, seg_blocks, act, out); break;
-            case 2: vnni256_tile<Dpbusd, 2, 2>(c, n_blocks, seg_blocks, act, out); break;
-            case 3: vnni256_tile<Dpbusd, 3, 1>(c, n_blocks, seg_blocks, act, out); break;
-            default: vnni256_tile<Dpbusd, 4, 1>(c, n_blocks, seg_blocks, act, out); break;
-        }
+        // With one token the 4 planes go to 4 accumulators per half, with two tokens to 2.
+        with_tile_tokens<kAvxVnniTile>(n_tok, [&]<int NT>() {
+            vnni256_tile<Dpbusd, NT, NT == 1 ? 4 : NT == 2 ? 2 : 1>(c, n_blocks, seg_blocks, act, out);
+        });
     }
 }
 
