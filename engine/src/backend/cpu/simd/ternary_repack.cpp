@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "tern/error.h"
 #include "util/thread_pool.h"
@@ -33,21 +34,27 @@ int field_of(const uint8_t* block, int j) {
     return (two >> (5 * j % 8)) & 31;
 }
 
-// Re-encodes a planes2 matrix in the fields5 layout, group by group.
-AlignedBytes to_fields5(const RepackedTernary& planes, const RepackedTernary& fields, ThreadPool* pool) {
-    const size_t n_bytes = (fields.code_bytes() + 64 + 63) / 64 * 64;
-    AlignedBytes out = alloc_aligned_64(n_bytes, "repack_ternary");
-    std::memset(out.get(), 0, n_bytes);
+// Re-encodes a planes2 matrix in the fields5 layout, group by group, in place.
+void to_fields5(RepackedTernary& r, ThreadPool* pool) {
+    const AlignedBytes planes = std::move(r.codes);
+    const size_t planes_group_bytes = r.group_bytes();
+    r.layout = TernaryLayout::fields5;
+    const size_t n_bytes = (r.code_bytes() + 64 + 63) / 64 * 64;
+    r.codes = alloc_aligned_64(n_bytes, "repack_ternary");
+    std::memset(r.codes.get(), 0, n_bytes);
+    // Locals, not r's members: the byte stores below may alias anything, so members would be reloaded.
+    const int64_t k = r.k, blocks = r.blocks_per_row();
+    const size_t group_bytes = r.group_bytes();
+    uint8_t* const out = r.codes.get();
     auto convert = [&](int64_t g_begin, int64_t g_end) {
         for (int64_t g = g_begin; g < g_end; ++g) {
-            const uint8_t* src = planes.group_codes(g);
-            uint8_t* dst = out.get() + static_cast<size_t>(g) * fields.group_bytes();
-            for (int64_t fb = 0; fb < fields.blocks_per_row(); ++fb) {
+            const uint8_t* src = planes.get() + static_cast<size_t>(g) * planes_group_bytes;
+            uint8_t* dst = out + static_cast<size_t>(g) * group_bytes;
+            for (int64_t fb = 0; fb < blocks; ++fb) {
                 uint8_t f[64];
                 for (int j = 0; j < 64; ++j)
-                    f[j] = static_cast<uint8_t>(planes2_code(src, planes.k, 3 * fb, j) +
-                                                3 * planes2_code(src, planes.k, 3 * fb + 1, j) +
-                                                9 * planes2_code(src, planes.k, 3 * fb + 2, j));
+                    f[j] = static_cast<uint8_t>(planes2_code(src, k, 3 * fb, j) + 3 * planes2_code(src, k, 3 * fb + 1, j) +
+                                                9 * planes2_code(src, k, 3 * fb + 2, j));
                 // 8 fields make 40 bits, 5 whole bytes.
                 for (int q = 0; q < 8; ++q) {
                     uint64_t bits = 0;
@@ -58,10 +65,9 @@ AlignedBytes to_fields5(const RepackedTernary& planes, const RepackedTernary& fi
         }
     };
     if (pool)
-        pool->parallel_for(planes.n_groups, 1, convert);
+        pool->parallel_for(r.n_groups, 1, convert);
     else
-        convert(0, planes.n_groups);
-    return out;
+        convert(0, r.n_groups);
 }
 
 }  // namespace
@@ -128,15 +134,7 @@ RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool, TernaryLay
     r.scales.assign(static_cast<size_t>(r.n_groups * kRowGroup * r.n_seg), 0.0f);
     for (int64_t row = 0; row < r.rows; ++row)
         for (int64_t s = 0; s < r.n_seg; ++s) r.scales[row * r.n_seg + s] = all_scales[row * n_scales + s];
-    if (layout == TernaryLayout::fields5 && r.n_seg == 1) {
-        RepackedTernary f;
-        f.layout = TernaryLayout::fields5;
-        f.k = r.k;
-        f.n_groups = r.n_groups;
-        AlignedBytes codes = to_fields5(r, f, pool);
-        r.layout = TernaryLayout::fields5;
-        r.codes = std::move(codes);
-    }
+    if (layout == TernaryLayout::fields5 && r.n_seg == 1) to_fields5(r, pool);
     return r;
 }
 
