@@ -35,12 +35,7 @@ QString modelName(const ModelInfo& i) {
 }
 
 QString kvTypeName(KvType t) {
-    switch (t) {
-        case KvType::F16: return QStringLiteral("F16");
-        case KvType::Q8_0: return QStringLiteral("Q8_0");
-        case KvType::F32: break;
-    }
-    return QStringLiteral("F32");
+    return QString::fromLatin1(kv_type_name(t));
 }
 
 QVariantMap infoToMap(const ModelInfo& i, double loadMs) {

@@ -108,9 +108,39 @@ TEST(Bench, ReportsEveryFieldForBothTests) {
     ASSERT_TRUE(json.is_array());
     ASSERT_EQ(json.size(), 2u);
     for (const char* key : {"test", "precision", "backend", "threads", "tokens_per_second", "stddev", "ttft_ms",
-                            "peak_rss_bytes", "bytes_per_token", "joules_per_token_est"})
+                            "peak_rss_bytes", "bytes_per_token", "joules_per_token_est", "kv", "n_depth"})
         EXPECT_TRUE(json[0].contains(key)) << key;
     EXPECT_EQ(json[1]["test"], "tg8");
+}
+
+// Long-context speed: each run starts with n_depth tokens in the cache, and the KV reads they add
+// are counted in bytes per token.
+TEST(Bench, RunsAtADepthAndCountsItsCacheReads) {
+    LoadOptions o;
+    o.n_threads = 2;
+    const auto model = Model::load(test::synth_model(), o);
+    BenchOptions bo;
+    bo.n_prompt = 8;
+    bo.n_gen = 4;
+    bo.repetitions = 1;
+    const std::vector<BenchResult> flat = bench(model, bo);
+    bo.n_depth = 40;
+    const std::vector<BenchResult> deep = bench(model, bo);
+    ASSERT_EQ(deep.size(), 2u);
+    EXPECT_EQ(deep[0].test, "pp8@d40");
+    EXPECT_EQ(deep[1].test, "tg4@d40");
+    const double kv_per_position = static_cast<double>(model->info().kv_bytes_per_token);
+    ASSERT_GT(kv_per_position, 0);
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(deep[i].n_depth, 40);
+        EXPECT_GT(deep[i].tokens_per_second, 0);
+        EXPECT_NEAR(deep[i].bytes_per_token - flat[i].bytes_per_token, 40 * kv_per_position, 1.0);
+        EXPECT_GT(deep[i].kv_bytes, flat[i].kv_bytes);  // the cache holds the depth too
+    }
+    EXPECT_EQ(nlohmann::json::parse(bench_json(deep))[1]["n_depth"], 40);
+
+    bo.n_depth = model->info().n_ctx_train - bo.n_gen;  // no room left for the tg test's tokens
+    EXPECT_THROW(bench(model, bo), Error);
 }
 
 TEST(Bench, RejectsTestsLongerThanTheContextAndCancels) {

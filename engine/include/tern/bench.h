@@ -15,6 +15,7 @@ namespace tern {
 struct BenchOptions {
     int n_prompt = 128;   // pp test: tokens evaluated in one batch; 0 skips it
     int n_gen = 64;       // tg test: tokens decoded one at a time; 0 skips it
+    int n_depth = 0;      // tokens already in the KV cache when each test starts (long-context speed)
     int repetitions = 3;
     double read_bandwidth = 0;  // bytes/s from measure_read_bandwidth(); 0: no roof figures
     // Called before each run with the test name and the fraction done; return false to cancel
@@ -23,12 +24,14 @@ struct BenchOptions {
 };
 
 struct BenchResult {
-    std::string test;       // "pp128", "tg64"
+    std::string test;       // "pp128", "tg64"; at a depth "tg64@d4096"
     std::string precision;  // "ternary", "fp16"
     std::string backend;    // ModelInfo::backend
     std::string head;       // the LM head's type as it runs ("F16", "Q8_0")
+    std::string kv;         // the KV cache's type ("F16", "Q8_0")
     int threads = 0;
     int n_tokens = 0;
+    int n_depth = 0;
     double tokens_per_second = 0;  // mean over repetitions
     double stddev = 0;             // of tokens_per_second
     // pp: time from the start of the prompt to its logits (the time to first token for a prompt
@@ -47,6 +50,8 @@ struct BenchResult {
 };
 
 // Runs the pp then the tg test, each on a fresh session of `model` with one untimed warm-up run.
+// With n_depth, each session's cache is first filled with that many tokens (untimed, once), and
+// every run starts from there.
 // Throws tern::Error, tern::Cancelled.
 std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOptions& options);
 

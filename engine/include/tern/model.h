@@ -32,6 +32,7 @@ enum class KvType { F32, F16, Q8_0 };
 
 const char* precision_name(Precision p);  // "ternary", "fp16"
 const char* head_name(HeadType h);        // "as-stored", "q8_0", "q6_k"
+const char* kv_type_name(KvType t);       // "F32", "F16", "Q8_0", as ggml names the types
 
 // What a model file says about itself (all from the file, nothing hard-coded).
 struct ModelInfo {

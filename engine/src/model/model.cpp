@@ -355,6 +355,14 @@ const char* head_name(HeadType h) {
     }
 }
 
+const char* kv_type_name(KvType t) {
+    switch (t) {
+        case KvType::F16: return "F16";
+        case KvType::Q8_0: return "Q8_0";
+        default: return "F32";
+    }
+}
+
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 

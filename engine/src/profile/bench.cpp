@@ -46,17 +46,16 @@ public:
 
     BenchResult prompt_processing() {
         const ModelInfo& info = model_->info();
-        const int n = o_.n_prompt;
-        std::mt19937 rng(42);
-        std::vector<int32_t> prompt(n);
-        for (auto& id : prompt) id = static_cast<int32_t>(rng() % static_cast<uint32_t>(info.n_vocab));
-        Session s(model_, {.n_ctx = n, .n_batch = n});
-        const std::string test = "pp" + std::to_string(n);
+        const int n = o_.n_prompt, depth = o_.n_depth;
+        const std::vector<int32_t> prompt = random_tokens(n, 42);
+        Session s(model_, {.n_ctx = depth + n, .n_batch = n});
+        const std::string test = test_name("pp", n);
+        fill_depth(s, test);
         std::vector<double> speeds;
         double first_ms = 0, joules0 = 0;
         for (int r = -1; r < o_.repetitions; ++r) {  // r = -1: the warm-up
             report(test, r);
-            s.reset();
+            s.trim(depth);
             if (r == 0) joules0 = rapl_.joules();
             const auto start = Clock::now();
             s.eval(prompt);
@@ -66,23 +65,26 @@ public:
             first_ms += sec * 1e3 / o_.repetitions;
         }
         const double joules = rapl_.joules() - joules0;
-        // The batch reads the weights once; attention reads on average half the prompt's KV.
+        // The batch reads the weights once; attention reads on average the depth and half the prompt's KV.
+        const double mean_ctx = depth + n / 2.0;
         const double bytes = static_cast<double>(info.weight_bytes_per_token) / n +
-                             static_cast<double>(info.kv_bytes_per_token) * n / 2.0;
-        return result(test, n, speeds, first_ms, bytes, n / 2, joules, s);
+                             static_cast<double>(info.kv_bytes_per_token) * mean_ctx;
+        return result(test, n, speeds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
     }
 
     BenchResult token_generation() {
         const ModelInfo& info = model_->info();
-        const int n = o_.n_gen;
-        Session s(model_, {.n_ctx = n + 1, .n_batch = 1});
-        const std::string test = "tg" + std::to_string(n);
+        const int n = o_.n_gen, depth = o_.n_depth;
+        // Batches only for filling the depth; decoding runs one token at a time either way.
+        Session s(model_, {.n_ctx = depth + n + 1, .n_batch = depth > 0 ? kFillBatch : 1});
+        const std::string test = test_name("tg", n);
+        fill_depth(s, test);
         std::vector<double> speeds;
         double first_ms = 0, joules0 = 0;
         const int32_t first = std::max(model_->tokenizer().bos(), 0);
         for (int r = -1; r < o_.repetitions; ++r) {
             report(test, r);
-            s.reset();
+            s.trim(depth);
             int32_t next = argmax(s.eval(std::span<const int32_t>(&first, 1)));
             if (r == 0) joules0 = rapl_.joules();
             const auto start = Clock::now();
@@ -95,13 +97,37 @@ public:
             if (r >= 0) speeds.push_back(n / sec);
         }
         // Every token reads all weights, and the KV cache of the positions before it.
+        const double mean_ctx = depth + n / 2.0 + 1;
         const double bytes = static_cast<double>(info.weight_bytes_per_token) +
-                             static_cast<double>(info.kv_bytes_per_token) * (n / 2.0 + 1);
+                             static_cast<double>(info.kv_bytes_per_token) * mean_ctx;
         const double joules = rapl_.joules() - joules0;
-        return result(test, n, speeds, first_ms, bytes, n / 2 + 1, joules, s);
+        return result(test, n, speeds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
     }
 
 private:
+    static constexpr int kFillBatch = 128;
+
+    // "tg64", or "tg64@d4096" when the test starts at a depth.
+    std::string test_name(const char* kind, int n) const {
+        std::string name = kind + std::to_string(n);
+        if (o_.n_depth > 0) name += "@d" + std::to_string(o_.n_depth);
+        return name;
+    }
+
+    std::vector<int32_t> random_tokens(int n, uint32_t seed) const {
+        std::mt19937 rng(seed);
+        std::vector<int32_t> ids(n);
+        for (auto& id : ids) id = static_cast<int32_t>(rng() % static_cast<uint32_t>(model_->info().n_vocab));
+        return ids;
+    }
+
+    // The context a test at a depth starts from, evaluated once and kept by trimming back to it.
+    void fill_depth(Session& s, const std::string& test) {
+        if (o_.n_depth == 0) return;
+        report(test, -1);
+        s.eval(random_tokens(o_.n_depth, 7));
+    }
+
     void report(const std::string& test, int r) {
         if (o_.progress && !o_.progress(test, static_cast<float>(r + 1) / static_cast<float>(o_.repetitions + 1)))
             throw Cancelled();
@@ -116,8 +142,10 @@ private:
         r.precision = precision_name(info.precision);
         r.backend = info.backend;
         r.head = info.head_type;
+        r.kv = kv_type_name(info.kv_type);
         r.threads = info.n_threads;
         r.n_tokens = n;
+        r.n_depth = o_.n_depth;
         r.tokens_per_second = st.mean;
         r.stddev = st.stddev;
         r.ttft_ms = first_ms;
@@ -143,10 +171,10 @@ private:
 }  // namespace
 
 std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOptions& options) {
-    if (options.n_prompt < 0 || options.n_gen < 0 || options.repetitions < 1)
+    if (options.n_prompt < 0 || options.n_gen < 0 || options.n_depth < 0 || options.repetitions < 1)
         throw Error("bench: token counts must not be negative and repetitions must be at least 1");
     const int n_ctx_train = model->info().n_ctx_train;
-    if (options.n_prompt > n_ctx_train || options.n_gen + 1 > n_ctx_train)
+    if (options.n_depth + options.n_prompt > n_ctx_train || options.n_depth + options.n_gen + 1 > n_ctx_train)
         throw Error("bench: a test is longer than the model's context (" + std::to_string(n_ctx_train) + ")");
     Runner runner(std::move(model), options);
     std::vector<BenchResult> results;
@@ -162,8 +190,10 @@ std::string bench_json(const std::vector<BenchResult>& results) {
                        {"precision", r.precision},
                        {"backend", r.backend},
                        {"head", r.head},
+                       {"kv", r.kv},
                        {"threads", r.threads},
                        {"n_tokens", r.n_tokens},
+                       {"n_depth", r.n_depth},
                        {"tokens_per_second", r.tokens_per_second},
                        {"stddev", r.stddev},
                        {"ttft_ms", r.ttft_ms},

@@ -18,13 +18,13 @@ std::vector<Precision> precisions(const std::string& name) {
 }
 
 void print_table(const std::vector<BenchResult>& results, double bandwidth) {
-    std::printf("| %-9s | %-5s | %-6s | %16s | %9s | %9s | %9s | %7s | %6s | %10s | %10s |\n", "precision", "head",
-                "test", "t/s", "TTFT ms", "peak RSS", "MB/token", "GB/s", "% roof", "J/tok est", "J/tok meas");
+    std::printf("| %-9s | %-5s | %-4s | %-11s | %16s | %9s | %9s | %9s | %7s | %6s | %10s | %10s |\n", "precision", "head",
+                "kv", "test", "t/s", "TTFT ms", "peak RSS", "MB/token", "GB/s", "% roof", "J/tok est", "J/tok meas");
     for (const BenchResult& r : results) {
         const std::string measured =
             r.joules_per_token_measured < 0 ? "n/a" : std::to_string(r.joules_per_token_measured).substr(0, 8);
-        std::printf("| %-9s | %-5s | %-6s | %8.2f ± %5.2f | %9.1f | %6.0f MB | %9.1f | %7.2f | %6s | %10.4f | %10s |\n",
-                    r.precision.c_str(), r.head.c_str(), r.test.c_str(), r.tokens_per_second, r.stddev, r.ttft_ms,
+        std::printf("| %-9s | %-5s | %-4s | %-11s | %8.2f ± %5.2f | %9.1f | %6.0f MB | %9.1f | %7.2f | %6s | %10.4f | %10s |\n",
+                    r.precision.c_str(), r.head.c_str(), r.kv.c_str(), r.test.c_str(), r.tokens_per_second, r.stddev, r.ttft_ms,
                     r.peak_rss_bytes / 1e6, r.bytes_per_token / 1e6, r.gb_per_second,
                     bandwidth > 0 ? std::to_string(static_cast<int>(r.roof_fraction * 100 + 0.5)).c_str() : "-",
                     r.joules_per_token_est, measured.c_str());
@@ -51,6 +51,7 @@ int cmd_bench(int argc, char** argv) {
     std::vector<Option> options = common_model_options();
     options.push_back({{"-p", "--n-prompt"}, "N", "prompt tokens for the pp test (default 128; 0 skips it)"});
     options.push_back({{"-n", "--n-gen"}, "N", "tokens to generate in the tg test (default 64; 0 skips it)"});
+    options.push_back({{"-d", "--n-depth"}, "N", "tokens already in the KV cache when each test starts (default 0)"});
     options.push_back({{"-r", "--repetitions"}, "N", "runs of each test (default 3)"});
     options.push_back({{"--json"}, "", "print a JSON array, one object per test"});
     options.push_back({{"--membw"}, "", "measure memory read bandwidth first and report % of that roof"});
@@ -62,6 +63,7 @@ int cmd_bench(int argc, char** argv) {
     BenchOptions bo;
     bo.n_prompt = args.get_int("-p", 128);
     bo.n_gen = args.get_int("-n", 64);
+    bo.n_depth = args.get_int("-d", 0);
     bo.repetitions = args.get_int("-r", 3);
     const bool json = args.flag("--json");
     LoadOptions lo = load_options(args);
