@@ -76,15 +76,15 @@ TEST(RaplMeter, EitherMeasuresOrSaysWhy) {
     }
 }
 
-TEST(Bench, ReportsEveryFieldForBothTests) {
+std::shared_ptr<Model> load_synth(int n_threads) {
     LoadOptions o;
-    o.n_threads = 2;
-    const auto model = Model::load(test::synth_model(), o);
-    BenchOptions bo;
-    bo.n_prompt = 16;
-    bo.n_gen = 8;
-    bo.repetitions = 2;
-    bo.read_bandwidth = 10e9;
+    o.n_threads = n_threads;
+    return Model::load(test::synth_model(), o);
+}
+
+TEST(Bench, ReportsEveryFieldForBothTests) {
+    const auto model = load_synth(2);
+    const BenchOptions bo{.n_prompt = 16, .n_gen = 8, .repetitions = 2, .read_bandwidth = 10e9};
     const std::vector<BenchResult> r = bench(model, bo);
     ASSERT_EQ(r.size(), 2u);
     EXPECT_EQ(r[0].test, "pp16");
@@ -116,13 +116,8 @@ TEST(Bench, ReportsEveryFieldForBothTests) {
 // Long-context speed: each run starts with n_depth tokens in the cache, and the KV reads they add
 // are counted in bytes per token.
 TEST(Bench, RunsAtADepthAndCountsItsCacheReads) {
-    LoadOptions o;
-    o.n_threads = 2;
-    const auto model = Model::load(test::synth_model(), o);
-    BenchOptions bo;
-    bo.n_prompt = 8;
-    bo.n_gen = 4;
-    bo.repetitions = 1;
+    const auto model = load_synth(2);
+    BenchOptions bo{.n_prompt = 8, .n_gen = 4, .repetitions = 1};
     const std::vector<BenchResult> flat = bench(model, bo);
     bo.n_depth = 40;
     const std::vector<BenchResult> deep = bench(model, bo);
@@ -144,9 +139,7 @@ TEST(Bench, RunsAtADepthAndCountsItsCacheReads) {
 }
 
 TEST(Bench, RejectsTestsLongerThanTheContextAndCancels) {
-    LoadOptions o;
-    o.n_threads = 1;
-    const auto model = Model::load(test::synth_model(), o);
+    const auto model = load_synth(1);
     BenchOptions bo;
     bo.n_prompt = model->info().n_ctx_train + 1;
     EXPECT_THROW(bench(model, bo), Error);
