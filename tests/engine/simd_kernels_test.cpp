@@ -20,6 +20,7 @@
 #include "backend/cpu/simd/ternary_repack.h"
 #include "tensor/quantize.h"
 #include "tern/error.h"
+#include "gguf_test_util.h"
 
 namespace tern::simd {
 
@@ -425,6 +426,16 @@ TEST(SimdRepack, RejectsWhatItCannotHold) {
     v.data = i2s.data();
     v.nbytes = i2s.size();
     EXPECT_THROW(repack_ternary(v), Error);
+}
+
+// A corrupt I2_S byte (the unused code 3) in any row stops the load with the format's own error,
+// whether the row is read the direct way (k a multiple of 128) or value by value.
+TEST(SimdRepack, RejectsI2sCode3InAnyRow) {
+    for (int k : {256, 272}) {
+        Matrix m = make_matrix(TypeId::I2_S, k, 3, ScaleMode::tensor, 5);
+        m.bytes[165] = 0xFF;  // block 5 of the flattened tensor (values 640..767): all in row 2
+        EXPECT_TRUE(gguf_test::throws_error([&] { repack_ternary(m.view); }, {"I2_S", "row 2", "code 3"})) << "k " << k;
+    }
 }
 
 TEST(SimdDispatch, NamesAndAvailability) {

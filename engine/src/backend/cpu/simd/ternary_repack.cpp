@@ -27,6 +27,28 @@ int planes2_code(const uint8_t* group, int64_t k, int64_t word, int j) {
     return (group[static_cast<size_t>(word / 4) * kBlockBytes + j] >> (2 * (word % 4))) & 3;
 }
 
+// I2_S byte p of a 128-value block holds values p, 32+p, 64+p, 96+p at bits 7-6, 5-4, 3-2, 1-0 (the
+// codes the planes2 layout stores), so the 16 values of each planes2 block are 16 consecutive file
+// bytes at one shift: four masked 32-bit words, shifted into place. For rows of whole blocks (k a
+// multiple of 128); false when the row holds the invalid code 3.
+bool pack_i2_s_row(const uint8_t* src, int64_t k, uint8_t* group, int lane) {
+    uint32_t bad = 0;
+    for (int64_t kb = 0; kb < k / kBlockK; ++kb) {
+        const uint8_t* x = src + kb / 8 * 32 + 16 * (kb % 2);
+        const int shift = 6 - 2 * static_cast<int>(kb % 8 / 2);
+        uint32_t in[4];
+        std::memcpy(in, x, sizeof in);  // little-endian: byte b of in[n] is value 4n + b
+        uint32_t word = 0;
+        for (int n = 0; n < 4; ++n) {
+            const uint32_t c = (in[n] >> shift) & 0x03030303u;
+            bad |= c & (c >> 1);
+            word |= c << (2 * n);
+        }
+        std::memcpy(group + word_offset(kb, lane), &word, 4);
+    }
+    return (bad & 0x01010101u) == 0;
+}
+
 // The 5-bit field j of a fields5 block.
 int field_of(const uint8_t* block, int j) {
     uint16_t two;
@@ -118,18 +140,26 @@ RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool, TernaryLay
     const int64_t n_scales = static_cast<int64_t>(ternary_scales_per_row(w));
     std::vector<float> all_scales(static_cast<size_t>(r.rows * n_scales));
     std::atomic<bool> uniform_rows = true;
+    std::vector<int8_t> row0(static_cast<size_t>(k));
+    float i2_s_scale = 0;  // the tensor's one scale, read (and the tensor checked) the general way
+    const bool i2_s_direct = w.type == TypeId::I2_S && k % 128 == 0 && r.rows > 0;
+    if (i2_s_direct) ternary_row(w, 0, row0.data(), &i2_s_scale);
     // Rows write disjoint 4-byte words, so row ranges can run in parallel.
     auto repack_rows = [&](int64_t row_begin, int64_t row_end) {
         std::vector<int8_t> values(static_cast<size_t>(k));
         for (int64_t row = row_begin; row < row_end; ++row) {
             float* sc = all_scales.data() + row * n_scales;
-            ternary_row(w, static_cast<uint64_t>(row), values.data(), sc);
+            uint8_t* group = mem + static_cast<size_t>(row / kRowGroup) * r.group_bytes();
+            const int lane = static_cast<int>(row % kRowGroup);
+            if (i2_s_direct && pack_i2_s_row(w.data + static_cast<size_t>(row) * (k / 4), k, group, lane)) {
+                sc[0] = i2_s_scale;
+                continue;
+            }
+            ternary_row(w, static_cast<uint64_t>(row), values.data(), sc);  // throws on a code 3
             // The same test as the reference's run merging (!=), so a single segment is its exact result.
             for (int64_t b = 1; b < n_scales; ++b)
                 if (sc[b] != sc[0]) uniform_rows = false;
 
-            uint8_t* group = mem + static_cast<size_t>(row / kRowGroup) * r.group_bytes();
-            const int lane = static_cast<int>(row % kRowGroup);
             for (int64_t kb = 0; kb < r.blocks_per_row(); ++kb) {
                 uint8_t word[4] = {0, 0, 0, 0};
                 for (int j = 0; j < kBlockK; ++j) {
