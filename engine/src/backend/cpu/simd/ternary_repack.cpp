@@ -1,5 +1,6 @@
 #include "backend/cpu/simd/ternary_repack.h"
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -21,11 +22,13 @@ size_t word_offset(int64_t kb, int lane) {
 int byte_of(int j) { return j % 4; }
 int shift_of(int j) { return 2 * (j / 4); }
 
-// The code of weight 4 * word + b (j = 4 * lane + b) of a planes2 group; code 1 (weight 0) past k.
-int planes2_code(const uint8_t* group, int64_t k, int64_t word, int j) {
-    if (4 * word >= k) return 1;
-    return (group[static_cast<size_t>(word / 4) * kBlockBytes + j] >> (2 * (word % 4))) & 3;
-}
+// A planes2 block's worth of weight-0 codes (code 1 at every shift): what fields5 encodes for the
+// words of a row's last block that lie past k.
+constexpr std::array<uint8_t, kBlockBytes> kZeroWeightCodes = [] {
+    std::array<uint8_t, kBlockBytes> codes{};
+    codes.fill(0x55);
+    return codes;
+}();
 
 // I2_S byte p of a 128-value block holds values p, 32+p, 64+p, 96+p at bits 7-6, 5-4, 3-2, 1-0 (the
 // codes the planes2 layout stores), so the 16 values of each planes2 block are 16 consecutive file
@@ -73,26 +76,20 @@ void to_fields5(RepackedTernary& r, ThreadPool* pool) {
             const uint8_t* src = planes.get() + static_cast<size_t>(g) * planes_group_bytes;
             uint8_t* dst = out + static_cast<size_t>(g) * group_bytes;
             for (int64_t fb = 0; fb < blocks; ++fb) {
-                uint8_t f[64];
-                if (kFieldBlockK * (fb + 1) <= k) {
-                    // A whole block: each digit is one shift of 64 consecutive planes2 bytes, a
-                    // loop the compiler vectorises (the checked path below took most of the load).
-                    const uint8_t* s[3];
-                    int shift[3];
-                    for (int n = 0; n < 3; ++n) {
-                        const int64_t word = 3 * fb + n;
-                        s[n] = src + static_cast<size_t>(word / 4) * kBlockBytes;
-                        shift[n] = static_cast<int>(2 * (word % 4));
-                    }
-                    for (int j = 0; j < 64; ++j)
-                        f[j] = static_cast<uint8_t>(((s[0][j] >> shift[0]) & 3) + 3 * ((s[1][j] >> shift[1]) & 3) +
-                                                    9 * ((s[2][j] >> shift[2]) & 3));
-                } else {
-                    for (int j = 0; j < 64; ++j)
-                        f[j] = static_cast<uint8_t>(planes2_code(src, k, 3 * fb, j) +
-                                                    3 * planes2_code(src, k, 3 * fb + 1, j) +
-                                                    9 * planes2_code(src, k, 3 * fb + 2, j));
+                // Digit n of the 64 fields is one shift of 64 consecutive planes2 bytes (word
+                // 3 fb + n of each row), a loop the compiler vectorises.
+                const uint8_t* s[3];
+                int shift[3];
+                for (int n = 0; n < 3; ++n) {
+                    const int64_t word = 3 * fb + n;
+                    const bool in_row = 4 * word < k;
+                    s[n] = in_row ? src + static_cast<size_t>(word / 4) * kBlockBytes : kZeroWeightCodes.data();
+                    shift[n] = in_row ? static_cast<int>(2 * (word % 4)) : 0;
                 }
+                uint8_t f[64];
+                for (int j = 0; j < 64; ++j)
+                    f[j] = static_cast<uint8_t>(((s[0][j] >> shift[0]) & 3) + 3 * ((s[1][j] >> shift[1]) & 3) +
+                                                9 * ((s[2][j] >> shift[2]) & 3));
                 // 8 fields make 40 bits, 5 whole bytes.
                 for (int q = 0; q < 8; ++q) {
                     uint64_t bits = 0;
@@ -140,10 +137,12 @@ RepackedTernary repack_ternary(const TensorView& w, ThreadPool* pool, TernaryLay
     const int64_t n_scales = static_cast<int64_t>(ternary_scales_per_row(w));
     std::vector<float> all_scales(static_cast<size_t>(r.rows * n_scales));
     std::atomic<bool> uniform_rows = true;
-    std::vector<int8_t> row0(static_cast<size_t>(k));
     float i2_s_scale = 0;  // the tensor's one scale, read (and the tensor checked) the general way
     const bool i2_s_direct = w.type == TypeId::I2_S && k % 128 == 0 && r.rows > 0;
-    if (i2_s_direct) ternary_row(w, 0, row0.data(), &i2_s_scale);
+    if (i2_s_direct) {
+        std::vector<int8_t> row0(static_cast<size_t>(k));
+        ternary_row(w, 0, row0.data(), &i2_s_scale);
+    }
     // Rows write disjoint 4-byte words, so row ranges can run in parallel.
     auto repack_rows = [&](int64_t row_begin, int64_t row_end) {
         std::vector<int8_t> values(static_cast<size_t>(k));
