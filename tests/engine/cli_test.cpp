@@ -169,6 +169,50 @@ TEST(Cli, PerplexityEndsWithThePplLine) {
     EXPECT_TRUE(std::isfinite(ppl) && ppl > 1.0) << r.out;
 }
 
+// The llama and qwen3 layouts through every command a user runs: synth writes them, info says
+// how the projections run, logits equal the engine's (which ForwardVsReference checks against
+// the double-precision reference), generate --chat, perplexity and bench work.
+TEST(Cli, LlamaAndQwen3FilesRunThroughEveryCommand) {
+    struct Family {
+        const char *arch, *type, *numerics, *rope;
+    };
+    const Family families[] = {{"llama", "f16", "activations:   float", "rope:          normal"},
+                               {"llama", "tq1_0", "activations:   int8 per-token absmax (BitNet)", "rope:          normal"},
+                               {"qwen3", "tq2_0", "weight-only ternary", "per-head Q/K norms"}};
+    const auto text = (test::temp_dir() / "family-text.txt").string();
+    std::ofstream(text) << "The quick brown fox jumps over the lazy dog. It was the best of times, it was the worst "
+                           "of times, it was the age of wisdom, it was the age of foolishness.";
+    for (const Family& f : families) {
+        const std::string what = std::string(f.arch) + " " + f.type;
+        const auto path = (test::temp_dir() / ("cli-" + std::string(f.arch) + f.type + ".gguf")).string();
+        CliRun r = run_cli(std::string("synth --arch ") + f.arch + " --type " + f.type + " --preset tiny --tokenizer " +
+                           q(TERN_TOKENIZER_JSON) + " -o " + q(path));
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        r = run_cli("info " + q(path));
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        EXPECT_NE(r.out.find(std::string("architecture:  ") + f.arch), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find(f.numerics), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find(f.rope), std::string::npos) << r.out;
+        const auto out = (test::temp_dir() / "family-logits.bin").string();
+        r = run_cli("logits -m " + q(path) + " --ids 128000,791,6864,315 -t 2 --kv f32 -o " + q(out));
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        LoadOptions lo;
+        lo.n_threads = 2;
+        Session s(Model::load(path, lo));
+        std::vector<float> want;
+        s.eval(std::vector<int32_t>{128000, 791, 6864, 315}, &want);
+        EXPECT_TRUE(same_logits(read_floats(out), want)) << what;
+        r = run_cli("generate -m " + q(path) + " -p hi --chat -n 4 --seed 9 -t 2");
+        EXPECT_EQ(r.code, 0) << what << r.err;
+        r = run_cli("perplexity -m " + q(path) + " -f " + q(text) + " -c 16 -t 2");
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        EXPECT_NE(r.out.find("PPL = "), std::string::npos) << r.out;
+        r = run_cli("bench -m " + q(path) + " -p 8 -n 4 -r 1 -t 2 --json");
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        EXPECT_GT(nlohmann::json::parse(r.out)[1]["tokens_per_second"].get<double>(), 0) << what;
+    }
+}
+
 TEST(Cli, ChatAnswersFromStdin) {
     const std::string model = test::synth_model();
     const CliRun r = run_cli("chat -m " + q(model) + " -n 3 < /dev/null");

@@ -168,7 +168,12 @@ INSTANTIATE_TEST_SUITE_P(AllArchsAndTypes, VulkanModel,
                                            ModelCase{"bitnet-25", TypeId::I2_S}, ModelCase{"bitnet-25", TypeId::TQ2_0},
                                            ModelCase{"bitnet-25", TypeId::TQ1_0}, ModelCase{"bitnet", TypeId::I2_S},
                                            ModelCase{"bitnet", TypeId::TQ2_0}, ModelCase{"bitnet", TypeId::TQ1_0},
-                                           ModelCase{"bitnet", TypeId::F16}),
+                                           ModelCase{"bitnet", TypeId::F16},
+                                           // normal RoPE, no sub-norms, GQA 8:1, untied head; dense
+                                           ModelCase{"llama", TypeId::I2_S}, ModelCase{"llama", TypeId::TQ1_0},
+                                           ModelCase{"llama", TypeId::F16},
+                                           // per-head Q/K norms, Q wider than the stream, weight-only
+                                           ModelCase{"qwen3", TypeId::TQ2_0}),
                          [](const auto& info) {
                              std::string name = std::string(info.param.arch) + "_" +
                                                 type_name(static_cast<uint32_t>(info.param.type));
