@@ -238,7 +238,11 @@ class ForwardVsReference : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ForwardVsReference, LogitsMatchDoublePrecisionReference) {
     const Case c = GetParam();
-    const std::string path = test::synth_model(c.arch, c.type, "tiny", 7, case_shape(c.shape_name), c.shape_name);
+    // llama and qwen3 with synth's small vocabulary: the Llama-3 one makes these cases 10x slower
+    // and adds nothing to the check (the bitnet-b1.58 cases run it; cli_test runs llama with it).
+    const bool small_vocab = std::string(c.arch) == "llama" || std::string(c.arch) == "qwen3";
+    const std::string path =
+        test::synth_model(c.arch, c.type, "tiny", 7, case_shape(c.shape_name), c.shape_name, small_vocab);
     const RefModel ref = load_reference(path);
     LoadOptions lo;
     lo.n_threads = 2;

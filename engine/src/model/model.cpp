@@ -451,7 +451,8 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     if (options.progress && !options.progress(1.0f)) throw Cancelled();
     m.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     spdlog::info("loaded {} ({}, {} layers, {}, head {}, {} MB of weights) in {:.0f} ms", path, m.info.arch,
-                 m.info.n_layer, precision_name(m.info.precision), m.info.head_type, m.info.weight_bytes / 1000000,
+                 m.info.n_layer, m.info.ternary_type == "none" ? "dense" : precision_name(m.info.precision),
+                 m.info.head_type, m.info.weight_bytes / 1000000,
                  m.load_ms);
     return model;
 }

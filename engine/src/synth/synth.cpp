@@ -163,7 +163,9 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     if (!arch) throw Error("synth: unknown architecture '" + o.arch + "'");
     const SynthShape s = o.shape ? *o.shape : synth_preset(o.preset, o.arch);
     const bool bitnet = arch->sub_norms;
-    const bool gpt2_vocab = arch->llama3_tokenizer || !bitnet;  // everything but 1bitLLM's
+    // The 2B4T layouts always carry the Llama-3 vocabulary; llama and qwen3 carry the tokenizer.json
+    // given, else (as 1bitLLM's bitnet) a small synthetic SentencePiece one, as Llama-2 files do.
+    const bool gpt2_vocab = arch->llama3_tokenizer || (!bitnet && !o.tokenizer_json.empty());
     const int head_dim = s.head_dim > 0 ? s.head_dim : s.n_embd / s.n_head;
     const int q_dim = s.n_head * head_dim, kv = s.n_head_kv * head_dim;
     const bool tied = s.tied >= 0 ? s.tied == 1 : o.arch != "bitnet-25";
@@ -189,8 +191,8 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
                          "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: "
                          "{{ eos_token }}{% endfor %}");
         } else {
-            // What llama.cpp's converter writes for the vocabulary given (Llama-3 or Qwen2's).
-            w.set_string("tokenizer.ggml.pre", o.arch == "qwen3" ? "qwen2" : "llama-bpe");
+            // What llama.cpp's converter writes for the Llama-3 vocabulary.
+            w.set_string("tokenizer.ggml.pre", "llama-bpe");
         }
     } else {
         n_vocab = o.preset == "2b4t" ? 32002 : 1024;

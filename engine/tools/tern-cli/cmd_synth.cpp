@@ -17,7 +17,8 @@ int cmd_synth(int argc, char** argv) {
                 "Llama3-1.58 layout: no sub-norms, normal RoPE, untied head) or qwen3 (Ternary-Bonsai: Q/K "
                 "norms, tied head)"},
                {{"--seed"}, "S", "random seed (default 1)"},
-               {{"--tokenizer"}, "FILE", "Hugging Face tokenizer.json with the Llama-3 vocabulary"},
+               {{"--tokenizer"}, "FILE", "Hugging Face tokenizer.json with the Llama-3 vocabulary (required for the BitNet b1.58 "
+                "architectures; without it llama and qwen3 get a small synthetic SentencePiece vocabulary)"},
                {{"--type"}, "TYPE", "i2_s (default), tq2_0, tq1_0, f16 or f32 (bitnet: ternary values with *.scale; llama: a dense "
                 "model; qwen3: ternary values with a scale per 128 weights)"},
                {{"-o", "--output"}, "FILE", "output GGUF file"}});
