@@ -28,6 +28,7 @@ struct RefModel {
     bool silu, sub_norms, neox, qk_norm;
     Mat embd, head;
     Vec out_norm;
+    bool head_q8_input = false;  // a Q8_0 or Q6_K head takes its input in int8 blocks of 32
     struct Layer {
         Vec attn_norm, attn_sub_norm, ffn_norm, ffn_sub_norm, q_norm, k_norm;
         Mat q, k, v, o, gate, up, down;
@@ -79,7 +80,10 @@ RefModel load_reference(const std::string& path) {
     m.qk_norm = arch == "qwen3";
     m.embd = read_matrix(*f, "token_embd.weight");
     m.n_vocab = static_cast<int>(m.embd.size());
-    m.head = f->find_tensor("output.weight") ? read_matrix(*f, "output.weight") : m.embd;
+    const gguf::TensorInfo* head = f->find_tensor("output.weight");
+    m.head = head ? read_matrix(*f, "output.weight") : m.embd;
+    const uint32_t head_type = (head ? head : f->find_tensor("token_embd.weight"))->type;
+    m.head_q8_input = head_type == static_cast<uint32_t>(TypeId::Q8_0) || head_type == static_cast<uint32_t>(TypeId::Q6_K);
     m.out_norm = read_vector(*f, "output_norm.weight");
     for (int i = 0; i < m.n_layer; ++i) {
         const std::string b = "blk." + std::to_string(i) + ".";
@@ -155,6 +159,18 @@ void rope(Vec& x, int n_heads, int hd, int pos, double theta, bool neox) {
         }
 }
 
+// The input of a Q8_0 / Q6_K head as llama.cpp and the engine take it: per block of 32, int8 codes
+// round(x / d) with d = absmax / 127 (ties to even), times d.
+void q8_blocks(Vec& x) {
+    for (size_t b = 0; b < x.size(); b += 32) {
+        const size_t e = std::min(x.size(), b + 32);
+        double amax = 0;
+        for (size_t i = b; i < e; ++i) amax = std::max(amax, std::fabs(x[i]));
+        const double d = static_cast<float>(static_cast<float>(amax) / 127.0f);
+        for (size_t i = b; i < e; ++i) x[i] = d > 0 ? std::nearbyint(static_cast<float>(x[i]) / static_cast<float>(d)) * d : 0.0;
+    }
+}
+
 // RMSNorm of each head of x on its own (qwen3's Q/K norm).
 void head_norm(Vec& x, int hd, const Vec& g, double eps) {
     for (size_t h = 0; h * hd < x.size(); ++h) {
@@ -216,7 +232,11 @@ std::vector<Vec> reference_forward(const RefModel& m, const std::vector<int32_t>
         }
     }
     std::vector<Vec> logits(n);
-    for (int i = 0; i < n; ++i) logits[i] = linear(m.head, rms_norm(x[i], m.out_norm, m.eps));
+    for (int i = 0; i < n; ++i) {
+        Vec h = rms_norm(x[i], m.out_norm, m.eps);
+        if (m.head_q8_input) q8_blocks(h);
+        logits[i] = linear(m.head, h);
+    }
     return logits;
 }
 
@@ -224,6 +244,7 @@ struct Case {
     const char* arch;
     TypeId type;
     const char* shape_name = "";  // "" : the tiny preset
+    TypeId embd_type = TypeId::F16;  // token_embd and output.weight
 };
 
 // Shapes beyond the presets: Falcon3's head size 256 (one KV head for two query heads), and the
@@ -242,7 +263,7 @@ TEST_P(ForwardVsReference, LogitsMatchDoublePrecisionReference) {
     // and adds nothing to the check (the bitnet-b1.58 cases run it; cli_test runs llama with it).
     const bool small_vocab = std::string(c.arch) == "llama" || std::string(c.arch) == "qwen3";
     const std::string path =
-        test::synth_model(c.arch, c.type, "tiny", 7, case_shape(c.shape_name), c.shape_name, small_vocab);
+        test::synth_model(c.arch, c.type, "tiny", 7, case_shape(c.shape_name), c.shape_name, small_vocab, c.embd_type);
     const RefModel ref = load_reference(path);
     LoadOptions lo;
     lo.n_threads = 2;
@@ -287,10 +308,15 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"llama", TypeId::I2_S, "hd256"}, Case{"llama", TypeId::F16},
                       Case{"llama", TypeId::F16, "tied"},
                       // qwen3: Q width 512 over a 256 stream, per-block scales, tied head.
-                      Case{"qwen3", TypeId::TQ2_0}, Case{"qwen3", TypeId::TQ1_0}, Case{"qwen3", TypeId::F16}),
+                      Case{"qwen3", TypeId::TQ2_0}, Case{"qwen3", TypeId::TQ1_0}, Case{"qwen3", TypeId::F16},
+                      // The k-quant embeddings/heads of llama.cpp's TQ files: untied Q4_K and Q6_K,
+                      // a tied Q5_K table (the head reads the embedding), Q8_0.
+                      Case{"llama", TypeId::TQ2_0, "", TypeId::Q4_K}, Case{"llama", TypeId::TQ1_0, "", TypeId::Q6_K},
+                      Case{"qwen3", TypeId::TQ1_0, "", TypeId::Q5_K}, Case{"llama", TypeId::I2_S, "", TypeId::Q8_0}),
     [](const auto& info) {
         std::string s = std::string(info.param.arch) + "_" + type_name(static_cast<uint32_t>(info.param.type)) +
                         info.param.shape_name;
+        if (info.param.embd_type != TypeId::F16) s += "_embd" + type_name(static_cast<uint32_t>(info.param.embd_type));
         for (char& ch : s)
             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
         return s;

@@ -35,10 +35,11 @@ inline std::filesystem::path temp_dir() {
 inline std::string synth_model(const std::string& arch = "bitnet-b1.58", TypeId type = TypeId::I2_S,
                                const std::string& preset = "tiny", uint64_t seed = 7,
                                std::optional<SynthShape> shape = std::nullopt, const std::string& shape_name = "",
-                               bool small_vocab = false) {
+                               bool small_vocab = false, TypeId embd_type = TypeId::F16) {
     static std::map<std::string, std::string> cache;
     const std::string key = preset + shape_name + "-" + arch + "-" + type_name(static_cast<uint32_t>(type)) + "-" +
-                            std::to_string(seed) + (small_vocab ? "-spm" : "");
+                            std::to_string(seed) + (small_vocab ? "-spm" : "") + "-" +
+                            type_name(static_cast<uint32_t>(embd_type));
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     SynthOptions o;
     o.preset = preset;
@@ -46,6 +47,7 @@ inline std::string synth_model(const std::string& arch = "bitnet-b1.58", TypeId 
     o.type = type;
     o.seed = seed;
     o.shape = shape;
+    o.embd_type = embd_type;
     if (!small_vocab) o.tokenizer_json = TERN_TOKENIZER_JSON;
     const std::string path = (temp_dir() / (key + ".gguf")).string();
     write_synth_model(o, path);

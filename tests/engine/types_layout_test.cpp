@@ -37,7 +37,7 @@ TEST(types_table, BlockAndTypeSizesMatchGgml) {
         {TypeId::Q5_0, "Q5_0", 32, 22, false, false}, {TypeId::Q5_1, "Q5_1", 32, 24, false, false},
         {TypeId::Q8_0, "Q8_0", 32, 34, false, true},  {TypeId::Q8_1, "Q8_1", 32, 36, false, false},
         {TypeId::Q2_K, "Q2_K", 256, 84, false, false}, {TypeId::Q3_K, "Q3_K", 256, 110, false, false},
-        {TypeId::Q4_K, "Q4_K", 256, 144, false, false}, {TypeId::Q5_K, "Q5_K", 256, 176, false, false},
+        {TypeId::Q4_K, "Q4_K", 256, 144, false, true}, {TypeId::Q5_K, "Q5_K", 256, 176, false, true},
         {TypeId::Q6_K, "Q6_K", 256, 210, false, true}, {TypeId::Q8_K, "Q8_K", 256, 292, false, false},
         {TypeId::BF16, "BF16", 1, 2, false, true},    {TypeId::TQ1_0, "TQ1_0", 256, 54, true, true},
         {TypeId::TQ2_0, "TQ2_0", 256, 66, true, true}, {TypeId::I2_S, "I2_S", 1, 1, true, true},
@@ -280,6 +280,68 @@ TEST(types_layout, Q6KKnownBlock) {
     EXPECT_EQ(f[0], -32 * 0.5f * 1);  // an all-zero q6 is -32
 }
 
+// Q4_K as ggml lays it out: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, qs[128]. Sub-block
+// j (32 values) has value d * scale_j * q - dmin * min_j; sub-blocks 2i and 2i+1 are the low and
+// high nibbles of qs[32i..32i+31]. Scales/mins of sub-blocks 0-3: low 6 bits of bytes j and j+4;
+// of 4-7: byte j+4 holds scale (low nibble) and min (high nibble) low bits, the top 2 bits are
+// the top bits of bytes j-4 (scale) and j (min).
+std::vector<uint8_t> k_quant_header(size_t bytes, float d, float dmin, const int (&scale)[8], const int (&min)[8]) {
+    std::vector<uint8_t> b(bytes, 0);
+    store_f16(b, 0, d);
+    store_f16(b, 2, dmin);
+    uint8_t* p = b.data() + 4;
+    for (int j = 0; j < 4; ++j) {
+        p[j] = static_cast<uint8_t>(scale[j] & 63);
+        p[j + 4] = static_cast<uint8_t>(min[j] & 63);
+    }
+    for (int j = 4; j < 8; ++j) {
+        p[j + 4] = static_cast<uint8_t>((scale[j] & 15) | (min[j] & 15) << 4);
+        p[j - 4] |= static_cast<uint8_t>((scale[j] >> 4) << 6);
+        p[j] |= static_cast<uint8_t>((min[j] >> 4) << 6);
+    }
+    return b;
+}
+
+TEST(types_layout, Q4KKnownBlock) {
+    const int scale[8] = {1, 2, 63, 4, 5, 33, 47, 62}, min[8] = {0, 3, 1, 63, 17, 2, 48, 31};
+    std::vector<uint8_t> b = k_quant_header(144, 0.5f, 0.25f, scale, min);
+    uint8_t* qs = b.data() + 16;
+    qs[0] = 0x3f;        // element 0 (sub-block 0): 15; element 32 (sub-block 1): 3
+    qs[32 + 7] = 0xa0;   // element 64 + 7 (sub-block 2): 0; element 96 + 7 (sub-block 3): 10
+    qs[96 + 31] = 0x1e;  // element 192 + 31 (sub-block 6): 14; element 255 (sub-block 7): 1
+    qs[64 + 5] = 0x70;   // element 160 + 5 (sub-block 5): 7; element 128 + 5 (sub-block 4): 0
+    const auto f = dequant_all(make_view(TypeId::Q4_K, {256}, b));
+    EXPECT_EQ(f[0], 0.5f * 1 * 15 - 0.25f * 0);
+    EXPECT_EQ(f[32], 0.5f * 2 * 3 - 0.25f * 3);
+    EXPECT_EQ(f[71], 0.5f * 63 * 0 - 0.25f * 1);
+    EXPECT_EQ(f[103], 0.5f * 4 * 10 - 0.25f * 63);
+    EXPECT_EQ(f[223], 0.5f * 47 * 14 - 0.25f * 48);
+    EXPECT_EQ(f[255], 0.5f * 62 * 1 - 0.25f * 31);
+    EXPECT_EQ(f[165], 0.5f * 33 * 7 - 0.25f * 2);
+    EXPECT_EQ(f[133], 0.5f * 5 * 0 - 0.25f * 17);
+    EXPECT_EQ(f[1], 0.0f);  // code 0, min 0
+}
+
+// Q5_K: Q4_K's header, then qh[32], then qs[128]; bit j of qh[m] is the fifth bit (16) of element
+// m of sub-block j.
+TEST(types_layout, Q5KKnownBlock) {
+    const int scale[8] = {3, 1, 1, 1, 1, 1, 60, 1}, min[8] = {2, 0, 0, 0, 0, 0, 50, 0};
+    std::vector<uint8_t> b = k_quant_header(176, 0.25f, 0.5f, scale, min);
+    uint8_t* qh = b.data() + 16;
+    uint8_t* qs = b.data() + 48;
+    qs[9] = 0x0f;      // element 9 (sub-block 0): 15, and 32 + 9 (sub-block 1): 0
+    qh[9] = 0b10;      // the fifth bit of element 32 + 9 only: 16
+    qs[96 + 4] = 0x08; // element 192 + 4 (sub-block 6): 8 ...
+    qh[4] = 1 << 6;    // ... plus 16 = 24
+    qh[31] = 1 << 7;   // element 255 (sub-block 7): 16
+    const auto f = dequant_all(make_view(TypeId::Q5_K, {256}, b));
+    EXPECT_EQ(f[9], 0.25f * 3 * 15 - 0.5f * 2);
+    EXPECT_EQ(f[41], 0.25f * 1 * 16);
+    EXPECT_EQ(f[196], 0.25f * 60 * 24 - 0.5f * 50);
+    EXPECT_EQ(f[255], 0.25f * 1 * 16);
+    EXPECT_EQ(f[0], -0.5f * 2);
+}
+
 TEST(types_layout, RowChecks) {
     std::vector<uint8_t> b(34, 0);
     TensorView v = make_view(TypeId::Q8_0, {32}, b);
@@ -287,9 +349,9 @@ TEST(types_layout, RowChecks) {
     EXPECT_TRUE(throws_error([&] { dequantize_row(v, 1, out.data()); }, {"row 1", "out of range"}));
     v.nbytes = 33;
     EXPECT_TRUE(throws_error([&] { dequantize_row(v, 0, out.data()); }, {"does not match"}));
-    std::vector<uint8_t> k(144, 0);
-    const TensorView q4k = make_view(TypeId::Q4_K, {256}, k);
-    EXPECT_TRUE(throws_error([&] { dequantize_row(q4k, 0, out.data()); }, {"Q4_K"}));
+    std::vector<uint8_t> k(110, 0);
+    const TensorView q3k = make_view(TypeId::Q3_K, {256}, k);
+    EXPECT_TRUE(throws_error([&] { dequantize_row(q3k, 0, out.data()); }, {"Q3_K"}));
     std::vector<int8_t> vals(32);
     float s;
     EXPECT_TRUE(throws_error([&] { ternary_row(make_view(TypeId::Q8_0, {32}, b), 0, vals.data(), &s); },

@@ -146,6 +146,37 @@ TEST(types_quantize, Q6KErrorSmall) {
     for (size_t i = 512; i < 768; ++i) EXPECT_EQ(y[i], 0.0f);
 }
 
+// Q4_K / Q5_K: each value within the bound of the format (code rounding, half a step of at most
+// 2 amax / 15 or / 31, plus the 6-bit rounding of the step and offset: 0.114 and 0.08 amax, see
+// encode_qk), the relative RMS error small, 5 bits better than 4, and zeros decode to zero.
+TEST(types_quantize, Q4KAndQ5KErrorSmall) {
+    auto x = random_floats(256 * 4, 17);
+    for (size_t i = 0; i < 256; ++i) x[i] *= (i / 32 % 3 == 0) ? 0.01f : 1.0f;
+    for (size_t i = 256; i < 512; ++i) x[i] = std::fabs(x[i]) + 0.5f;  // a block with no negative value
+    std::fill(x.begin() + 768, x.end(), 0.0f);
+    double rel_rms[2];
+    for (int five = 0; five < 2; ++five) {
+        const auto bytes = five ? encode_q5_k(x) : encode_q4_k(x);
+        ASSERT_EQ(bytes.size(), 4u * (five ? 176 : 144));
+        const auto y = dequant_all(make_view(five ? TypeId::Q5_K : TypeId::Q4_K, {512, 2}, bytes));
+        double err = 0, norm = 0;
+        for (size_t b = 0; b < 4; ++b) {
+            float amax = 0;
+            for (int i = 0; i < 256; ++i) amax = std::max(amax, std::fabs(x[256 * b + i]));
+            for (int i = 0; i < 256; ++i) {
+                const size_t k = 256 * b + i;
+                ASSERT_LE(std::fabs(y[k] - x[k]), amax * (five ? 0.08f : 0.114f) + 1e-7f) << five << " " << k;
+                err += (y[k] - x[k]) * (y[k] - x[k]);
+                norm += x[k] * x[k];
+            }
+        }
+        for (size_t i = 768; i < 1024; ++i) EXPECT_EQ(y[i], 0.0f);
+        rel_rms[five] = std::sqrt(err / norm);
+    }
+    EXPECT_LT(rel_rms[0], 0.06);
+    EXPECT_LT(rel_rms[1], rel_rms[0] * 0.6);
+}
+
 TEST(types_quantize, EncodersRejectBadInput) {
     const std::vector<int8_t> two = {0, 2, 0, 0};
     EXPECT_TRUE(throws_error([&] { encode_i2_s(two, 1); }, {"value 2", "index 1"}));
@@ -159,4 +190,6 @@ TEST(types_quantize, EncodersRejectBadInput) {
     EXPECT_TRUE(throws_error([&] { encode_tq2_0(bad, one); }, {"index 200"}));
     EXPECT_TRUE(throws_error([] { encode_q8_0(std::vector<float>(33)); }, {"multiple of 32"}));
     EXPECT_TRUE(throws_error([] { encode_q6_k(std::vector<float>(128)); }, {"multiple of 256"}));
+    EXPECT_TRUE(throws_error([] { encode_q4_k(std::vector<float>(128)); }, {"multiple of 256"}));
+    EXPECT_TRUE(throws_error([] { encode_q5_k(std::vector<float>(300)); }, {"multiple of 256"}));
 }

@@ -140,6 +140,7 @@ std::vector<int32_t> greedy(const std::shared_ptr<Model>& m, int n) {
 struct ModelCase {
     const char* arch;
     TypeId type;
+    TypeId embd = TypeId::F16;  // token_embd and output.weight
 };
 
 class VulkanModel : public ::testing::TestWithParam<ModelCase> {};
@@ -150,7 +151,8 @@ TEST_P(VulkanModel, LogitsMatchCpu) {
     // Llama-3 vocabulary's 128k-row head would make each case 10x slower on lavapipe.
     const std::string arch = GetParam().arch;
     const std::string path =
-        test::synth_model(arch, GetParam().type, "tiny", 7, std::nullopt, "", arch == "llama" || arch == "qwen3");
+        test::synth_model(arch, GetParam().type, "tiny", 7, std::nullopt, "", arch == "llama" || arch == "qwen3",
+                          GetParam().embd);
     const auto cpu = load(path, LoadOptions::BackendKind::Cpu);
     const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device);
     ASSERT_EQ(gpu->backend_fallback_reason(), "");
@@ -178,10 +180,15 @@ INSTANTIATE_TEST_SUITE_P(AllArchsAndTypes, VulkanModel,
                                            ModelCase{"llama", TypeId::TQ1_0}, ModelCase{"llama", TypeId::F16},
                                            // per-head Q/K norms, Q wider than the stream, weight-only
                                            ModelCase{"qwen3", TypeId::TQ2_0}, ModelCase{"qwen3", TypeId::TQ1_0},
-                                           ModelCase{"qwen3", TypeId::F16}),
+                                           ModelCase{"qwen3", TypeId::F16},
+                                           // k-quant tables (expanded to F32 on the device)
+                                           ModelCase{"llama", TypeId::TQ2_0, TypeId::Q4_K},
+                                           ModelCase{"qwen3", TypeId::TQ1_0, TypeId::Q5_K}),
                          [](const auto& info) {
                              std::string name = std::string(info.param.arch) + "_" +
                                                 type_name(static_cast<uint32_t>(info.param.type));
+                             if (info.param.embd != TypeId::F16)
+                                 name += "_embd" + type_name(static_cast<uint32_t>(info.param.embd));
                              for (char& c : name)
                                  if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                              return name;

@@ -7,6 +7,7 @@
 #include "model/hparams.h"
 #include "tensor/fp16.h"
 #include "tensor/quantize.h"
+#include "tensor/type_traits.h"
 #include "tern/error.h"
 #include "tokenizer/hf_import.h"
 
@@ -55,11 +56,23 @@ public:
         std::vector<float> row(s_.n_embd);
         for (int r = 0; r < n_vocab; ++r) {
             for (float& x : row) x = static_cast<float>(0.02 * rng_.normal());
-            const std::vector<uint8_t> encoded = encode_f16(row);
+            const std::vector<uint8_t> encoded = encode_row(row);
             bytes.insert(bytes.end(), encoded.begin(), encoded.end());
         }
-        w_.add_tensor(name, static_cast<uint32_t>(TypeId::F16),
+        w_.add_tensor(name, static_cast<uint32_t>(o_.embd_type),
                       {static_cast<uint64_t>(s_.n_embd), static_cast<uint64_t>(n_vocab)}, std::move(bytes));
+    }
+
+    std::vector<uint8_t> encode_row(const std::vector<float>& row) const {
+        switch (o_.embd_type) {
+            case TypeId::F16: return encode_f16(row);
+            case TypeId::Q8_0: return encode_q8_0(row);
+            case TypeId::Q6_K: return encode_q6_k(row);
+            case TypeId::Q5_K: return encode_q5_k(row);
+            case TypeId::Q4_K: return encode_q4_k(row);
+            default: throw Error("synth: embedding type " + type_name(static_cast<uint32_t>(o_.embd_type)) +
+                                 " is not one synth writes (F16, Q8_0, Q6_K, Q5_K, Q4_K)");
+        }
     }
 
     // A projection with in inputs and out outputs, scaled so its outputs keep unit variance.

@@ -28,6 +28,9 @@ struct SynthOptions {
     // dense model (random normal weights, the FP16 twin's layout); for qwen3 ternary values times
     // a scale per 128 weights, as Ternary-Bonsai's F16 file.
     TypeId type = TypeId::I2_S;
+    // token_embd and output.weight: F16 (the official files), or Q8_0, Q6_K, Q5_K, Q4_K as
+    // llama.cpp's quantizer writes them (the k-quants need n_embd % 256 == 0).
+    TypeId embd_type = TypeId::F16;
     std::function<void(float)> progress;
     std::optional<SynthShape> shape;  // tests: this shape instead of the preset's
 };

@@ -195,4 +195,68 @@ std::vector<uint8_t> encode_q6_k(std::span<const float> values) {
     return out;
 }
 
+namespace {
+
+// Q4_K (bits 4) and Q5_K (bits 5) by plain rounding: per 32-value sub-block an affine range
+// [min(0, lo), hi], its step and offset stored as 6-bit multiples of the block's f16 d and dmin.
+// (ggml searches for better scales; these bytes decode the same way, with a little more error.)
+std::vector<uint8_t> encode_qk(std::span<const float> values, int bits, const char* fn) {
+    require(values.size() % 256 == 0, fn, std::to_string(values.size()) + " values is not a multiple of 256");
+    const size_t block_bytes = bits == 4 ? 144 : 176;
+    const float qmax = static_cast<float>((1 << bits) - 1);
+    std::vector<uint8_t> out(values.size() / 256 * block_bytes, 0);
+    for (size_t b = 0; b < values.size() / 256; ++b) {
+        const float* x = values.data() + b * 256;
+        uint8_t* blk = out.data() + b * block_bytes;
+        float step[8], offset[8], max_step = 0, max_offset = 0;
+        for (int j = 0; j < 8; ++j) {
+            float lo = 0, hi = 0;
+            for (int i = 0; i < 32; ++i) {
+                lo = std::min(lo, x[32 * j + i]);
+                hi = std::max(hi, x[32 * j + i]);
+            }
+            step[j] = (hi - lo) / qmax;
+            offset[j] = -lo;
+            max_step = std::max(max_step, step[j]);
+            max_offset = std::max(max_offset, offset[j]);
+        }
+        const uint16_t dh = f32_to_f16(max_step / 63), mh = f32_to_f16(max_offset / 63);
+        store_u16(blk, dh);
+        store_u16(blk + 2, mh);
+        const float d = f16_to_f32(dh), dmin = f16_to_f32(mh);
+        int sc[8], mn[8];
+        for (int j = 0; j < 8; ++j) {
+            sc[j] = d > 0 ? round_clamped(step[j], d, 0.0f, 63.0f) : 0;
+            // The offset rounds up: a block's lowest value then stays within its code range.
+            mn[j] = dmin > 0 ? std::min(63, static_cast<int>(std::ceil(offset[j] / dmin))) : 0;
+        }
+        uint8_t* packed = blk + 4;  // the inverse of k_scale_min (type_traits.cpp)
+        for (int j = 0; j < 4; ++j) {
+            packed[j] = static_cast<uint8_t>(sc[j]);
+            packed[j + 4] = static_cast<uint8_t>(mn[j]);
+        }
+        for (int j = 4; j < 8; ++j) {
+            packed[j + 4] = static_cast<uint8_t>((sc[j] & 15) | (mn[j] & 15) << 4);
+            packed[j - 4] |= static_cast<uint8_t>((sc[j] >> 4) << 6);
+            packed[j] |= static_cast<uint8_t>((mn[j] >> 4) << 6);
+        }
+        uint8_t* qh = blk + 16;
+        uint8_t* qs = blk + (bits == 4 ? 16 : 48);
+        for (int j = 0; j < 8; ++j) {
+            const float a = d * static_cast<float>(sc[j]), m = dmin * static_cast<float>(mn[j]);
+            for (int e = 0; e < 32; ++e) {
+                const int code = a > 0 ? static_cast<uint8_t>(round_clamped(x[32 * j + e] + m, a, 0.0f, qmax)) : 0;
+                qs[32 * (j / 2) + e] |= static_cast<uint8_t>(j % 2 == 0 ? (code & 15) : (code & 15) << 4);
+                if (bits == 5 && code >= 16) qh[e] |= static_cast<uint8_t>(1 << j);
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_q4_k(std::span<const float> values) { return encode_qk(values, 4, "encode_q4_k"); }
+std::vector<uint8_t> encode_q5_k(std::span<const float> values) { return encode_qk(values, 5, "encode_q5_k"); }
+
 }  // namespace tern

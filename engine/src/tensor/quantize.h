@@ -21,5 +21,7 @@ std::vector<uint8_t> encode_f16(std::span<const float> values);
 std::vector<uint8_t> encode_bf16(std::span<const float> values);  // round to nearest even
 std::vector<uint8_t> encode_q8_0(std::span<const float> values);  // n % 32 == 0
 std::vector<uint8_t> encode_q6_k(std::span<const float> values);  // n % 256 == 0
+std::vector<uint8_t> encode_q4_k(std::span<const float> values);  // n % 256 == 0
+std::vector<uint8_t> encode_q5_k(std::span<const float> values);  // n % 256 == 0
 
 }  // namespace tern

@@ -19,7 +19,7 @@ static_assert(std::endian::native == std::endian::little, "GGUF data is read in 
 namespace {
 
 // Block sizes and byte sizes as ggml defines them. Types we cannot decode are still listed so that
-// an error can name them ("Q4_K is not supported") rather than print a bare id.
+// an error can name them ("Q3_K is not supported") rather than print a bare id.
 constexpr TypeTraits kTypes[] = {
     // id             name     block bytes ternary dequant
     {TypeId::F32,   "F32",     1,    4, false, true},
@@ -32,8 +32,8 @@ constexpr TypeTraits kTypes[] = {
     {TypeId::Q8_1,  "Q8_1",   32,   36, false, false},  // f16 d, f16 s, 32 int8
     {TypeId::Q2_K,  "Q2_K",  256,   84, false, false},
     {TypeId::Q3_K,  "Q3_K",  256,  110, false, false},
-    {TypeId::Q4_K,  "Q4_K",  256,  144, false, false},
-    {TypeId::Q5_K,  "Q5_K",  256,  176, false, false},
+    {TypeId::Q4_K,  "Q4_K",  256,  144, false, true},   // f16 d, f16 dmin, scales[12], qs[128]
+    {TypeId::Q5_K,  "Q5_K",  256,  176, false, true},   // f16 d, f16 dmin, scales[12], qh[32], qs[128]
     {TypeId::Q6_K,  "Q6_K",  256,  210, false, true},   // ql[128] qh[64] int8 scales[16] f16 d
     {TypeId::Q8_K,  "Q8_K",  256,  292, false, false},  // f32 d, 256 int8, 16 int16 sums
     {TypeId::BF16,  "BF16",    1,    2, false, true},
@@ -191,6 +191,43 @@ void q6_k_row(const uint8_t* src, uint64_t ne0, float* out) {
     }
 }
 
+// Q4_K / Q5_K: a 256-value block of eight 32-value sub-blocks, value = d * scale_j * q - dmin * min_j
+// with 6-bit scale_j and min_j packed in 12 bytes: sub-blocks 0-3 in the low 6 bits of bytes j
+// (scale) and j + 4 (min); sub-blocks 4-7 take their low 4 bits from byte j + 4 (scale low nibble,
+// min high nibble) and their top 2 bits from the top bits of bytes j - 4 (scale) and j (min).
+void k_scale_min(const uint8_t* packed, int j, int& scale, int& min) {
+    if (j < 4) {
+        scale = packed[j] & 63;
+        min = packed[j + 4] & 63;
+    } else {
+        scale = (packed[j + 4] & 0xf) | (packed[j - 4] >> 6) << 4;
+        min = (packed[j + 4] >> 4) | (packed[j] >> 6) << 4;
+    }
+}
+
+// Sub-blocks 2i and 2i + 1 share qs[32i..32i+31]: low nibbles, then high nibbles. Q5_K adds bit
+// 2i (sub-block 2i) or 2i + 1 of qh[m] as the fifth bit (16) of element m of the sub-block.
+void qk_row(const uint8_t* src, uint64_t ne0, float* out, bool five_bits) {
+    const uint64_t block_bytes = five_bits ? 176 : 144;
+    for (uint64_t b = 0; b < ne0 / 256; ++b, src += block_bytes) {
+        const float d = f16_to_f32(load_u16(src)), dmin = f16_to_f32(load_u16(src + 2));
+        const uint8_t* packed = src + 4;
+        const uint8_t* qh = src + 16;
+        const uint8_t* qs = src + (five_bits ? 48 : 16);
+        for (int j = 0; j < 8; ++j) {
+            int scale, min;
+            k_scale_min(packed, j, scale, min);
+            const float a = d * static_cast<float>(scale), m = dmin * static_cast<float>(min);
+            const uint8_t* q = qs + 32 * (j / 2);
+            for (int e = 0; e < 32; ++e) {
+                int code = j % 2 == 0 ? q[e] & 0xf : q[e] >> 4;
+                if (five_bits && (qh[e] >> j & 1)) code += 16;
+                *out++ = a * static_cast<float>(code) - m;
+            }
+        }
+    }
+}
+
 }  // namespace
 
 const TypeTraits* type_traits(uint32_t id) {
@@ -254,6 +291,8 @@ void dequantize_row(const TensorView& t, uint64_t row, float* out) {
             return;
         case TypeId::Q8_0: return q8_0_row(src, ne0, out);
         case TypeId::Q6_K: return q6_k_row(src, ne0, out);
+        case TypeId::Q4_K: return qk_row(src, ne0, out, false);
+        case TypeId::Q5_K: return qk_row(src, ne0, out, true);
         default: break;
     }
     // Ternary: decode into a scratch buffer of values and per-block scales.

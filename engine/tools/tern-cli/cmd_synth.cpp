@@ -21,6 +21,7 @@ int cmd_synth(int argc, char** argv) {
                 "architectures; without it llama and qwen3 get a small synthetic SentencePiece vocabulary)"},
                {{"--type"}, "TYPE", "i2_s (default), tq2_0, tq1_0, f16 or f32 (bitnet: ternary values with *.scale; llama: a dense "
                 "model; qwen3: ternary values with a scale per 128 weights)"},
+               {{"--embd-type"}, "TYPE", "token_embd and output.weight: f16 (default), q8_0, q6_k, q5_k or q4_k"},
                {{"-o", "--output"}, "FILE", "output GGUF file"}});
     if (!args.parse(argc, argv)) return 0;
     SynthOptions o;
@@ -35,6 +36,13 @@ int cmd_synth(int argc, char** argv) {
     else if (type == "f16") o.type = TypeId::F16;
     else if (type == "f32") o.type = TypeId::F32;
     else throw Error("--type: unknown type '" + type + "' (use i2_s, tq2_0, tq1_0, f16 or f32)");
+    const std::string embd = args.get("--embd-type").value_or("f16");
+    if (embd == "f16") o.embd_type = TypeId::F16;
+    else if (embd == "q8_0") o.embd_type = TypeId::Q8_0;
+    else if (embd == "q6_k") o.embd_type = TypeId::Q6_K;
+    else if (embd == "q5_k") o.embd_type = TypeId::Q5_K;
+    else if (embd == "q4_k") o.embd_type = TypeId::Q4_K;
+    else throw Error("--embd-type: unknown type '" + embd + "' (use f16, q8_0, q6_k, q5_k or q4_k)");
     if (isatty(STDERR_FILENO))
         o.progress = [](float p) { std::fprintf(stderr, "\rwriting %3d%%%s", static_cast<int>(p * 100), p >= 1 ? "\n" : ""); };
     const std::string out = args.require("-o");
