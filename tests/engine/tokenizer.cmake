@@ -1,4 +1,4 @@
-# Tokenizers: byte-level BPE against the reference ids in tests/data/tokenizer_cases.json
+# Tokenizers: byte-level BPE against the reference ids in tests/data/tokenizer_cases*.json
 # (regenerate with scripts/gen_tokenizer_expected.mjs), SentencePiece on a synthetic vocabulary,
 # streaming decode, the tokenizer.json importer and malformed vocabularies.
 tern_add_test(tokenizer_test
@@ -6,6 +6,7 @@ tern_add_test(tokenizer_test
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_unicode_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_bpe_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_llama3_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tokenizer_qwen3_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_stream_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_spm_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer_errors_test.cpp

@@ -48,19 +48,22 @@ struct Case {
     std::vector<int32_t> ids;
 };
 
-// tests/data/tokenizer_cases.json, written by scripts/gen_tokenizer_expected.mjs.
+// tests/data/<file>, written by scripts/gen_tokenizer_expected.mjs.
+inline std::vector<Case> read_cases(const std::string& file) {
+    const std::string path = std::string(TERN_TEST_DATA_DIR) + "/" + file;
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    std::vector<Case> out;
+    for (const auto& c : nlohmann::json::parse(in)) {
+        out.push_back({c.at("text").get<std::string>(), c.at("special").get<bool>(),
+                       c.at("ids").get<std::vector<int32_t>>()});
+    }
+    return out;
+}
+
+// The Llama-3 cases (tokenizer_cases.json).
 inline const std::vector<Case>& reference_cases() {
-    static const std::vector<Case> cases = [] {
-        const std::string path = std::string(TERN_TEST_DATA_DIR) + "/tokenizer_cases.json";
-        std::ifstream in(path);
-        if (!in) throw std::runtime_error("cannot open " + path);
-        std::vector<Case> out;
-        for (const auto& c : nlohmann::json::parse(in)) {
-            out.push_back({c.at("text").get<std::string>(), c.at("special").get<bool>(),
-                           c.at("ids").get<std::vector<int32_t>>()});
-        }
-        return out;
-    }();
+    static const std::vector<Case> cases = read_cases("tokenizer_cases.json");
     return cases;
 }
 

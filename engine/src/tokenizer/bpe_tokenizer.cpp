@@ -17,7 +17,7 @@ std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 
-BpeTokenizer::BpeTokenizer(VocabData vocab) : VocabTokenizer(vocab) {
+BpeTokenizer::BpeTokenizer(VocabData vocab, PreTokenizer pre) : VocabTokenizer(vocab), pre_(pre) {
     // Every byte needs a token of its own, or some text could not be encoded at all.
     for (int b = 0; b < 256; ++b) {
         byte_token_[b] = find_token(byte_level::byte_text(static_cast<uint8_t>(b)));
@@ -84,17 +84,18 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool add_bos, b
 
 void BpeTokenizer::encode_text(std::string_view text, std::vector<int32_t>& out) const {
     std::vector<std::string_view> pretokens;
-    llama3_pretokenize(text, pretokens);
+    llama3_pretokenize(text, pretokens, pre_);
     for (std::string_view p : pretokens) encode_pretoken(p, out);
 }
 
 void BpeTokenizer::encode_pretoken(std::string_view bytes, std::vector<int32_t>& out) const {
-    // ignore_merges: a whole pre-token that is a vocabulary entry is taken as is. This is not
-    // only a shortcut: the merges would sometimes reach a different split.
+    // ignore_merges (Llama-3): a whole pre-token that is a vocabulary entry is taken as is. This
+    // is not only a shortcut: the merges would sometimes reach a different split.
     if (bytes.empty()) return;
     std::string mapped;
     byte_level::encode(bytes, mapped);
-    if (const int32_t id = find_token(mapped); id >= 0 && type(id) == TokenType::Normal) {
+    if (const int32_t id = find_token(mapped);
+        pre_ == PreTokenizer::Llama3 && id >= 0 && type(id) == TokenType::Normal) {
         out.push_back(id);
         return;
     }

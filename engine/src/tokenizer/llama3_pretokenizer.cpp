@@ -40,7 +40,7 @@ struct Chars {
 // the alternative does not match. A match is never empty, so 0 cannot be a real end.
 class Matcher {
 public:
-    explicit Matcher(const Chars& c) : c_(c), n_(c.size()) {}
+    Matcher(const Chars& c, size_t max_digits) : c_(c), n_(c.size()), max_digits_(max_digits) {}
 
     size_t match(size_t i) const {
         if (size_t e = contraction(i)) return e;
@@ -89,10 +89,10 @@ private:
         return end_of_class_run(j, CharClass::Letter);
     }
 
-    // \p{N}{1,3}
+    // \p{N}{1,3} (Llama-3) or \p{N} (Qwen2)
     size_t digits(size_t i) const {
         size_t j = i;
-        while (j < i + 3 && is(j, CharClass::Number)) ++j;
+        while (j < i + max_digits_ && is(j, CharClass::Number)) ++j;
         return j > i ? j : 0;
     }
 
@@ -132,13 +132,14 @@ private:
 
     const Chars& c_;
     const size_t n_;
+    const size_t max_digits_;
 };
 
 }  // namespace
 
-void llama3_pretokenize(std::string_view text, std::vector<std::string_view>& out) {
+void llama3_pretokenize(std::string_view text, std::vector<std::string_view>& out, PreTokenizer pre) {
     const Chars chars(text);
-    const Matcher m(chars);
+    const Matcher m(chars, pre == PreTokenizer::Qwen2 ? 1 : 3);
     size_t i = 0;
     while (i < chars.size()) {
         const size_t e = m.match(i);

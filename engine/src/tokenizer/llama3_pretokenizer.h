@@ -16,12 +16,18 @@
 //    reference uses Node's ICU, which is newer, so letters assigned after Unicode 14 (rare
 //    scripts, CJK Extensions H/I) count as "other" here and may split differently.
 // Bytes that are not valid UTF-8 are kept as "other" characters so that nothing is lost.
+//
+// Qwen2's regex (Qwen2/2.5/3 and Ternary-Bonsai, tokenizer.ggml.pre = "qwen2") is the same but for
+// \p{N}: one digit per pre-token instead of up to three.
 #include <string_view>
 #include <vector>
 
 namespace tern {
 
+enum class PreTokenizer { Llama3, Qwen2 };
+
 // Appends the pre-tokens of `text` to `out`; they are consecutive and cover `text` exactly.
-void llama3_pretokenize(std::string_view text, std::vector<std::string_view>& out);
+void llama3_pretokenize(std::string_view text, std::vector<std::string_view>& out,
+                        PreTokenizer pre = PreTokenizer::Llama3);
 
 }  // namespace tern
