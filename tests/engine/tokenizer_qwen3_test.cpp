@@ -57,6 +57,14 @@ TEST(TokenizerQwen3, FalconNamesRunTheLlama3PreTokenizer) {
     }
 }
 
+// A ChatML turn ends with <|im_end|> (151645): generation stops there, and at <|endoftext|>.
+TEST(TokenizerQwen3, ImEndEndsGeneration) {
+    EXPECT_EQ(qwen3().encode("<|im_end|>", false, true), (std::vector<int32_t>{151645}));
+    EXPECT_TRUE(qwen3().is_end_of_generation(151645));
+    EXPECT_TRUE(qwen3().is_end_of_generation(151643));  // <|endoftext|>
+    EXPECT_FALSE(qwen3().is_end_of_generation(151644));  // <|im_start|>
+}
+
 TEST(TokenizerQwen3, DecodeInvertsEncode) {
     for (const auto& c : tok_test::read_cases("tokenizer_cases_qwen3.json")) {
         const auto ids = qwen3().encode(c.text, false, c.special);

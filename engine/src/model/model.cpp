@@ -17,6 +17,7 @@
 #include "model/hparams.h"
 #include "model/model_impl.h"
 #include "tensor/quantize.h"
+#include "tern/chat.h"
 #include "tern/error.h"
 #include "tokenizer/tokenizer_factory.h"
 #include "tensor/fp16.h"
@@ -445,7 +446,10 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     if (auto vs = f.get_uint(*arch_name + ".vocab_size"); vs && *vs != static_cast<uint64_t>(m.info.n_vocab))
         throw Error(path + ": " + *arch_name + ".vocab_size is " + std::to_string(*vs) + " but the vocabulary has " +
                     std::to_string(m.info.n_vocab) + " tokens");
-    m.chat_template = m.tokenizer->eot() >= 0 ? ChatTemplate::BitNet2B : ChatTemplate::Plain;
+    // The official 2B4T file embeds a placeholder template (no marker of a known family): it
+    // falls to the default, the 2B4T format, as intended.
+    m.chat_template = detect_chat_template(f.get_string("tokenizer.chat_template").value_or(""),
+                                           m.tokenizer->eot() >= 0);
 
     load_weights(m, options);
     if (options.progress && !options.progress(1.0f)) throw Cancelled();

@@ -27,26 +27,105 @@ const char* role_name(ChatMessage::Role role) {
     return "User";  // unreachable for valid enum values
 }
 
+namespace {
+
+// The role as the tag-style templates spell it.
+const char* role_tag(ChatMessage::Role role) {
+    switch (role) {
+        case ChatMessage::Role::System: return "system";
+        case ChatMessage::Role::Assistant: return "assistant";
+        default: return "user";
+    }
+}
+
+// One turn and the assistant's opening, for each template.
+void append_turn(std::string& out, ChatTemplate tmpl, ChatMessage::Role role, std::string_view content) {
+    switch (tmpl) {
+        case ChatTemplate::BitNet2B:
+        case ChatTemplate::Plain:
+            // Each turn ends with <|eot_id|> (the token the model emits when done) or, for
+            // vocabularies without it, a newline.
+            out += role_name(role);
+            out += ": ";
+            out += content;
+            out += tmpl == ChatTemplate::BitNet2B ? "<|eot_id|>" : "\n";
+            return;
+        case ChatTemplate::Llama3:
+            out += "<|start_header_id|>";
+            out += role_tag(role);
+            out += "<|end_header_id|>\n\n";
+            out += content;
+            out += "<|eot_id|>";
+            return;
+        case ChatTemplate::ChatML:
+            out += "<|im_start|>";
+            out += role_tag(role);
+            out += "\n";
+            out += content;
+            out += "<|im_end|>\n";
+            return;
+        case ChatTemplate::Falcon3:
+            out += "<|";
+            out += role_tag(role);
+            out += "|>\n";
+            out += content;
+            out += "\n";
+            return;
+    }
+}
+
+const char* generation_prompt(ChatTemplate tmpl) {
+    switch (tmpl) {
+        case ChatTemplate::BitNet2B: return "Assistant: ";  // the trailing space is 2B4T's format
+        case ChatTemplate::Plain: return "Assistant:";
+        case ChatTemplate::Llama3: return "<|start_header_id|>assistant<|end_header_id|>\n\n";
+        case ChatTemplate::ChatML: return "<|im_start|>assistant\n";
+        case ChatTemplate::Falcon3: return "<|assistant|>\n";
+    }
+    return "";
+}
+
+bool contains(std::string_view s, std::string_view what) { return s.find(what) != std::string_view::npos; }
+
+}  // namespace
+
 std::string format_chat(const std::vector<ChatMessage>& messages, ChatTemplate tmpl,
                         bool add_generation_prompt) {
-    const bool bitnet = tmpl == ChatTemplate::BitNet2B;
-    // Each turn ends with <|eot_id|> (the token the model emits when done) or, for vocabularies
-    // without it, a newline.
-    const std::string_view end_of_turn = bitnet ? "<|eot_id|>" : "\n";
-
     std::string out;
     for (const auto& m : messages) {
         const std::string_view content = trim(m.content);
         // An empty system prompt means "no system prompt", not an empty turn.
         if (m.role == ChatMessage::Role::System && content.empty()) continue;
-        out += role_name(m.role);
-        out += ": ";
-        out += content;
-        out += end_of_turn;
+        append_turn(out, tmpl, m.role, content);
     }
-    // The trailing space is part of the 2B4T training format; Plain has no such convention.
-    if (add_generation_prompt) out += bitnet ? "Assistant: " : "Assistant:";
+    if (add_generation_prompt) out += generation_prompt(tmpl);
     return out;
+}
+
+ChatTemplate detect_chat_template(std::string_view t, bool has_eot) {
+    if (contains(t, "<|im_start|>")) return ChatTemplate::ChatML;
+    if (contains(t, "<|start_header_id|>") && contains(t, "<|end_header_id|>")) return ChatTemplate::Llama3;
+    if (contains(t, "<|user|>") && contains(t, "<|assistant|>")) return ChatTemplate::Falcon3;
+    if (contains(t, "Assistant: ") && contains(t, "<|eot_id|>")) return ChatTemplate::BitNet2B;
+    return has_eot ? ChatTemplate::BitNet2B : ChatTemplate::Plain;
+}
+
+const char* chat_template_name(ChatTemplate t) {
+    switch (t) {
+        case ChatTemplate::BitNet2B: return "bitnet";
+        case ChatTemplate::Plain: return "plain";
+        case ChatTemplate::Llama3: return "llama3";
+        case ChatTemplate::ChatML: return "chatml";
+        case ChatTemplate::Falcon3: return "falcon3";
+    }
+    return "plain";
+}
+
+std::optional<ChatTemplate> chat_template_from_name(std::string_view name) {
+    for (ChatTemplate t : {ChatTemplate::BitNet2B, ChatTemplate::Plain, ChatTemplate::Llama3, ChatTemplate::ChatML,
+                           ChatTemplate::Falcon3})
+        if (name == chat_template_name(t)) return t;
+    return std::nullopt;
 }
 
 }  // namespace tern

@@ -27,7 +27,9 @@ VocabTokenizer::VocabTokenizer(VocabData& v)
     eot_ = v.eot >= 0 ? v.eot : find_token("<|eot_id|>");
 
     // Every token after which generation must stop: a model may emit any of them.
-    for (int32_t id : {eos_, eot_, find_token("<|end_of_text|>"), find_token("<|eom_id|>")}) {
+    // <|im_end|> and <|endoftext|>: ChatML (Qwen) turns and Qwen's end of text.
+    for (int32_t id : {eos_, eot_, find_token("<|end_of_text|>"), find_token("<|eom_id|>"), find_token("<|im_end|>"),
+                       find_token("<|endoftext|>")}) {
         if (id >= 0 && std::find(end_of_generation_.begin(), end_of_generation_.end(), id) == end_of_generation_.end()) {
             end_of_generation_.push_back(id);
         }

@@ -21,8 +21,18 @@ std::vector<Option> generation_options() {
         {{"--repeat-penalty"}, "R", "penalty for the last 64 tokens, 1 = off (default 1.1)"},
         {{"--seed"}, "S", "random seed (default 0)"},
         {{"--system"}, "TEXT", "system prompt (chat format)"},
+        {{"--chat-template"}, "NAME",
+         "chat format instead of the one detected from the file: bitnet, llama3, chatml, falcon3 or plain"},
     });
     return o;
+}
+
+// The chat format: --chat-template, else the one the model detected from its file.
+ChatTemplate chat_template_for(const Args& a, const Model& model) {
+    const auto name = a.get("--chat-template");
+    if (!name) return model.chat_template();
+    if (auto t = chat_template_from_name(*name)) return *t;
+    throw Error("--chat-template: unknown template '" + *name + "' (bitnet, llama3, chatml, falcon3 or plain)");
 }
 
 GenerateOptions generate_options(const Args& a, int default_n) {
@@ -75,7 +85,7 @@ int cmd_generate(int argc, char** argv) {
         std::vector<ChatMessage> msgs;
         if (auto sys = args.get("--system")) msgs.push_back({ChatMessage::Role::System, *sys});
         msgs.push_back({ChatMessage::Role::User, prompt});
-        ids = tok.encode(format_chat(msgs, model->chat_template(), true), true, true);
+        ids = tok.encode(format_chat(msgs, chat_template_for(args, *model), true), true, true);
     } else {
         ids = tok.encode(prompt, tok.add_bos_default(), false);
         std::fwrite(prompt.data(), 1, prompt.size(), stdout);  // continue the prompt, as llama.cpp does
@@ -94,8 +104,9 @@ int cmd_chat(int argc, char** argv) {
     std::vector<ChatMessage> history;
     if (auto sys = args.get("--system")) history.push_back({ChatMessage::Role::System, *sys});
     const size_t base = history.size();
-    std::fprintf(stderr, "chatting with %s (%s); /reset starts over, /quit leaves\n", model->info().name.c_str(),
-                 model->info().arch.c_str());
+    const ChatTemplate tmpl = chat_template_for(args, *model);
+    std::fprintf(stderr, "chatting with %s (%s, chat template %s); /reset starts over, /quit leaves\n",
+                 model->info().name.c_str(), model->info().arch.c_str(), chat_template_name(tmpl));
     std::string line;
     while (true) {
         std::fprintf(stdout, "\n> ");
@@ -108,7 +119,7 @@ int cmd_chat(int argc, char** argv) {
         }
         if (line.empty()) continue;
         history.push_back({ChatMessage::Role::User, line});
-        const auto ids = model->tokenizer().encode(format_chat(history, model->chat_template(), true), true, true);
+        const auto ids = model->tokenizer().encode(format_chat(history, tmpl, true), true, true);
         std::string answer;
         const auto r = generate(session, ids, g, [&](std::string_view text, int32_t) {
             answer += text;

@@ -41,6 +41,7 @@ int cmd_info(int argc, char** argv) {
                 i.qk_norm ? ", per-head Q/K norms" : "");
     std::printf("rms epsilon:   %g\n", i.rms_eps);
     std::printf("lm head:       %s\n", i.tied_head ? "tied to token_embd" : "output.weight");
+    std::printf("chat template: %s\n", chat_template_name(model->chat_template()));
     std::printf("ternary type:  %s\n", i.ternary_type.c_str());
     std::printf("projections:   %s\n", i.projection_note.c_str());
     std::printf("activations:   %s\n", i.activation_numerics.c_str());
