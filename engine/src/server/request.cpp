@@ -37,7 +37,7 @@ std::optional<double> number(const json& j, const char* key, double lo, double h
     if (!v) return std::nullopt;
     if (!v->is_number()) throw wrong_type(key, "a number", *v);
     const double x = v->get<double>();
-    // JSON has no NaN, but 1e999 parses to infinity.
+    // JSON has no NaN or infinity (the parser refuses 1e999), but a range check costs nothing.
     if (!std::isfinite(x) || x < lo || x > hi)
         throw bad_field(key, "'" + std::string(key) + "' must be between " + json(lo).dump() + " and " +
                                  json(hi).dump() + ", not " + v->dump());
@@ -48,8 +48,11 @@ std::optional<int64_t> integer(const json& j, const char* key, int64_t lo, int64
     const json* v = field(j, key);
     if (!v) return std::nullopt;
     if (!v->is_number_integer()) throw wrong_type(key, "an integer", *v);
-    const bool in_range = v->is_number_unsigned() ? v->get<uint64_t>() <= static_cast<uint64_t>(hi)
-                                                  : v->get<int64_t>() >= lo && v->get<int64_t>() <= hi;
+    // nlohmann keeps every non-negative integer as unsigned, which may exceed int64_t.
+    const bool in_range = v->is_number_unsigned()
+                              ? v->get<uint64_t>() <= static_cast<uint64_t>(hi) &&
+                                    (lo <= 0 || v->get<uint64_t>() >= static_cast<uint64_t>(lo))
+                              : v->get<int64_t>() >= lo && v->get<int64_t>() <= hi;
     if (!in_range)
         throw bad_field(key, "'" + std::string(key) + "' must be between " + std::to_string(lo) + " and " +
                                  std::to_string(hi) + ", not " + v->dump());
@@ -255,7 +258,7 @@ CompletionRequest parse_completion_request(std::string_view body, Endpoint endpo
     json j;
     try {
         j = json::parse(body);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
         // nlohmann's message says where ("... at line 1, column 7: syntax error ..."), then quotes
         // what it read, which can be most of the body: keep the start.
         std::string what = e.what();

@@ -490,6 +490,9 @@ void Server::start() {
         spdlog::warn("listening on {}: other machines can reach this server{}", o.host,
                      o.api_key.empty() ? ", and no API key is set" : "");
     impl_->listener = std::thread([this] { impl_->http.listen_after_bind(); });
+    // cpp-httplib's stop() does nothing until the listening loop has begun: wait for it, so that
+    // a stop() right after start() cannot leave the loop running forever.
+    while (!impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 int Server::port() const { return impl_->port; }

@@ -29,23 +29,26 @@ void SlotPool::set_model(const std::shared_ptr<const Model>& model) {
 }
 
 int SlotPool::pick_free(std::span<const int32_t> prompt) const {
-    int best = -1;
+    // A session continues a conversation when the prompt repeats at least half of its cache (a new
+    // turn repeats all of it); the longest such reuse wins. Otherwise the least recently used
+    // session is taken, so that a prompt sharing only the chat format's first tokens does not
+    // evict a conversation that may come back.
+    int best = -1, lru = -1;
     size_t best_prefix = 0;
     for (int i = 0; i < size(); ++i) {
         const Slot& s = slots_[static_cast<size_t>(i)];
         if (s.busy) continue;
+        if (lru < 0 || s.last_used < slots_[static_cast<size_t>(lru)].last_used) lru = i;
+        if (!s.session) continue;
+        const auto& cached = s.session->tokens();
         size_t prefix = 0;
-        if (s.session) {
-            const auto& cached = s.session->tokens();
-            while (prefix < cached.size() && prefix < prompt.size() && cached[prefix] == prompt[prefix]) ++prefix;
-        }
-        if (best < 0 || prefix > best_prefix ||
-            (prefix == best_prefix && s.last_used < slots_[static_cast<size_t>(best)].last_used)) {
+        while (prefix < cached.size() && prefix < prompt.size() && cached[prefix] == prompt[prefix]) ++prefix;
+        if (!cached.empty() && prefix * 2 >= cached.size() && prefix > best_prefix) {
             best = i;
             best_prefix = prefix;
         }
     }
-    return best;
+    return best >= 0 ? best : lru;
 }
 
 std::variant<SlotPool::Lease, SlotPool::Refusal> SlotPool::acquire(const std::shared_ptr<const Model>& model,

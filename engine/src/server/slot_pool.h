@@ -43,9 +43,9 @@ public:
     // ones when their request ends.
     void set_model(const std::shared_ptr<const Model>& model);
 
-    // Waits in arrival order for a free session for `model`, then takes the one whose cache shares
-    // the longest prefix with `prompt` (ties: the one used least recently), creating or replacing
-    // its session when it has none for this model. Refused at once when max_queued requests
+    // Waits in arrival order for a free session for `model`, then takes the one whose cache the
+    // prompt continues (repeating at least half of it, the longest such), else the one used least
+    // recently, creating or replacing its session when it has none for this model. Refused at once when max_queued requests
     // already wait, or while waiting when `cancel` becomes true or close() is called.
     std::variant<Lease, Refusal> acquire(const std::shared_ptr<const Model>& model, std::span<const int32_t> prompt,
                                          const std::atomic<bool>& cancel);
