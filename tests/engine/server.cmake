@@ -1,3 +1,7 @@
+if(NOT TARGET tern_server)
+  return()  # built without cpp-httplib
+endif()
+
 # The OpenAI-compatible server: its request parser and stream framing (no model), the library over
 # real HTTP on a tiny synthetic model, and the official openai npm client against tern-cli serve.
 tern_add_test(server_request_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/server_request_test.cpp
