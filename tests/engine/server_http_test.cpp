@@ -200,6 +200,23 @@ TEST(ServerHttp, StopSequenceEndsTheAnswerBeforeIt) {
     EXPECT_EQ(cut["tern"]["stop_reason"], "stop_sequence");
 }
 
+TEST(ServerHttp, WithoutASeedAnswersVaryAndTheirSeedReplaysThem) {
+    Server server(local());
+    server.start();
+    server.set_model(tiny());
+    httplib::Client c("127.0.0.1", server.port());
+    const json body = {{"prompt", "Once"}, {"max_tokens", 8}, {"temperature", 1.0}};
+    const json a = json::parse(post(c, "/v1/completions", body)->body);
+    const json b = json::parse(post(c, "/v1/completions", body)->body);
+    EXPECT_NE(a["tern"]["seed"], b["tern"]["seed"]);
+    EXPECT_NE(a["choices"][0]["text"], b["choices"][0]["text"]);
+    json replay = body;
+    replay["seed"] = a["tern"]["seed"];
+    const json again = json::parse(post(c, "/v1/completions", replay)->body);
+    EXPECT_EQ(again["choices"][0]["text"], a["choices"][0]["text"]);
+    EXPECT_EQ(again["tern"]["seed"], a["tern"]["seed"]);
+}
+
 TEST(ServerHttp, AConversationReusesItsSessionsCache) {
     Server server(local(2));
     server.start();

@@ -91,6 +91,8 @@ TEST(ServerRequest, EverySamplingField) {
     EXPECT_EQ(r.sampling.frequency_penalty, -2.0f);
     EXPECT_EQ(r.sampling.presence_penalty, 2.0f);
     EXPECT_EQ(r.sampling.seed, 42u);
+    EXPECT_TRUE(r.seed_given);
+    EXPECT_FALSE(chat(hello()).seed_given);
 }
 
 TEST(ServerRequest, MaxCompletionTokensWinsOverMaxTokens) {

@@ -126,6 +126,7 @@ AnswerStats answer(int prompt, int generated, const std::string& stop_reason) {
     s.queue_ms = 5;
     s.ttft_ms = 130;
     s.stop_reason = stop_reason;
+    s.seed = 77;
     return s;
 }
 
@@ -161,6 +162,7 @@ TEST(ServerResponse, TernObjectSaysWhatTheAnswerCost) {
     EXPECT_DOUBLE_EQ(t["prefill_tokens_per_second"].get<double>(), 80.0);  // 8 new tokens in 100 ms
     EXPECT_DOUBLE_EQ(t["decode_tokens_per_second"].get<double>(), 3.0);    // 3 after the first in 1 s
     EXPECT_EQ(t["stop_reason"], "eos");
+    EXPECT_EQ(t["seed"], 77u);
     const double j = t["estimated_joules"].get<double>(), jpt = t["estimated_joules_per_token"].get<double>();
     EXPECT_GT(jpt, 0.1);  // ~1.1 GB of DRAM reads at 162.5 pJ/byte is 0.18 J
     EXPECT_NEAR(j, 4 * jpt, 1e-9);

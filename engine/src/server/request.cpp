@@ -224,6 +224,7 @@ CompletionRequest read_request_fields(const json& j, Endpoint endpoint) {
     if (const json* v = field(j, "seed")) {
         if (!v->is_number_integer()) throw wrong_type("seed", "an integer", *v);
         s.seed = v->is_number_unsigned() ? v->get<uint64_t>() : static_cast<uint64_t>(v->get<int64_t>());
+        r.seed_given = true;
     }
     r.stop = parse_stop(j);
 

@@ -19,6 +19,7 @@ struct CompletionRequest {
     std::string prompt;                 // completions
     int max_tokens = -1;                // -1: not given (chat: up to the context; completions: 16)
     SamplerParams sampling;             // the engine's defaults for whatever is not given
+    bool seed_given = false;            // else the server draws one per request
     std::vector<std::string> stop;      // stop sequences, at most kMaxStops
     bool stream = false;
     bool include_usage = false;         // stream_options.include_usage

@@ -35,6 +35,7 @@ json tern_json(const AnswerStats& s, const ModelInfo& info) {
             {"decode_ms", r.decode_ms},
             {"decode_tokens_per_second", r.decode_tokens_per_second()},
             {"stop_reason", s.stop_reason},
+            {"seed", s.seed},
             {"estimated_joules_per_token", per_token(info.precision)},
             {"estimated_joules", answer(info.precision)},
             {"fp16_estimated_joules_per_token", per_token(Precision::Fp16)},

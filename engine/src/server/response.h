@@ -27,6 +27,7 @@ struct AnswerStats {
     GenerateResult result;
     double queue_ms = 0;   // waiting for a session
     double ttft_ms = 0;    // from the request's arrival to its first token
+    uint64_t seed = 0;     // the sampler's, given or drawn: the same request with it gives the same answer
     std::string stop_reason;  // "eos", "stop_sequence", "max_tokens", "context_full", "shutdown"
 };
 

@@ -374,6 +374,8 @@ server::AnswerStats Server::Impl::generate_answer(Job& job, const std::function<
     const server::CompletionRequest& r = job.request;
     GenerateOptions g;
     g.sampling = r.sampling;
+    // Without a seed, answers vary from request to request, as OpenAI's do.
+    if (!r.seed_given) g.sampling.seed = std::random_device{}() * 0x9e3779b97f4a7c15ull + std::random_device{}();
     const int room = session.n_ctx() - static_cast<int>(job.prompt.size());
     g.max_tokens = r.max_tokens > 0 ? std::min(r.max_tokens, room)
                    : r.endpoint == server::Endpoint::ChatCompletions ? room
@@ -382,6 +384,7 @@ server::AnswerStats Server::Impl::generate_answer(Job& job, const std::function<
     bool client_gone = false;
     server::AnswerStats s;
     s.queue_ms = job.queue_ms;
+    s.seed = g.sampling.seed;
     const double before_ms = ms_between(job.received, Clock::now());  // parsing, tokenizing, queueing
     s.result = generate(session, job.prompt, g, [&](std::string_view text, int32_t) {
         if (client_gone) return false;
@@ -390,10 +393,12 @@ server::AnswerStats Server::Impl::generate_answer(Job& job, const std::function<
         return !client_gone && !stops.stopped();
     }, &job.cancel);
     job.lease.reset();  // the next request may use the session now
-    if (const std::string rest = stops.flush(); !rest.empty() && !client_gone && !job.cancel) client_gone = !emit(rest);
+    client_gone = client_gone || (job.cancel && !job.shutdown);
+    // Text held back for a stop sequence that never came is part of the answer.
+    if (const std::string rest = stops.flush(); !rest.empty() && !client_gone) client_gone = !emit(rest);
 
     const std::string& why = s.result.stop_reason;
-    if (client_gone || (why == "cancelled" && !job.shutdown)) s.stop_reason = "client_gone";
+    if (client_gone) s.stop_reason = "client_gone";
     else if (why == "cancelled") s.stop_reason = "shutdown";
     else if (why == "eog") s.stop_reason = "eos";
     else if (why == "stopped") s.stop_reason = "stop_sequence";
