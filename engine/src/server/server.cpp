@@ -205,6 +205,9 @@ Server::Impl::Job::~Job() {
 
 void Server::Impl::routes() {
     http.set_payload_max_length(opt.max_body_bytes);
+    // Without it a response's body, written after its headers, waits for the client's delayed ACK
+    // (Nagle): 40 ms added to every answer, and streamed tokens bunched up (measured: 46 ms median).
+    http.set_tcp_nodelay(true);
     const size_t threads = static_cast<size_t>(opt.n_parallel + opt.max_queued) + 4;  // + health, models, errors
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     if (!opt.cors_origin.empty())
