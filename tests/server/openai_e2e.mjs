@@ -72,6 +72,15 @@ async function main() {
 
   const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: KEY, maxRetries: 0, timeout: 30000 });
 
+  // A second server on the same port says why it cannot start, at once (before loading).
+  const port = new URL(base).port;
+  const second = spawn(args.cli, ["serve", "-m", model, "--port", port], { stdio: ["ignore", "ignore", "pipe"] });
+  let secondErr = "";
+  second.stderr.on("data", (d) => (secondErr += d));
+  const secondCode = await new Promise((resolve) => second.on("exit", resolve));
+  assert.equal(secondCode, 1);
+  assert.match(secondErr, /cannot listen on 127\.0\.0\.1:\d+/);
+
   // The model list.
   const models = await client.models.list();
   assert.equal(models.data.length, 1);
