@@ -431,6 +431,23 @@ TEST(ServerHttp, BodyLimitAndPromptLimit) {
     EXPECT_EQ(c.Get("/health")->status, 200);  // still up
 }
 
+TEST(ServerHttp, APortInUseIsRefusedNotShared) {
+    // cpp-httplib's default SO_REUSEPORT lets a second server bind a port another one listens on,
+    // and the kernel then splits the connections between them: the second must fail instead.
+    Server first(local());
+    first.start();
+    ServerOptions o = local();
+    o.port = first.port();
+    Server second(o);
+    try {
+        second.start();
+        ADD_FAILURE() << "a second server started on port " << o.port;
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:" + std::to_string(o.port)), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(ServerHttp, OptionsAreChecked) {
     ServerOptions o = local();
     o.n_parallel = 0;

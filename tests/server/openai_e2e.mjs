@@ -77,8 +77,11 @@ async function main() {
   const second = spawn(args.cli, ["serve", "-m", model, "--port", port], { stdio: ["ignore", "ignore", "pipe"] });
   let secondErr = "";
   second.stderr.on("data", (d) => (secondErr += d));
-  const secondCode = await new Promise((resolve) => second.on("exit", resolve));
-  assert.equal(secondCode, 1);
+  const secondCode = await new Promise((resolve) => {
+    const kill = setTimeout(() => second.kill("SIGKILL"), 5000);  // it would serve: fail, not hang
+    second.on("exit", (code) => (clearTimeout(kill), resolve(code)));
+  });
+  assert.equal(secondCode, 1, "a second server on a port in use exits at once");
   assert.match(secondErr, /cannot listen on 127\.0\.0\.1:\d+/);
 
   // The model list.

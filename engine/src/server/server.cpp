@@ -208,6 +208,13 @@ void Server::Impl::routes() {
     // Without it a response's body, written after its headers, waits for the client's delayed ACK
     // (Nagle): 40 ms added to every answer, and streamed tokens bunched up (measured: 46 ms median).
     http.set_tcp_nodelay(true);
+    // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind a port this one
+    // listens on (the kernel then splits connections between them). SO_REUSEADDR alone still
+    // allows a restart while old connections linger in TIME_WAIT, and refuses a port in use.
+    http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     const size_t threads = static_cast<size_t>(opt.n_parallel + opt.max_queued) + 4;  // + health, models, errors
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     if (!opt.cors_origin.empty())
