@@ -217,8 +217,10 @@ TEST(ServerHttp, WithoutASeedAnswersVaryAndTheirSeedReplaysThem) {
     const json b = json::parse(post(c, "/v1/completions", body)->body);
     EXPECT_NE(a["tern"]["seed"], b["tern"]["seed"]);
     EXPECT_NE(a["choices"][0]["text"], b["choices"][0]["text"]);
+    // Replayed as a JavaScript client would: JSON numbers are doubles there, so the drawn seed
+    // must be one a double holds exactly (below 2^53).
     json replay = body;
-    replay["seed"] = a["tern"]["seed"];
+    replay["seed"] = static_cast<uint64_t>(a["tern"]["seed"].get<double>());
     const json again = json::parse(post(c, "/v1/completions", replay)->body);
     EXPECT_EQ(again["choices"][0]["text"], a["choices"][0]["text"]);
     EXPECT_EQ(again["tern"]["seed"], a["tern"]["seed"]);

@@ -384,8 +384,12 @@ server::AnswerStats Server::Impl::generate_answer(Job& job, const std::function<
     const server::CompletionRequest& r = job.request;
     GenerateOptions g;
     g.sampling = r.sampling;
-    // Without a seed, answers vary from request to request, as OpenAI's do.
-    if (!r.seed_given) g.sampling.seed = std::random_device{}() * 0x9e3779b97f4a7c15ull + std::random_device{}();
+    // Without a seed, answers vary from request to request, as OpenAI's do. The drawn one is below
+    // 2^53, so that a client whose JSON numbers are doubles (JavaScript) can send it back intact.
+    if (!r.seed_given) {
+        std::random_device random;
+        g.sampling.seed = ((uint64_t{random()} << 32) | random()) & ((uint64_t{1} << 53) - 1);
+    }
     const int room = session.n_ctx() - static_cast<int>(job.prompt.size());
     g.max_tokens = r.max_tokens > 0 ? std::min(r.max_tokens, room)
                    : r.endpoint == server::Endpoint::ChatCompletions ? room
