@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.h"
@@ -39,6 +40,8 @@ void print_usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Logs go to stderr: stdout carries what a command prints (bench --json, tokenize's ids).
+    spdlog::set_default_logger(spdlog::stderr_color_mt("tern-cli"));
     spdlog::set_level(spdlog::level::warn);
     spdlog::set_pattern("[%l] %v");
     if (argc < 2) {
