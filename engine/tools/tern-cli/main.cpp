@@ -26,6 +26,9 @@ constexpr Command kCommands[] = {
     {"perplexity", tern::cli::cmd_perplexity, "perplexity of a text file (llama.cpp chunking)"},
     {"synth", tern::cli::cmd_synth, "write a random ternary model in the official layout"},
     {"bench", tern::cli::cmd_bench, "prompt and generation speed, memory and energy; ternary vs FP16"},
+#ifdef TERN_HAVE_SERVER
+    {"serve", tern::cli::cmd_serve, "OpenAI-compatible HTTP server on this machine (/v1/chat/completions, ...)"},
+#endif
     {"devices", tern::cli::cmd_devices, "list the Vulkan compute devices (--device N picks one)"},
 };
 
