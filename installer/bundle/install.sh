@@ -15,14 +15,9 @@ entry=$data/applications/$id.desktop
 
 icons() { (cd "$here/share/icons" && find hicolor -name "$id.*"); }
 
-# Desktop environments notice new entries and icons by themselves; refresh the caches where the
-# tools exist so that older menus do too.
-refresh() {
-    if command -v update-desktop-database >/dev/null 2>&1; then
-        update-desktop-database -q "$data/applications" || true
-    fi
-    touch "$data/icons/hicolor" 2>/dev/null || true
-}
+# Menus notice new desktop entries by themselves; icon themes look again when the folder changes.
+# (update-desktop-database is not needed: it only caches MIME types, and Tern registers none.)
+refresh() { touch "$data/icons/hicolor" 2>/dev/null || true; }
 
 case "${1:-}" in
     --uninstall)
