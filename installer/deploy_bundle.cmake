@@ -12,6 +12,9 @@
 # TERN_QMLIMPORTSCANNER, TERN_QML_SOURCE_DIR, TERN_PATCHELF, TERN_BUNDLE_PROGRAMS (paths relative to
 # the bundle root).
 
+if(NOT EXISTS "${TERN_PATCHELF}")
+  message(FATAL_ERROR "The portable bundle needs patchelf (scripts/setup.sh installs it)")
+endif()
 set(root "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}")
 message(STATUS "Deploying Qt into the bundle ${root}")
 

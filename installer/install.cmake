@@ -71,9 +71,16 @@ foreach(program IN LISTS TERN_PROGRAMS)
   target_link_options(${program} PRIVATE -Wl,-z,relro,-z,now)
 endforeach()
 
-# The same files in both components, at the same places below the prefix.
+# The same files in both components, at the same places below the prefix. The bundle is only ever
+# installed on its own (CPack, `--component bundle`): a plain `cmake --install` gets the app alone,
+# not a copy of Qt in its prefix.
 foreach(component app bundle)
-  install(TARGETS ${TERN_PROGRAMS} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT ${component})
+  if(component STREQUAL "bundle")
+    set(only EXCLUDE_FROM_ALL)
+  else()
+    set(only "")
+  endif()
+  install(TARGETS ${TERN_PROGRAMS} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT ${component} ${only})
   # `strip` as CMake runs it keeps the compiler's .comment notes; dh_strip removes them too.
   install(CODE "
     if(CMAKE_INSTALL_DO_STRIP)
@@ -82,31 +89,31 @@ foreach(component app bundle)
                                 \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/\${p}\"
                         COMMAND_ERROR_IS_FATAL ANY)
       endforeach()
-    endif()" COMPONENT ${component})
+    endif()" COMPONENT ${component} ${only})
   install(FILES ${CMAKE_SOURCE_DIR}/resources/${TERN_APP_ID}.desktop
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/applications COMPONENT ${component})
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/applications COMPONENT ${component} ${only})
   install(FILES ${CMAKE_SOURCE_DIR}/resources/${TERN_APP_ID}.metainfo.xml
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo COMPONENT ${component})
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo COMPONENT ${component} ${only})
   install(FILES ${icon_svg} RENAME ${TERN_APP_ID}.svg
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps COMPONENT ${component})
-  install(DIRECTORY ${generated}/icons/ DESTINATION ${CMAKE_INSTALL_DATADIR}/icons COMPONENT ${component})
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps COMPONENT ${component} ${only})
+  install(DIRECTORY ${generated}/icons/ DESTINATION ${CMAKE_INSTALL_DATADIR}/icons COMPONENT ${component} ${only})
   install(FILES ${generated}/man/tern.1.gz ${generated}/man/tern-cli.1.gz
-          DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT ${component})
+          DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT ${component} ${only})
   install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/copyright ${generated}/changelog.gz
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/tern COMPONENT ${component})
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/tern COMPONENT ${component} ${only})
   if(TERN_DEMO_MODELS)
-    install(FILES ${TERN_DEMO_MODELS} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern/models COMPONENT ${component})
+    install(FILES ${TERN_DEMO_MODELS} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern/models COMPONENT ${component} ${only})
   endif()
   if(tokenizer_json)
-    install(FILES ${tokenizer_json} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern COMPONENT ${component})
+    install(FILES ${tokenizer_json} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern COMPONENT ${component} ${only})
   endif()
 endforeach()
 
 # The bundle's top level: a launcher per program, and the menu installer.
 foreach(program IN LISTS TERN_PROGRAMS)
-  install(PROGRAMS ${CMAKE_CURRENT_LIST_DIR}/bundle/launcher.sh RENAME ${program} DESTINATION . COMPONENT bundle)
+  install(PROGRAMS ${CMAKE_CURRENT_LIST_DIR}/bundle/launcher.sh RENAME ${program} DESTINATION . COMPONENT bundle EXCLUDE_FROM_ALL)
 endforeach()
-install(PROGRAMS ${CMAKE_CURRENT_LIST_DIR}/bundle/install.sh DESTINATION . COMPONENT bundle)
+install(PROGRAMS ${CMAKE_CURRENT_LIST_DIR}/bundle/install.sh DESTINATION . COMPONENT bundle EXCLUDE_FROM_ALL)
 
 # Then Qt and the libraries, into the installed bundle tree.
 find_program(TERN_PATCHELF patchelf)
@@ -125,4 +132,4 @@ install(CODE "
   set(TERN_PATCHELF \"${TERN_PATCHELF}\")
   set(TERN_BUNDLE_PROGRAMS \"${bundle_programs}\")
   include(\"${CMAKE_CURRENT_LIST_DIR}/deploy_bundle.cmake\")
-" COMPONENT bundle)
+" COMPONENT bundle EXCLUDE_FROM_ALL)
