@@ -10,3 +10,7 @@ add_dependencies(cli_test tern-cli)
 
 tern_add_test(profile_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/profile_test.cpp
   LIBS tern_engine_internal nlohmann_json::nlohmann_json)
+
+tern_add_test(demo_model_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/demo_model_test.cpp
+  LIBS tern_engine_internal nlohmann_json::nlohmann_json)
+target_compile_definitions(demo_model_test PRIVATE TERN_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
