@@ -17,13 +17,15 @@ set(generated ${CMAKE_BINARY_DIR}/installer)
 # models it runs come with the app. A package of its own would split one program's files in two.
 set(TERN_PROGRAMS tern tern-cli)
 
-# The bundled demo models (issue 14). Packaged when present; the package tests say when one is not.
-set(TERN_DEMO_MODELS "")
-foreach(name demo-ternary.gguf demo-fp16.gguf)
-  if(EXISTS ${CMAKE_SOURCE_DIR}/resources/models/${name})
-    list(APPEND TERN_DEMO_MODELS ${CMAKE_SOURCE_DIR}/resources/models/${name})
-  else()
-    message(WARNING "resources/models/${name} is missing: the packages will not have it")
+# The bundled demo models (issue 14, tracked in resources/models): the ternary model and its FP16
+# twin, and the held-out text `tern-cli bench --quality` and `tern-cli perplexity` score. Their
+# README (sources, the WordNet licence) goes to the documentation. The training records
+# (demo-training.json, demo-loss.png) stay in the source tree.
+set(TERN_MODELS_DIR ${CMAKE_SOURCE_DIR}/resources/models)
+set(TERN_DEMO_MODELS ${TERN_MODELS_DIR}/demo-ternary.gguf ${TERN_MODELS_DIR}/demo-fp16.gguf ${TERN_MODELS_DIR}/demo-validation.txt)
+foreach(f IN LISTS TERN_DEMO_MODELS ITEMS ${TERN_MODELS_DIR}/README.md)
+  if(NOT EXISTS ${f})
+    message(FATAL_ERROR "${f} is missing: the checkout is incomplete")
   endif()
 endforeach()
 
@@ -101,13 +103,17 @@ foreach(component app bundle)
           DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT ${component} ${only})
   install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/copyright ${generated}/changelog.gz
           DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/tern COMPONENT ${component} ${only})
-  if(TERN_DEMO_MODELS)
-    install(FILES ${TERN_DEMO_MODELS} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern/models COMPONENT ${component} ${only})
-  endif()
+  install(FILES ${TERN_DEMO_MODELS} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern/models COMPONENT ${component} ${only})
+  install(FILES ${TERN_MODELS_DIR}/README.md RENAME README.models.md
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/tern COMPONENT ${component} ${only})
   if(tokenizer_json)
     install(FILES ${tokenizer_json} DESTINATION ${CMAKE_INSTALL_DATADIR}/tern COMPONENT ${component} ${only})
   endif()
 endforeach()
+
+# What lintian should not report of the .deb (each with its reason).
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/lintian-overrides RENAME tern
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides COMPONENT app)
 
 # The bundle's top level: a launcher per program, and the menu installer.
 foreach(program IN LISTS TERN_PROGRAMS)

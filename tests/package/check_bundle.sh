@@ -4,10 +4,11 @@
 # loading no library of the system's Qt (LD_DEBUG), and, as root, also with the system's Qt made
 # unreadable; install.sh puts a working menu entry, icons and commands into a fresh home and
 # --uninstall takes them out again.
-#   check_bundle.sh TARBALL VERSION
+#   check_bundle.sh TARBALL VERSION SOURCE_DIR
 set -eu
 tarball=$1
 version=$2
+src=$3
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -f "$tarball" ] || fail "no $tarball"
 command -v desktop-file-validate >/dev/null || fail "desktop-file-validate is not installed (scripts/setup.sh)"
@@ -25,10 +26,14 @@ for f in tern tern-cli install.sh bin/tern bin/tern-cli bin/qt.conf \
          qml/QtQuick/Controls/Material/qmldir qml/QtCharts/qmldir \
          share/applications/io.github.tern.Tern.desktop share/icons/hicolor/48x48/apps/io.github.tern.Tern.png \
          share/tern/tokenizer.json share/tern/models/demo-ternary.gguf share/tern/models/demo-fp16.gguf \
+         share/tern/models/demo-validation.txt share/doc/tern/README.models.md \
          share/doc/tern/copyright share/doc/tern/third-party/libqt6core6.copyright; do
     [ -e "$b/$f" ] || fail "$f is not in the bundle"
 done
 for f in tern tern-cli install.sh bin/tern bin/tern-cli; do [ -x "$b/$f" ] || fail "$f is not executable"; done
+for f in demo-ternary.gguf demo-fp16.gguf demo-validation.txt; do
+    cmp -s "$b/share/tern/models/$f" "$src/resources/models/$f" || fail "share/tern/models/$f differs from resources/models/$f"
+done
 echo "bundle: $(du -sh "$b" | cut -f1) unpacked, $(find "$b/lib" -name '*.so*' -type f | wc -l) libraries"
 
 # What may come from the system: glibc, the C++ runtime, the graphics stack (OpenGL, EGL, X11 and

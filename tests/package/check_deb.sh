@@ -1,10 +1,11 @@
 #!/bin/sh
 # Checks the Debian package as Debian's tools and a user see it: its files, control fields, the
 # packaged programs starting, and lintian, desktop-file-validate and appstreamcli finding nothing.
-#   check_deb.sh DEB VERSION
+#   check_deb.sh DEB VERSION SOURCE_DIR
 set -eu
 deb=$1
 version=$2
+src=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -26,9 +27,9 @@ for f in ./usr/bin/tern ./usr/bin/tern-cli \
          ./usr/share/applications/$id.desktop ./usr/share/metainfo/$id.metainfo.xml \
          ./usr/share/icons/hicolor/scalable/apps/$id.svg $icons \
          ./usr/share/man/man1/tern.1.gz ./usr/share/man/man1/tern-cli.1.gz \
-         ./usr/share/doc/tern/copyright ./usr/share/doc/tern/changelog.gz \
-         ./usr/share/tern/tokenizer.json \
-         ./usr/share/tern/models/demo-ternary.gguf ./usr/share/tern/models/demo-fp16.gguf; do
+         ./usr/share/doc/tern/copyright ./usr/share/doc/tern/changelog.gz ./usr/share/doc/tern/README.models.md \
+         ./usr/share/tern/tokenizer.json ./usr/share/tern/models/demo-ternary.gguf \
+         ./usr/share/tern/models/demo-fp16.gguf ./usr/share/tern/models/demo-validation.txt; do
     echo "$contents" | grep -q " $f\$" || { echo "$contents"; fail "$f is not in the package"; }
 done
 for f in tern tern-cli; do
@@ -58,6 +59,24 @@ r=$tmp/root
 grep -q "<release version=\"$version\"" "$r/usr/share/metainfo/$id.metainfo.xml" ||
     fail "the metainfo has no <release> for $version"
 zcat "$r/usr/share/man/man1/tern.1.gz" | head -1 | grep -q "\"Tern $version\"" || fail "tern.1 is not for $version"
+
+# The demo models and their held-out text are the source tree's (resources/models), byte for byte.
+for f in demo-ternary.gguf demo-fp16.gguf demo-validation.txt; do
+    cmp -s "$r/usr/share/tern/models/$f" "$src/resources/models/$f" || fail "/usr/share/tern/models/$f differs from resources/models/$f"
+done
+cmp -s "$r/usr/share/doc/tern/README.models.md" "$src/resources/models/README.md" || fail "README.models.md differs"
+
+# Each screenshot the metainfo shows software centres is in the source tree (resources/screenshots,
+# what the URLs on the main branch serve) at the size it declares.
+meta=$r/usr/share/metainfo/$id.metainfo.xml
+shots=$(sed -n 's|.*<image type="source" width="\([0-9]*\)" height="\([0-9]*\)">.*/resources/screenshots/\([^<]*\)</image>.*|\3 \1x\2|p' "$meta")
+[ "$(echo "$shots" | grep -c .)" -eq "$(grep -c '<image' "$meta")" ] || fail "metainfo images outside resources/screenshots: $(grep '<image' "$meta")"
+echo "$shots" | while read -r shot size; do
+    png=$src/resources/screenshots/$shot
+    [ -f "$png" ] || fail "the metainfo shows $shot, which is not in resources/screenshots"
+    wh=$(od -An -tu1 -j16 -N8 "$png" | awk '{ print $3 * 256 + $4 "x" $7 * 256 + $8 }')
+    [ "$wh" = "$size" ] || fail "resources/screenshots/$shot is $wh, the metainfo says $size"
+done
 
 # Each PNG icon is as large as its folder says (the width and height in the PNG header).
 for size in 16 22 24 32 48 64 128 256 512; do
