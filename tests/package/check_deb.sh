@@ -1,11 +1,12 @@
 #!/bin/sh
 # Checks the Debian package as Debian's tools and a user see it: its files, control fields, the
 # packaged programs starting, and lintian, desktop-file-validate and appstreamcli finding nothing.
-#   check_deb.sh DEB VERSION SOURCE_DIR
+#   check_deb.sh DEB VERSION SOURCE_DIR QT_QML_DIR
 set -eu
 deb=$1
 version=$2
 src=$3
+qml=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -47,6 +48,17 @@ field() { echo "$info" | sed -n "s/^ $1: //p"; }
 depends=$(field Depends)
 for d in libqt6core6 libqt6quick6 qml6-module-qtquick-controls qml6-module-qtcharts libqt6sql6-sqlite libvulkan1; do
     echo "$depends" | grep -q "$d" || fail "Depends lacks $d: $depends"
+done
+# Every QML module the app's QML imports comes from a package in Depends: dpkg-shlibdeps sees only
+# linked libraries, and a missing module stops the app on a user's system ("module ... is not
+# installed"). Tern is the app's own module, compiled in.
+for module in $(sed -n 's/^import \([A-Za-z][A-Za-z0-9.]*\).*/\1/p' "$src"/ui/*.qml | sort -u); do
+    [ "$module" != Tern ] || continue
+    qmldir=$qml/$(echo "$module" | tr . /)/qmldir
+    owner=$(dpkg-query -S "$qmldir" 2>/dev/null | cut -d: -f1)
+    [ -n "$owner" ] || fail "the QML module $module ($qmldir) is in no package"
+    echo ", $depends," | grep -qF ", $owner," || echo ", $depends," | grep -qF ", $owner (" ||
+        fail "the app imports $module, from $owner, which Depends lacks"
 done
 dpkg-deb -f "$deb" Description | awk 'length > 80 { print; bad = 1 } END { exit bad }' ||
     fail "Description lines longer than 80 columns"
