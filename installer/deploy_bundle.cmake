@@ -88,7 +88,8 @@ list(REMOVE_DUPLICATES modules)
 # Libraries: everything the programs, plugins and QML plugins link, except what a Linux desktop
 # always has and must share with its drivers: glibc, the C++ runtime (Mesa's LLVM needs the system's
 # own, often newer one), the OpenGL/EGL/Vulkan/X11/Wayland client stack, and fontconfig/freetype
-# (they read the system's font configuration), with the zlib/zstd/expat those link too. The XCB
+# (they read the system's font configuration), with the zlib/zstd/expat those link too, and OpenSSL
+# 3 (cpp-httplib links it; a copy would miss the system's security updates). The XCB
 # utility libraries are bundled: Qt's X11 plugin needs them and many systems lack them.
 set(programs "")
 foreach(p IN LISTS TERN_BUNDLE_PROGRAMS)
@@ -107,7 +108,8 @@ file(GET_RUNTIME_DEPENDENCIES
     "^libgcc_s\\.so" "^libstdc\\+\\+\\.so"
     "^libGL\\.so" "^libGLX" "^libGLdispatch" "^libOpenGL" "^libEGL" "^libGLES" "^libgbm" "^libdrm"
     "^libvulkan\\.so" "^libwayland-" "^libX11" "^libXext" "^libXau" "^libXdmcp" "^libxcb"
-    "^libfontconfig" "^libfreetype" "^libz\\.so" "^libzstd\\.so" "^libexpat\\.so" "^libudev\\.so")
+    "^libfontconfig" "^libfreetype" "^libz\\.so" "^libzstd\\.so" "^libexpat\\.so" "^libudev\\.so"
+    "^libssl\\.so" "^libcrypto\\.so")
 if(missing)
   message(FATAL_ERROR "Libraries not found for the bundle: ${missing}")
 endif()
