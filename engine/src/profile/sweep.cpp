@@ -78,7 +78,6 @@ std::vector<Point> plan(const SweepOptions& o, const std::vector<int>& values) {
 // Every point's test must fit the context and be valid before the first one runs, so that a
 // sweep does not fail half way.
 void check(const SweepOptions& o, const std::vector<int>& values, const std::vector<Point>& points, int n_ctx) {
-    if (o.precisions.empty() || o.backends.empty()) throw Error("sweep: no precision or no backend to run");
     if (o.bench.repetitions < 1) throw Error("sweep: repetitions must be at least 1");
     if (o.axis == SweepAxis::Depth && o.bench.n_gen <= 0) throw Error("sweep: a depth sweep needs a tg test (n_gen > 0)");
     if (points.empty()) throw Error("sweep: nothing to run (no pp and no tg test)");
@@ -138,6 +137,7 @@ std::vector<int> default_sweep_values(SweepAxis axis, int n_ctx_train, int n_gen
 }
 
 std::vector<BenchResult> bench_sweep(const std::string& path, const SweepOptions& o) {
+    if (o.precisions.empty() || o.backends.empty()) throw Error("sweep: no precision or no backend to run");
     for (BackendKind k : o.backends) {
         if (k != BackendKind::Vulkan) continue;
         const auto devices = list_devices();
@@ -182,9 +182,7 @@ std::vector<BenchResult> bench_sweep(const std::string& path, const SweepOptions
     };
 
     // The first line's model tells the context that the values must fit in.
-    const Line first{o.precisions.empty() ? Precision::Ternary : o.precisions.front(),
-                     o.backends.empty() ? BackendKind::Cpu : o.backends.front()};
-    if (o.precisions.empty() || o.backends.empty()) throw Error("sweep: no precision or no backend to run");
+    const Line first{o.precisions.front(), o.backends.front()};
     const int first_threads = o.axis == SweepAxis::Threads && !values.empty() ? values.front() : o.load.n_threads;
     if (o.axis == SweepAxis::Threads)
         for (int v : values)
