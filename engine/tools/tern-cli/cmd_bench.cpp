@@ -60,7 +60,7 @@ void print_ratios(const std::vector<BenchResult>& results) {
 
 // One row per point: the line, the value on the axis, speed against the roof at that point.
 void print_sweep_table(const std::vector<BenchResult>& results) {
-    std::printf("| %-14s | %-7s | %-13s | %20s | %9s | %10s | %6s | %7s |\n", "line", results.front().sweep.c_str(),
+    std::printf("| %-14s | %-7s | %-13s | %21s | %9s | %10s | %6s | %7s |\n", "line", results.front().sweep.c_str(),
                 "test", "t/s", "TTFT ms", "roof t/s", "% roof", "GB/s");
     for (const BenchResult& r : results)
         std::printf("| %-14s | %7d | %-13s | %10.2f ± %8.2f | %9.1f | %10.1f | %6.0f | %7.2f |\n", r.series.c_str(),
