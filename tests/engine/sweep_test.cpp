@@ -148,6 +148,12 @@ TEST(Sweep, CpuAndVulkanLines) {
     EXPECT_EQ(r[1].series, "ternary vulkan");
     EXPECT_EQ(r[1].backend.rfind("vulkan", 0), 0u) << r[1].backend;
     EXPECT_EQ(r[1].group, r[0].group);
+    // The measured bandwidth is system memory's: a roof for devices that read it, none for a
+    // discrete GPU.
+    bool discrete = false;
+    for (const DeviceInfo& d : devices)
+        if (r[1].backend == "vulkan (" + d.name + ")") discrete = d.type == DeviceType::Discrete;
+    EXPECT_DOUBLE_EQ(r[1].roof_tokens_per_second, discrete ? 0 : 10e9 / r[1].bytes_per_token);
 }
 
 }  // namespace

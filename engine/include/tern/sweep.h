@@ -54,7 +54,8 @@ struct SweepOptions {
 // Runs every point of the sweep on the model at `path`: for each line, the model is loaded once
 // (on the threads axis once per thread count: the CPU backend's thread pool is sized at load), and
 // each point is one bench() test, so one result. Results carry sweep, sweep_value, series and the
-// roof (BenchOptions::read_bandwidth / bytes per token). All results share one group.
+// roof (BenchOptions::read_bandwidth / bytes per token; 0 on a discrete GPU, whose own memory that
+// bandwidth does not measure). All results share one group.
 // Throws tern::Error (bad values, a test longer than the context, no usable Vulkan device),
 // tern::Cancelled.
 std::vector<BenchResult> bench_sweep(const std::string& path, const SweepOptions& options);

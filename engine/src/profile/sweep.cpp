@@ -94,6 +94,16 @@ void check(const SweepOptions& o, const std::vector<int>& values, const std::vec
     }
 }
 
+// The measured bandwidth is the CPU's memory: it bounds a line whose weights live there (the CPU,
+// and Vulkan devices sharing system memory: integrated GPUs, lavapipe), not a discrete GPU's.
+bool roof_applies(const Model& model) {
+    const std::string& backend = model.info().backend;
+    if (backend.rfind("vulkan", 0) != 0) return true;
+    for (const DeviceInfo& d : list_devices())
+        if (backend == "vulkan (" + d.name + ")") return d.type != DeviceType::Discrete;
+    return false;
+}
+
 }  // namespace
 
 const char* sweep_axis_name(SweepAxis axis) {
@@ -200,6 +210,7 @@ std::vector<BenchResult> bench_sweep(const std::string& path, const SweepOptions
         load(p.line, o.axis == SweepAxis::Threads ? p.value : o.load.n_threads);
         BenchOptions b = p.bench;
         b.group = group;
+        if (!roof_applies(*model)) b.read_bandwidth = 0;
         b.progress = [&](std::string_view, float f) { return report(f); };
         for (BenchResult& r : bench(model, b)) {
             r.sweep = sweep_axis_name(o.axis);
