@@ -129,6 +129,18 @@ TEST(BenchJson, ARealRunRoundTripsWithItsMachineAndModel) {
     EXPECT_NE(bench(model, bo)[0].group, pp.group);
 }
 
+// model_type reads as llama-bench's: architecture, parameters, the projections' type (a dense
+// model's most common tensor type).
+TEST(BenchJson, ModelTypeNamesArchitectureSizeAndWeights) {
+    const BenchOptions bo{.n_prompt = 4, .n_gen = 0, .repetitions = 1};
+    EXPECT_EQ(bench(Model::load(TERN_DEMO_MODEL, {.n_threads = 1}), bo)[0].model_type, "bitnet-b1.58 5.78M I2_S");
+    const auto dense = Model::load(TERN_DEMO_FP16_MODEL, {.n_threads = 1});
+    const BenchResult r = bench(dense, bo)[0];
+    EXPECT_EQ(r.model_arch, "llama");
+    EXPECT_EQ(r.model_type.rfind("llama ", 0), 0u) << r.model_type;
+    EXPECT_EQ(r.model_type.substr(r.model_type.size() - 4), " F16") << r.model_type;
+}
+
 // llama-bench's names mean what they mean there: tokens of the pp / tg test, mean and spread of
 // the repetitions in ns and t/s, the CPU and GPU named per result.
 TEST(BenchJson, CarriesLlamaBenchFields) {

@@ -83,7 +83,9 @@ TEST(Machine, RaplFlagSaysWhetherEnergyIsReadable) {
         EXPECT_FALSE(m.rapl);
         EXPECT_FALSE(m.rapl_reason.empty());
     }
-    if (m.rapl) EXPECT_TRUE(m.rapl_reason.empty());
+    if (m.rapl) {
+        EXPECT_TRUE(m.rapl_reason.empty());
+    }
 }
 
 TEST(Machine, GpusAreTheUsableVulkanDevices) {

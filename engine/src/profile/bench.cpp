@@ -49,13 +49,18 @@ std::string utc_now_rfc3339() {
     return buf;
 }
 
-// As llama-bench's model_type: the architecture, the parameter count and the weight type.
+// As llama-bench's model_type: the architecture, the parameter count and the projections' type.
 std::string model_type(const ModelInfo& info) {
     char params[32];
     const double p = static_cast<double>(info.parameters);
     if (p >= 1e9) std::snprintf(params, sizeof params, "%.2fB", p / 1e9);
     else std::snprintf(params, sizeof params, "%.2fM", p / 1e6);
-    return info.arch + " " + params + " " + info.ternary_type;
+    // A dense model (no ternary projections) is named by its most common tensor type, as F16.
+    std::string type = info.ternary_type;
+    if (type == "none" && !info.tensor_types.empty())
+        type = std::max_element(info.tensor_types.begin(), info.tensor_types.end(),
+                                [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    return info.arch + " " + params + " " + type;
 }
 
 int32_t argmax(std::span<const float> logits) {
