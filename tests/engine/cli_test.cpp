@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "synth_models.h"
+#include "tern/bench.h"
+#include "tern/machine.h"
 #include "tern/model.h"
 #include "tern/session.h"
 
@@ -139,6 +141,41 @@ TEST(Cli, BenchBothPrecisionsAsJson) {
     // The FP16 baseline really runs dense F16 weights: it reads far more bytes per token.
     EXPECT_GT(json[3]["bytes_per_token"].get<double>(), json[1]["bytes_per_token"].get<double>());
     EXPECT_NE(run_cli("bench -m " + q(model) + " --precision fp8").code, 0);
+    // The app imports this file: it parses, and one invocation is one group on one machine.
+    const BenchReport report = parse_bench_json(r.out);
+    ASSERT_EQ(report.results.size(), 4u);
+    for (const BenchResult& x : report.results) EXPECT_EQ(x.group, report.results[0].group);
+    EXPECT_EQ(report.machine.isa, describe_machine().isa);
+}
+
+// A sweep from the command line: the same JSON, each point labelled, its roof from the bandwidth
+// the sweep measured.
+TEST(Cli, BenchSweepPrintsPointsWithTheirRoof) {
+    const std::string model = test::synth_model();
+    const CliRun r = run_cli("bench -m " + q(model) + " --sweep pp --values 8,16 -n 4 -r 1 -t 1 --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const BenchReport report = parse_bench_json(r.out);
+    ASSERT_EQ(report.results.size(), 2u);
+    EXPECT_GT(report.machine.read_bandwidth, 0);
+    MachineInfo here = describe_machine();
+    here.read_bandwidth = report.machine.read_bandwidth;
+    EXPECT_TRUE(report.machine == here);
+    for (int i = 0; i < 2; ++i) {
+        const BenchResult& x = report.results[i];
+        EXPECT_EQ(x.sweep, "pp");
+        EXPECT_EQ(x.sweep_value, 8 << i);
+        EXPECT_EQ(x.test, "pp" + std::to_string(8 << i));
+        EXPECT_EQ(x.series, "ternary cpu");
+        EXPECT_EQ(x.group, report.results[0].group);
+        EXPECT_DOUBLE_EQ(x.roof_tokens_per_second, report.machine.read_bandwidth / x.bytes_per_token);
+    }
+    const std::string bench = "bench -m " + q(model) + " -r 1 ";
+    for (const char* bad : {"--sweep batch", "--sweep pp --values 8,x", "--sweep pp --values ''", "--values 8",
+                            "--backend both", "--sweep depth --values 0 -n 0"}) {
+        const CliRun e = run_cli(bench + bad);
+        EXPECT_NE(e.code, 0) << bad;
+        EXPECT_NE(e.err.find("error"), std::string::npos) << bad << ": " << e.err;
+    }
 }
 
 // A warning (here: no Vulkan device 99, so the CPU runs) goes to stderr and leaves the JSON on

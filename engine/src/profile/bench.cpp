@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <random>
 
 #include "tern/error.h"
@@ -37,13 +39,38 @@ Stats stats_of(const std::vector<double>& v) {
     return s;
 }
 
+// "2026-12-03T12:00:00Z", as llama-bench writes test_time.
+std::string utc_now_rfc3339() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%FT%TZ", &tm);
+    return buf;
+}
+
+// As llama-bench's model_type: the architecture, the parameter count and the projections' type.
+std::string model_type(const ModelInfo& info) {
+    char params[32];
+    const double p = static_cast<double>(info.parameters);
+    if (p >= 1e9) std::snprintf(params, sizeof params, "%.2fB", p / 1e9);
+    else std::snprintf(params, sizeof params, "%.2fM", p / 1e6);
+    // A dense model (no ternary projections) is named by its most common tensor type, as F16.
+    std::string type = info.ternary_type;
+    if (type == "none" && !info.tensor_types.empty())
+        type = std::max_element(info.tensor_types.begin(), info.tensor_types.end(),
+                                [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    return info.arch + " " + params + " " + type;
+}
+
 int32_t argmax(std::span<const float> logits) {
     return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
 class Runner {
 public:
-    Runner(std::shared_ptr<const Model> model, const BenchOptions& o) : model_(std::move(model)), o_(o) {}
+    Runner(std::shared_ptr<const Model> model, const BenchOptions& o)
+        : model_(std::move(model)), o_(o), group_(o.group.empty() ? new_bench_group() : o.group) {}
 
     BenchResult prompt_processing() {
         const ModelInfo& info = model_->info();
@@ -52,7 +79,7 @@ public:
         Session s(model_, {.n_ctx = depth + n, .n_batch = n});
         const std::string test = test_name("pp", n);
         fill_depth(s, test);
-        std::vector<double> speeds;
+        std::vector<double> speeds, seconds;
         double first_ms = 0, joules0 = 0;
         for (int r = -1; r < o_.repetitions; ++r) {  // r = -1: the warm-up
             report(test, r);
@@ -63,6 +90,7 @@ public:
             const double sec = seconds_since(start);
             if (r < 0) continue;
             speeds.push_back(n / sec);
+            seconds.push_back(sec);
             first_ms += sec * 1e3 / o_.repetitions;
         }
         const double joules = rapl_.joules() - joules0;
@@ -70,7 +98,7 @@ public:
         const double mean_ctx = depth + n / 2.0;
         const double bytes = static_cast<double>(info.weight_bytes_per_token) / n +
                              static_cast<double>(info.kv_bytes_per_token) * mean_ctx;
-        return result(test, n, speeds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
+        return result(test, n, speeds, seconds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
     }
 
     BenchResult token_generation() {
@@ -80,7 +108,7 @@ public:
         Session s(model_, {.n_ctx = depth + n + 1, .n_batch = depth > 0 ? kFillBatch : 1});
         const std::string test = test_name("tg", n);
         fill_depth(s, test);
-        std::vector<double> speeds;
+        std::vector<double> speeds, seconds;
         double first_ms = 0, joules0 = 0;
         const int32_t first = std::max(model_->tokenizer().bos(), 0);
         for (int r = -1; r < o_.repetitions; ++r) {
@@ -95,14 +123,16 @@ public:
                 if (i == 0 && r >= 0) first_ms += seconds_since(step) * 1e3 / o_.repetitions;
             }
             const double sec = seconds_since(start);
-            if (r >= 0) speeds.push_back(n / sec);
+            if (r < 0) continue;
+            speeds.push_back(n / sec);
+            seconds.push_back(sec);
         }
         // Every token reads all weights, and the KV cache of the positions before it.
         const double mean_ctx = depth + n / 2.0 + 1;
         const double bytes = static_cast<double>(info.weight_bytes_per_token) +
                              static_cast<double>(info.kv_bytes_per_token) * mean_ctx;
         const double joules = rapl_.joules() - joules0;
-        return result(test, n, speeds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
+        return result(test, n, speeds, seconds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
     }
 
     // Perplexity of the quality text: the quality cost of a precision, measured beside its speed.
@@ -120,7 +150,7 @@ public:
         const double evaluated = static_cast<double>(p.n_chunks) * ctx;
         const double bytes = static_cast<double>(info.weight_bytes_per_token) / ctx +
                              static_cast<double>(info.kv_bytes_per_token) * ctx / 2.0;
-        BenchResult r = result(test, static_cast<int>(p.n_scored), {evaluated / sec}, sec * 1e3 / p.n_chunks, bytes,
+        BenchResult r = result(test, static_cast<int>(p.n_scored), {evaluated / sec}, {sec}, sec * 1e3 / p.n_chunks, bytes,
                                ctx / 2, rapl_.joules() - joules0, s);
         if (rapl_.available()) r.joules_per_token_measured = (rapl_.joules() - joules0) / evaluated;
         r.perplexity = p.ppl();
@@ -156,8 +186,9 @@ private:
             throw Cancelled();
     }
 
-    BenchResult result(const std::string& test, int n, const std::vector<double>& speeds, double first_ms,
-                       double bytes, int mean_ctx, double joules, const Session& s) {
+    BenchResult result(const std::string& test, int n, const std::vector<double>& speeds,
+                       const std::vector<double>& seconds, double first_ms, double bytes, int mean_ctx, double joules,
+                       const Session& s) {
         const ModelInfo& info = model_->info();
         const Stats st = stats_of(speeds);
         BenchResult r;
@@ -183,11 +214,21 @@ private:
         r.joules_per_token_est =
             estimate_energy(ops_per_token(info, info.precision, mean_ctx), bytes, energy_model()).total();
         if (rapl_.available()) r.joules_per_token_measured = joules / (static_cast<double>(n) * o_.repetitions);
+        r.roof_tokens_per_second = o_.read_bandwidth > 0 && bytes > 0 ? o_.read_bandwidth / bytes : 0;
+        for (double sec : seconds) r.samples_ns.push_back(static_cast<uint64_t>(std::llround(sec * 1e9)));
+        r.model_filename = std::filesystem::path(info.path).filename().string();
+        r.model_type = model_type(info);
+        r.model_arch = info.arch;
+        r.model_n_params = info.parameters;
+        r.model_size = info.file_bytes;
+        r.test_time = utc_now_rfc3339();
+        r.group = group_;
         return r;
     }
 
     std::shared_ptr<const Model> model_;
     const BenchOptions& o_;
+    std::string group_;
     RaplMeter rapl_;
 };
 
@@ -207,35 +248,13 @@ std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOp
     return results;
 }
 
-std::string bench_json(const std::vector<BenchResult>& results) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const BenchResult& r : results) {
-        out.push_back({{"test", r.test},
-                       {"precision", r.precision},
-                       {"backend", r.backend},
-                       {"head", r.head},
-                       {"kv", r.kv},
-                       {"threads", r.threads},
-                       {"n_tokens", r.n_tokens},
-                       {"n_depth", r.n_depth},
-                       {"tokens_per_second", r.tokens_per_second},
-                       {"stddev", r.stddev},
-                       {"ttft_ms", r.ttft_ms},
-                       {"load_ms", r.load_ms},
-                       {"peak_rss_bytes", r.peak_rss_bytes},
-                       {"weight_bytes", r.weight_bytes},
-                       {"kv_bytes", r.kv_bytes},
-                       {"device_memory_bytes", r.device_memory_bytes},
-                       {"bytes_per_token", r.bytes_per_token},
-                       {"gb_per_second", r.gb_per_second},
-                       {"roof_fraction", r.roof_fraction},
-                       {"joules_per_token_est", r.joules_per_token_est},
-                       {"joules_per_token_measured",
-                        r.joules_per_token_measured < 0 ? nlohmann::ordered_json(nullptr)
-                                                        : nlohmann::ordered_json(r.joules_per_token_measured)},
-                       {"perplexity", r.perplexity > 0 ? nlohmann::ordered_json(r.perplexity) : nlohmann::ordered_json(nullptr)}});
-    }
-    return out.dump(2);
+std::string new_bench_group() {
+    std::string stamp = utc_now_rfc3339();  // 2026-12-03T12:00:00Z -> 20261203T120000Z
+    std::erase(stamp, '-');
+    std::erase(stamp, ':');
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "-%08x", static_cast<unsigned>(std::random_device{}()));
+    return stamp + suffix;
 }
 
 }  // namespace tern

@@ -71,6 +71,10 @@ std::optional<std::string> Args::get(const std::string& name) const {
     return it->second;
 }
 
+void Args::set(const std::string& name, std::string value) {
+    if (const Option* o = find(name)) values_[o->names.front()] = std::move(value);
+}
+
 std::string Args::require(const std::string& name) const {
     if (auto v = get(name)) return *v;
     throw Error("missing required option " + name + " (see tern-cli " + command_ + " --help)");

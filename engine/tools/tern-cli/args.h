@@ -28,6 +28,8 @@ public:
     int get_int(const std::string& name, int fallback) const;
     double get_double(const std::string& name, double fallback) const;
     uint64_t get_u64(const std::string& name, uint64_t fallback) const;
+    // Replaces an option's value, as if it had been given so.
+    void set(const std::string& name, std::string value);
 
 private:
     const Option* find(const std::string& name) const;

@@ -50,6 +50,8 @@ simd::TernaryLayout choose_layout(const simd::TernaryKernel* kernel) {
     return kernel && kernel->fields && !planes2 ? simd::TernaryLayout::fields5 : simd::TernaryLayout::planes2;
 }
 
+const char* kernel_name(const simd::TernaryKernel* kernel) { return kernel ? kernel->name : "reference"; }
+
 class CpuSession;
 
 class CpuBackend final : public Backend {
@@ -57,11 +59,11 @@ public:
     CpuBackend(int n_threads, KvType kv_type)
         : pool_(n_threads), kernel_(choose_kernel()), layout_(choose_layout(kernel_)), kv_type_(kv_type) {
         spdlog::debug("cpu backend: {} threads, ternary kernel {}, {} layout", pool_.size(),
-                      kernel_ ? kernel_->name : "reference",
+                      kernel_name(kernel_),
                       layout_ == simd::TernaryLayout::fields5 ? "5-bit field" : "2-bit");
     }
 
-    std::string name() const override { return std::string("cpu-") + (kernel_ ? kernel_->name : "reference"); }
+    std::string name() const override { return std::string("cpu-") + kernel_name(kernel_); }
 
     Weight upload_matrix(const TensorView& w, float extra_scale) override {
         const bool ternary = type_traits(static_cast<uint32_t>(w.type))->ternary;
@@ -446,6 +448,8 @@ uint64_t cpu_kv_row_bytes(KvType kv_type, int head_dim) {
     const uint64_t codes = static_cast<uint64_t>(head_dim) * kv_elem_bytes(kv_type);
     return kv_type == KvType::Q8_0 ? codes + sizeof(float) * kv_q8_blocks(head_dim) : codes;
 }
+
+std::string cpu_kernel_name() { return kernel_name(choose_kernel()); }
 
 std::unique_ptr<Backend> make_cpu_backend(int n_threads, KvType kv_type) {
     return std::make_unique<CpuBackend>(n_threads, kv_type);
