@@ -15,6 +15,7 @@ struct ModelDescription {
     qint64 fileBytes = 0;
     int nCtxTrain = 0;
     qint64 ramBytes = 0;   // file + KV cache at min(training context, 4096)
+    bool synthetic = false;  // random weights (the file's tern.synthetic key)
     QVariantMap toMap() const;
 };
 

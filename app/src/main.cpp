@@ -8,10 +8,17 @@
 #include <QQuickWindow>
 #include <QTimer>
 
+#include <cstdio>
+
 #include <spdlog/spdlog.h>
 
-#include "AppController.h"
+#include "AppContext.h"
 #include "AppPaths.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "ModelSession.h"
+#include "Navigation.h"
 #include "Database.h"
 #include "Logging.h"
 #include "Settings.h"
@@ -48,17 +55,26 @@ int main(int argc, char** argv) {
     if (cli.isSet(theme)) settings.overrideTheme(cli.value(theme));  // this run only
     Database db;
     const bool dbOk = db.open(AppPaths::databasePath());
-    AppController app(&settings, dbOk ? &db : nullptr);
-    if (!dbOk) app.reportError(QStringLiteral("Chats will not be saved: the database could not be opened (%1).").arg(db.error()));
+    AppContext app(&settings, dbOk ? &db : nullptr);
+    if (!dbOk) app.alerts()->report(QStringLiteral("Chats will not be saved: the database could not be opened (%1).").arg(db.error()));
+    if (cli.isSet(page)) {
+        const auto p = Navigation::pageFromName(cli.value(page));
+        if (!p) {
+            std::fprintf(stderr, "tern: --page must be chat, models, benchmark or settings, not '%s'\n",
+                         qPrintable(cli.value(page)));
+            return 2;
+        }
+        app.navigation()->setPage(*p);
+    }
 
     QQmlApplicationEngine engine;
     QQuickWindow* window = loadMainWindow(engine, &app);
     if (!window) return 1;
-    if (cli.isSet(page)) window->setProperty("currentPage", cli.value(page));
 
+    ModelSession* session = app.session();
     QString model = cli.positionalArguments().value(0);
     if (model.isEmpty() && QFileInfo::exists(settings.lastModel())) model = settings.lastModel();
-    if (!model.isEmpty()) app.loadModel(model);
+    if (!model.isEmpty()) session->load(model);
 
     if (cli.isSet(shot)) {
         const QString file = cli.value(shot);
@@ -69,20 +85,22 @@ int main(int argc, char** argv) {
             QCoreApplication::exit(ok ? 0 : 2);
         };
         // On the Benchmark page with a model: benchmark it (ternary and FP16), grab the results.
-        if (cli.value(page) == QLatin1String("benchmark") && !model.isEmpty()) {
-            QObject::connect(&app, &AppController::stateChanged, &app, [&app, model, grab] {
-                if (app.state() == QLatin1String("ready") && !app.benchRunning()) app.runBenchmark(model);
-                else if (app.state() == QLatin1String("welcome")) QTimer::singleShot(300, grab);
+        if (app.navigation()->page() == Navigation::Benchmark && !model.isEmpty()) {
+            Benchmarks* benchmarks = app.benchmarks();
+            QObject::connect(session, &ModelSession::stateChanged, session, [session, benchmarks, model, grab] {
+                if (session->state() == ModelSession::Ready && !benchmarks->running()) benchmarks->run(model);
+                else if (session->state() == ModelSession::NoModel) QTimer::singleShot(300, grab);
             });
-            QObject::connect(&app, &AppController::benchmarkFinished, &app, [grab] { QTimer::singleShot(800, grab); });
+            QObject::connect(benchmarks, &Benchmarks::finished, benchmarks, [grab] { QTimer::singleShot(800, grab); });
         } else if (cli.isSet(prompt) && !model.isEmpty()) {
             // With --prompt: wait for the model, ask, and grab once the answer is complete.
             const QString text = cli.value(prompt);
-            QObject::connect(&app, &AppController::stateChanged, &app, [&app, text, grab] {
-                if (app.state() == QLatin1String("ready")) app.send(text);
-                else if (app.state() == QLatin1String("welcome")) QTimer::singleShot(300, grab);
+            Conversations* chat = app.conversations();
+            QObject::connect(session, &ModelSession::stateChanged, session, [session, chat, text, grab] {
+                if (session->state() == ModelSession::Ready) chat->send(text);
+                else if (session->state() == ModelSession::NoModel) QTimer::singleShot(300, grab);
             });
-            QObject::connect(&app, &AppController::answerFinished, &app, [grab] { QTimer::singleShot(600, grab); });
+            QObject::connect(chat, &Conversations::answerFinished, chat, [grab] { QTimer::singleShot(600, grab); });
         } else {
             QTimer::singleShot(model.isEmpty() ? 500 : 3000, grab);
         }

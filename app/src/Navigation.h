@@ -1,0 +1,35 @@
+#pragma once
+// Which page the window shows. A C++ object rather than a property of the window, so every view,
+// the command line (--page) and the tests switch pages the same way.
+#include <QObject>
+#include <QString>
+
+#include <optional>
+
+namespace tern::app {
+
+class Navigation : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(Page page READ page WRITE setPage NOTIFY pageChanged)
+public:
+    enum Page { Chat, Models, Benchmark, Settings };
+    Q_ENUM(Page)
+
+    using QObject::QObject;
+    Page page() const { return page_; }
+    void setPage(Page page) {
+        if (page == page_) return;
+        page_ = page;
+        Q_EMIT pageChanged();
+    }
+    // "chat", "models", "benchmark", "settings" (the --page spellings); nullopt for others.
+    static std::optional<Page> pageFromName(const QString& name);
+
+Q_SIGNALS:
+    void pageChanged();
+
+private:
+    Page page_ = Chat;
+};
+
+}  // namespace tern::app
