@@ -189,7 +189,7 @@ private Q_SLOTS:
                            i.kv_bytes_per_token, uint64_t(i.n_threads)})
             QVERIFY(v > 0);
         QVERIFY(model.info.precision == tern::Precision::Ternary);
-        QCOMPARE(model.contextSize(), 256);
+        QCOMPARE(model.nCtx, 256);
         if (!model.raplAvailable) QVERIFY(!model.raplWhy.isEmpty());
         const uint64_t f16Kv = model.info.kv_bytes_per_token;
 

@@ -12,6 +12,7 @@
 #include "Alerts.h"
 #include "Benchmarks.h"
 #include "Conversations.h"
+#include "LiveMetrics.h"
 #include "ModelLibrary.h"
 #include "ModelSession.h"
 #include "ModelSources.h"
@@ -171,17 +172,17 @@ private Q_SLOTS:
         QCOMPARE(db.conversation(id).sampling, app.conversations()->samplingOverrides());
         app.conversations()->newChat();
         QVERIFY(app.conversations()->samplingOverrides().isEmpty());
-        QCOMPARE(app.conversations()->sampling().value(QStringLiteral("minP")).toDouble(), 0.07);
+        QCOMPARE(app.conversations()->sampling().minP, 0.07);
         app.conversations()->open(id);
-        QCOMPARE(app.conversations()->sampling().value(QStringLiteral("repeatLastN")).toInt(), 7);
+        QCOMPARE(app.conversations()->sampling().repeatLastN, 7);
         // The chat's own value wins over a changed default; the other defaults still apply.
         settings.setMinP(0.09);
         settings.setTopK(11);
-        QCOMPARE(app.conversations()->sampling().value(QStringLiteral("minP")).toDouble(), 0.2);
-        QCOMPARE(app.conversations()->sampling().value(QStringLiteral("topK")).toInt(), 11);
+        QCOMPARE(app.conversations()->sampling().minP, 0.2);
+        QCOMPARE(app.conversations()->sampling().topK, 11);
         app.conversations()->resetChatSampling();
         QVERIFY(db.conversation(id).sampling.isEmpty());
-        QCOMPARE(app.conversations()->sampling().value(QStringLiteral("minP")).toDouble(), 0.09);
+        QCOMPARE(app.conversations()->sampling().minP, 0.09);
         settings.resetSampling();
     }
 
