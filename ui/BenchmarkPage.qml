@@ -57,7 +57,7 @@ ScrollView {
         Item { Layout.preferredHeight: 16 }
         Label { text: qsTr("Benchmark"); font.pixelSize: 24; font.weight: Font.DemiBold; color: Theme.text }
         Label {
-            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 times after a warm-up; the model is loaded afresh for each precision.").arg(repsBox.value)
+            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 after a warm-up; the model is loaded afresh for each precision.").arg(Format.times(repsBox.value))
             color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
 
@@ -105,8 +105,8 @@ ScrollView {
                         }
                         onActivated: picked = true
                         onCountChanged: { takeTarget(); followLoaded() }
-                        Connections { target: app; function onModelChanged() { modelBox.followLoaded() } }
-                        Connections { target: app; function onBenchChanged() { modelBox.takeTarget() } }
+                        Connections { target: ModelSession; function onModelChanged() { modelBox.followLoaded() } }
+                        Connections { target: Benchmarks; function onChanged() { modelBox.takeTarget() } }
                         Component.onCompleted: { takeTarget(); followLoaded() }
                         Accessible.name: qsTr("Model to benchmark")
                     }
@@ -122,8 +122,11 @@ ScrollView {
                     CheckBox { id: ternaryBox; text: qsTr("Ternary"); checked: true; enabled: !Benchmarks.running }
                     CheckBox { id: fp16Box; text: qsTr("FP16 baseline"); checked: true; enabled: !Benchmarks.running }
                     Label {
-                        visible: fp16Box.checked
-                        text: qsTr("FP16 needs about 8× the memory of the ternary weights.")
+                        objectName: "fp16MemoryHint"
+                        // From the chosen file: the projections grow 8×, the embedding and head do not.
+                        readonly property real ratio: Library.count >= 0 ? Library.fp16Ratio(modelBox.currentValue || "") : 0
+                        visible: fp16Box.checked && ratio > 0
+                        text: qsTr("FP16 needs about %1× the memory of this model's weights.").arg(ratio.toFixed(1))
                         color: Theme.textMuted; font.pixelSize: 12
                         wrapMode: Text.Wrap; Layout.fillWidth: true
                     }

@@ -185,7 +185,7 @@ Item {
                             background: null
                             color: Theme.text
                             Accessible.name: qsTr("Message")
-                            Accessible.description: qsTr("Enter sends, Shift+Enter adds a new line, Escape stops the answer")
+                            Accessible.description: qsTr("Enter sends, Shift+Enter adds a new line, Escape stops the answer, Tab moves on")
                             Keys.onPressed: (event) => {
                                 if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
                                         && !(event.modifiers & Qt.ShiftModifier)) {
@@ -194,6 +194,12 @@ Item {
                                 } else if (event.key === Qt.Key_Escape) {
                                     if (Conversations.generating) Conversations.stop()
                                     else if (chatView.editRow >= 0) { chatView.editRow = -1; input.text = "" }
+                                    event.accepted = true
+                                } else if (event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab) {
+                                    // Tab moves the focus, as in other chat apps, instead of typing a tab.
+                                    const forward = event.key === Qt.Key_Tab && !(event.modifiers & Qt.ShiftModifier)
+                                    const next = input.nextItemInFocusChain(forward)
+                                    if (next) next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason)
                                     event.accepted = true
                                 }
                             }

@@ -76,8 +76,8 @@ ColumnLayout {
     Menu {
         id: convMenu
         MenuItem { text: qsTr("Rename…"); onTriggered: { renameField.text = root.menuTarget.title; renameDialog.open() } }
-        MenuItem { text: qsTr("Export as Markdown…"); onTriggered: { exportDialog.format = "md"; exportDialog.open() } }
-        MenuItem { text: qsTr("Export as JSON…"); onTriggered: { exportDialog.format = "json"; exportDialog.open() } }
+        MenuItem { text: qsTr("Export as Markdown…"); onTriggered: exportDialog.ask("md") }
+        MenuItem { text: qsTr("Export as JSON…"); onTriggered: exportDialog.ask("json") }
         MenuSeparator {}
         MenuItem { text: qsTr("Delete…"); onTriggered: deleteDialog.open() }
     }
@@ -107,7 +107,15 @@ ColumnLayout {
         property string format: "md"
         fileMode: FileDialog.SaveFile
         title: qsTr("Export chat")
-        nameFilters: format === "json" ? [qsTr("JSON (*.json)")] : [qsTr("Markdown (*.md)")]
+        acceptLabel: qsTr("Save")
+        defaultSuffix: format === "json" ? "json" : "md"
+        nameFilters: format === "json" ? [qsTr("Tern chat export (*.json)")] : [qsTr("Markdown (*.md)")]
+        // Starts on a file named after the chat, so Enter saves it at once.
+        function ask(f) {
+            format = f
+            selectedFile = Conversations.suggestedExportFile(root.menuTarget.id, f)
+            open()
+        }
         onAccepted: Conversations.exportTo(root.menuTarget.id, selectedFile, format)
     }
     FileDialog {

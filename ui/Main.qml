@@ -23,6 +23,11 @@ ApplicationWindow {
         sequences: ["Ctrl+N"]
         onActivated: Conversations.newChat()
     }
+    Shortcut {
+        sequences: [StandardKey.Quit, "Ctrl+Q"]
+        context: Qt.ApplicationShortcut
+        onActivated: Qt.quit()
+    }
     // Esc stops an answer wherever the focus is (the composer handles it too).
     Shortcut {
         sequences: ["Esc"]

@@ -24,7 +24,10 @@ Item {
         spacing: 4
 
         Label {
-            text: bubble.isUser ? qsTr("You") : (ModelSession.model.name || qsTr("Assistant"))
+            objectName: "authorLabel"
+            // A finished answer names the model that wrote it (stored with it), not the one loaded now.
+            text: bubble.isUser ? qsTr("You")
+                                : ((bubble.metrics && bubble.metrics.model) || (bubble.streaming ? ModelSession.model.name : "") || qsTr("Assistant"))
             color: Theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold
             Layout.alignment: bubble.isUser ? Qt.AlignRight : Qt.AlignLeft
         }
@@ -152,19 +155,19 @@ Item {
             Label {
                 visible: !bubble.isUser && bubble.metrics && bubble.metrics.decodeTps !== undefined
                 text: bubble.metrics && bubble.metrics.decodeTps !== undefined
-                      ? qsTr("%1 tok/s · TTFT %2 ms · %3 tokens · %4")
+                      ? qsTr("%1 tokens/s · first token after %2 · %3 tokens · %4")
                             .arg(Number(bubble.metrics.decodeTps).toFixed(1))
-                            .arg(Math.round(bubble.metrics.ttftMs || 0))
+                            .arg(Format.duration(bubble.metrics.ttftMs || 0))
                             .arg(bubble.metrics.nGenerated || 0)
-                            .arg(bubble.metrics.stopReason || "")
+                            .arg(Format.stopReason(bubble.metrics.stopReason || ""))
                       : ""
                 color: Theme.textMuted; font.pixelSize: 12; font.family: Theme.mono
                 rightPadding: 8
                 ToolTip.visible: metricsHover.hovered
-                ToolTip.text: bubble.metrics ? qsTr("Prompt %1 tokens (%2 reused) · prefill %3 tok/s · decode %4 ms · token latency p50 %6 ms, p95 %7 ms · RSS %5")
+                ToolTip.text: bubble.metrics ? qsTr("Prompt %1 tokens (%2 reused) · prompt read at %3 tokens/s · answer written in %4 · time between tokens: median %6 ms, 95th percentile %7 ms · app memory %5")
                                     .arg(bubble.metrics.nPrompt || 0).arg(bubble.metrics.nReused || 0)
                                     .arg(Number(bubble.metrics.prefillTps || 0).toFixed(0))
-                                    .arg(Math.round(bubble.metrics.decodeMs || 0))
+                                    .arg(Format.duration(bubble.metrics.decodeMs || 0))
                                     .arg(Format.bytes(bubble.metrics.rssBytes || 0))
                                     .arg(Math.round(bubble.metrics.itlP50Ms || 0)).arg(Math.round(bubble.metrics.itlP95Ms || 0)) : ""
                 HoverHandler { id: metricsHover }

@@ -108,7 +108,7 @@ Rectangle {
                 MetricTile { label: qsTr("Decode"); value: panel.m.tokensPerSecond.toFixed(1); unit: "tok/s"; big: true; objectName: "tpsTile" }
                 MetricTile { label: qsTr("Time to first token"); value: panel.m.ttftMs > 0 ? Math.round(m.ttftMs) : "—"; unit: panel.m.ttftMs > 0 ? "ms" : "" ; big: true }
                 MetricTile { label: qsTr("Prefill"); value: panel.m.prefillTps > 0 ? m.prefillTps.toFixed(0) : "—"; unit: panel.m.prefillTps > 0 ? "tok/s" : "" }
-                MetricTile { label: qsTr("Tokens"); value: panel.m.generated; unit: panel.m.stopReason ? "· " + m.stopReason : "" }
+                MetricTile { label: qsTr("Tokens"); value: panel.m.generated; unit: panel.m.stopReason ? "· " + Format.stopReason(panel.m.stopReason) : "" }
                 MetricTile { label: qsTr("Token latency p50"); value: panel.m.itlP50Ms > 0 ? m.itlP50Ms.toFixed(0) : "—"; unit: panel.m.itlP50Ms > 0 ? "ms" : "" }
                 MetricTile { label: qsTr("Token latency p95"); value: panel.m.itlP95Ms > 0 ? m.itlP95Ms.toFixed(0) : "—"; unit: panel.m.itlP95Ms > 0 ? "ms" : "" }
             }

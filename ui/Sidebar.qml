@@ -75,16 +75,30 @@ Rectangle {
                     color: Theme.text; font.weight: Font.DemiBold
                     elide: Text.ElideRight; Layout.fillWidth: true
                 }
+                // One line each, elided; the whole text is in the tooltip (a long backend name ran
+                // over the page beside the sidebar).
                 Label {
+                    id: detailLine
+                    objectName: "modelDetailLine"
                     text: (ModelSession.model.ternaryType || "") + " · " + Format.bytes(ModelSession.model.fileBytes || 0)
                           + " · " + (ModelSession.model.backend || "")
                     color: Theme.textMuted; font.pixelSize: 12
+                    elide: Text.ElideRight; Layout.fillWidth: true
+                    HoverHandler { id: detailHover }
+                    ToolTip.visible: detailHover.hovered && detailLine.truncated
+                    ToolTip.text: detailLine.text
                 }
+                // Running on the CPU is normal, not an error: a neutral line, why not Vulkan in the tooltip.
                 Label {
+                    id: deviceLine
+                    objectName: "deviceLine"
                     visible: !!ModelSession.model.backendFallbackReason
-                    text: qsTr("On the CPU: %1").arg(ModelSession.model.backendFallbackReason || "")
-                    color: Theme.warning; font.pixelSize: 11
-                    wrapMode: Text.Wrap; Layout.fillWidth: true
+                    text: qsTr("Running on the CPU")
+                    color: Theme.textMuted; font.pixelSize: 11
+                    elide: Text.ElideRight; Layout.fillWidth: true
+                    HoverHandler { id: deviceHover }
+                    ToolTip.visible: deviceHover.hovered
+                    ToolTip.text: qsTr("No Vulkan GPU is used: %1").arg(ModelSession.model.backendFallbackReason || "")
                 }
                 TButton {
                     text: qsTr("Close model")

@@ -32,6 +32,7 @@ ModelDescription inspectModel(const QString& path) {
         const int ctx = info.n_ctx_train > 0 ? std::min(info.n_ctx_train, 4096) : 4096;
         d.ramBytes = d.fileBytes + qint64(info.kv_bytes_per_token) * ctx;
         d.synthetic = file.synthetic;
+        if (info.weight_bytes > 0) d.fp16Ratio = double(file.fp16_weight_bytes) / double(info.weight_bytes);
         d.ok = true;
     } catch (const std::exception& e) {
         d.error = QString::fromUtf8(e.what());

@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -27,25 +28,61 @@
 
 using namespace tern::app;
 
-int main(int argc, char** argv) {
-    QApplication qapp(argc, argv);  // QtCharts in QML needs the widgets application
-    setUpApplication();
+namespace {
 
-    QCommandLineParser cli;
+// The command line; `cli` gets every option, the ones main() reads are returned.
+struct Options {
+    QCommandLineOption shot{QStringLiteral("screenshot"), QStringLiteral("Render the main window to FILE and exit."),
+                            QStringLiteral("FILE")};
+    QCommandLineOption prompt{QStringLiteral("prompt"), QStringLiteral("With --screenshot: ask this first."),
+                              QStringLiteral("TEXT")};
+    QCommandLineOption theme{QStringLiteral("theme"), QStringLiteral("Override the theme: system, light or dark."),
+                             QStringLiteral("THEME")};
+    QCommandLineOption page{QStringLiteral("page"), QStringLiteral("Open this page: chat, models, benchmark or settings."),
+                            QStringLiteral("PAGE")};
+    QCommandLineOption size{QStringLiteral("size"), QStringLiteral("The window's size, e.g. 1000x700."),
+                            QStringLiteral("WxH")};
+};
+
+void describe(QCommandLineParser& cli, const Options& o) {
     cli.setApplicationDescription(QStringLiteral("Chat with and profile BitNet b1.58 ternary models locally."));
     cli.addHelpOption();
     cli.addVersionOption();
     cli.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A GGUF model to open."), QStringLiteral("[model]"));
-    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the main window to FILE and exit."),
-                            QStringLiteral("FILE"));
-    QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("With --screenshot: ask this first."),
-                              QStringLiteral("TEXT"));
-    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Override the theme: system, light or dark."),
-                             QStringLiteral("THEME"));
-    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Open this page: chat, models, benchmark or settings."),
-                            QStringLiteral("PAGE"));
-    cli.addOptions({shot, prompt, theme, page});
+    cli.addOptions({o.shot, o.prompt, o.theme, o.page, o.size});
+}
+
+// --help and --version print and exit before any window exists, so they work without a display
+// (a QApplication aborts there: no platform plugin can start).
+bool onlyPrints(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--") break;
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-?" || a == "-v" || a == "--version") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (onlyPrints(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("Tern"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(TERN_VERSION));
+        QCommandLineParser cli;
+        describe(cli, o);
+        cli.process(core);  // prints and exits
+        return 0;
+    }
+    QApplication qapp(argc, argv);  // QtCharts in QML needs the widgets application
+    setUpApplication();
+
+    QCommandLineParser cli;
+    describe(cli, o);
     cli.process(qapp);
+    const QCommandLineOption &shot = o.shot, &prompt = o.prompt, &theme = o.theme, &page = o.page;
 
     initLogging(AppPaths::logDir());
     quitOnTerminationSignals();
@@ -70,6 +107,16 @@ int main(int argc, char** argv) {
     QQmlApplicationEngine engine;
     QQuickWindow* window = loadMainWindow(engine, &app);
     if (!window) return 1;
+    if (cli.isSet(o.size)) {
+        const QStringList wh = cli.value(o.size).split(QLatin1Char('x'));
+        const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
+        if (wh.size() != 2 || w < 320 || h < 240) {
+            std::fprintf(stderr, "tern: --size must be WIDTHxHEIGHT (at least 320x240), not '%s'\n",
+                         qPrintable(cli.value(o.size)));
+            return 2;
+        }
+        window->resize(w, h);
+    }
 
     ModelSession* session = app.session();
     QString model = cli.positionalArguments().value(0);

@@ -192,6 +192,27 @@ private Q_SLOTS:
         QTest::keyClick(window_, Qt::Key_Escape);
         QTRY_VERIFY(!slider->isVisible());
     }
+
+    // Defect 1: an answer is labelled with the model that wrote it (its stored metrics), not with
+    // the model loaded now; one without a stored model says "Assistant".
+    void answerNamesTheModelThatWroteIt() {
+        const QString loaded = app_->session()->model().name();
+        QVERIFY(!loaded.isEmpty());
+        ChatMessageItem old = message(QStringLiteral("assistant"), QStringLiteral("An answer from another model."));
+        old.metrics = {{QStringLiteral("model"), QStringLiteral("Older Model 7B")}};
+        const int rows = app_->conversations()->chat()->rowCount();
+        app_->conversations()->chat()->append(old);
+        app_->conversations()->chat()->append(message(QStringLiteral("assistant"), QStringLiteral("No metrics.")));
+        auto authorOf = [&](const QString& content) -> QString {
+            for (QQuickItem* b : items(window_->contentItem(), QStringLiteral("messageBubble")))
+                if (b->property("content").toString() == content)
+                    return items(b, QStringLiteral("authorLabel")).value(0)->property("text").toString();
+            return QStringLiteral("<no bubble>");
+        };
+        QTRY_COMPARE(authorOf(QStringLiteral("An answer from another model.")), QStringLiteral("Older Model 7B"));
+        QTRY_COMPARE(authorOf(QStringLiteral("No metrics.")), QStringLiteral("Assistant"));
+        app_->conversations()->chat()->truncate(rows);
+    }
 };
 
 QTEST_MAIN(TestChatView)

@@ -95,6 +95,15 @@ private Q_SLOTS:
         QCOMPARE(app.conversations()->chat()->rowCount(), 2);
         QVERIFY(composer->property("text").toString().contains(QLatin1Char('\n')));
 
+        // Tab leaves the composer (no tab typed), Shift+Tab comes back (defect 5).
+        const QString typed = composer->property("text").toString();
+        QTest::keyClick(window, Qt::Key_Tab);
+        QTRY_VERIFY(!composer->hasActiveFocus());
+        QCOMPARE(composer->property("text").toString(), typed);
+        QTest::keyClick(window, Qt::Key_Backtab, Qt::ShiftModifier);
+        QTRY_VERIFY(composer->hasActiveFocus());
+        QCOMPARE(composer->property("text").toString(), typed);
+
         const QImage shot = window->grabWindow();
         QVERIFY(!shot.isNull());
 
@@ -133,6 +142,15 @@ private Q_SLOTS:
         QCOMPARE(app.conversations()->chat()->rowCount(), 2);
         QCOMPARE(app.conversations()->chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Changed question"));
         QCOMPARE(app.conversations()->systemPrompt(), QStringLiteral("Answer in French."));
+
+        // Ctrl+N starts a new chat; Ctrl+Q quits (the engine's quit, which ends the app).
+        QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(app.conversations()->chat()->rowCount(), 0);
+        QCOMPARE(app.conversations()->current(), 0);
+        QObject::disconnect(&engine, &QQmlEngine::quit, nullptr, nullptr);  // keep the test running
+        QSignalSpy quit(&engine, &QQmlEngine::quit);
+        QTest::keyClick(window, Qt::Key_Q, Qt::ControlModifier);
+        QTRY_COMPARE(quit.count(), 1);
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
@@ -184,6 +202,57 @@ private Q_SLOTS:
         QVERIFY(db.conversation(id).sampling.isEmpty());
         QCOMPARE(app.conversations()->sampling().minP, 0.09);
         settings.resetSampling();
+    }
+
+    // Defect 11: the export dialog starts on a file named after the chat, with the format's suffix,
+    // so Enter saves it at once; characters a file name cannot hold become "-".
+    void exportSuggestsAFileNamedAfterTheChat() {
+        Settings settings;
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/export.sqlite")));
+        AppContext app(&settings, &db);
+        const qint64 id = db.createConversation(QStringLiteral("Plans: a/b?"));
+        const QString docs = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        QCOMPARE(app.conversations()->suggestedExportFile(id, QStringLiteral("md")).toLocalFile(), docs + QStringLiteral("/Plans- a-b-.md"));
+        QCOMPARE(app.conversations()->suggestedExportFile(id, QStringLiteral("json")).toLocalFile(), docs + QStringLiteral("/Plans- a-b-.json"));
+        const qint64 hidden = db.createConversation(QStringLiteral("..."));
+        QCOMPARE(app.conversations()->suggestedExportFile(hidden, QStringLiteral("md")).toLocalFile(), docs + QStringLiteral("/Chat.md"));
+    }
+
+    // Defect 2: every answer and every regenerate is sampled with a new seed, stored with the
+    // answer; regenerating with a stored seed gives that answer again.
+    void regenerateUsesANewSeedAndStoresIt() {
+        Settings settings;
+        settings.setMaxTokens(12);
+        settings.setTemperature(1.0);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/seed.sqlite")));
+        AppContext app(&settings, &db);
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+
+        QSignalSpy generate(app.conversations(), &Conversations::generationRequested);
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        auto storedAnswer = [&] { return db.messages(app.conversations()->current()).value(1); };
+        QVERIFY(app.conversations()->send(QStringLiteral("Tell me something")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const quint64 first = generate[0][0].value<GenerationRequest>().sampling.seed;
+        const ChatMessageItem firstAnswer = storedAnswer();
+        QCOMPARE(firstAnswer.metrics.value(QStringLiteral("seed")).toString(), QString::number(first));
+
+        app.conversations()->regenerate();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 60000);
+        const quint64 second = generate[1][0].value<GenerationRequest>().sampling.seed;
+        QVERIFY2(second != first, "regenerate reused the seed");
+        QCOMPARE(storedAnswer().metrics.value(QStringLiteral("seed")).toString(), QString::number(second));
+
+        // The first answer again, on demand, from its stored seed.
+        app.conversations()->regenerate(firstAnswer.metrics.value(QStringLiteral("seed")).toString());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 3, 60000);
+        QCOMPARE(generate[2][0].value<GenerationRequest>().sampling.seed, first);
+        QCOMPARE(storedAnswer().content, firstAnswer.content);
     }
 
     // First run: the welcome page's "create a benchmark model" writes one into the models folder

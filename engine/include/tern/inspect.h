@@ -13,6 +13,10 @@ struct ModelFile {
     // kv_bytes_per_token for an F32 cache. The fields that depend on how a model is loaded
     // (precision, head, backend, threads) keep their defaults; n_vocab is the vocabulary's size.
     ModelInfo info;
+    // The weights' bytes when run as the FP16 baseline (Precision::Fp16): every ternary projection
+    // expanded to F16, everything else as stored. Against info.weight_bytes it is the FP16 memory
+    // cost of this model, about 8x for the projections but much less where the vocabulary dominates.
+    uint64_t fp16_weight_bytes = 0;
     bool synthetic = false;  // written by tern's synth writer (random weights: gibberish text)
 };
 

@@ -30,7 +30,9 @@ ModelFile inspect_model(const std::string& path) {
     for (const gguf::TensorInfo& t : file->tensors()) {
         info.weight_bytes += t.nbytes;
         const TypeTraits* tt = type_traits(t.type);
-        if (tt && tt->ternary) info.ternary_bytes += t.nbytes;
+        const bool ternary = tt && tt->ternary;
+        if (ternary) info.ternary_bytes += t.nbytes;
+        m.fp16_weight_bytes += ternary ? t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3] * 2 : t.nbytes;
     }
     // Only a boolean counts: another writer's key of that name says nothing about the weights.
     if (const auto* v = file->find("tern.synthetic"); v && v->type == gguf::ValueType::BOOL) m.synthetic = v->u != 0;
