@@ -73,6 +73,7 @@ ScrollView {
                 anchors.fill: parent; anchors.margins: 14
                 spacing: 10
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
                     Label { text: qsTr("Model"); color: Theme.text; Layout.preferredWidth: 120 }
                     ComboBox {
@@ -80,6 +81,7 @@ ScrollView {
                         objectName: "benchModelBox"
                         Layout.fillWidth: true
                         Layout.maximumWidth: 520
+                        Layout.minimumWidth: 160
                         model: Library
                         textRole: "name"
                         valueRole: "path"
@@ -117,6 +119,7 @@ ScrollView {
                     }
                 }
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
                     Label { text: qsTr("Precisions"); color: Theme.text; Layout.preferredWidth: 120 }
                     CheckBox { id: ternaryBox; text: qsTr("Ternary"); checked: true; enabled: !Benchmarks.running }
@@ -131,17 +134,34 @@ ScrollView {
                         wrapMode: Text.Wrap; Layout.fillWidth: true
                     }
                 }
+                // Wraps in a narrow window instead of running past the card's edge.
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
-                    Label { text: qsTr("Tokens"); color: Theme.text; Layout.preferredWidth: 120 }
-                    Label { text: qsTr("prompt"); color: Theme.textMuted }
-                    SpinBox { id: promptBox; from: 8; to: 2048; stepSize: 64; value: 128; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Prompt tokens") }
-                    Label { text: qsTr("generated"); color: Theme.textMuted }
-                    SpinBox { id: genBox; from: 4; to: 1024; stepSize: 16; value: 64; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Generated tokens") }
-                    Label { text: qsTr("repetitions"); color: Theme.textMuted }
-                    SpinBox { id: repsBox; from: 1; to: 10; value: 3; enabled: !Benchmarks.running; Accessible.name: qsTr("Repetitions") }
+                    Label { text: qsTr("Tokens"); color: Theme.text; Layout.preferredWidth: 120; Layout.alignment: Qt.AlignTop | Qt.AlignLeft; topPadding: 12 }
+                    Flow {
+                        objectName: "benchTokenControls"
+                        Layout.fillWidth: true
+                        spacing: 12
+                        Row {
+                            spacing: 8
+                            Label { text: qsTr("prompt"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
+                            SpinBox { id: promptBox; from: 8; to: 2048; stepSize: 64; value: 128; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Prompt tokens") }
+                        }
+                        Row {
+                            spacing: 8
+                            Label { text: qsTr("generated"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
+                            SpinBox { id: genBox; from: 4; to: 1024; stepSize: 16; value: 64; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Generated tokens") }
+                        }
+                        Row {
+                            spacing: 8
+                            Label { text: qsTr("repetitions"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
+                            SpinBox { id: repsBox; from: 1; to: 10; value: 3; enabled: !Benchmarks.running; Accessible.name: qsTr("Repetitions") }
+                        }
+                    }
                 }
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
                     TButton {
                         objectName: "benchRunButton"

@@ -37,6 +37,18 @@ Item {
                 onEditingFinished: Conversations.systemPrompt = text
                 Accessible.name: qsTr("System prompt for this chat")
             }
+            // Shows or hides the live profile (closed by default in a narrow window).
+            ToolButton {
+                objectName: "profileToggle"
+                icon.source: "qrc:/resources/icons/gauge.svg"
+                icon.width: 18; icon.height: 18
+                checkable: true
+                checked: Navigation.profileOpen
+                onToggled: Navigation.profileOpen = checked
+                Accessible.name: checked ? qsTr("Hide the live profile") : qsTr("Show the live profile")
+                ToolTip.visible: hovered
+                ToolTip.text: Accessible.name
+            }
             // This chat's sampling parameters.
             ToolButton {
                 id: samplingButton

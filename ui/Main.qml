@@ -39,6 +39,12 @@ ApplicationWindow {
         onActivated: Navigation.page = Navigation.Settings
     }
 
+    // Below this width the live profile starts closed, leaving the chat its room; the chat's
+    // profile button brings it back.
+    readonly property bool wide: width > 1080
+    onWideChanged: Navigation.profileOpen = wide
+    Component.onCompleted: Navigation.profileOpen = wide
+
     RowLayout {
         anchors.fill: parent
         spacing: 0
@@ -70,7 +76,8 @@ ApplicationWindow {
             id: metricsPanel
             Layout.fillHeight: true
             Layout.preferredWidth: 340
-            visible: ModelSession.state === ModelSession.Ready && Navigation.page === Navigation.Chat && window.width > 1080
+            objectName: "metricsPanel"
+            visible: ModelSession.state === ModelSession.Ready && Navigation.page === Navigation.Chat && Navigation.profileOpen
         }
     }
 

@@ -11,6 +11,9 @@ namespace tern::app {
 class Navigation : public QObject {
     Q_OBJECT
     Q_PROPERTY(Page page READ page WRITE setPage NOTIFY pageChanged)
+    // Whether the live profile is shown beside the chat. The window closes it when it gets narrow
+    // and opens it when it gets wide again; the chat's profile button toggles it at any width.
+    Q_PROPERTY(bool profileOpen READ profileOpen WRITE setProfileOpen NOTIFY profileOpenChanged)
 public:
     enum Page { Chat, Models, Benchmark, Settings };
     Q_ENUM(Page)
@@ -22,14 +25,22 @@ public:
         page_ = page;
         Q_EMIT pageChanged();
     }
+    bool profileOpen() const { return profileOpen_; }
+    void setProfileOpen(bool open) {
+        if (open == profileOpen_) return;
+        profileOpen_ = open;
+        Q_EMIT profileOpenChanged();
+    }
     // "chat", "models", "benchmark", "settings" (the --page spellings); nullopt for others.
     static std::optional<Page> pageFromName(const QString& name);
 
 Q_SIGNALS:
     void pageChanged();
+    void profileOpenChanged();
 
 private:
     Page page_ = Chat;
+    bool profileOpen_ = true;
 };
 
 }  // namespace tern::app

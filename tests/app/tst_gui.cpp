@@ -56,6 +56,25 @@ private Q_SLOTS:
         app.session()->load(tern::app::test::tinyModel());
         QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
 
+        // Defect 4: a narrow window starts with the live profile closed, and its button brings it
+        // back (and closes it again); a wide window shows it.
+        QQuickItem* panel = window->findChild<QQuickItem*>(QStringLiteral("metricsPanel"));
+        QVERIFY(panel);
+        QTRY_VERIFY(panel->isVisible());
+        window->resize(1000, 700);
+        QTRY_VERIFY(!panel->isVisible());
+        QQuickItem* toggle = nullptr;
+        QTRY_VERIFY((toggle = items(window->contentItem(), QStringLiteral("profileToggle")).value(0)) != nullptr);
+        auto click = [&](QQuickItem* item) {
+            QTest::mouseClick(window, Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+        };
+        click(toggle);
+        QTRY_VERIFY(panel->isVisible());
+        click(toggle);
+        QTRY_VERIFY(!panel->isVisible());
+        window->resize(1320, 820);
+        QTRY_VERIFY(panel->isVisible());
+
         QQuickItem* composer = nullptr;
         QTRY_VERIFY((composer = window->findChild<QQuickItem*>(QStringLiteral("composer"))) != nullptr);
         composer->forceActiveFocus();
@@ -270,7 +289,7 @@ private Q_SLOTS:
         QCOMPARE(app.session()->state(), ModelSession::NoModel);
 
         app.sources()->createBenchmarkModel(QStringLiteral("tiny"));
-        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 180000);  // writes the model first: slow on a busy 2-core machine
         QVERIFY(QFile::exists(models.path() + QStringLiteral("/tern-benchmark-tiny.gguf")));
         QCOMPARE(app.library()->rowCount(), 1);
 
