@@ -1,5 +1,6 @@
 #pragma once
-// Token sampling: greedy, temperature, top-k, top-p, min-p and repetition penalty, seeded.
+// Token sampling: greedy, temperature, top-k, top-p, min-p, repetition, frequency and presence
+// penalties, seeded.
 #include <cstdint>
 #include <random>
 #include <span>
@@ -15,6 +16,10 @@ struct SamplerParams {
     float repeat_penalty = 1.1f;  // 1 disables; applied to the last repeat_last_n tokens
     int repeat_last_n = 64;
     uint64_t seed = 0;            // same seed, same logits -> same tokens
+    // OpenAI's penalties over the same window: logit -= count x frequency_penalty, and
+    // -= presence_penalty once for a token that appears at all. 0 disables.
+    float frequency_penalty = 0.0f;
+    float presence_penalty = 0.0f;
 };
 
 class Sampler {
