@@ -14,7 +14,7 @@ PACKAGES=(
   qt6-base-dev qt6-declarative-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
-  qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qt-labs-folderlistmodel libqt6sql6-sqlite
+  qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qt-labs-folderlistmodel libqt6sql6-sqlite
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   nodejs npm
   wamerican

@@ -1,10 +1,11 @@
 // A small coloured tag ("OFFICIAL", "LOADED", "BENCHMARK").
 import QtQuick
 import QtQuick.Controls
+import Tern
 
 Rectangle {
     property alias text: label.text
-    property color tint: theme.accent
+    property color tint: Theme.accent
     radius: 6
     color: Qt.rgba(tint.r, tint.g, tint.b, 0.15)
     implicitWidth: label.implicitWidth + 12

@@ -3,6 +3,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import QtCharts
+import Tern
 
 Rectangle {
     id: card
@@ -12,7 +13,7 @@ Rectangle {
     property var ternary: []    // one value per category; 0 = not available
     property var fp16: []
     property string note        // under the chart: measured / estimated, what is missing
-    property color noteColor: theme.textMuted
+    property color noteColor: Theme.textMuted
     readonly property real peak: Math.max(1e-12, Math.max.apply(null, ternary.concat(fp16)))
 
     function fmt(v) {
@@ -20,9 +21,9 @@ Rectangle {
         return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2)
     }
 
-    radius: theme.radius
-    color: theme.surface
-    border.color: theme.border
+    radius: Theme.radius
+    color: Theme.surface
+    border.color: Theme.border
     implicitHeight: col.implicitHeight + 20
 
     ColumnLayout {
@@ -32,12 +33,12 @@ Rectangle {
         spacing: 4
         Label {
             text: card.title
-            color: theme.text; font.pixelSize: 13; font.weight: Font.DemiBold
+            color: Theme.text; font.pixelSize: 13; font.weight: Font.DemiBold
             elide: Text.ElideRight; Layout.fillWidth: true
         }
         Label {
             text: card.unit
-            color: theme.textMuted; font.pixelSize: 11
+            color: Theme.textMuted; font.pixelSize: 11
             elide: Text.ElideRight; Layout.fillWidth: true
         }
         ChartView {
@@ -55,22 +56,22 @@ Rectangle {
                 barWidth: 0.7
                 axisX: BarCategoryAxis {
                     categories: card.categories
-                    labelsColor: theme.textMuted
+                    labelsColor: Theme.textMuted
                     labelsFont.pixelSize: 10
                     truncateLabels: false
                     gridVisible: false
-                    color: theme.border
+                    color: Theme.border
                 }
                 axisY: ValueAxis {
                     min: 0
                     max: card.peak * 1.15
                     labelsVisible: false
-                    gridLineColor: theme.border
+                    gridLineColor: Theme.border
                     color: "transparent"
                     tickCount: 4
                 }
-                BarSet { label: qsTr("Ternary"); values: card.ternary; color: theme.accent; borderColor: theme.accent }
-                BarSet { label: "FP16"; values: card.fp16; color: theme.fp16; borderColor: theme.fp16 }
+                BarSet { label: qsTr("Ternary"); values: card.ternary; color: Theme.accent; borderColor: Theme.accent }
+                BarSet { label: "FP16"; values: card.fp16; color: Theme.fp16; borderColor: Theme.fp16 }
             }
         }
         // The figures themselves, per category: ternary · FP16.
@@ -81,11 +82,11 @@ Rectangle {
                 required property string modelData
                 Layout.fillWidth: true
                 spacing: 6
-                Label { text: modelData; color: theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
-                Rectangle { width: 8; height: 8; radius: 2; color: theme.accent }
-                Label { text: card.fmt(card.ternary[index]); color: theme.text; font.pixelSize: 11; font.family: theme.mono }
-                Rectangle { width: 8; height: 8; radius: 2; color: theme.fp16; Layout.leftMargin: 4 }
-                Label { text: card.fmt(card.fp16[index]); color: theme.text; font.pixelSize: 11; font.family: theme.mono }
+                Label { text: modelData; color: Theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
+                Rectangle { width: 8; height: 8; radius: 2; color: Theme.accent }
+                Label { text: card.fmt(card.ternary[index]); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
+                Rectangle { width: 8; height: 8; radius: 2; color: Theme.fp16; Layout.leftMargin: 4 }
+                Label { text: card.fmt(card.fp16[index]); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
             }
         }
         Label {

@@ -3,12 +3,13 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 ScrollView {
     id: page
     objectName: "benchmarkPage"
     contentWidth: availableWidth
-    readonly property var history: app.benchmarkHistory
+    readonly property var history: Benchmarks.history
     // The run the charts show: the one picked in the history, else the latest.
     property string selectedBatch: ""
     readonly property string shownBatch: selectedBatch || history.latestBatch
@@ -44,7 +45,7 @@ ScrollView {
         title: qsTr("Clear the benchmark history?")
         standardButtons: Dialog.Yes | Dialog.Cancel
         Label { width: 360; wrapMode: Text.Wrap; text: qsTr("All %1 stored results are deleted. Export them to CSV first if you want to keep them.").arg(page.history.count) }
-        onAccepted: { page.selectedBatch = ""; app.clearBenchmarkHistory() }
+        onAccepted: { page.selectedBatch = ""; Benchmarks.clearHistory() }
     }
 
     ColumnLayout {
@@ -54,125 +55,145 @@ ScrollView {
         spacing: 12
 
         Item { Layout.preferredHeight: 16 }
-        Label { text: qsTr("Benchmark"); font.pixelSize: 24; font.weight: Font.DemiBold; color: theme.text }
+        Label { text: qsTr("Benchmark"); font.pixelSize: 24; font.weight: Font.DemiBold; color: Theme.text }
         Label {
-            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 times after a warm-up; the model is loaded afresh for each precision.").arg(repsBox.value)
-            color: theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
+            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 after a warm-up; the model is loaded afresh for each precision.").arg(Format.times(repsBox.value))
+            color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
 
         // What to run.
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: runCol.implicitHeight + 28
-            radius: theme.radius
-            color: theme.surface
-            border.color: theme.border
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.border
             ColumnLayout {
                 id: runCol
                 anchors.fill: parent; anchors.margins: 14
                 spacing: 10
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
-                    Label { text: qsTr("Model"); color: theme.text; Layout.preferredWidth: 120 }
+                    Label { text: qsTr("Model"); color: Theme.text; Layout.preferredWidth: 120 }
                     ComboBox {
                         id: modelBox
                         objectName: "benchModelBox"
                         Layout.fillWidth: true
                         Layout.maximumWidth: 520
-                        model: app.library
+                        Layout.minimumWidth: 160
+                        model: Library
                         textRole: "name"
                         valueRole: "path"
                         displayText: count === 0 ? qsTr("No models in the library yet") : currentText
-                        enabled: !app.benchRunning
+                        enabled: !Benchmarks.running
                         // Follows the chat's model until the user picks another one here.
                         property bool picked: false
                         function followLoaded() {
                             if (picked) return
-                            const i = indexOfValue(app.modelInfo.path || "")
+                            const i = indexOfValue(ModelSession.model.path || "")
                             if (i >= 0) currentIndex = i
                         }
                         // "Measure FP16" in the metrics panel: this model, both precisions.
                         function takeTarget() {
-                            if (!app.benchmarkTarget) return
-                            const i = indexOfValue(app.benchmarkTarget)
+                            if (!Benchmarks.target) return
+                            const i = indexOfValue(Benchmarks.target)
                             if (i < 0) return  // not listed yet; tried again when the library changes
                             currentIndex = i
                             picked = true
                             ternaryBox.checked = true
                             fp16Box.checked = true
-                            app.clearBenchmarkTarget()
+                            Benchmarks.clearTarget()
                         }
                         onActivated: picked = true
                         onCountChanged: { takeTarget(); followLoaded() }
-                        Connections { target: app; function onModelChanged() { modelBox.followLoaded() } }
-                        Connections { target: app; function onBenchChanged() { modelBox.takeTarget() } }
+                        Connections { target: ModelSession; function onModelChanged() { modelBox.followLoaded() } }
+                        Connections { target: Benchmarks; function onChanged() { modelBox.takeTarget() } }
                         Component.onCompleted: { takeTarget(); followLoaded() }
                         Accessible.name: qsTr("Model to benchmark")
                     }
                     TButton {
-                        visible: app.library.count === 0
+                        visible: Library.count === 0
                         text: qsTr("Get a model…")
-                        onClicked: window.currentPage = "models"
+                        onClicked: Navigation.page = Navigation.Models
                     }
                 }
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
-                    Label { text: qsTr("Precisions"); color: theme.text; Layout.preferredWidth: 120 }
-                    CheckBox { id: ternaryBox; text: qsTr("Ternary"); checked: true; enabled: !app.benchRunning }
-                    CheckBox { id: fp16Box; text: qsTr("FP16 baseline"); checked: true; enabled: !app.benchRunning }
+                    Label { text: qsTr("Precisions"); color: Theme.text; Layout.preferredWidth: 120 }
+                    CheckBox { id: ternaryBox; text: qsTr("Ternary"); checked: true; enabled: !Benchmarks.running }
+                    CheckBox { id: fp16Box; text: qsTr("FP16 baseline"); checked: true; enabled: !Benchmarks.running }
                     Label {
-                        visible: fp16Box.checked
-                        text: qsTr("FP16 needs about 8× the memory of the ternary weights.")
-                        color: theme.textMuted; font.pixelSize: 12
+                        objectName: "fp16MemoryHint"
+                        // From the chosen file: the projections grow 8×, the embedding and head do not.
+                        readonly property real ratio: Library.count >= 0 ? Library.fp16Ratio(modelBox.currentValue || "") : 0
+                        visible: fp16Box.checked && ratio > 0
+                        text: qsTr("FP16 needs about %1× the memory of this model's weights.").arg(ratio.toFixed(1))
+                        color: Theme.textMuted; font.pixelSize: 12
                         wrapMode: Text.Wrap; Layout.fillWidth: true
                     }
                 }
+                // Wraps in a narrow window instead of running past the card's edge.
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
-                    Label { text: qsTr("Tokens"); color: theme.text; Layout.preferredWidth: 120 }
-                    Label { text: qsTr("prompt"); color: theme.textMuted }
-                    SpinBox { id: promptBox; from: 8; to: 2048; stepSize: 64; value: 128; editable: true; enabled: !app.benchRunning; Accessible.name: qsTr("Prompt tokens") }
-                    Label { text: qsTr("generated"); color: theme.textMuted }
-                    SpinBox { id: genBox; from: 4; to: 1024; stepSize: 16; value: 64; editable: true; enabled: !app.benchRunning; Accessible.name: qsTr("Generated tokens") }
-                    Label { text: qsTr("repetitions"); color: theme.textMuted }
-                    SpinBox { id: repsBox; from: 1; to: 10; value: 3; enabled: !app.benchRunning; Accessible.name: qsTr("Repetitions") }
+                    Label { text: qsTr("Tokens"); color: Theme.text; Layout.preferredWidth: 120; Layout.alignment: Qt.AlignTop | Qt.AlignLeft; topPadding: 12 }
+                    Flow {
+                        objectName: "benchTokenControls"
+                        Layout.fillWidth: true
+                        spacing: 12
+                        Row {
+                            spacing: 8
+                            Label { text: qsTr("prompt"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
+                            SpinBox { id: promptBox; from: 8; to: 2048; stepSize: 64; value: 128; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Prompt tokens") }
+                        }
+                        Row {
+                            spacing: 8
+                            Label { text: qsTr("generated"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
+                            SpinBox { id: genBox; from: 4; to: 1024; stepSize: 16; value: 64; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Generated tokens") }
+                        }
+                        Row {
+                            spacing: 8
+                            Label { text: qsTr("repetitions"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
+                            SpinBox { id: repsBox; from: 1; to: 10; value: 3; enabled: !Benchmarks.running; Accessible.name: qsTr("Repetitions") }
+                        }
+                    }
                 }
                 RowLayout {
+                    Layout.fillWidth: true
                     spacing: 12
                     TButton {
                         objectName: "benchRunButton"
-                        text: app.benchRunning ? qsTr("Cancel") : qsTr("Run benchmark")
-                        icon.source: app.benchRunning ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/gauge.svg"
-                        primary: !app.benchRunning
-                        enabled: app.benchRunning || (modelBox.currentIndex >= 0 && (ternaryBox.checked || fp16Box.checked)
-                                                      && !app.generating && app.state !== "loading")
+                        text: Benchmarks.running ? qsTr("Cancel") : qsTr("Run benchmark")
+                        icon.source: Benchmarks.running ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/gauge.svg"
+                        primary: !Benchmarks.running
+                        enabled: Benchmarks.running || (modelBox.currentIndex >= 0 && (ternaryBox.checked || fp16Box.checked)
+                                                      && !Conversations.generating && ModelSession.state !== ModelSession.Loading)
                         onClicked: {
-                            if (app.benchRunning) { app.cancelBenchmark(); return }
-                            const precisions = []
-                            if (ternaryBox.checked) precisions.push("ternary")
-                            if (fp16Box.checked) precisions.push("fp16")
+                            if (Benchmarks.running) { Benchmarks.cancel(); return }
                             page.selectedBatch = ""
-                            app.runBenchmark(modelBox.currentValue, { precisions: precisions, nPrompt: promptBox.value,
-                                                                      nGen: genBox.value, repetitions: repsBox.value })
+                            Benchmarks.run(modelBox.currentValue, promptBox.value, genBox.value, repsBox.value,
+                                           ternaryBox.checked, fp16Box.checked)
                         }
-                        Accessible.name: app.benchRunning ? qsTr("Cancel the benchmark") : qsTr("Run the benchmark")
+                        Accessible.name: Benchmarks.running ? qsTr("Cancel the benchmark") : qsTr("Run the benchmark")
                     }
                     ProgressBar {
-                        visible: app.benchRunning
-                        value: app.benchProgress
+                        visible: Benchmarks.running
+                        value: Benchmarks.progress
                         Layout.fillWidth: true
                         Accessible.name: qsTr("Benchmark progress")
                     }
                     Label {
-                        visible: app.benchRunning || app.benchPhase.length > 0
-                        text: app.benchPhase + (app.benchRunning ? " · " + Math.round(app.benchProgress * 100) + " %" : "")
-                        color: theme.textMuted; font.pixelSize: 12
+                        visible: Benchmarks.running || Benchmarks.phase.length > 0
+                        text: Benchmarks.phase + (Benchmarks.running ? " · " + Math.round(Benchmarks.progress * 100) + " %" : "")
+                        color: Theme.textMuted; font.pixelSize: 12
                     }
-                    Item { Layout.fillWidth: !app.benchRunning }
+                    Item { Layout.fillWidth: !Benchmarks.running }
                     Label {
-                        visible: app.generating
+                        visible: Conversations.generating
                         text: qsTr("An answer is streaming; the benchmark can start when it is done.")
-                        color: theme.warning; font.pixelSize: 12
+                        color: Theme.warning; font.pixelSize: 12
                     }
                 }
             }
@@ -185,14 +206,14 @@ ScrollView {
             Layout.topMargin: 8
             Label {
                 text: qsTr("Ternary vs FP16 · %1 · %2").arg(page.cmp.model || "").arg(page.dateOf(page.cmp.createdAt || ""))
-                font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text
+                font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text
                 elide: Text.ElideRight; Layout.fillWidth: true
             }
             // Legend of every chart below.
-            Rectangle { width: 10; height: 10; radius: 2; color: theme.accent }
-            Label { text: qsTr("Ternary"); color: theme.text; font.pixelSize: 12 }
-            Rectangle { width: 10; height: 10; radius: 2; color: theme.fp16; Layout.leftMargin: 8 }
-            Label { text: qsTr("FP16 baseline"); color: theme.text; font.pixelSize: 12; Layout.rightMargin: 8 }
+            Rectangle { width: 10; height: 10; radius: 2; color: Theme.accent }
+            Label { text: qsTr("Ternary"); color: Theme.text; font.pixelSize: 12 }
+            Rectangle { width: 10; height: 10; radius: 2; color: Theme.fp16; Layout.leftMargin: 8 }
+            Label { text: qsTr("FP16 baseline"); color: Theme.text; font.pixelSize: 12; Layout.rightMargin: 8 }
             TButton {
                 visible: page.selectedBatch !== ""
                 text: qsTr("Show the latest")
@@ -213,7 +234,7 @@ ScrollView {
                       .arg(times(page.cmp.memoryRatio, qsTr("less memory"), qsTr("more memory")))
                       .arg(times(page.cmp.energyRatioEst, qsTr("lower"), qsTr("higher")))
                       .arg(page.cmp.energyRatioMeasured > 0 ? qsTr(", %1 measured").arg(times(page.cmp.energyRatioMeasured, qsTr("lower"), qsTr("higher"))) : "")
-            color: theme.accent; font.pixelSize: 14; font.weight: Font.DemiBold
+            color: Theme.accent; font.pixelSize: 14; font.weight: Font.DemiBold
             wrapMode: Text.Wrap; Layout.fillWidth: true
         }
         GridLayout {
@@ -271,7 +292,7 @@ ScrollView {
                 fp16: [(page.side("fp16").joulesEst || 0) * u.scale, Math.max(0, fMeas) * u.scale]
                 note: measured ? qsTr("Measured: CPU package energy from RAPL during the test. Estimated: operation counts and bytes read with the BitNet b1.58 paper's 7 nm figures.")
                                : qsTr("Estimated from operation counts and bytes read (BitNet b1.58 paper, 7 nm), not measured: this system's RAPL energy counters are not readable (they usually need root).")
-                noteColor: measured ? theme.textMuted : theme.estimate
+                noteColor: measured ? Theme.textMuted : Theme.estimate
             }
         }
 
@@ -279,21 +300,21 @@ ScrollView {
         RowLayout {
             Layout.fillWidth: true
             Layout.topMargin: 8
-            Label { text: qsTr("History"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text }
-            Label { text: qsTr("%1 results").arg(page.history.count); color: theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true }
+            Label { text: qsTr("History"); font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text }
+            Label { text: qsTr("%1 results").arg(page.history.count); color: Theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true }
             TButton {
                 objectName: "benchExportButton"
                 text: qsTr("Export CSV…")
                 icon.source: "qrc:/resources/icons/export.svg"
                 enabled: page.history.count > 0
-                onClicked: app.exportBenchmarkCsvWithDialog()
+                onClicked: Benchmarks.exportCsvWithDialog()
                 Accessible.name: qsTr("Export the benchmark history as CSV")
             }
             TButton {
                 text: qsTr("Clear…")
                 icon.source: "qrc:/resources/icons/trash.svg"
                 flat: true
-                enabled: page.history.count > 0 && !app.benchRunning
+                enabled: page.history.count > 0 && !Benchmarks.running
                 onClicked: clearDialog.open()
                 Accessible.name: qsTr("Clear the benchmark history")
             }
@@ -301,7 +322,7 @@ ScrollView {
         Label {
             visible: page.history.count === 0
             text: qsTr("No results yet. Pick a model and run the benchmark; every result is kept here.")
-            color: theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
+            color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
 
         // Columns: relative widths, so the table fits the page.
@@ -319,7 +340,7 @@ ScrollView {
                 width: parent.width
                 Rectangle {
                     width: parent.width; height: 30
-                    color: theme.surfaceAlt
+                    color: Theme.surfaceAlt
                     radius: 6
                     Row {
                         anchors.fill: parent; anchors.leftMargin: 8
@@ -334,7 +355,7 @@ ScrollView {
                                 verticalAlignment: Text.AlignVCenter
                                 text: modelData
                                 rightPadding: 6
-                                color: theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
+                                color: Theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
                                 elide: Text.ElideRight
                             }
                         }
@@ -362,8 +383,8 @@ ScrollView {
                         readonly property bool shown: batch === page.shownBatch
                         width: tableCol.width; height: 28
                         radius: 4
-                        color: shown ? Qt.rgba(theme.accent.r, theme.accent.g, theme.accent.b, 0.10)
-                                     : rowHover.hovered ? theme.surfaceAlt : "transparent"
+                        color: shown ? Qt.rgba(Theme.accent.r, Theme.accent.g, Theme.accent.b, 0.10)
+                                     : rowHover.hovered ? Theme.surfaceAlt : "transparent"
                         HoverHandler { id: rowHover }
                         TapHandler { onTapped: page.selectedBatch = row.batch }
                         Accessible.role: Accessible.Row
@@ -375,7 +396,7 @@ ScrollView {
                                         row.precision === "fp16" ? "FP16" : qsTr("ternary"), row.backend, String(row.threads),
                                         row.tokensPerSecond.toFixed(1) + " ± " + row.stddev.toFixed(1),
                                         row.ttftMs.toFixed(row.ttftMs < 10 ? 1 : 0) + " ms",
-                                        app.formatBytes(row.peakRssBytes), app.formatBytes(row.memoryBytes),
+                                        Format.bytes(row.peakRssBytes), Format.bytes(row.memoryBytes),
                                         page.energyText(row.joulesEst), row.joulesMeasured >= 0 ? page.energyText(row.joulesMeasured) : "—"]
                                 Label {
                                     required property int index
@@ -385,10 +406,10 @@ ScrollView {
                                     verticalAlignment: Text.AlignVCenter
                                     text: modelData
                                     rightPadding: 6
-                                    color: index === 3 ? (row.precision === "fp16" ? theme.fp16 : theme.accent)
-                                                       : index === 10 ? theme.estimate : theme.text
+                                    color: index === 3 ? (row.precision === "fp16" ? Theme.fp16 : Theme.accent)
+                                                       : index === 10 ? Theme.estimate : Theme.text
                                     font.pixelSize: 12
-                                    font.family: index >= 5 ? theme.mono : Qt.application.font.family
+                                    font.family: index >= 5 ? Theme.mono : Qt.application.font.family
                                     elide: Text.ElideRight
                                 }
                             }
@@ -400,7 +421,7 @@ ScrollView {
         Label {
             visible: page.history.count > 0
             text: qsTr("Click a row to chart its run. J/tok est. is an estimate (energy model); J/tok meas. is measured with RAPL where readable. Peak RSS is the whole process.")
-            color: theme.textMuted; font.pixelSize: 11
+            color: Theme.textMuted; font.pixelSize: 11
             wrapMode: Text.Wrap; Layout.fillWidth: true
         }
         Item { Layout.preferredHeight: 24 }

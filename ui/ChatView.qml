@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 Item {
     id: chatView
@@ -9,9 +10,9 @@ Item {
 
     function submit() {
         const text = input.text
-        if (text.trim().length === 0 || app.generating || app.benchRunning) return
-        if (editRow >= 0) app.editAndResend(editRow, text)
-        else app.send(text)
+        if (text.trim().length === 0 || Conversations.generating || Benchmarks.running) return
+        if (editRow >= 0) Conversations.editAndResend(editRow, text)
+        else Conversations.send(text)
         editRow = -1
         input.text = ""
     }
@@ -25,22 +26,34 @@ Item {
             Layout.fillWidth: true
             Layout.leftMargin: 24; Layout.rightMargin: 24; Layout.topMargin: 8
             spacing: 8
-            Label { text: qsTr("System"); color: theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold }
+            Label { text: qsTr("System"); color: Theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold }
             TextField {
                 id: systemField
                 Layout.fillWidth: true
-                text: app.systemPrompt
+                text: Conversations.systemPrompt
                 placeholderText: qsTr("Instructions for this chat (optional)")
                 font.pixelSize: 13
                 selectByMouse: true
-                onEditingFinished: app.systemPrompt = text
+                onEditingFinished: Conversations.systemPrompt = text
                 Accessible.name: qsTr("System prompt for this chat")
+            }
+            // Shows or hides the live profile (closed by default in a narrow window).
+            ToolButton {
+                objectName: "profileToggle"
+                icon.source: "qrc:/resources/icons/gauge.svg"
+                icon.width: 18; icon.height: 18
+                checkable: true
+                checked: Navigation.profileOpen
+                onToggled: Navigation.profileOpen = checked
+                Accessible.name: checked ? qsTr("Hide the live profile") : qsTr("Show the live profile")
+                ToolTip.visible: hovered
+                ToolTip.text: Accessible.name
             }
             // This chat's sampling parameters.
             ToolButton {
                 id: samplingButton
                 objectName: "chatSamplingButton"
-                readonly property int custom: Object.keys(app.samplingOverrides).length
+                readonly property int custom: Object.keys(Conversations.samplingOverrides).length
                 icon.source: "qrc:/resources/icons/sliders.svg"
                 icon.width: 18; icon.height: 18
                 text: custom > 0 ? qsTr("Custom") : ""
@@ -53,8 +66,8 @@ Item {
                 Accessible.name: qsTr("Sampling settings for this chat")
                 ToolTip.visible: hovered && !samplingPopup.opened
                 ToolTip.text: qsTr("Sampling for this chat: temperature %1, top-p %2, min-p %3, repeat penalty %4")
-                                  .arg(Number(app.sampling.temperature).toFixed(2)).arg(Number(app.sampling.topP).toFixed(2))
-                                  .arg(Number(app.sampling.minP).toFixed(2)).arg(Number(app.sampling.repeatPenalty).toFixed(2))
+                                  .arg(Number(Conversations.sampling.temperature).toFixed(2)).arg(Number(Conversations.sampling.topP).toFixed(2))
+                                  .arg(Number(Conversations.sampling.minP).toFixed(2)).arg(Number(Conversations.sampling.repeatPenalty).toFixed(2))
 
                 Popup {
                     id: samplingPopup
@@ -66,36 +79,36 @@ Item {
                     focus: true
                     closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutsideParent
                     background: Rectangle {
-                        color: theme.surface
-                        radius: theme.radius
-                        border.color: theme.border
+                        color: Theme.surface
+                        radius: Theme.radius
+                        border.color: Theme.border
                     }
                     contentItem: ColumnLayout {
                         spacing: 10
                         Label {
                             text: qsTr("Sampling for this chat")
-                            font.pixelSize: 15; font.weight: Font.DemiBold; color: theme.text
+                            font.pixelSize: 15; font.weight: Font.DemiBold; color: Theme.text
                         }
                         Label {
                             text: samplingButton.custom > 0
                                   ? qsTr("Values in colour are this chat's own; the rest follow the defaults in Settings.")
                                   : qsTr("This chat follows the defaults in Settings. Changes here apply to it alone.")
-                            color: theme.textMuted; font.pixelSize: 12
+                            color: Theme.textMuted; font.pixelSize: 12
                             wrapMode: Text.Wrap; Layout.fillWidth: true
                         }
                         SamplingControls {
                             Layout.fillWidth: true
                             labelWidth: 190
-                            values: app.sampling
-                            customKeys: Object.keys(app.samplingOverrides)
-                            onEdited: (key, value) => app.setChatSampling(key, value)
+                            values: Conversations.sampling
+                            customKeys: Object.keys(Conversations.samplingOverrides)
+                            onEdited: (key, value) => Conversations.setChatSampling(key, value)
                         }
                         RowLayout {
                             Layout.fillWidth: true
                             TButton {
                                 text: qsTr("Use the defaults")
                                 enabled: samplingButton.custom > 0
-                                onClicked: app.resetChatSampling()
+                                onClicked: Conversations.resetChatSampling()
                                 Accessible.name: qsTr("Use the default sampling settings for this chat")
                             }
                             Item { Layout.fillWidth: true }
@@ -116,7 +129,7 @@ Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: app.chat
+            model: Conversations.chat
             spacing: 14
             topMargin: 24; bottomMargin: 24
             boundsBehavior: Flickable.StopAtBounds
@@ -137,7 +150,7 @@ Item {
                 width: Math.min(parent.width - 80, 520)
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
-                color: theme.textMuted
+                color: Theme.textMuted
                 font.pixelSize: 15
                 text: qsTr("Ask anything. Enter sends, Shift+Enter starts a new line, Esc stops the answer.")
             }
@@ -149,9 +162,9 @@ Item {
             Layout.margins: 16
             Layout.topMargin: 0
             implicitHeight: composer.implicitHeight + 16
-            radius: theme.radius + 4
-            color: theme.surface
-            border.color: input.activeFocus ? theme.accent : theme.border
+            radius: Theme.radius + 4
+            color: Theme.surface
+            border.color: input.activeFocus ? Theme.accent : Theme.border
 
             ColumnLayout {
                 id: composer
@@ -159,15 +172,15 @@ Item {
                 spacing: 4
 
                 Label {
-                    visible: app.benchRunning
+                    visible: Benchmarks.running
                     text: qsTr("A benchmark is running on the Benchmark page; sending waits until it is done.")
-                    color: theme.warning; font.pixelSize: 12
+                    color: Theme.warning; font.pixelSize: 12
                     Layout.leftMargin: 8
                 }
                 Label {
                     visible: chatView.editRow >= 0
                     text: qsTr("Editing an earlier message: sending drops the messages after it.")
-                    color: theme.warning; font.pixelSize: 12
+                    color: Theme.warning; font.pixelSize: 12
                     Layout.leftMargin: 8
                 }
                 RowLayout {
@@ -178,21 +191,27 @@ Item {
                         TextArea {
                             id: input
                             objectName: "composer"
-                            placeholderText: qsTr("Message %1…").arg(app.modelInfo.name || "")
+                            placeholderText: qsTr("Message %1…").arg(ModelSession.model.name || "")
                             wrapMode: TextEdit.Wrap
                             focus: true
                             background: null
-                            color: theme.text
+                            color: Theme.text
                             Accessible.name: qsTr("Message")
-                            Accessible.description: qsTr("Enter sends, Shift+Enter adds a new line, Escape stops the answer")
+                            Accessible.description: qsTr("Enter sends, Shift+Enter adds a new line, Escape stops the answer, Tab moves on")
                             Keys.onPressed: (event) => {
                                 if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
                                         && !(event.modifiers & Qt.ShiftModifier)) {
                                     chatView.submit()
                                     event.accepted = true
                                 } else if (event.key === Qt.Key_Escape) {
-                                    if (app.generating) app.stop()
+                                    if (Conversations.generating) Conversations.stop()
                                     else if (chatView.editRow >= 0) { chatView.editRow = -1; input.text = "" }
+                                    event.accepted = true
+                                } else if (event.key === Qt.Key_Tab || event.key === Qt.Key_Backtab) {
+                                    // Tab moves the focus, as in other chat apps, instead of typing a tab.
+                                    const forward = event.key === Qt.Key_Tab && !(event.modifiers & Qt.ShiftModifier)
+                                    const next = input.nextItemInFocusChain(forward)
+                                    if (next) next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason)
                                     event.accepted = true
                                 }
                             }
@@ -201,12 +220,12 @@ Item {
                     }
                     TButton {
                         objectName: "sendButton"
-                        text: app.generating ? qsTr("Stop") : qsTr("Send")
-                        icon.source: app.generating ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/send.svg"
-                        primary: !app.generating
-                        enabled: app.generating || (input.text.trim().length > 0 && !app.benchRunning)
-                        onClicked: app.generating ? app.stop() : chatView.submit()
-                        Accessible.name: app.generating ? qsTr("Stop the answer") : qsTr("Send the message")
+                        text: Conversations.generating ? qsTr("Stop") : qsTr("Send")
+                        icon.source: Conversations.generating ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/send.svg"
+                        primary: !Conversations.generating
+                        enabled: Conversations.generating || (input.text.trim().length > 0 && !Benchmarks.running)
+                        onClicked: Conversations.generating ? Conversations.stop() : chatView.submit()
+                        Accessible.name: Conversations.generating ? qsTr("Stop the answer") : qsTr("Send the message")
                     }
                 }
                 ContextMeter {

@@ -17,12 +17,12 @@ Rectangle {
 
     implicitHeight: header.height + codeText.implicitHeight + 24
     radius: 8
-    color: theme.codeBackground
-    border.color: theme.border
+    color: Theme.codeBackground
+    border.color: Theme.border
     clip: true
 
     function copy() {
-        app.copyText(block.code)
+        Conversations.copyText(block.code)
         block.copied = true
         copiedTimer.restart()
     }
@@ -34,11 +34,11 @@ Rectangle {
         x: 1; y: 1
         width: parent.width - 2
         height: 32
-        color: theme.codeHeader
+        color: Theme.codeHeader
         radius: 7
         // Square lower corners: only the block's top corners are round.
         Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: parent.radius; color: parent.color }
-        Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: theme.border }
+        Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border }
 
         RowLayout {
             anchors.fill: parent
@@ -47,8 +47,8 @@ Rectangle {
             Label {
                 objectName: "codeLanguage"
                 text: block.languageName || qsTr("Code")
-                color: theme.textMuted
-                font.family: theme.mono; font.pixelSize: 12
+                color: Theme.textMuted
+                font.family: Theme.mono; font.pixelSize: 12
                 Layout.fillWidth: true
                 elide: Text.ElideRight
             }
@@ -87,10 +87,10 @@ Rectangle {
         // Code reads left to right whatever it contains (comments in Arabic, strings in Hebrew).
         horizontalAlignment: TextEdit.AlignLeft
         LayoutMirroring.enabled: false
-        color: theme.text
-        selectionColor: theme.accent
-        selectedTextColor: theme.surface
-        font.family: theme.mono
+        color: Theme.text
+        selectionColor: Theme.accent
+        selectedTextColor: Theme.surface
+        font.family: Theme.mono
         font.pixelSize: 13
         Accessible.role: Accessible.StaticText
         Accessible.name: (block.languageName ? qsTr("%1 code: ").arg(block.languageName) : qsTr("Code: ")) + block.code
@@ -103,6 +103,6 @@ Rectangle {
     CodeHighlighter {
         textDocument: codeText.textDocument
         language: block.highlight
-        dark: theme.dark
+        dark: Theme.dark
     }
 }

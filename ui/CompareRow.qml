@@ -2,8 +2,10 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 RowLayout {
+    id: root
     property string label
     property string ours
     property string fp16
@@ -11,15 +13,15 @@ RowLayout {
     Layout.fillWidth: true
     Accessible.role: Accessible.StaticText
     Accessible.name: header ? "" : label + ": " + qsTr("ternary") + " " + ours + ", FP16 " + fp16
-    Label { text: label; color: theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true; elide: Text.ElideRight }
+    Label { text: root.label; color: Theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true; elide: Text.ElideRight }
     Label {
-        text: ours; color: theme.accent; font.pixelSize: header ? 11 : 12; font.weight: header ? Font.DemiBold : Font.Normal
-        font.family: header ? Qt.application.font.family : theme.mono
+        text: root.ours; color: Theme.accent; font.pixelSize: root.header ? 11 : 12; font.weight: root.header ? Font.DemiBold : Font.Normal
+        font.family: root.header ? Qt.application.font.family : Theme.mono
         Layout.preferredWidth: 80; horizontalAlignment: Text.AlignRight
     }
     Label {
-        text: fp16; color: header ? theme.fp16 : theme.textMuted; font.pixelSize: header ? 11 : 12; font.weight: header ? Font.DemiBold : Font.Normal
-        font.family: header ? Qt.application.font.family : theme.mono
+        text: root.fp16; color: root.header ? Theme.fp16 : Theme.textMuted; font.pixelSize: root.header ? 11 : 12; font.weight: root.header ? Font.DemiBold : Font.Normal
+        font.family: root.header ? Qt.application.font.family : Theme.mono
         Layout.preferredWidth: 80; horizontalAlignment: Text.AlignRight
     }
 }

@@ -2,10 +2,11 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 RowLayout {
-    readonly property int used: app.metrics.contextUsed
-    readonly property int size: Math.max(1, app.metrics.contextSize)
+    readonly property int used: Metrics.contextUsed
+    readonly property int size: Math.max(1, Metrics.contextSize)
     readonly property real fraction: used / size
     spacing: 8
 
@@ -15,14 +16,14 @@ RowLayout {
         Accessible.name: qsTr("Context used")
     }
     Label {
-        text: qsTr("Context %1 / %2 tokens").arg(parent.used).arg(app.metrics.contextSize)
-        color: parent.fraction > 0.85 ? theme.warning : theme.textMuted
+        text: qsTr("Context %1 / %2 tokens").arg(parent.used).arg(Metrics.contextSize)
+        color: parent.fraction > 0.85 ? Theme.warning : Theme.textMuted
         font.pixelSize: 12
     }
     Label {
         visible: parent.fraction > 0.85
         text: qsTr("— nearly full: start a new chat soon")
-        color: theme.warning; font.pixelSize: 12
+        color: Theme.warning; font.pixelSize: 12
     }
     Item { Layout.fillWidth: true }
 }

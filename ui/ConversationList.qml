@@ -3,15 +3,17 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Tern
 
 ColumnLayout {
+    id: root
     spacing: 6
     property var menuTarget: ({ id: 0, title: "" })
 
     TextField {
         Layout.fillWidth: true
         placeholderText: qsTr("Search chats")
-        onTextChanged: app.conversations.search = text
+        onTextChanged: Conversations.list.search = text
         selectByMouse: true
         Accessible.name: qsTr("Search conversations")
     }
@@ -21,11 +23,11 @@ ColumnLayout {
         Layout.fillWidth: true
         Layout.fillHeight: true
         clip: true
-        model: app.conversations
+        model: Conversations.list
         section.property: "section"
         section.delegate: Label {
             text: section
-            color: theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
+            color: Theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
             topPadding: 8; bottomPadding: 2; leftPadding: 4
         }
         ScrollBar.vertical: ScrollBar {}
@@ -36,10 +38,10 @@ ColumnLayout {
             required property int messageCount
             width: ListView.view.width
             height: 36
-            highlighted: conversationId === app.currentConversation
+            highlighted: conversationId === Conversations.current
             text: title
             font.pixelSize: 13
-            onClicked: { window.currentPage = "chat"; app.openConversation(conversationId) }
+            onClicked: { Navigation.page = Navigation.Chat; Conversations.open(conversationId) }
             Accessible.name: qsTr("Conversation %1").arg(title)
             TapHandler {
                 acceptedButtons: Qt.RightButton
@@ -57,8 +59,8 @@ ColumnLayout {
         Label {
             anchors.centerIn: parent
             visible: convList.count === 0
-            text: app.conversations.search ? qsTr("No chat matches") : qsTr("Your chats appear here")
-            color: theme.textMuted; font.pixelSize: 12
+            text: Conversations.list.search ? qsTr("No chat matches") : qsTr("Your chats appear here")
+            color: Theme.textMuted; font.pixelSize: 12
         }
     }
 
@@ -73,9 +75,9 @@ ColumnLayout {
 
     Menu {
         id: convMenu
-        MenuItem { text: qsTr("Rename…"); onTriggered: { renameField.text = menuTarget.title; renameDialog.open() } }
-        MenuItem { text: qsTr("Export as Markdown…"); onTriggered: { exportDialog.format = "md"; exportDialog.open() } }
-        MenuItem { text: qsTr("Export as JSON…"); onTriggered: { exportDialog.format = "json"; exportDialog.open() } }
+        MenuItem { text: qsTr("Rename…"); onTriggered: { renameField.text = root.menuTarget.title; renameDialog.open() } }
+        MenuItem { text: qsTr("Export as Markdown…"); onTriggered: exportDialog.ask("md") }
+        MenuItem { text: qsTr("Export as JSON…"); onTriggered: exportDialog.ask("json") }
         MenuSeparator {}
         MenuItem { text: qsTr("Delete…"); onTriggered: deleteDialog.open() }
     }
@@ -88,7 +90,7 @@ ColumnLayout {
         title: qsTr("Rename chat")
         standardButtons: Dialog.Ok | Dialog.Cancel
         TextField { id: renameField; width: 320; selectByMouse: true; Accessible.name: qsTr("New title") }
-        onAccepted: app.renameConversation(menuTarget.id, renameField.text)
+        onAccepted: Conversations.rename(root.menuTarget.id, renameField.text)
     }
     Dialog {
         id: deleteDialog
@@ -97,21 +99,29 @@ ColumnLayout {
         modal: true
         title: qsTr("Delete chat?")
         standardButtons: Dialog.Yes | Dialog.Cancel
-        Label { text: qsTr("\"%1\" and all its messages will be deleted.").arg(menuTarget.title); wrapMode: Text.Wrap; width: 320 }
-        onAccepted: app.deleteConversation(menuTarget.id)
+        Label { text: qsTr("\"%1\" and all its messages will be deleted.").arg(root.menuTarget.title); wrapMode: Text.Wrap; width: 320 }
+        onAccepted: Conversations.remove(root.menuTarget.id)
     }
     FileDialog {
         id: exportDialog
         property string format: "md"
         fileMode: FileDialog.SaveFile
         title: qsTr("Export chat")
-        nameFilters: format === "json" ? [qsTr("JSON (*.json)")] : [qsTr("Markdown (*.md)")]
-        onAccepted: app.exportConversation(menuTarget.id, selectedFile, format)
+        acceptLabel: qsTr("Save")
+        defaultSuffix: format === "json" ? "json" : "md"
+        nameFilters: format === "json" ? [qsTr("Tern chat export (*.json)")] : [qsTr("Markdown (*.md)")]
+        // Starts on a file named after the chat, so Enter saves it at once.
+        function ask(f) {
+            format = f
+            selectedFile = Conversations.suggestedExportFile(root.menuTarget.id, f)
+            open()
+        }
+        onAccepted: Conversations.exportTo(root.menuTarget.id, selectedFile, format)
     }
     FileDialog {
         id: importDialog
         title: qsTr("Import chat")
         nameFilters: [qsTr("Tern chat export (*.json)")]
-        onAccepted: app.importConversation(selectedFile)
+        onAccepted: Conversations.importFrom(selectedFile)
     }
 }

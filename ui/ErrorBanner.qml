@@ -2,30 +2,31 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 Rectangle {
-    visible: app.lastError.length > 0
+    visible: Alerts.message.length > 0
     width: Math.min(parent.width - 48, 720)
     implicitHeight: row.implicitHeight + 20
-    radius: theme.radius
-    color: window.dark ? "#3b1d1d" : "#fde8e8"
-    border.color: theme.danger
+    radius: Theme.radius
+    color: Theme.dangerBackground
+    border.color: Theme.danger
     Accessible.role: Accessible.AlertMessage
-    Accessible.name: app.lastError
+    Accessible.name: Alerts.message
 
     RowLayout {
         id: row
         anchors.fill: parent; anchors.margins: 10
         Label {
             Layout.fillWidth: true
-            text: app.lastError
+            text: Alerts.message
             wrapMode: Text.Wrap
-            color: theme.text
+            color: Theme.text
         }
         TButton {
             text: qsTr("Dismiss")
             flat: true
-            onClicked: app.clearError()
+            onClicked: Alerts.clear()
         }
     }
 }

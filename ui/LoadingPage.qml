@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 Item {
     ColumnLayout {
@@ -11,24 +12,24 @@ Item {
         Label {
             text: qsTr("Loading model…")
             font.pixelSize: 20; font.weight: Font.DemiBold
-            color: theme.text
+            color: Theme.text
             Layout.alignment: Qt.AlignHCenter
         }
         ProgressBar {
             Layout.fillWidth: true
             from: 0; to: 1
-            value: app.loadProgress
+            value: ModelSession.loadProgress
             Accessible.name: qsTr("Model loading progress")
         }
         Label {
-            text: Math.round(app.loadProgress * 100) + " %"
-            color: theme.textMuted
+            text: Math.round(ModelSession.loadProgress * 100) + " %"
+            color: Theme.textMuted
             Layout.alignment: Qt.AlignHCenter
         }
         TButton {
             text: qsTr("Cancel")
             Layout.alignment: Qt.AlignHCenter
-            onClicked: app.cancelLoad()
+            onClicked: ModelSession.cancelLoad()
             Accessible.name: qsTr("Cancel loading the model")
         }
     }

@@ -24,8 +24,11 @@ Item {
         spacing: 4
 
         Label {
-            text: bubble.isUser ? qsTr("You") : (app.modelInfo.name || qsTr("Assistant"))
-            color: theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold
+            objectName: "authorLabel"
+            // A finished answer names the model that wrote it (stored with it), not the one loaded now.
+            text: bubble.isUser ? qsTr("You")
+                                : ((bubble.metrics && bubble.metrics.model) || (bubble.streaming ? ModelSession.model.name : "") || qsTr("Assistant"))
+            color: Theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold
             Layout.alignment: bubble.isUser ? Qt.AlignRight : Qt.AlignLeft
         }
 
@@ -38,8 +41,8 @@ Item {
             sourceComponent: Rectangle {
                 readonly property real preferredWidth: Math.min(userText.implicitWidth + 28, col.width * 0.8)
                 implicitHeight: userText.implicitHeight + 20
-                radius: theme.radius + 2
-                color: theme.userBubble
+                radius: Theme.radius + 2
+                color: Theme.userBubble
 
                 TextEdit {
                     id: userText
@@ -56,8 +59,8 @@ Item {
                     // Every bubble is laid out from the left, whatever script the text starts with;
                     // ParagraphLayout gives each paragraph the direction most of its letters have.
                     horizontalAlignment: TextEdit.AlignLeft
-                    color: theme.text
-                    selectionColor: theme.accent
+                    color: Theme.text
+                    selectionColor: Theme.accent
                     font.pixelSize: 15
                     Accessible.role: Accessible.StaticText
                     Accessible.name: qsTr("You said: ") + bubble.content
@@ -82,7 +85,7 @@ Item {
             Label {
                 visible: bubble.streaming && segments.count === 0
                 text: "▍"
-                color: theme.accent
+                color: Theme.accent
                 font.pixelSize: 15
                 SequentialAnimation on opacity {
                     running: bubble.streaming && segments.count === 0
@@ -117,8 +120,8 @@ Item {
                             selectByMouse: true
                             wrapMode: TextEdit.Wrap
                             horizontalAlignment: TextEdit.AlignLeft  // see the user's bubble
-                            color: theme.text
-                            selectionColor: theme.accent
+                            color: Theme.text
+                            selectionColor: Theme.accent
                             font.pixelSize: 15
                             onLinkActivated: (link) => Qt.openUrlExternally(link)
                             HoverHandler {
@@ -152,27 +155,27 @@ Item {
             Label {
                 visible: !bubble.isUser && bubble.metrics && bubble.metrics.decodeTps !== undefined
                 text: bubble.metrics && bubble.metrics.decodeTps !== undefined
-                      ? qsTr("%1 tok/s · TTFT %2 ms · %3 tokens · %4")
+                      ? qsTr("%1 tokens/s · first token after %2 · %3 tokens · %4")
                             .arg(Number(bubble.metrics.decodeTps).toFixed(1))
-                            .arg(Math.round(bubble.metrics.ttftMs || 0))
+                            .arg(Format.duration(bubble.metrics.ttftMs || 0))
                             .arg(bubble.metrics.nGenerated || 0)
-                            .arg(bubble.metrics.stopReason || "")
+                            .arg(Format.stopReason(bubble.metrics.stopReason || ""))
                       : ""
-                color: theme.textMuted; font.pixelSize: 12; font.family: theme.mono
+                color: Theme.textMuted; font.pixelSize: 12; font.family: Theme.mono
                 rightPadding: 8
                 ToolTip.visible: metricsHover.hovered
-                ToolTip.text: bubble.metrics ? qsTr("Prompt %1 tokens (%2 reused) · prefill %3 tok/s · decode %4 ms · token latency p50 %6 ms, p95 %7 ms · RSS %5")
+                ToolTip.text: bubble.metrics ? qsTr("Prompt %1 tokens (%2 reused) · prompt read at %3 tokens/s · answer written in %4 · time between tokens: median %6 ms, 95th percentile %7 ms · app memory %5")
                                     .arg(bubble.metrics.nPrompt || 0).arg(bubble.metrics.nReused || 0)
                                     .arg(Number(bubble.metrics.prefillTps || 0).toFixed(0))
-                                    .arg(Math.round(bubble.metrics.decodeMs || 0))
-                                    .arg(app.formatBytes(bubble.metrics.rssBytes || 0))
+                                    .arg(Format.duration(bubble.metrics.decodeMs || 0))
+                                    .arg(Format.bytes(bubble.metrics.rssBytes || 0))
                                     .arg(Math.round(bubble.metrics.itlP50Ms || 0)).arg(Math.round(bubble.metrics.itlP95Ms || 0)) : ""
                 HoverHandler { id: metricsHover }
             }
             ToolButton {
                 icon.source: "qrc:/resources/icons/copy.svg"
                 icon.width: 16; icon.height: 16
-                onClicked: app.copyText(bubble.content)
+                onClicked: Conversations.copyText(bubble.content)
                 Accessible.name: qsTr("Copy message")
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Copy")
             }
@@ -180,17 +183,17 @@ Item {
                 visible: bubble.isUser
                 icon.source: "qrc:/resources/icons/edit.svg"
                 icon.width: 16; icon.height: 16
-                enabled: !app.generating
+                enabled: !Conversations.generating
                 onClicked: bubble.editRequested(bubble.index, bubble.content)
                 Accessible.name: qsTr("Edit and resend")
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Edit and resend")
             }
             ToolButton {
-                visible: !bubble.isUser && bubble.index === app.chat.count - 1
+                visible: !bubble.isUser && bubble.index === Conversations.chat.count - 1
                 icon.source: "qrc:/resources/icons/refresh.svg"
                 icon.width: 16; icon.height: 16
-                enabled: !app.generating
-                onClicked: app.regenerate()
+                enabled: !Conversations.generating
+                onClicked: Conversations.regenerate()
                 Accessible.name: qsTr("Regenerate the answer")
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Regenerate")
             }

@@ -2,8 +2,10 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 Rectangle {
+    id: root
     property string label
     property var value
     property string unit
@@ -11,8 +13,8 @@ Rectangle {
     Layout.fillWidth: true
     Layout.preferredWidth: 1
     implicitHeight: tileCol.implicitHeight + 16
-    radius: theme.radius
-    color: theme.surfaceAlt
+    radius: Theme.radius
+    color: Theme.surfaceAlt
     Accessible.role: Accessible.StaticText
     Accessible.name: label + ": " + value + " " + unit
 
@@ -20,11 +22,11 @@ Rectangle {
         id: tileCol
         anchors.fill: parent; anchors.margins: 8
         spacing: 0
-        Label { text: label; color: theme.textMuted; font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true }
+        Label { text: root.label; color: Theme.textMuted; font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true }
         RowLayout {
             spacing: 4
-            Label { text: String(value); color: theme.text; font.pixelSize: big ? 22 : 14; font.weight: Font.DemiBold; elide: Text.ElideRight }
-            Label { text: unit; color: theme.textMuted; font.pixelSize: 11; Layout.alignment: Qt.AlignBaseline; visible: unit.length > 0 }
+            Label { text: String(root.value); color: Theme.text; font.pixelSize: root.big ? 22 : 14; font.weight: Font.DemiBold; elide: Text.ElideRight }
+            Label { text: root.unit; color: Theme.textMuted; font.pixelSize: 11; Layout.alignment: Qt.AlignBaseline; visible: root.unit.length > 0 }
         }
     }
 }

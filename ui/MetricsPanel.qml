@@ -4,14 +4,15 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import QtCharts
+import Tern
 
 Rectangle {
     id: panel
-    color: theme.surface
-    readonly property var m: app.metrics
-    readonly property var est: app.metrics.estimate
-    readonly property var meas: app.metrics.measured
-    readonly property var cmp: app.metrics.fp16
+    color: Theme.surface
+    readonly property var m: Metrics
+    readonly property var est: Metrics.estimate
+    readonly property var meas: Metrics.measured
+    readonly property var cmp: Metrics.fp16
     readonly property bool cmpMeasured: cmp.mode === "measured"
     function side(name) { return cmp[name] || ({}) }
 
@@ -34,13 +35,13 @@ Rectangle {
 
             Item { Layout.preferredHeight: 6 }
             RowLayout {
-                Label { text: qsTr("Live profile"); font.pixelSize: 16; font.weight: Font.DemiBold; color: theme.text }
+                Label { text: qsTr("Live profile"); font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text }
                 Item { Layout.fillWidth: true }
                 Rectangle {
-                    visible: app.generating
-                    radius: 8; color: theme.accent
+                    visible: Conversations.generating
+                    radius: 8; color: Theme.accent
                     implicitWidth: liveLabel.implicitWidth + 14; implicitHeight: 18
-                    Label { id: liveLabel; anchors.centerIn: parent; text: qsTr("LIVE"); font.pixelSize: 10; font.weight: Font.Bold; color: theme.surface }
+                    Label { id: liveLabel; anchors.centerIn: parent; text: qsTr("LIVE"); font.pixelSize: 10; font.weight: Font.Bold; color: Theme.surface }
                 }
             }
 
@@ -48,8 +49,8 @@ Rectangle {
             Rectangle {
                 Layout.fillWidth: true
                 Layout.preferredHeight: 190
-                radius: theme.radius
-                color: theme.surfaceAlt
+                radius: Theme.radius
+                color: Theme.surfaceAlt
                 ChartView {
                     id: chart
                     anchors.fill: parent
@@ -64,9 +65,9 @@ Rectangle {
                         id: axisX
                         min: 0; max: 10
                         labelFormat: "%.0f s"
-                        labelsColor: theme.textMuted
-                        gridLineColor: theme.border
-                        color: theme.border
+                        labelsColor: Theme.textMuted
+                        gridLineColor: Theme.border
+                        color: Theme.border
                         labelsFont.pixelSize: 10
                         tickCount: 6
                     }
@@ -74,26 +75,26 @@ Rectangle {
                         id: axisY
                         min: 0; max: 5
                         labelFormat: "%.0f"
-                        labelsColor: theme.textMuted
-                        gridLineColor: theme.border
-                        color: theme.border
+                        labelsColor: Theme.textMuted
+                        gridLineColor: Theme.border
+                        color: Theme.border
                         labelsFont.pixelSize: 10
                         tickCount: 5
                     }
                     LineSeries {
                         id: series
                         axisX: axisX; axisY: axisY
-                        color: theme.accent
+                        color: Theme.accent
                         width: 2.5
                     }
                 }
                 Connections {
-                    target: app.metrics
+                    target: Metrics
                     function onSampleAdded(x, y) {
                         series.append(x, y)
                         axisX.max = Math.max(10, Math.ceil(x))
                         // Scale to the peak so slow CPUs and fast GPUs both fill the chart.
-                        const top = app.metrics.peakTokensPerSecond * 1.25
+                        const top = Metrics.peakTokensPerSecond * 1.25
                         const step = top > 50 ? 10 : top > 20 ? 5 : 1
                         axisY.max = Math.max(5, Math.ceil(top / step) * step)
                     }
@@ -104,12 +105,12 @@ Rectangle {
             GridLayout {
                 Layout.fillWidth: true
                 columns: 2; columnSpacing: 8; rowSpacing: 8
-                MetricTile { label: qsTr("Decode"); value: m.tokensPerSecond.toFixed(1); unit: "tok/s"; big: true; objectName: "tpsTile" }
-                MetricTile { label: qsTr("Time to first token"); value: m.ttftMs > 0 ? Math.round(m.ttftMs) : "—"; unit: m.ttftMs > 0 ? "ms" : "" ; big: true }
-                MetricTile { label: qsTr("Prefill"); value: m.prefillTps > 0 ? m.prefillTps.toFixed(0) : "—"; unit: m.prefillTps > 0 ? "tok/s" : "" }
-                MetricTile { label: qsTr("Tokens"); value: m.generated; unit: m.stopReason ? "· " + m.stopReason : "" }
-                MetricTile { label: qsTr("Token latency p50"); value: m.itlP50Ms > 0 ? m.itlP50Ms.toFixed(0) : "—"; unit: m.itlP50Ms > 0 ? "ms" : "" }
-                MetricTile { label: qsTr("Token latency p95"); value: m.itlP95Ms > 0 ? m.itlP95Ms.toFixed(0) : "—"; unit: m.itlP95Ms > 0 ? "ms" : "" }
+                MetricTile { label: qsTr("Decode"); value: panel.m.tokensPerSecond.toFixed(1); unit: "tok/s"; big: true; objectName: "tpsTile" }
+                MetricTile { label: qsTr("Time to first token"); value: panel.m.ttftMs > 0 ? Math.round(m.ttftMs) : "—"; unit: panel.m.ttftMs > 0 ? "ms" : "" ; big: true }
+                MetricTile { label: qsTr("Prefill"); value: panel.m.prefillTps > 0 ? m.prefillTps.toFixed(0) : "—"; unit: panel.m.prefillTps > 0 ? "tok/s" : "" }
+                MetricTile { label: qsTr("Tokens"); value: panel.m.generated; unit: panel.m.stopReason ? "· " + Format.stopReason(panel.m.stopReason) : "" }
+                MetricTile { label: qsTr("Token latency p50"); value: panel.m.itlP50Ms > 0 ? m.itlP50Ms.toFixed(0) : "—"; unit: panel.m.itlP50Ms > 0 ? "ms" : "" }
+                MetricTile { label: qsTr("Token latency p95"); value: panel.m.itlP95Ms > 0 ? m.itlP95Ms.toFixed(0) : "—"; unit: panel.m.itlP95Ms > 0 ? "ms" : "" }
             }
 
             // Energy of this answer: estimated for both precisions, measured where RAPL is readable.
@@ -117,40 +118,40 @@ Rectangle {
                 text: qsTr("Energy")
                 estimated: true
                 tip: qsTr("Estimated with the engine's energy model: %1. Operation counts of this model at the current context (%2 tokens) plus the bytes each token reads (weights and KV cache).")
-                         .arg(est.source || "").arg(est.contextTokens || 0)
+                         .arg(panel.est.source || "").arg(est.contextTokens || 0)
             }
             Rectangle {
                 Layout.fillWidth: true
                 implicitHeight: energyCol.implicitHeight + 20
-                radius: theme.radius
-                color: theme.surfaceAlt
+                radius: Theme.radius
+                color: Theme.surfaceAlt
                 ColumnLayout {
                     id: energyCol
                     anchors.fill: parent; anchors.margins: 10
                     spacing: 6
                     CompareRow { header: true; ours: qsTr("Ternary"); fp16: "FP16" }
-                    CompareRow { objectName: "energyPerToken"; label: qsTr("Per token"); ours: panel.joules(est.ternaryJPerToken); fp16: panel.joules(est.fp16JPerToken) }
-                    CompareRow { label: qsTr("This answer"); ours: panel.joules(est.ternaryAnswerJ); fp16: panel.joules(est.fp16AnswerJ) }
-                    Rectangle { Layout.fillWidth: true; height: 1; color: theme.border }
+                    CompareRow { objectName: "energyPerToken"; label: qsTr("Per token"); ours: panel.joules(panel.est.ternaryJPerToken); fp16: panel.joules(panel.est.fp16JPerToken) }
+                    CompareRow { label: qsTr("This answer"); ours: panel.joules(panel.est.ternaryAnswerJ); fp16: panel.joules(panel.est.fp16AnswerJ) }
+                    Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
                     RowLayout {
                         Layout.fillWidth: true
-                        Label { text: qsTr("Measured (CPU package)"); color: theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true; elide: Text.ElideRight }
+                        Label { text: qsTr("Measured (CPU package)"); color: Theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true; elide: Text.ElideRight }
                         Label {
                             objectName: "raplValue"
-                            text: !meas.available ? qsTr("not readable")
+                            text: !panel.meas.available ? qsTr("not readable")
                                   : meas.jPerToken > 0 ? qsTr("%1 / token").arg(panel.joules(meas.jPerToken)) : "—"
-                            color: meas.available ? theme.accent : theme.textMuted
-                            font.pixelSize: 12; font.family: meas.available ? theme.mono : Qt.application.font.family
+                            color: panel.meas.available ? Theme.accent : Theme.textMuted
+                            font.pixelSize: 12; font.family: panel.meas.available ? Theme.mono : Qt.application.font.family
                             HoverHandler { id: raplHover }
                             ToolTip.visible: raplHover.hovered
                             ToolTip.delay: 300
-                            ToolTip.text: meas.available
+                            ToolTip.text: panel.meas.available
                                 ? qsTr("Measured: CPU package energy from RAPL over this answer's decode (%1 tokens, %2), the whole package, not only Tern.")
                                       .arg(meas.tokens || 0).arg(panel.joules(meas.joules))
                                 : qsTr("No measurement: %1").arg(meas.why || qsTr("RAPL energy counters are not readable"))
                             Accessible.name: qsTr("Measured energy per token: %1").arg(text)
                         }
-                        Badge { text: qsTr("MEASURED"); tint: theme.accent; visible: meas.available }
+                        Badge { text: qsTr("MEASURED"); tint: Theme.accent; visible: panel.meas.available }
                     }
                 }
             }
@@ -161,17 +162,17 @@ Rectangle {
                 objectName: "fp16Section"
                 text: qsTr("vs. FP16, the same model")
                 measured: panel.cmpMeasured
-                badge: (cmp.label || "").toUpperCase()
+                badge: (panel.cmp.label || "").toUpperCase()
                 tip: panel.cmpMeasured ? qsTr("Measured by the Benchmark page: %1 on %2, %3 threads, head %4.")
-                                             .arg(cmp.tgTest || "tg").arg(cmp.backend || "").arg(cmp.threads || 0).arg(cmp.head || "")
+                                             .arg(panel.cmp.tgTest || "tg").arg(cmp.backend || "").arg(cmp.threads || 0).arg(cmp.head || "")
                                        : qsTr("Estimated from the model's shape: %1").arg(est.source || "")
             }
             Rectangle {
                 Layout.fillWidth: true
                 implicitHeight: cmpCol.implicitHeight + 20
-                radius: theme.radius
-                color: theme.surfaceAlt
-                readonly property color edge: panel.cmpMeasured ? theme.accent : theme.estimate
+                radius: Theme.radius
+                color: Theme.surfaceAlt
+                readonly property color edge: panel.cmpMeasured ? Theme.accent : Theme.estimate
                 border.color: Qt.rgba(edge.r, edge.g, edge.b, 0.35)
                 ColumnLayout {
                     id: cmpCol
@@ -185,12 +186,12 @@ Rectangle {
                                           : qsTr("%1× %2").arg(Number(1 / r).toFixed(1)).arg(worse)
                         }
                         text: panel.cmpMeasured
-                              ? (cmp.speedup > 0 ? qsTr("%1, %2").arg(times(cmp.speedup, qsTr("faster"), qsTr("slower")))
+                              ? (panel.cmp.speedup > 0 ? qsTr("%1, %2").arg(times(cmp.speedup, qsTr("faster"), qsTr("slower")))
                                                                    .arg(times(cmp.memoryRatio, qsTr("less memory"), qsTr("more memory"))) : "—")
                               : (cmp.energyRatio > 0 ? qsTr("≈ %1, %2").arg(times(cmp.energyRatio, qsTr("less energy"), qsTr("more energy")))
                                                                           .arg(times(cmp.memoryRatio, qsTr("less memory"), qsTr("more memory"))) : "—")
                         font.pixelSize: 17; font.weight: Font.DemiBold
-                        color: panel.cmpMeasured ? theme.accent : theme.estimate
+                        color: panel.cmpMeasured ? Theme.accent : Theme.estimate
                         wrapMode: Text.Wrap; Layout.fillWidth: true
                     }
                     CompareRow { header: true; ours: qsTr("Ternary"); fp16: "FP16" }
@@ -204,8 +205,8 @@ Rectangle {
                     CompareRow {
                         visible: panel.cmpMeasured
                         label: qsTr("Peak memory")
-                        ours: app.formatBytes(panel.side("ternary").peakRssBytes || 0)
-                        fp16: app.formatBytes(panel.side("fp16").peakRssBytes || 0)
+                        ours: Format.bytes(panel.side("ternary").peakRssBytes || 0)
+                        fp16: Format.bytes(panel.side("fp16").peakRssBytes || 0)
                     }
                     CompareRow {
                         visible: panel.cmpMeasured
@@ -223,20 +224,20 @@ Rectangle {
                     CompareRow {
                         visible: !panel.cmpMeasured
                         label: qsTr("Weights")
-                        ours: app.formatBytes(cmp.ternaryWeightBytes || 0)
-                        fp16: app.formatBytes(cmp.fp16WeightBytes || 0)
+                        ours: Format.bytes(panel.cmp.ternaryWeightBytes || 0)
+                        fp16: Format.bytes(panel.cmp.fp16WeightBytes || 0)
                     }
                     CompareRow {
                         visible: !panel.cmpMeasured
                         label: qsTr("Bytes read / token")
                         ours: "1×"
-                        fp16: Number(cmp.bandwidthRatio || 0).toFixed(1) + "×"
+                        fp16: Number(panel.cmp.bandwidthRatio || 0).toFixed(1) + "×"
                     }
                     Label {
                         text: panel.cmpMeasured
-                              ? qsTr("Measured %1 by the Benchmark page (%2, decode). Energy per token is estimated unless RAPL was readable.").arg(cmp.date || "").arg(cmp.tgTest || "tg")
+                              ? qsTr("Measured %1 by the Benchmark page (%2, decode). Energy per token is estimated unless RAPL was readable.").arg(panel.cmp.date || "").arg(cmp.tgTest || "tg")
                               : qsTr("Estimated, not measured: operation counts and bytes read per token with the engine's energy model. Measure the FP16 baseline on this machine for real figures.")
-                        color: theme.textMuted; font.pixelSize: 11
+                        color: Theme.textMuted; font.pixelSize: 11
                         wrapMode: Text.Wrap; Layout.fillWidth: true
                     }
                     TButton {
@@ -244,8 +245,8 @@ Rectangle {
                         text: panel.cmpMeasured ? qsTr("Measure again") : qsTr("Measure FP16")
                         icon.source: "qrc:/resources/icons/gauge.svg"
                         flat: panel.cmpMeasured
-                        enabled: !app.generating && !app.benchRunning
-                        onClicked: if (app.measureFp16()) window.currentPage = "benchmark"
+                        enabled: !Conversations.generating && !Benchmarks.running
+                        onClicked: if (Benchmarks.measureFp16()) Navigation.page = Navigation.Benchmark
                         Accessible.name: qsTr("Benchmark this model in ternary and FP16")
                     }
                 }
@@ -255,12 +256,12 @@ Rectangle {
             GridLayout {
                 Layout.fillWidth: true
                 columns: 2; columnSpacing: 8; rowSpacing: 8
-                MetricTile { label: qsTr("Process RSS"); value: app.formatBytes(m.rssBytes) }
-                MetricTile { label: qsTr("Model weights"); value: app.formatBytes(m.modelBytes) }
-                MetricTile { objectName: "kvTile"; label: qsTr("KV cache"); value: app.formatBytes(m.kvUsedBytes) + " / " + app.formatBytes(m.kvBytes); unit: m.kvType }
-                MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: m.headType || "—"; unit: m.headBytes > 0 ? app.formatBytes(m.headBytes) : "" }
-                MetricTile { label: qsTr("Device"); value: m.backend || "—"; unit: app.modelInfo.ternaryType || "" }
-                MetricTile { label: qsTr("Threads"); value: app.modelInfo.nThreads || "—" }
+                MetricTile { label: qsTr("Process RSS"); value: Format.bytes(panel.m.rssBytes) }
+                MetricTile { label: qsTr("Model weights"); value: Format.bytes(panel.m.modelBytes) }
+                MetricTile { objectName: "kvTile"; label: qsTr("KV cache"); value: Format.bytes(panel.m.kvUsedBytes) + " / " + Format.bytes(m.kvBytes); unit: panel.m.kvType }
+                MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: panel.m.headType || "—"; unit: panel.m.headBytes > 0 ? Format.bytes(m.headBytes) : "" }
+                MetricTile { label: qsTr("Device"); value: panel.m.backend || "—"; unit: ModelSession.model.ternaryType || "" }
+                MetricTile { label: qsTr("Threads"); value: ModelSession.model.nThreads || "—" }
             }
 
             Item { Layout.preferredHeight: 10 }

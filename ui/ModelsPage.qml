@@ -3,11 +3,12 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Tern
 
 ScrollView {
     id: page
     contentWidth: availableWidth
-    readonly property var dl: app.downloads
+    readonly property var dl: ModelSources.downloads
 
     function duration(s) {
         if (s < 0) return "—"
@@ -20,7 +21,7 @@ ScrollView {
         id: importDialog
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
-        onAccepted: app.importModel(selectedFile)
+        onAccepted: ModelSources.importModel(selectedFile)
     }
     Dialog {
         id: deleteDialog
@@ -37,7 +38,7 @@ ScrollView {
             text: deleteDialog.external ? qsTr("\"%1\" is forgotten; the file stays where it is.").arg(deleteDialog.name)
                                         : qsTr("\"%1\" will be deleted from disk.").arg(deleteDialog.name)
         }
-        onAccepted: app.library.remove(path)
+        onAccepted: Library.remove(path)
     }
 
     ColumnLayout {
@@ -48,18 +49,18 @@ ScrollView {
         Item { Layout.preferredHeight: 16 }
         RowLayout {
             Layout.fillWidth: true
-            Label { text: qsTr("Models"); font.pixelSize: 24; font.weight: Font.DemiBold; color: theme.text; Layout.fillWidth: true }
+            Label { text: qsTr("Models"); font.pixelSize: 24; font.weight: Font.DemiBold; color: Theme.text; Layout.fillWidth: true }
             TButton { text: qsTr("Import file…"); icon.source: "qrc:/resources/icons/folder.svg"; onClicked: importDialog.open() }
         }
         Label {
-            text: qsTr("%1 installed · %2 on disk · folder %3").arg(app.library.count)
-                      .arg(app.formatBytes(app.library.totalBytes)).arg(app.settings.modelsDir)
-            color: theme.textMuted; font.pixelSize: 12
+            text: qsTr("%1 installed · %2 on disk · folder %3").arg(Library.count)
+                      .arg(Format.bytes(Library.totalBytes)).arg(AppSettings.modelsDir)
+            color: Theme.textMuted; font.pixelSize: 12
             elide: Text.ElideMiddle; Layout.fillWidth: true
         }
 
         Repeater {
-            model: app.library
+            model: Library
             delegate: Rectangle {
                 required property string path
                 required property string name
@@ -73,9 +74,9 @@ ScrollView {
                 required property bool benchmark
                 Layout.fillWidth: true
                 implicitHeight: libRow.implicitHeight + 24
-                radius: theme.radius
-                color: theme.surface
-                border.color: app.modelInfo.path === path ? theme.accent : theme.border
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: ModelSession.model.path === path ? Theme.accent : Theme.border
                 RowLayout {
                     id: libRow
                     anchors.fill: parent; anchors.margins: 12
@@ -84,29 +85,29 @@ ScrollView {
                         Layout.fillWidth: true
                         spacing: 2
                         RowLayout {
-                            Label { text: name; color: theme.text; font.weight: Font.DemiBold; elide: Text.ElideRight; Layout.maximumWidth: 420 }
-                            Badge { visible: benchmark; text: qsTr("BENCHMARK · RANDOM WEIGHTS"); tint: theme.warning }
-                            Badge { visible: app.modelInfo.path === path; text: qsTr("LOADED"); tint: theme.accent }
+                            Label { text: name; color: Theme.text; font.weight: Font.DemiBold; elide: Text.ElideRight; Layout.maximumWidth: 420 }
+                            Badge { visible: benchmark; text: qsTr("BENCHMARK · RANDOM WEIGHTS"); tint: Theme.warning }
+                            Badge { visible: ModelSession.model.path === path; text: qsTr("LOADED"); tint: Theme.accent }
                         }
                         Label {
                             text: ok ? qsTr("%1 · %2 · %3 file · needs ≈ %4 RAM").arg(arch).arg(ternaryType)
-                                           .arg(app.formatBytes(fileBytes)).arg(app.formatBytes(ramBytes))
+                                           .arg(Format.bytes(fileBytes)).arg(Format.bytes(ramBytes))
                                      : error
-                            color: ok ? theme.textMuted : theme.danger; font.pixelSize: 12
+                            color: ok ? Theme.textMuted : Theme.danger; font.pixelSize: 12
                             wrapMode: Text.Wrap; Layout.fillWidth: true
                         }
-                        Label { text: path; color: theme.textMuted; font.pixelSize: 11; elide: Text.ElideMiddle; Layout.fillWidth: true }
+                        Label { text: path; color: Theme.textMuted; font.pixelSize: 11; elide: Text.ElideMiddle; Layout.fillWidth: true }
                     }
                     TButton {
                         text: qsTr("Load"); primary: true
-                        enabled: ok && app.modelInfo.path !== path && app.state !== "loading"
-                        onClicked: { window.currentPage = "chat"; app.loadModel(path) }
+                        enabled: ok && ModelSession.model.path !== path && ModelSession.state !== ModelSession.Loading
+                        onClicked: { Navigation.page = Navigation.Chat; ModelSession.load(path) }
                         Accessible.name: qsTr("Load %1").arg(name)
                     }
                     TButton {
                         icon.source: "qrc:/resources/icons/trash.svg"
                         flat: true
-                        enabled: app.modelInfo.path !== path
+                        enabled: ModelSession.model.path !== path
                         onClicked: { deleteDialog.path = path; deleteDialog.name = name; deleteDialog.external = external; deleteDialog.open() }
                         Accessible.name: external ? qsTr("Remove %1 from the library").arg(name) : qsTr("Delete %1").arg(name)
                         ToolTip.visible: hovered; ToolTip.text: external ? qsTr("Remove from library") : qsTr("Delete")
@@ -115,14 +116,14 @@ ScrollView {
             }
         }
         Label {
-            visible: app.library.count === 0
+            visible: Library.count === 0
             text: qsTr("No models yet. Download one below, import a file, or create a benchmark model from the welcome page.")
-            color: theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
+            color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
 
-        Label { text: qsTr("Catalog"); font.pixelSize: 18; font.weight: Font.DemiBold; color: theme.text; Layout.topMargin: 12 }
+        Label { text: qsTr("Catalog"); font.pixelSize: 18; font.weight: Font.DemiBold; color: Theme.text; Layout.topMargin: 12 }
         Repeater {
-            model: app.catalog
+            model: ModelSources.catalog
             delegate: Rectangle {
                 required property var modelData
                 required property int index
@@ -130,9 +131,9 @@ ScrollView {
                                                && ["checking", "downloading", "paused", "verifying", "failed"].indexOf(page.dl.state) >= 0
                 Layout.fillWidth: true
                 implicitHeight: catCol.implicitHeight + 24
-                radius: theme.radius
-                color: theme.surface
-                border.color: theme.border
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.border
                 ColumnLayout {
                     id: catCol
                     anchors.fill: parent; anchors.margins: 12
@@ -143,21 +144,21 @@ ScrollView {
                             Layout.fillWidth: true
                             spacing: 2
                             RowLayout {
-                                Label { text: modelData.name; color: theme.text; font.weight: Font.DemiBold }
-                                Badge { visible: modelData.official; text: qsTr("OFFICIAL"); tint: theme.accent }
+                                Label { text: modelData.name; color: Theme.text; font.weight: Font.DemiBold }
+                                Badge { visible: modelData.official; text: qsTr("OFFICIAL"); tint: Theme.accent }
                             }
                             Label {
                                 text: qsTr("%1 · %2 · %3 parameters · %4 · licence %5").arg(modelData.publisher).arg(modelData.ternaryType)
-                                          .arg(modelData.parameters).arg(app.formatBytes(modelData.bytes)).arg(modelData.licence)
-                                color: theme.textMuted; font.pixelSize: 12
+                                          .arg(modelData.parameters).arg(Format.bytes(modelData.bytes)).arg(modelData.licence)
+                                color: Theme.textMuted; font.pixelSize: 12
                             }
-                            Label { text: modelData.description; color: theme.textMuted; font.pixelSize: 12; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                            Label { text: modelData.description; color: Theme.textMuted; font.pixelSize: 12; wrapMode: Text.Wrap; Layout.fillWidth: true }
                         }
                         TButton {
                             visible: !active
                             text: qsTr("Download"); primary: true
                             icon.source: "qrc:/resources/icons/download.svg"
-                            onClicked: app.downloadCatalogModel(index)
+                            onClicked: ModelSources.download(index)
                             Accessible.name: qsTr("Download %1").arg(modelData.name)
                         }
                     }
@@ -173,19 +174,19 @@ ScrollView {
                         RowLayout {
                             Label {
                                 Layout.fillWidth: true
-                                color: page.dl.state === "failed" ? theme.danger : theme.textMuted; font.pixelSize: 12
+                                color: page.dl.state === "failed" ? Theme.danger : Theme.textMuted; font.pixelSize: 12
                                 wrapMode: Text.Wrap
                                 text: page.dl.state === "failed" ? page.dl.error
                                     : page.dl.state === "checking" ? qsTr("Checking the part already downloaded…")
                                     : page.dl.state === "verifying" ? qsTr("Verifying SHA-256…")
-                                    : qsTr("%1 of %2 · %3/s · %4 left%5").arg(app.formatBytes(page.dl.receivedBytes))
-                                          .arg(app.formatBytes(page.dl.totalBytes)).arg(app.formatBytes(page.dl.bytesPerSecond))
+                                    : qsTr("%1 of %2 · %3/s · %4 left%5").arg(Format.bytes(page.dl.receivedBytes))
+                                          .arg(Format.bytes(page.dl.totalBytes)).arg(Format.bytes(page.dl.bytesPerSecond))
                                           .arg(page.duration(page.dl.etaSeconds))
                                           .arg(page.dl.state === "paused" ? qsTr(" · paused") : page.dl.attempt > 0 ? qsTr(" · retry %1").arg(page.dl.attempt) : "")
                             }
                             TButton {
                                 text: page.dl.state === "downloading" || page.dl.state === "checking" ? qsTr("Pause") : qsTr("Resume")
-                                onClicked: page.dl.state === "downloading" || page.dl.state === "checking" ? page.dl.pause() : app.downloadCatalogModel(index)
+                                onClicked: page.dl.state === "downloading" || page.dl.state === "checking" ? page.dl.pause() : ModelSources.download(index)
                             }
                             TButton { text: qsTr("Cancel"); flat: true; onClicked: page.dl.cancel() }
                         }

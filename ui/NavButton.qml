@@ -2,13 +2,14 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 ItemDelegate {
     property string iconName
-    property string page
+    property int page  // a Navigation.Page
     Layout.fillWidth: true
     icon.source: "qrc:/resources/icons/" + iconName + ".svg"
-    highlighted: window.currentPage === page
-    onClicked: window.currentPage = page
+    highlighted: Navigation.page === page
+    onClicked: Navigation.page = page
     Accessible.name: text
 }

@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 GridLayout {
     id: form
@@ -18,7 +19,7 @@ GridLayout {
     component Caption: Label {
         property string key
         property string help
-        color: form.customKeys.indexOf(key) >= 0 ? theme.accent : theme.text
+        color: form.customKeys.indexOf(key) >= 0 ? Theme.accent : Theme.text
         font.weight: form.customKeys.indexOf(key) >= 0 ? Font.DemiBold : Font.Normal
         Layout.preferredWidth: form.labelWidth
         elide: Text.ElideRight

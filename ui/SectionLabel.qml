@@ -4,6 +4,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 RowLayout {
     id: section
@@ -12,10 +13,10 @@ RowLayout {
     property bool measured: false
     property string badge: estimated ? qsTr("ESTIMATED") : ""
     property string tip: ""
-    readonly property color badgeColor: measured ? theme.accent : theme.estimate
+    readonly property color badgeColor: measured ? Theme.accent : Theme.estimate
     Layout.fillWidth: true
     Layout.topMargin: 4
-    Label { id: title; color: theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold; Layout.fillWidth: true; wrapMode: Text.Wrap }
+    Label { id: title; color: Theme.textMuted; font.pixelSize: 12; font.weight: Font.DemiBold; Layout.fillWidth: true; wrapMode: Text.Wrap }
     Rectangle {
         visible: section.badge.length > 0
         radius: 6

@@ -2,9 +2,10 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 Rectangle {
-    color: theme.surface
+    color: Theme.surface
 
     ColumnLayout {
         anchors.fill: parent
@@ -21,12 +22,12 @@ Rectangle {
             Label {
                 text: "Tern"
                 font.pixelSize: 20; font.weight: Font.DemiBold
-                color: theme.text
+                color: Theme.text
             }
             Item { Layout.fillWidth: true }
             Label {
-                text: "v" + app.version
-                color: theme.textMuted; font.pixelSize: 11
+                text: "v" + ModelSession.version
+                color: Theme.textMuted; font.pixelSize: 11
             }
         }
 
@@ -35,15 +36,15 @@ Rectangle {
             text: qsTr("New chat")
             icon.source: "qrc:/resources/icons/plus.svg"
             primary: true
-            enabled: app.state === "ready"
-            onClicked: { window.currentPage = "chat"; app.newChat() }
+            enabled: ModelSession.state === ModelSession.Ready
+            onClicked: { Navigation.page = Navigation.Chat; Conversations.newChat() }
             Accessible.name: qsTr("Start a new chat")
             ToolTip.visible: hovered; ToolTip.text: qsTr("New chat (Ctrl+N)")
         }
 
         Label {
             text: qsTr("CONVERSATIONS")
-            color: theme.textMuted; font.pixelSize: 11; font.letterSpacing: 1
+            color: Theme.textMuted; font.pixelSize: 11; font.letterSpacing: 1
             Layout.topMargin: 8
         }
         ConversationList {
@@ -51,45 +52,59 @@ Rectangle {
             Layout.fillHeight: true
         }
 
-        Rectangle { Layout.fillWidth: true; height: 1; color: theme.border }
+        Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
 
-        NavButton { text: qsTr("Chat"); iconName: "chat"; page: "chat" }
-        NavButton { text: qsTr("Models"); iconName: "models"; page: "models" }
-        NavButton { text: qsTr("Benchmark"); iconName: "gauge"; page: "benchmark"; objectName: "benchmarkNav" }
-        NavButton { text: qsTr("Settings"); iconName: "settings"; page: "settings" }
+        NavButton { text: qsTr("Chat"); iconName: "chat"; page: Navigation.Chat }
+        NavButton { text: qsTr("Models"); iconName: "models"; page: Navigation.Models }
+        NavButton { text: qsTr("Benchmark"); iconName: "gauge"; page: Navigation.Benchmark; objectName: "benchmarkNav" }
+        NavButton { text: qsTr("Settings"); iconName: "settings"; page: Navigation.Settings }
 
         // The loaded model, always visible: what is answering matters for every figure shown.
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: modelCol.implicitHeight + 20
-            radius: theme.radius
-            color: theme.surfaceAlt
-            visible: app.state === "ready"
+            radius: Theme.radius
+            color: Theme.surfaceAlt
+            visible: ModelSession.state === ModelSession.Ready
             ColumnLayout {
                 id: modelCol
                 anchors.fill: parent; anchors.margins: 10
                 spacing: 2
                 Label {
-                    text: app.modelInfo.name || ""
-                    color: theme.text; font.weight: Font.DemiBold
+                    text: ModelSession.model.name || ""
+                    color: Theme.text; font.weight: Font.DemiBold
                     elide: Text.ElideRight; Layout.fillWidth: true
                 }
+                // One line each, elided; the whole text is in the tooltip (a long backend name ran
+                // over the page beside the sidebar).
                 Label {
-                    text: (app.modelInfo.ternaryType || "") + " · " + app.formatBytes(app.modelInfo.fileBytes || 0)
-                          + " · " + (app.modelInfo.backend || "")
-                    color: theme.textMuted; font.pixelSize: 12
+                    id: detailLine
+                    objectName: "modelDetailLine"
+                    text: (ModelSession.model.ternaryType || "") + " · " + Format.bytes(ModelSession.model.fileBytes || 0)
+                          + " · " + (ModelSession.model.backend || "")
+                    color: Theme.textMuted; font.pixelSize: 12
+                    elide: Text.ElideRight; Layout.fillWidth: true
+                    HoverHandler { id: detailHover }
+                    ToolTip.visible: detailHover.hovered && detailLine.truncated
+                    ToolTip.text: detailLine.text
                 }
+                // Running on the CPU is normal, not an error: a neutral line, why not Vulkan in the tooltip.
                 Label {
-                    visible: !!app.modelInfo.backendFallbackReason
-                    text: qsTr("On the CPU: %1").arg(app.modelInfo.backendFallbackReason || "")
-                    color: theme.warning; font.pixelSize: 11
-                    wrapMode: Text.Wrap; Layout.fillWidth: true
+                    id: deviceLine
+                    objectName: "deviceLine"
+                    visible: !!ModelSession.model.backendFallbackReason
+                    text: qsTr("Running on the CPU")
+                    color: Theme.textMuted; font.pixelSize: 11
+                    elide: Text.ElideRight; Layout.fillWidth: true
+                    HoverHandler { id: deviceHover }
+                    ToolTip.visible: deviceHover.hovered
+                    ToolTip.text: qsTr("No Vulkan GPU is used: %1").arg(ModelSession.model.backendFallbackReason || "")
                 }
                 TButton {
                     text: qsTr("Close model")
                     flat: true
                     Layout.alignment: Qt.AlignLeft
-                    onClicked: app.unloadModel()
+                    onClicked: ModelSession.unload()
                     Accessible.name: qsTr("Close the loaded model")
                 }
             }

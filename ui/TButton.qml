@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.impl
+import Tern
 
 Button {
     id: b
@@ -18,7 +19,7 @@ Button {
     icon.height: 18
     hoverEnabled: true
 
-    readonly property color fg: primary ? (window.dark ? "#062b27" : "#ffffff") : theme.text
+    readonly property color fg: primary ? (Theme.dark ? "#062b27" : "#ffffff") : Theme.text
 
     contentItem: IconLabel {
         spacing: 8
@@ -34,10 +35,10 @@ Button {
         implicitWidth: 64
         implicitHeight: 38
         radius: 8
-        color: b.primary ? (b.down ? Qt.darker(theme.accent, 1.2) : b.hovered ? Qt.lighter(theme.accent, 1.08) : theme.accent)
-                         : (b.down ? theme.border : b.hovered ? theme.surfaceAlt : "transparent")
+        color: b.primary ? (b.down ? Qt.darker(Theme.accent, 1.2) : b.hovered ? Qt.lighter(Theme.accent, 1.08) : Theme.accent)
+                         : (b.down ? Theme.border : b.hovered ? Theme.surfaceAlt : "transparent")
         border.width: b.visualFocus ? 2 : (b.primary || b.flat ? 0 : 1)
-        border.color: b.visualFocus ? theme.text : theme.border
+        border.color: b.visualFocus ? Theme.text : Theme.border
         opacity: b.enabled ? 1 : 0.5
     }
 }

@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tern
 
 Rectangle {
     id: card
@@ -16,9 +17,9 @@ Rectangle {
     Layout.fillWidth: true
     Layout.fillHeight: true
     Layout.preferredHeight: cardCol.implicitHeight + 36
-    radius: theme.radius + 4
-    color: theme.surface
-    border.color: highlighted ? theme.accent : theme.border
+    radius: Theme.radius + 4
+    color: Theme.surface
+    border.color: highlighted ? Theme.accent : Theme.border
     border.width: highlighted ? 2 : 1
 
     ColumnLayout {
@@ -33,12 +34,12 @@ Rectangle {
         Label {
             text: card.title
             font.pixelSize: 16; font.weight: Font.DemiBold
-            color: theme.text
+            color: Theme.text
             wrapMode: Text.Wrap; Layout.fillWidth: true
         }
         Label {
             text: card.body
-            color: theme.textMuted
+            color: Theme.textMuted
             wrapMode: Text.Wrap; Layout.fillWidth: true; Layout.fillHeight: true
             Layout.minimumHeight: implicitHeight
             verticalAlignment: Text.AlignTop

@@ -3,13 +3,14 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Tern
 
 Item {
     FileDialog {
         id: importDialog
         title: qsTr("Open a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
-        onAccepted: app.importModel(selectedFile)
+        onAccepted: ModelSources.importModel(selectedFile)
     }
 
     ScrollView {
@@ -31,12 +32,12 @@ Item {
             Label {
                 text: qsTr("Welcome to Tern")
                 font.pixelSize: 30; font.weight: Font.DemiBold
-                color: theme.text
+                color: Theme.text
                 Layout.alignment: Qt.AlignHCenter
             }
             Label {
                 text: qsTr("Chat with BitNet b1.58 ternary models on your own computer, and watch what every token costs.")
-                color: theme.textMuted; font.pixelSize: 15
+                color: Theme.textMuted; font.pixelSize: 15
                 wrapMode: Text.Wrap; horizontalAlignment: Text.AlignHCenter
                 Layout.fillWidth: true
             }
@@ -51,11 +52,11 @@ Item {
                     title: qsTr("Download the official model")
                     body: qsTr("Microsoft BitNet b1.58 2B4T (I2_S), 1.19 GB, MIT licence. Checked with SHA-256 before use.")
                     iconName: "download"
-                    actionText: app.downloads.state === "downloading"
-                                ? qsTr("Downloading… %1%").arg(Math.round(100 * app.downloads.receivedBytes / Math.max(1, app.downloads.totalBytes)))
+                    actionText: ModelSources.downloads.state === "downloading"
+                                ? qsTr("Downloading… %1%").arg(Math.round(100 * ModelSources.downloads.receivedBytes / Math.max(1, ModelSources.downloads.totalBytes)))
                                 : qsTr("Download")
-                    busy: app.downloads.state === "downloading" || app.downloads.state === "checking"
-                    onActivated: { app.downloadOfficialModel(); window.currentPage = "models" }
+                    busy: ModelSources.downloads.state === "downloading" || ModelSources.downloads.state === "checking"
+                    onActivated: { ModelSources.download(0); Navigation.page = Navigation.Models }
                 }
                 WelcomeCard {
                     title: qsTr("Open a model file")
@@ -68,20 +69,20 @@ Item {
                     title: qsTr("Create a benchmark model")
                     body: qsTr("A 2B4T-shaped model with random weights, made here in seconds, no network. For speed and energy comparison only: its answers are gibberish.")
                     iconName: "bolt"
-                    actionText: app.creatingBenchmark ? qsTr("Creating… %1%").arg(Math.round(app.benchmarkProgress * 100))
+                    actionText: (ModelSources.creatingPreset !== "") ? qsTr("Creating… %1%").arg(Math.round(ModelSources.creationProgress * 100))
                                                       : qsTr("Create")
-                    busy: app.creatingBenchmark
+                    busy: (ModelSources.creatingPreset !== "")
                     highlighted: true
-                    onActivated: app.createBenchmarkModel("2b4t")
+                    onActivated: ModelSources.createBenchmarkModel("2b4t")
                 }
             }
 
             Label {
                 text: qsTr("Just want a quick look? <a href=\"small\">Create a small benchmark model</a> (about 140 MB, loads in a second).")
-                color: theme.textMuted
+                color: Theme.textMuted
                 textFormat: Text.StyledText
-                linkColor: theme.accent
-                onLinkActivated: app.createBenchmarkModel("small")
+                linkColor: Theme.accent
+                onLinkActivated: ModelSources.createBenchmarkModel("small")
                 Layout.alignment: Qt.AlignHCenter
                 Accessible.role: Accessible.Link
                 Accessible.name: qsTr("Create a small benchmark model")

@@ -1,5 +1,7 @@
 #include "AppPaths.h"
 
+#include <QUrl>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -31,6 +33,10 @@ QString tokenizerJson() {
         QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tern/tokenizer.json");
     if (QFileInfo::exists(installed)) return QFileInfo(installed).canonicalFilePath();
     return QStringLiteral(TERN_SOURCE_TOKENIZER_JSON);
+}
+
+QString localPath(const QString& pathOrUrl) {
+    return pathOrUrl.startsWith(QStringLiteral("file:")) ? QUrl(pathOrUrl).toLocalFile() : pathOrUrl;
 }
 
 }  // namespace tern::app::AppPaths

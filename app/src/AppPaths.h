@@ -11,5 +11,7 @@ QString logDir();           // <data>/logs (Qt 6.4 has no StateLocation)
 QString databasePath();     // <data>/tern.sqlite
 // The Llama-3 tokenizer.json: $TERN_TOKENIZER_JSON, the install dir, then the source tree.
 QString tokenizerJson();
+// A path as QML hands it over (a file: URL from a dialog, or a plain path) as a local path.
+QString localPath(const QString& pathOrUrl);
 
 }  // namespace tern::app::AppPaths

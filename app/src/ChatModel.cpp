@@ -98,13 +98,16 @@ QVariantMap ChatModel::get(int row) const {
     return m;
 }
 
-QVariantList ChatModel::history(int end) const {
+std::vector<tern::ChatMessage> ChatModel::history(int end) const {
     if (end < 0 || end > messages_.size()) end = int(messages_.size());
-    QVariantList out;
+    std::vector<tern::ChatMessage> out;
     for (int i = 0; i < end; ++i) {
         const auto& x = messages_[i];
         if (x.streaming) continue;
-        out.push_back(QVariantMap{{QStringLiteral("role"), x.role}, {QStringLiteral("content"), x.content}});
+        const auto role = x.role == QLatin1String("assistant") ? tern::ChatMessage::Role::Assistant
+                        : x.role == QLatin1String("system")    ? tern::ChatMessage::Role::System
+                                                               : tern::ChatMessage::Role::User;
+        out.push_back({role, x.content.toStdString()});
     }
     return out;
 }

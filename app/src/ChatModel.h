@@ -5,6 +5,10 @@
 #include <QVariantMap>
 #include <QVector>
 
+#include <vector>
+
+#include "tern/chat.h"
+
 namespace tern::app {
 
 struct ChatMessageItem {
@@ -39,8 +43,8 @@ public:
     void truncate(int rows);                       // keep the first `rows` messages
     Q_INVOKABLE void clear();
     Q_INVOKABLE QVariantMap get(int row) const;
-    // The conversation in the form EngineWorker::generate takes, up to (excluding) row `end`.
-    QVariantList history(int end = -1) const;
+    // The finished messages up to (excluding) row `end`, as the engine's chat format takes them.
+    std::vector<tern::ChatMessage> history(int end = -1) const;
 
 Q_SIGNALS:
     void countChanged();

@@ -85,6 +85,13 @@ bool Database::exec(const QString& sql) {
     return true;
 }
 
+bool Database::run(QSqlQuery& q) {
+    if (q.exec()) return true;
+    error_ = q.lastError().text();
+    spdlog::error("sql: {}", error_.toStdString());
+    return false;
+}
+
 bool Database::open(const QString& path) {
     close();
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection_);
@@ -164,7 +171,7 @@ bool Database::setSystemPrompt(qint64 id, const QString& systemPrompt) {
     q.prepare(QStringLiteral("UPDATE conversations SET system_prompt=? WHERE id=?"));
     q.addBindValue(nn(systemPrompt));
     q.addBindValue(id);
-    return q.exec() && q.numRowsAffected() == 1;
+    return run(q) && q.numRowsAffected() == 1;
 }
 
 bool Database::setSampling(qint64 id, const QVariantMap& sampling) {
@@ -172,7 +179,7 @@ bool Database::setSampling(qint64 id, const QVariantMap& sampling) {
     q.prepare(QStringLiteral("UPDATE conversations SET sampling=? WHERE id=?"));
     q.addBindValue(toJson(sampling::sanitize(sampling)));
     q.addBindValue(id);
-    return q.exec() && q.numRowsAffected() == 1;
+    return run(q) && q.numRowsAffected() == 1;
 }
 
 bool Database::deleteConversation(qint64 id) {
@@ -244,7 +251,7 @@ bool Database::updateMessage(qint64 messageId, const QString& content, const QVa
     q.addBindValue(toJson(metrics));
     q.addBindValue(complete ? 1 : 0);
     q.addBindValue(messageId);
-    return q.exec();
+    return run(q);
 }
 
 bool Database::truncateConversation(qint64 conversationId, int fromIndex) {
@@ -255,7 +262,7 @@ bool Database::truncateConversation(qint64 conversationId, int fromIndex) {
     q.addBindValue(conversationId);
     q.addBindValue(conversationId);
     q.addBindValue(fromIndex);
-    return q.exec();
+    return run(q);
 }
 
 QVector<ChatMessageItem> Database::messages(qint64 conversationId) const {

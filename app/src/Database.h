@@ -4,6 +4,7 @@
 // so a crash loses at most those seconds. The schema is versioned (PRAGMA user_version) and
 // migrated step by step on open.
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QString>
 #include <QVariantMap>
 #include <QVector>
@@ -46,6 +47,9 @@ public:
     void close();
     bool isOpen() const;
     QString error() const { return error_; }
+    // The Qt SQL connection's name, for tests that put it into a failing state (PRAGMA query_only,
+    // max_page_count) to see how the app handles a read-only or full database.
+    QString connectionName() const { return connection_; }
     int schemaVersion() const;
 
     qint64 createConversation(const QString& title, const QString& systemPrompt = {}, const QVariantMap& sampling = {});
@@ -77,6 +81,7 @@ public:
 
 private:
     bool exec(const QString& sql);
+    bool run(QSqlQuery& q);  // q.exec(), recording the error
     bool migrate();
     void touch(qint64 conversationId);
 

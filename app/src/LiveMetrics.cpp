@@ -33,32 +33,6 @@ double ratio(double a, double b) { return b > 0 && std::isfinite(a / b) ? a / b 
 
 }  // namespace
 
-ModelInfo modelInfoFromMap(const QVariantMap& m) {
-    ModelInfo i;
-    i.path = m.value(QStringLiteral("path")).toString().toStdString();
-    i.name = m.value(QStringLiteral("name")).toString().toStdString();
-    i.n_vocab = m.value(QStringLiteral("nVocab")).toInt();
-    i.n_embd = m.value(QStringLiteral("nEmbd")).toInt();
-    i.n_layer = m.value(QStringLiteral("nLayer")).toInt();
-    i.n_head = m.value(QStringLiteral("nHead")).toInt();
-    i.n_head_kv = m.value(QStringLiteral("nHeadKv")).toInt();
-    i.head_dim = m.value(QStringLiteral("headDim")).toInt();
-    i.n_ff = m.value(QStringLiteral("nFf")).toInt();
-    i.weight_bytes = m.value(QStringLiteral("weightBytes")).toULongLong();
-    i.ternary_bytes = m.value(QStringLiteral("ternaryBytes")).toULongLong();
-    i.parameters = m.value(QStringLiteral("parameters")).toULongLong();
-    i.weight_bytes_per_token = m.value(QStringLiteral("weightBytesPerToken")).toULongLong();
-    i.head_type = m.value(QStringLiteral("headType")).toString().toStdString();
-    i.head_bytes = m.value(QStringLiteral("headBytes")).toULongLong();
-    i.kv_bytes_per_token = m.value(QStringLiteral("kvBytesPerToken")).toULongLong();
-    const QString kv = m.value(QStringLiteral("kvType")).toString();
-    i.kv_type = kv == QLatin1String("F16") ? KvType::F16 : kv == QLatin1String("Q8_0") ? KvType::Q8_0 : KvType::F32;
-    i.precision = m.value(QStringLiteral("precision")).toString() == QLatin1String("fp16") ? Precision::Fp16
-                                                                                          : Precision::Ternary;
-    i.n_threads = m.value(QStringLiteral("nThreads")).toInt();
-    return i;
-}
-
 LiveMetrics::LiveMetrics(QObject* parent) : QObject(parent) {
     rssTimer_.setInterval(1000);
     connect(&rssTimer_, &QTimer::timeout, this, [this] {
@@ -71,12 +45,12 @@ LiveMetrics::LiveMetrics(QObject* parent) : QObject(parent) {
     updateFp16();
 }
 
-void LiveMetrics::setModel(const QVariantMap& info) {
-    info_ = info;
-    modelBytes_ = info.value(QStringLiteral("weightBytes")).toDouble();
-    kvBytes_ = info.value(QStringLiteral("kvBytes")).toDouble();
-    contextSize_ = info.value(QStringLiteral("nCtx")).toInt();
-    backend_ = info.value(QStringLiteral("backend")).toString();
+void LiveMetrics::setModel(const ModelSummary& model) {
+    model_ = model;
+    modelBytes_ = double(model.info.weight_bytes);
+    kvBytes_ = double(model.kvBytes);
+    contextSize_ = model.nCtx;
+    backend_ = model.backend();
     contextUsed_ = 0;
     answerContext_ = 0;
     kvUsedBytes_ = 0;
@@ -87,7 +61,7 @@ void LiveMetrics::setModel(const QVariantMap& info) {
 }
 
 void LiveMetrics::clearModel() {
-    info_.clear();
+    model_ = {};
     modelBytes_ = kvBytes_ = kvUsedBytes_ = 0;
     contextSize_ = contextUsed_ = answerContext_ = 0;
     backend_.clear();
@@ -108,8 +82,8 @@ void LiveMetrics::setBenchmarkComparison(const QVariantMap& comparison) {
 
 void LiveMetrics::resetMeasured() {
     QVariantMap m;
-    m[QStringLiteral("available")] = info_.value(QStringLiteral("raplAvailable")).toBool();
-    m[QStringLiteral("why")] = info_.value(QStringLiteral("raplWhy")).toString();
+    m[QStringLiteral("available")] = model_.raplAvailable;
+    m[QStringLiteral("why")] = model_.raplWhy;
     m[QStringLiteral("label")] = tr("measured");
     m[QStringLiteral("joules")] = 0.0;
     m[QStringLiteral("tokens")] = 0;
@@ -135,9 +109,11 @@ void LiveMetrics::setAnswerContext(int contextTokens) {
     Q_EMIT changed();
 }
 
-void LiveMetrics::onTokens(int nGenerated, double sinceStartMs) {
+void LiveMetrics::onTokens(int nGenerated, double sinceStartMs, int nPast, double kvUsedBytes) {
     if (generated_ == 0 && nGenerated > 0) ttft_ = sinceStartMs;  // provisional until finish
     generated_ = nGenerated;
+    if (nPast >= 0) contextUsed_ = nPast;
+    if (kvUsedBytes >= 0) kvUsedBytes_ = kvUsedBytes;
     elapsed_ = sinceStartMs / 1000.0;
     // Rolling rate over the last second of batches: what the user feels right now.
     window_.emplace_back(sinceStartMs, nGenerated);
@@ -161,30 +137,29 @@ void LiveMetrics::onEnergyMeasured(double joules, int tokens) {
     Q_EMIT changed();
 }
 
-void LiveMetrics::finishAnswer(const QVariantMap& s) {
-    ttft_ = s.value(QStringLiteral("ttftMs"), ttft_).toDouble();
-    prefillTps_ = s.value(QStringLiteral("prefillTps")).toDouble();
-    promptTokens_ = s.value(QStringLiteral("nPrompt")).toInt();
-    generated_ = s.value(QStringLiteral("nGenerated"), generated_).toInt();
-    if (s.contains(QStringLiteral("decodeTps"))) tps_ = s.value(QStringLiteral("decodeTps")).toDouble();
-    stopReason_ = s.value(QStringLiteral("stopReason")).toString();
-    itlP50_ = s.value(QStringLiteral("itlP50Ms")).toDouble();
-    itlP95_ = s.value(QStringLiteral("itlP95Ms")).toDouble();
-    if (s.contains(QStringLiteral("nPast"))) {
-        contextUsed_ = s.value(QStringLiteral("nPast")).toInt();
-        answerContext_ = std::max(0, contextUsed_ - generated_);
+void LiveMetrics::finishAnswer(const GenerationStats& s) {
+    if (s.timed()) {
+        ttft_ = s.ttftMs;
+        prefillTps_ = s.prefillTps;
+        promptTokens_ = s.nPrompt;
+        tps_ = s.decodeTps;
+        itlP50_ = s.itlP50Ms;
+        itlP95_ = s.itlP95Ms;
+        contextUsed_ = s.nPast;
+        kvUsedBytes_ = double(s.kvUsedBytes);
+        kvBytes_ = double(s.kvBytes);
+        answerContext_ = std::max(0, s.nPast - s.nGenerated);
     }
-    if (s.contains(QStringLiteral("kvUsedBytes"))) kvUsedBytes_ = s.value(QStringLiteral("kvUsedBytes")).toDouble();
-    if (s.contains(QStringLiteral("kvBytes"))) kvBytes_ = s.value(QStringLiteral("kvBytes")).toDouble();
-    if (s.contains(QStringLiteral("raplJoules")))
-        onEnergyMeasured(s.value(QStringLiteral("raplJoules")).toDouble(), s.value(QStringLiteral("raplTokens")).toInt());
+    generated_ = s.nGenerated;
+    stopReason_ = stopReasonKey(s.stopReason);
+    if (s.raplJoules >= 0) onEnergyMeasured(s.raplJoules, s.raplTokens);
     updateEstimate(generated_);
     Q_EMIT changed();
 }
 
 void LiveMetrics::updateEstimate(int tokens) {
-    if (info_.isEmpty()) return;
-    const ModelInfo info = modelInfoFromMap(info_);
+    if (!model_.loaded()) return;
+    const ModelInfo& info = model_.info;
     const EnergyModel em = energy_model();
     auto clampCtx = [this](int n) { return std::max(1, contextSize_ > 0 ? std::min(n, contextSize_) : n); };
     // This token (or, before the answer, the next one) and the answer's first and last: the
@@ -247,15 +222,31 @@ void LiveMetrics::updateFp16() {
     fp16_ = c;
 }
 
-QVariantMap LiveMetrics::messageMetrics(const QVariantMap& s) const {
+QVariantMap LiveMetrics::messageMetrics(const GenerationStats& s) const {
     QVariantMap m;
-    for (const char* k : {"nPrompt", "nReused", "nGenerated", "prefillMs", "ttftMs", "decodeMs", "prefillTps",
-                          "decodeTps", "stopReason", "nPast", "nCtx", "itlP50Ms", "itlP95Ms", "totalMs"})
-        if (s.contains(QLatin1String(k))) m[QLatin1String(k)] = s.value(QLatin1String(k));
+    m[QStringLiteral("nGenerated")] = s.nGenerated;
+    m[QStringLiteral("stopReason")] = stopReasonKey(s.stopReason);
+    m[QStringLiteral("seed")] = QString::number(s.seed);  // as text: JSON numbers lose 64-bit seeds
+    if (s.timed()) {
+        m[QStringLiteral("nPrompt")] = s.nPrompt;
+        m[QStringLiteral("nReused")] = s.nReused;
+        m[QStringLiteral("prefillMs")] = s.prefillMs;
+        m[QStringLiteral("ttftMs")] = s.ttftMs;
+        m[QStringLiteral("decodeMs")] = s.decodeMs;
+        m[QStringLiteral("prefillTps")] = s.prefillTps;
+        m[QStringLiteral("decodeTps")] = s.decodeTps;
+        m[QStringLiteral("nPast")] = s.nPast;
+        m[QStringLiteral("nCtx")] = s.nCtx;
+        m[QStringLiteral("totalMs")] = s.totalMs;
+        if (s.itlP50Ms > 0) {
+            m[QStringLiteral("itlP50Ms")] = s.itlP50Ms;
+            m[QStringLiteral("itlP95Ms")] = s.itlP95Ms;
+        }
+    }
     m[QStringLiteral("rssBytes")] = rss_;
     m[QStringLiteral("backend")] = backend_;
-    m[QStringLiteral("model")] = info_.value(QStringLiteral("name"));
-    m[QStringLiteral("ternaryType")] = info_.value(QStringLiteral("ternaryType"));
+    m[QStringLiteral("model")] = model_.name();
+    m[QStringLiteral("ternaryType")] = model_.ternaryType();
     m[QStringLiteral("headType")] = headType();
     m[QStringLiteral("kvType")] = kvType();
     m[QStringLiteral("estimated")] = estimate_;  // never measured: the key says so

@@ -13,14 +13,9 @@
 
 #include <deque>
 
-namespace tern {
-struct ModelInfo;
-}
+#include "EngineTypes.h"
 
 namespace tern::app {
-
-// A tern::ModelInfo filled from the map EngineWorker::modelLoaded sends (shape and byte counts).
-tern::ModelInfo modelInfoFromMap(const QVariantMap& info);
 
 class LiveMetrics : public QObject {
     Q_OBJECT
@@ -65,19 +60,20 @@ class LiveMetrics : public QObject {
 public:
     explicit LiveMetrics(QObject* parent = nullptr);
 
-    void setModel(const QVariantMap& info);
+    void setModel(const ModelSummary& model);
     void clearModel();
     // A benchmark of the loaded model in both precisions (BenchmarkHistory::comparison), or {}.
     void setBenchmarkComparison(const QVariantMap& comparison);
     void beginAnswer();
     // The context the answer's first token sees (EngineWorker::generationStarted).
     void setAnswerContext(int contextTokens);
-    void onTokens(int nGenerated, double sinceStartMs);
+    // nPast and kvUsedBytes: the KV cache now (-1: unknown), so the context meter moves.
+    void onTokens(int nGenerated, double sinceStartMs, int nPast = -1, double kvUsedBytes = -1);
     // RAPL joules over the decode so far and the tokens they paid for (EngineWorker::energyMeasured).
     void onEnergyMeasured(double joules, int tokens);
-    void finishAnswer(const QVariantMap& stats);
+    void finishAnswer(const GenerationStats& stats);
     // Per-message metrics to store with the answer (measured + estimated, clearly keyed).
-    QVariantMap messageMetrics(const QVariantMap& stats) const;
+    QVariantMap messageMetrics(const GenerationStats& stats) const;
 
     double tokensPerSecond() const { return tps_; }
     double peakTokensPerSecond() const { return peak_; }
@@ -95,9 +91,9 @@ public:
     int contextUsed() const { return contextUsed_; }
     int contextSize() const { return contextSize_; }
     QString backend() const { return backend_; }
-    QString headType() const { return info_.value(QStringLiteral("headType")).toString(); }
-    double headBytes() const { return info_.value(QStringLiteral("headBytes")).toDouble(); }
-    QString kvType() const { return info_.value(QStringLiteral("kvType")).toString(); }
+    QString headType() const { return model_.loaded() ? model_.headType() : QString(); }
+    double headBytes() const { return double(model_.info.head_bytes); }
+    QString kvType() const { return model_.loaded() ? model_.kvType() : QString(); }
     QVariantMap estimate() const { return estimate_; }
     QVariantMap measured() const { return measured_; }
     QVariantMap fp16() const { return fp16_; }
@@ -118,7 +114,7 @@ private:
 
     QTimer rssTimer_;
     std::deque<std::pair<double, int>> window_;  // (ms, tokens) over the last second
-    QVariantMap info_;
+    ModelSummary model_;
     double tps_ = 0, peak_ = 0, ttft_ = 0, prefillTps_ = 0, rss_ = 0, modelBytes_ = 0;
     double kvBytes_ = 0, kvUsedBytes_ = 0, elapsed_ = 0, itlP50_ = 0, itlP95_ = 0;
     int generated_ = 0, promptTokens_ = 0, contextUsed_ = 0, contextSize_ = 0;

@@ -2,9 +2,7 @@
 
 #include <QFileInfo>
 
-#include "gguf/gguf.h"
-#include "model/hparams.h"
-#include "tensor/type_traits.h"
+#include "tern/inspect.h"
 
 namespace tern::app {
 
@@ -25,23 +23,16 @@ ModelDescription inspectModel(const QString& path) {
         return d;
     }
     try {
-        const auto file = gguf::File::open(path.toStdString());
-        const std::string arch = file->get_string("general.architecture").value_or("");
-        const ArchTraits* traits = find_arch(arch);
-        if (!traits) {
-            d.error = arch.empty() ? QObject::tr("%1 has no general.architecture: it is not a language model.").arg(fi.fileName())
-                                   : QObject::tr("%1 is a \"%2\" model; Tern runs BitNet b1.58 models only.")
-                                         .arg(fi.fileName(), QString::fromStdString(arch));
-            return d;
-        }
-        ModelInfo info;
-        read_hparams(*file, *traits, info);
-        d.arch = QString::fromStdString(arch);
-        if (auto n = file->get_string("general.name"); n && !n->empty()) d.name = QString::fromStdString(*n);
-        if (const auto* t = file->find_tensor("blk.0.attn_q.weight")) d.ternaryType = QString::fromStdString(type_name(t->type));
+        const tern::ModelFile file = tern::inspect_model(path.toStdString());
+        const ModelInfo& info = file.info;
+        d.arch = QString::fromStdString(info.arch);
+        if (!info.name.empty()) d.name = QString::fromStdString(info.name);
+        d.ternaryType = QString::fromStdString(info.ternary_type);
         d.nCtxTrain = info.n_ctx_train;
         const int ctx = info.n_ctx_train > 0 ? std::min(info.n_ctx_train, 4096) : 4096;
         d.ramBytes = d.fileBytes + qint64(info.kv_bytes_per_token) * ctx;
+        d.synthetic = file.synthetic;
+        if (info.weight_bytes > 0) d.fp16Ratio = double(file.fp16_weight_bytes) / double(info.weight_bytes);
         d.ok = true;
     } catch (const std::exception& e) {
         d.error = QString::fromUtf8(e.what());

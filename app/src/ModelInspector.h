@@ -15,6 +15,8 @@ struct ModelDescription {
     qint64 fileBytes = 0;
     int nCtxTrain = 0;
     qint64 ramBytes = 0;   // file + KV cache at min(training context, 4096)
+    bool synthetic = false;  // random weights (the file's tern.synthetic key)
+    double fp16Ratio = 0;    // weight memory as the FP16 baseline / as stored (tern::ModelFile)
     QVariantMap toMap() const;
 };
 

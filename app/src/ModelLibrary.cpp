@@ -29,7 +29,7 @@ QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
     case OkRole: return e.d.ok;
     case ErrorRole: return e.d.error;
     case ExternalRole: return e.external;
-    case BenchmarkRole: return QFileInfo(e.path).fileName().startsWith(QLatin1String("tern-benchmark"));
+    case BenchmarkRole: return e.d.synthetic;  // the file's tern.synthetic key, whatever its name
     }
     return {};
 }
@@ -111,6 +111,12 @@ bool ModelLibrary::remove(const QString& path) {
         return true;
     }
     return false;
+}
+
+double ModelLibrary::fp16Ratio(const QString& path) const {
+    for (const Entry& e : entries_)
+        if (e.path == path) return e.d.fp16Ratio;
+    return 0;
 }
 
 }  // namespace tern::app

@@ -34,6 +34,8 @@ public:
     // Files in the models folder are deleted from disk; imported ones are only forgotten.
     Q_INVOKABLE bool remove(const QString& path);
     Q_INVOKABLE bool contains(const QString& path) const;
+    // How many times the weights' memory the FP16 baseline of this library model needs (0: unknown).
+    Q_INVOKABLE double fp16Ratio(const QString& path) const;
 
 Q_SIGNALS:
     void changed();

@@ -40,20 +40,30 @@ QVariantMap merged(const QVariantMap& defaults, const QVariantMap& overrides) {
     return out;
 }
 
-tern::GenerateOptions toGenerateOptions(const QVariantMap& params) {
-    tern::GenerateOptions g;
-    g.max_tokens = 512;
+SamplingParams fromMap(const QVariantMap& params) {
     const QVariantMap p = sanitize(params);
+    SamplingParams s;
+    s.temperature = p.value(QStringLiteral("temperature"), s.temperature).toDouble();
+    s.topK = p.value(QStringLiteral("topK"), s.topK).toInt();
+    s.topP = p.value(QStringLiteral("topP"), s.topP).toDouble();
+    s.minP = p.value(QStringLiteral("minP"), s.minP).toDouble();
+    s.repeatPenalty = p.value(QStringLiteral("repeatPenalty"), s.repeatPenalty).toDouble();
+    s.repeatLastN = p.value(QStringLiteral("repeatLastN"), s.repeatLastN).toInt();
+    s.maxTokens = p.value(QStringLiteral("maxTokens"), s.maxTokens).toInt();
+    return s;
+}
+
+tern::GenerateOptions toGenerateOptions(const SamplingParams& p) {
+    tern::GenerateOptions g;
+    g.max_tokens = p.maxTokens;
     tern::SamplerParams& s = g.sampling;
-    g.max_tokens = p.value(QStringLiteral("maxTokens"), g.max_tokens).toInt();
-    s.temperature = p.value(QStringLiteral("temperature"), s.temperature).toFloat();
-    s.top_k = p.value(QStringLiteral("topK"), s.top_k).toInt();
-    s.top_p = p.value(QStringLiteral("topP"), s.top_p).toFloat();
-    s.min_p = p.value(QStringLiteral("minP"), s.min_p).toFloat();
-    s.repeat_penalty = p.value(QStringLiteral("repeatPenalty"), s.repeat_penalty).toFloat();
-    s.repeat_last_n = p.value(QStringLiteral("repeatLastN"), s.repeat_last_n).toInt();
-    // The seed is not a user setting; tests pass one for reproducible runs.
-    if (params.contains(QStringLiteral("seed"))) s.seed = params.value(QStringLiteral("seed")).toULongLong();
+    s.temperature = float(p.temperature);
+    s.top_k = p.topK;
+    s.top_p = float(p.topP);
+    s.min_p = float(p.minP);
+    s.repeat_penalty = float(p.repeatPenalty);
+    s.repeat_last_n = p.repeatLastN;
+    s.seed = p.seed;
     return g;
 }
 

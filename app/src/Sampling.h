@@ -1,10 +1,11 @@
 #pragma once
-// Sampling parameters as the app stores and passes them (a QVariantMap with the keys below): the
-// defaults in Settings, a chat's own overrides in the database, and what EngineWorker::generate
-// turns into the engine's GenerateOptions.
+// Sampling parameters as the app stores them (a QVariantMap with the keys below: the defaults in
+// Settings, a chat's own overrides in the database) and as it passes them to the engine thread
+// (SamplingParams, which EngineWorker::generate turns into the engine's GenerateOptions).
 #include <QStringList>
 #include <QVariantMap>
 
+#include "EngineTypes.h"
 #include "tern/generate.h"
 
 namespace tern::app::sampling {
@@ -18,7 +19,10 @@ QVariantMap sanitize(const QVariantMap& params);
 // `defaults` with `overrides` on top (unknown override keys are ignored).
 QVariantMap merged(const QVariantMap& defaults, const QVariantMap& overrides);
 
-// The engine's options for these parameters; missing keys keep the engine's defaults.
-tern::GenerateOptions toGenerateOptions(const QVariantMap& params);
+// The typed parameters; missing keys keep SamplingParams' defaults.
+SamplingParams fromMap(const QVariantMap& params);
+
+// The engine's options for these parameters.
+tern::GenerateOptions toGenerateOptions(const SamplingParams& params);
 
 }  // namespace tern::app::sampling

@@ -2,11 +2,23 @@
 
 #include "AppPaths.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+
+#include "tern/options.h"
+
 namespace tern::app {
 
 Settings::Settings(QObject* parent) : QObject(parent) {
-    if (s_.value(QStringLiteral("schemaVersion"), 0).toInt() < kSchemaVersion)
-        s_.setValue(QStringLiteral("schemaVersion"), kSchemaVersion);  // v1: nothing to migrate yet
+    const int version = s_.value(QStringLiteral("schemaVersion"), 0).toInt();
+    if (version < 2) {
+        // v2: the LM head in the engine's one spelling (tern/options.h), as tern-cli --head takes it.
+        const QString head = s_.value(QStringLiteral("engine/lmHead")).toString();
+        if (head == QLatin1String("exact")) s_.setValue(QStringLiteral("engine/lmHead"), QStringLiteral("f16"));
+        if (head == QLatin1String("q8_0")) s_.setValue(QStringLiteral("engine/lmHead"), QStringLiteral("q8"));
+        if (head == QLatin1String("q6_k")) s_.setValue(QStringLiteral("engine/lmHead"), QStringLiteral("q6"));
+    }
+    if (version < kSchemaVersion) s_.setValue(QStringLiteral("schemaVersion"), kSchemaVersion);
 }
 
 void Settings::set(const QString& key, const QVariant& v) {
@@ -25,19 +37,17 @@ int Settings::contextLength() const { return s_.value(QStringLiteral("engine/con
 void Settings::setContextLength(int v) { set(QStringLiteral("engine/contextLength"), v); }
 QString Settings::lmHead() const {
     const QString v = s_.value(QStringLiteral("engine/lmHead")).toString();
-    return v == QLatin1String("q8_0") || v == QLatin1String("q6_k") ? v : QStringLiteral("exact");
+    return tern::parse_head(v.toStdString()) ? v : QString::fromLatin1(tern::head_name(tern::HeadType::AsStored));
 }
 void Settings::setLmHead(const QString& v) {
-    if (v == QLatin1String("exact") || v == QLatin1String("q8_0") || v == QLatin1String("q6_k"))
-        set(QStringLiteral("engine/lmHead"), v);
+    if (tern::parse_head(v.toStdString())) set(QStringLiteral("engine/lmHead"), v);
 }
 QString Settings::kvCache() const {
     const QString v = s_.value(QStringLiteral("engine/kvCache")).toString();
-    return v == QLatin1String("f32") || v == QLatin1String("q8") ? v : QStringLiteral("f16");
+    return tern::parse_kv(v.toStdString()) ? v : QString::fromLatin1(tern::kv_name(tern::KvType::F16));
 }
 void Settings::setKvCache(const QString& v) {
-    if (v == QLatin1String("f16") || v == QLatin1String("f32") || v == QLatin1String("q8"))
-        set(QStringLiteral("engine/kvCache"), v);
+    if (tern::parse_kv(v.toStdString())) set(QStringLiteral("engine/kvCache"), v);
 }
 QString Settings::theme() const {
     if (!themeOverride_.isEmpty()) return themeOverride_;
@@ -47,6 +57,13 @@ void Settings::setTheme(const QString& v) {
     themeOverride_.clear();  // choosing in the UI ends a command-line override
     set(QStringLiteral("ui/theme"), v);
     Q_EMIT changed();
+}
+bool Settings::dark() const {
+    const QString t = theme();
+    if (t == QLatin1String("dark")) return true;
+    if (t != QLatin1String("system")) return false;
+    // Qt 6.4 has no colour-scheme API: a dark window palette means the desktop is in dark mode.
+    return QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
 }
 void Settings::overrideTheme(const QString& v) {
     themeOverride_ = v;

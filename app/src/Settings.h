@@ -13,13 +13,16 @@ class Settings : public QObject {
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY changed)  // auto | cpu | vulkan
     Q_PROPERTY(int device READ device WRITE setDevice NOTIFY changed)         // Vulkan index, -1: choose
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
-    // How the model is loaded (a change reloads a loaded model): the LM head "exact" (as stored,
-    // F16 in the official file) or "q8_0" (8-bit: about half the bytes per token, tiny accuracy
-    // cost); the KV cache "f16" (half the memory), "f32" (exact reference numerics) or "q8" (int8
-    // with per-32 scales: about half of F16's memory, small accuracy cost).
+    // How the model is loaded (a change reloads a loaded model), spelt as tern-cli's --head and
+    // --kv (tern/options.h): the LM head "f16" (as stored, F16 in the official file), "q8" (8-bit:
+    // about half the bytes per token, tiny accuracy cost) or "q6"; the KV cache "f16" (half the
+    // memory), "f32" (exact reference numerics) or "q8" (int8 with per-32 scales: about half of
+    // F16's memory, small accuracy cost).
     Q_PROPERTY(QString lmHead READ lmHead WRITE setLmHead NOTIFY changed)
     Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY changed)
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)   // system | light | dark
+    // What the theme means here: dark, or system on a desktop whose window palette is dark.
+    Q_PROPERTY(bool dark READ dark NOTIFY changed)
     Q_PROPERTY(QString modelsDir READ modelsDir WRITE setModelsDir NOTIFY changed)
     Q_PROPERTY(QString lastModel READ lastModel WRITE setLastModel NOTIFY changed)
     Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY changed)
@@ -31,7 +34,7 @@ class Settings : public QObject {
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY changed)
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     explicit Settings(QObject* parent = nullptr);
 
     int threads() const;
@@ -43,11 +46,12 @@ public:
     int contextLength() const;
     void setContextLength(int v);
     QString lmHead() const;
-    void setLmHead(const QString& v);  // anything but "exact" or "q8_0" is ignored
+    void setLmHead(const QString& v);  // anything but "f16", "q8" or "q6" is ignored
     QString kvCache() const;
     void setKvCache(const QString& v);  // anything but "f16", "f32" or "q8" is ignored
     QString theme() const;
     void setTheme(const QString& v);
+    bool dark() const;
     // For this run only (command line), not saved.
     void overrideTheme(const QString& v);
     QString modelsDir() const;

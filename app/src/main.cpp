@@ -8,10 +8,18 @@
 #include <QQuickWindow>
 #include <QTimer>
 
+#include <cstdio>
+#include <string_view>
+
 #include <spdlog/spdlog.h>
 
-#include "AppController.h"
+#include "AppContext.h"
 #include "AppPaths.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "ModelSession.h"
+#include "Navigation.h"
 #include "Database.h"
 #include "Logging.h"
 #include "Settings.h"
@@ -20,25 +28,61 @@
 
 using namespace tern::app;
 
-int main(int argc, char** argv) {
-    QApplication qapp(argc, argv);  // QtCharts in QML needs the widgets application
-    setUpApplication();
+namespace {
 
-    QCommandLineParser cli;
+// The command line; `cli` gets every option, the ones main() reads are returned.
+struct Options {
+    QCommandLineOption shot{QStringLiteral("screenshot"), QStringLiteral("Render the main window to FILE and exit."),
+                            QStringLiteral("FILE")};
+    QCommandLineOption prompt{QStringLiteral("prompt"), QStringLiteral("With --screenshot: ask this first."),
+                              QStringLiteral("TEXT")};
+    QCommandLineOption theme{QStringLiteral("theme"), QStringLiteral("Override the theme: system, light or dark."),
+                             QStringLiteral("THEME")};
+    QCommandLineOption page{QStringLiteral("page"), QStringLiteral("Open this page: chat, models, benchmark or settings."),
+                            QStringLiteral("PAGE")};
+    QCommandLineOption size{QStringLiteral("size"), QStringLiteral("The window's size, e.g. 1000x700."),
+                            QStringLiteral("WxH")};
+};
+
+void describe(QCommandLineParser& cli, const Options& o) {
     cli.setApplicationDescription(QStringLiteral("Chat with and profile BitNet b1.58 ternary models locally."));
     cli.addHelpOption();
     cli.addVersionOption();
     cli.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A GGUF model to open."), QStringLiteral("[model]"));
-    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Render the main window to FILE and exit."),
-                            QStringLiteral("FILE"));
-    QCommandLineOption prompt(QStringLiteral("prompt"), QStringLiteral("With --screenshot: ask this first."),
-                              QStringLiteral("TEXT"));
-    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Override the theme: system, light or dark."),
-                             QStringLiteral("THEME"));
-    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Open this page: chat, models, benchmark or settings."),
-                            QStringLiteral("PAGE"));
-    cli.addOptions({shot, prompt, theme, page});
+    cli.addOptions({o.shot, o.prompt, o.theme, o.page, o.size});
+}
+
+// --help and --version print and exit before any window exists, so they work without a display
+// (a QApplication aborts there: no platform plugin can start).
+bool onlyPrints(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--") break;
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-?" || a == "-v" || a == "--version") return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (onlyPrints(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("Tern"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(TERN_VERSION));
+        QCommandLineParser cli;
+        describe(cli, o);
+        cli.process(core);  // prints and exits
+        return 0;
+    }
+    QApplication qapp(argc, argv);  // QtCharts in QML needs the widgets application
+    setUpApplication();
+
+    QCommandLineParser cli;
+    describe(cli, o);
     cli.process(qapp);
+    const QCommandLineOption &shot = o.shot, &prompt = o.prompt, &theme = o.theme, &page = o.page;
 
     initLogging(AppPaths::logDir());
     quitOnTerminationSignals();
@@ -48,17 +92,36 @@ int main(int argc, char** argv) {
     if (cli.isSet(theme)) settings.overrideTheme(cli.value(theme));  // this run only
     Database db;
     const bool dbOk = db.open(AppPaths::databasePath());
-    AppController app(&settings, dbOk ? &db : nullptr);
-    if (!dbOk) app.reportError(QStringLiteral("Chats will not be saved: the database could not be opened (%1).").arg(db.error()));
+    AppContext app(&settings, dbOk ? &db : nullptr);
+    if (!dbOk) app.alerts()->report(QStringLiteral("Chats will not be saved: the database could not be opened (%1).").arg(db.error()));
+    if (cli.isSet(page)) {
+        const auto p = Navigation::pageFromName(cli.value(page));
+        if (!p) {
+            std::fprintf(stderr, "tern: --page must be chat, models, benchmark or settings, not '%s'\n",
+                         qPrintable(cli.value(page)));
+            return 2;
+        }
+        app.navigation()->setPage(*p);
+    }
 
     QQmlApplicationEngine engine;
     QQuickWindow* window = loadMainWindow(engine, &app);
     if (!window) return 1;
-    if (cli.isSet(page)) window->setProperty("currentPage", cli.value(page));
+    if (cli.isSet(o.size)) {
+        const QStringList wh = cli.value(o.size).split(QLatin1Char('x'));
+        const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
+        if (wh.size() != 2 || w < 320 || h < 240) {
+            std::fprintf(stderr, "tern: --size must be WIDTHxHEIGHT (at least 320x240), not '%s'\n",
+                         qPrintable(cli.value(o.size)));
+            return 2;
+        }
+        window->resize(w, h);
+    }
 
+    ModelSession* session = app.session();
     QString model = cli.positionalArguments().value(0);
     if (model.isEmpty() && QFileInfo::exists(settings.lastModel())) model = settings.lastModel();
-    if (!model.isEmpty()) app.loadModel(model);
+    if (!model.isEmpty()) session->load(model);
 
     if (cli.isSet(shot)) {
         const QString file = cli.value(shot);
@@ -69,20 +132,22 @@ int main(int argc, char** argv) {
             QCoreApplication::exit(ok ? 0 : 2);
         };
         // On the Benchmark page with a model: benchmark it (ternary and FP16), grab the results.
-        if (cli.value(page) == QLatin1String("benchmark") && !model.isEmpty()) {
-            QObject::connect(&app, &AppController::stateChanged, &app, [&app, model, grab] {
-                if (app.state() == QLatin1String("ready") && !app.benchRunning()) app.runBenchmark(model);
-                else if (app.state() == QLatin1String("welcome")) QTimer::singleShot(300, grab);
+        if (app.navigation()->page() == Navigation::Benchmark && !model.isEmpty()) {
+            Benchmarks* benchmarks = app.benchmarks();
+            QObject::connect(session, &ModelSession::stateChanged, session, [session, benchmarks, model, grab] {
+                if (session->state() == ModelSession::Ready && !benchmarks->running()) benchmarks->run(model);
+                else if (session->state() == ModelSession::NoModel) QTimer::singleShot(300, grab);
             });
-            QObject::connect(&app, &AppController::benchmarkFinished, &app, [grab] { QTimer::singleShot(800, grab); });
+            QObject::connect(benchmarks, &Benchmarks::finished, benchmarks, [grab] { QTimer::singleShot(800, grab); });
         } else if (cli.isSet(prompt) && !model.isEmpty()) {
             // With --prompt: wait for the model, ask, and grab once the answer is complete.
             const QString text = cli.value(prompt);
-            QObject::connect(&app, &AppController::stateChanged, &app, [&app, text, grab] {
-                if (app.state() == QLatin1String("ready")) app.send(text);
-                else if (app.state() == QLatin1String("welcome")) QTimer::singleShot(300, grab);
+            Conversations* chat = app.conversations();
+            QObject::connect(session, &ModelSession::stateChanged, session, [session, chat, text, grab] {
+                if (session->state() == ModelSession::Ready) chat->send(text);
+                else if (session->state() == ModelSession::NoModel) QTimer::singleShot(300, grab);
             });
-            QObject::connect(&app, &AppController::answerFinished, &app, [grab] { QTimer::singleShot(600, grab); });
+            QObject::connect(chat, &Conversations::answerFinished, chat, [grab] { QTimer::singleShot(600, grab); });
         } else {
             QTimer::singleShot(model.isEmpty() ? 500 : 3000, grab);
         }

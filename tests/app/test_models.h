@@ -4,7 +4,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
-#include "synth/synth.h"
+#include "tern/benchmark_model.h"
 
 namespace tern::app::test {
 
@@ -12,11 +12,11 @@ inline QString tinyModel(const QString& preset = QStringLiteral("tiny")) {
     static QTemporaryDir dir;
     const QString path = dir.path() + QStringLiteral("/%1.gguf").arg(preset);
     if (!QFile::exists(path)) {
-        SynthOptions o;
+        tern::BenchmarkModelOptions o;
         o.preset = preset.toStdString();
         o.seed = 7;
         o.tokenizer_json = TERN_TOKENIZER_JSON;
-        write_synth_model(o, path.toStdString());
+        tern::write_benchmark_model(o, path.toStdString());
     }
     return path;
 }

@@ -12,7 +12,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "AppController.h"
+#include "AppContext.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "ModelLibrary.h"
+#include "ModelSession.h"
+#include "ModelSources.h"
+#include "Navigation.h"
 #include "BenchmarkHistory.h"
 #include "Database.h"
 #include "Settings.h"
@@ -167,24 +174,23 @@ private Q_SLOTS:
         settings.setThreads(2);
         Database db;
         QVERIFY(db.open(dir_.path() + QStringLiteral("/run.sqlite")));
-        AppController app(&settings, &db);
+        AppContext app(&settings, &db);
         QQmlApplicationEngine engine;
         QQuickWindow* window = loadMainWindow(engine, &app);
         QVERIFY(window);
-        window->setProperty("currentPage", QStringLiteral("benchmark"));
+        app.navigation()->setPage(Navigation::Benchmark);
         QVERIFY(QTest::qWaitForWindowExposed(window));
         QTRY_VERIFY(firstItem(window->contentItem(), QStringLiteral("benchmarkPage")));
 
         const QString model = tern::app::test::tinyModel();
-        QSignalSpy finished(&app, &AppController::benchmarkFinished);
-        const QVariantMap options{{QStringLiteral("nPrompt"), 16}, {QStringLiteral("nGen"), 8}, {QStringLiteral("repetitions"), 1}};
-        QVERIFY(app.runBenchmark(model, options));
-        QVERIFY(app.benchRunning());
-        QVERIFY(!app.runBenchmark(model, options));  // one at a time
+        QSignalSpy finished(app.benchmarks(), &Benchmarks::finished);
+        QVERIFY(app.benchmarks()->run(model, 16, 8, 1));
+        QVERIFY(app.benchmarks()->running());
+        QVERIFY(!app.benchmarks()->run(model, 16, 8, 1));  // one at a time
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
         QCOMPARE(finished[0][0].toBool(), false);
         QCOMPARE(finished[0][1].toString(), QString());
-        QVERIFY(!app.benchRunning());
+        QVERIFY(!app.benchmarks()->running());
 
         // pp16 and tg8 in each precision, stored as bench runs of one batch.
         const auto runs = db.benchmarkRuns();
@@ -200,8 +206,8 @@ private Q_SLOTS:
         seen.sort();
         QCOMPARE(seen, (QStringList{QStringLiteral("fp16/pp16"), QStringLiteral("fp16/tg8"), QStringLiteral("ternary/pp16"),
                                     QStringLiteral("ternary/tg8")}));
-        QCOMPARE(app.benchmarkHistory()->rowCount(), 4);
-        const QVariantMap cmp = app.benchmarkHistory()->comparison(app.benchmarkHistory()->latestBatch());
+        QCOMPARE(app.benchmarks()->history()->rowCount(), 4);
+        const QVariantMap cmp = app.benchmarks()->history()->comparison(app.benchmarks()->history()->latestBatch());
         QVERIFY(cmp.value(QStringLiteral("speedup")).toDouble() > 0);
         QVERIFY(cmp.value(QStringLiteral("memoryRatio")).toDouble() > 1);  // FP16 weights are bigger
         QVERIFY(cmp.value(QStringLiteral("energyRatioEst")).toDouble() > 1);
@@ -218,31 +224,31 @@ private Q_SLOTS:
 
         // CSV export of the history.
         const QString csvPath = dir_.path() + QStringLiteral("/history.csv");
-        QVERIFY(app.exportBenchmarkCsv(QUrl::fromLocalFile(csvPath).toString()));
+        QVERIFY(app.benchmarks()->exportCsv(QUrl::fromLocalFile(csvPath).toString()));
         QFile f(csvPath);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray csv = f.readAll();
         QCOMPARE(csv.count('\n'), 5);
         QVERIFY(csv.contains(",ternary,") && csv.contains(",fp16,"));
-        QVERIFY(!app.exportBenchmarkCsv(dir_.path() + QStringLiteral("/no/such/dir/x.csv")));
-        QVERIFY(!app.lastError().isEmpty());
-        app.clearError();
+        QVERIFY(!app.benchmarks()->exportCsv(dir_.path() + QStringLiteral("/no/such/dir/x.csv")));
+        QVERIFY(!app.alerts()->message().isEmpty());
+        app.alerts()->clear();
 
         // Cancel: stops at the next step, keeps what finished, and the page can run again.
         finished.clear();
-        QVERIFY(app.runBenchmark(model, {{QStringLiteral("nPrompt"), 512}, {QStringLiteral("nGen"), 256}, {QStringLiteral("repetitions"), 10}}));
-        QTRY_VERIFY_WITH_TIMEOUT(app.benchPhase().contains(QStringLiteral("·")), 60000);  // a test is running
+        QVERIFY(app.benchmarks()->run(model, 512, 256, 10));
+        QTRY_VERIFY_WITH_TIMEOUT(app.benchmarks()->phase().contains(QStringLiteral("·")), 60000);  // a test is running
         QElapsedTimer sinceCancel;
         sinceCancel.start();
-        app.cancelBenchmark();
+        app.benchmarks()->cancel();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
         QVERIFY2(sinceCancel.elapsed() < 15000, "cancel takes effect at the next test run");
         QCOMPARE(finished[0][0].toBool(), true);
         QVERIFY(db.benchmarkRuns().size() < 8);
-        QVERIFY(app.lastError().isEmpty());
+        QVERIFY(app.alerts()->message().isEmpty());
 
-        app.clearBenchmarkHistory();
-        QCOMPARE(app.benchmarkHistory()->rowCount(), 0);
+        app.benchmarks()->clearHistory();
+        QCOMPARE(app.benchmarks()->history()->rowCount(), 0);
         QCOMPARE(db.benchmarkRuns().size(), 0);
     }
 };

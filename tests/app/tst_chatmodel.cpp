@@ -29,14 +29,14 @@ private Q_SLOTS:
         QCOMPARE(m.data(m.index(1), ChatModel::ContentRole).toString(), QStringLiteral("Hello"));
         QVERIFY(m.data(m.index(1), ChatModel::StreamingRole).toBool());
         // A streaming answer is not part of the history sent to the model.
-        QCOMPARE(m.history().size(), 1);
+        QCOMPARE(m.history().size(), size_t(1));
         m.finish(row, {{QStringLiteral("decodeTps"), 12.5}});
         QVERIFY(!m.data(m.index(1), ChatModel::StreamingRole).toBool());
         QCOMPARE(m.data(m.index(1), ChatModel::MetricsRole).toMap().value(QStringLiteral("decodeTps")).toDouble(), 12.5);
-        const QVariantList h = m.history();
-        QCOMPARE(h.size(), 2);
-        QCOMPARE(h[1].toMap().value(QStringLiteral("content")).toString(), QStringLiteral("Hello"));
-        QCOMPARE(h[1].toMap().value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
+        const std::vector<tern::ChatMessage> h = m.history();
+        QCOMPARE(h.size(), size_t(2));
+        QCOMPARE(h[1].content, std::string("Hello"));
+        QVERIFY(h[1].role == tern::ChatMessage::Role::Assistant);
     }
 
     void truncateAndClear() {

@@ -14,7 +14,14 @@
 #include <QTextLayout>
 #include <QtTest>
 
-#include "AppController.h"
+#include "AppContext.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "ModelLibrary.h"
+#include "ModelSession.h"
+#include "ModelSources.h"
+#include "Navigation.h"
 #include "Settings.h"
 #include "UiLoader.h"
 #include "quick_items.h"
@@ -57,7 +64,7 @@ QTextDocument* documentOf(QQuickItem* edit) {
 class TestChatView : public QObject {
     Q_OBJECT
     Settings* settings_ = nullptr;
-    AppController* app_ = nullptr;
+    AppContext* app_ = nullptr;
     QQmlApplicationEngine* engine_ = nullptr;
     QQuickWindow* window_ = nullptr;
 
@@ -68,18 +75,18 @@ private Q_SLOTS:
         QSettings().clear();
         settings_ = new Settings;
         settings_->setTheme(QStringLiteral("light"));
-        app_ = new AppController(settings_);
+        app_ = new AppContext(settings_);
         engine_ = new QQmlApplicationEngine;
         window_ = loadMainWindow(*engine_, app_);
         QVERIFY(window_);
         QVERIFY(QTest::qWaitForWindowExposed(window_));
-        app_->loadModel(tern::app::test::tinyModel());
-        QTRY_COMPARE_WITH_TIMEOUT(app_->state(), QStringLiteral("ready"), 60000);
+        app_->session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app_->session()->state(), ModelSession::Ready, 60000);
 
         // A conversation as a model would write it, with right-to-left text first in two bubbles.
-        app_->chat()->append(message(QStringLiteral("user"), QStringLiteral("שלום! How do I greet someone in Python? I would like a function that takes a name and "
+        app_->conversations()->chat()->append(message(QStringLiteral("user"), QStringLiteral("שלום! How do I greet someone in Python? I would like a function that takes a name and "
                                                                        "returns a friendly greeting, and an example of calling it from the command line.")));
-        app_->chat()->append(message(QStringLiteral("assistant"),
+        app_->conversations()->chat()->append(message(QStringLiteral("assistant"),
                                      QStringLiteral("مرحبا — here is a function:\n\nمرحبا بالعالم، هذه دالة.\n\n```python\n") + kCode +
                                          QStringLiteral("\n```\n\nCall it with `greet(\"tern\")`.")));
         QTRY_VERIFY(!items(window_->contentItem(), QStringLiteral("codeBlock")).isEmpty());
@@ -171,19 +178,40 @@ private Q_SLOTS:
         QTest::mouseClick(window_, Qt::LeftButton, {}, centre.toPoint());
         QQuickItem* slider = nullptr;
         QTRY_VERIFY((slider = items(window_->contentItem(), QStringLiteral("minPSlider")).value(0)) && slider->isVisible());
-        const double before = app_->sampling().value(QStringLiteral("minP")).toDouble();
+        const double before = app_->conversations()->sampling().minP;
         slider->forceActiveFocus();
         QTest::keyClick(window_, Qt::Key_Right);  // one step up
-        QTRY_COMPARE(app_->samplingOverrides().value(QStringLiteral("minP")).toDouble(), before + 0.01);
+        QTRY_COMPARE(app_->conversations()->samplingOverrides().value(QStringLiteral("minP")).toDouble(), before + 0.01);
         QCOMPARE(button->property("text").toString(), QStringLiteral("Custom"));
         if (const QByteArray dir = qgetenv("TERN_TEST_SCREENSHOTS"); !dir.isEmpty()) {
             QTest::qWait(500);  // the popup's opening transition
             window_->grabWindow().save(QString::fromLocal8Bit(dir) + QStringLiteral("/sampling.png"));
         }
-        app_->resetChatSampling();
+        app_->conversations()->resetChatSampling();
         QCOMPARE(button->property("text").toString(), QString());
         QTest::keyClick(window_, Qt::Key_Escape);
         QTRY_VERIFY(!slider->isVisible());
+    }
+
+    // Defect 1: an answer is labelled with the model that wrote it (its stored metrics), not with
+    // the model loaded now; one without a stored model says "Assistant".
+    void answerNamesTheModelThatWroteIt() {
+        const QString loaded = app_->session()->model().name();
+        QVERIFY(!loaded.isEmpty());
+        ChatMessageItem old = message(QStringLiteral("assistant"), QStringLiteral("An answer from another model."));
+        old.metrics = {{QStringLiteral("model"), QStringLiteral("Older Model 7B")}};
+        const int rows = app_->conversations()->chat()->rowCount();
+        app_->conversations()->chat()->append(old);
+        app_->conversations()->chat()->append(message(QStringLiteral("assistant"), QStringLiteral("No metrics.")));
+        auto authorOf = [&](const QString& content) -> QString {
+            for (QQuickItem* b : items(window_->contentItem(), QStringLiteral("messageBubble")))
+                if (b->property("content").toString() == content)
+                    return items(b, QStringLiteral("authorLabel")).value(0)->property("text").toString();
+            return QStringLiteral("<no bubble>");
+        };
+        QTRY_COMPARE(authorOf(QStringLiteral("An answer from another model.")), QStringLiteral("Older Model 7B"));
+        QTRY_COMPARE(authorOf(QStringLiteral("No metrics.")), QStringLiteral("Assistant"));
+        app_->conversations()->chat()->truncate(rows);
     }
 };
 

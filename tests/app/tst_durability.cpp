@@ -10,7 +10,14 @@
 #include <csignal>
 #include <cstdio>
 
-#include "AppController.h"
+#include "AppContext.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "ModelLibrary.h"
+#include "ModelSession.h"
+#include "ModelSources.h"
+#include "Navigation.h"
 #include "Database.h"
 
 using namespace tern::app;
@@ -18,7 +25,7 @@ using namespace tern::app;
 namespace {
 constexpr int kFinished = 20;
 
-// The child: what AppController does with a conversation, minus the engine.
+// The child: what Conversations does with a conversation, minus the engine.
 int child(const QString& path) {
     Database db;
     if (!db.open(path)) return 2;
@@ -79,7 +86,7 @@ private Q_SLOTS:
         // The partial answer is there, up to its last checkpoint, and marked as interrupted.
         QVERIFY(ms.last().content.startsWith(QStringLiteral("t0 t1 ")));
         QCOMPARE(ms.last().metrics.value(QStringLiteral("stopReason")).toString(), QStringLiteral("interrupted"));
-        QVERIFY(AppController::kCheckpointMs <= 5000);  // "at most the last few seconds"
+        QVERIFY(Conversations::kCheckpointMs <= 5000);  // "at most the last few seconds"
     }
 };
 

@@ -13,12 +13,28 @@
 using namespace tern::app;
 
 namespace {
-const QVariantList kChat = {QVariantMap{{QStringLiteral("role"), QStringLiteral("user")},
-                                        {QStringLiteral("content"), QStringLiteral("Tell me about terns.")}}};
-QVariantMap greedy(int maxTokens) {
-    return {{QStringLiteral("temperature"), 0.0}, {QStringLiteral("maxTokens"), maxTokens},
-            {QStringLiteral("repeatPenalty"), 1.0}};
+// A greedy answer to one question.
+GenerationRequest greedy(quint64 id, int maxTokens) {
+    GenerationRequest r;
+    r.id = id;
+    r.messages = {{tern::ChatMessage::Role::User, "Tell me about terns."}};
+    r.sampling.temperature = 0;
+    r.sampling.maxTokens = maxTokens;
+    r.sampling.repeatPenalty = 1.0;
+    return r;
 }
+LoadRequest loadRequest(quint64 id, const QString& path, tern::HeadType head = tern::HeadType::AsStored,
+                        tern::KvType kv = tern::KvType::F16) {
+    LoadRequest r;
+    r.id = id;
+    r.path = path;
+    r.threads = 2;
+    r.contextLength = 256;
+    r.head = head;
+    r.kv = kv;
+    return r;
+}
+GenerationStats statsOf(const QSignalSpy& done) { return done[0][1].value<GenerationStats>(); }
 }  // namespace
 
 class TestEngineWorker : public QObject {
@@ -26,12 +42,19 @@ class TestEngineWorker : public QObject {
     QThread thread_;
     EngineWorker* worker_ = nullptr;
 
-    void load(quint64 id, const QString& path) {
+    // Queued like the app's calls: the request runs on the worker's thread.
+    void post(const LoadRequest& r) {
+        QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->loadModel(r); }, Qt::QueuedConnection);
+    }
+    void post(const GenerationRequest& r) {
+        QMetaObject::invokeMethod(worker_, [w = worker_, r] { w->generate(r); }, Qt::QueuedConnection);
+    }
+    void load(const LoadRequest& r) {
         QSignalSpy loaded(worker_, &EngineWorker::modelLoaded);
-        QMetaObject::invokeMethod(worker_, "loadModel", Qt::QueuedConnection, Q_ARG(quint64, id),
-                                  Q_ARG(QString, path), Q_ARG(int, 2), Q_ARG(int, 256));
+        post(r);
         QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 60000);
     }
+    void load(quint64 id, const QString& path) { load(loadRequest(id, path)); }
 
 private Q_SLOTS:
     void init() {
@@ -51,8 +74,7 @@ private Q_SLOTS:
         load(1, path);
         QSignalSpy tokens(worker_, &EngineWorker::tokensReady);
         QSignalSpy done(worker_, &EngineWorker::generationFinished);
-        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 5),
-                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(48)));
+        post(greedy(5, 48));
         QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
         QVERIFY(tokens.count() >= 1);
         QString streamed;
@@ -63,12 +85,12 @@ private Q_SLOTS:
             lastN = args[2].toInt();
             streamed += args[1].toString();
         }
-        const QVariantMap stats = done[0][1].toMap();
-        QCOMPARE(streamed, stats.value(QStringLiteral("text")).toString());
-        QCOMPARE(stats.value(QStringLiteral("nGenerated")).toInt(), lastN);
+        const GenerationStats stats = statsOf(done);
+        QCOMPARE(streamed, stats.text);
+        QCOMPARE(stats.nGenerated, lastN);
         if (lastN >= 2) {  // inter-token latency percentiles, ordered
-            QVERIFY(stats.value(QStringLiteral("itlP50Ms")).toDouble() > 0);
-            QVERIFY(stats.value(QStringLiteral("itlP95Ms")).toDouble() >= stats.value(QStringLiteral("itlP50Ms")).toDouble());
+            QVERIFY(stats.itlP50Ms > 0);
+            QVERIFY(stats.itlP95Ms >= stats.itlP50Ms);
         }
 
         // The same request straight through the engine, loaded as the app loads it by default
@@ -94,8 +116,7 @@ private Q_SLOTS:
         load(1, tern::app::test::tinyModel());
         QSignalSpy tokens(worker_, &EngineWorker::tokensReady);
         QSignalSpy done(worker_, &EngineWorker::generationFinished);
-        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 1),
-                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(200)));
+        post(greedy(1, 200));
         QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
         const double ms = tokens.last()[3].toDouble();
         // At most one batch per 33 ms, plus the first and the final flush.
@@ -109,26 +130,24 @@ private Q_SLOTS:
         int tokensAtStop = -1;
         // DirectConnection: runs on the worker thread right after the batch, like a user's click would
         // land between two tokens.
-        connect(worker_, &EngineWorker::tokensReady, this, [&](quint64 id, const QString&, int n, double) {
+        connect(worker_, &EngineWorker::tokensReady, this, [&](quint64 id, const QString&, int n, double, int, quint64) {
             if (tokensAtStop < 0) { tokensAtStop = n; worker_->requestStop(id); }
         }, Qt::DirectConnection);
-        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 9),
-                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(100000)));
+        post(greedy(9, 100000));
         QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
-        const QVariantMap stats = done[0][1].toMap();
-        QCOMPARE(stats.value(QStringLiteral("stopReason")).toString(), QStringLiteral("stopped"));
-        QVERIFY2(stats.value(QStringLiteral("nGenerated")).toInt() <= tokensAtStop + 1,
-                 qPrintable(QStringLiteral("%1 tokens after stop at %2").arg(stats.value(QStringLiteral("nGenerated")).toInt()).arg(tokensAtStop)));
+        const GenerationStats stats = statsOf(done);
+        QVERIFY(stats.stopReason == StopReason::Stopped);
+        QVERIFY2(stats.nGenerated <= tokensAtStop + 1,
+                 qPrintable(QStringLiteral("%1 tokens after stop at %2").arg(stats.nGenerated).arg(tokensAtStop)));
     }
 
     void stopBeforeStartIsNotLost() {
         load(1, tern::app::test::tinyModel());
         QSignalSpy done(worker_, &EngineWorker::generationFinished);
         worker_->requestStop(3);  // before the queued request runs
-        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 3),
-                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(100000)));
+        post(greedy(3, 100000));
         QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
-        QVERIFY(done[0][1].toMap().value(QStringLiteral("nGenerated")).toInt() <= 1);
+        QVERIFY(statsOf(done).nGenerated <= 1);
     }
 
     void cancelLoadWorks() {
@@ -136,8 +155,7 @@ private Q_SLOTS:
         QSignalSpy failed(worker_, &EngineWorker::loadFailed);
         QSignalSpy loaded(worker_, &EngineWorker::modelLoaded);
         worker_->requestCancelLoad(4);
-        QMetaObject::invokeMethod(worker_, "loadModel", Qt::QueuedConnection, Q_ARG(quint64, 4),
-                                  Q_ARG(QString, path), Q_ARG(int, 2), Q_ARG(int, 256));
+        post(loadRequest(4, path));
         QTRY_VERIFY_WITH_TIMEOUT(failed.count() > 0, 60000);
         QCOMPARE(loaded.count(), 0);
         QCOMPARE(failed[0][2].toBool(), true);  // cancelled, not an error
@@ -145,67 +163,64 @@ private Q_SLOTS:
         QSignalSpy failed2(worker_, &EngineWorker::loadFailed);
         connect(worker_, &EngineWorker::loadProgress, this, [&](quint64 id, double) { worker_->requestCancelLoad(id); },
                 Qt::DirectConnection);
-        QMetaObject::invokeMethod(worker_, "loadModel", Qt::QueuedConnection, Q_ARG(quint64, 5),
-                                  Q_ARG(QString, path), Q_ARG(int, 2), Q_ARG(int, 256));
+        post(loadRequest(5, path));
         QTRY_VERIFY_WITH_TIMEOUT(failed2.count() > 0, 60000);
         QCOMPARE(failed2[0][2].toBool(), true);
         // Generating without a model is an error, not a crash.
         QSignalSpy genFailed(worker_, &EngineWorker::generationFailed);
-        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 6),
-                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(4)));
+        post(greedy(6, 4));
         QTRY_VERIFY_WITH_TIMEOUT(genFailed.count() > 0, 10000);
     }
 
-    // The LM head and KV cache options reach Model::load, and modelLoaded carries what the GUI's
-    // estimates need (plain values), and whether RAPL can be read.
+    // The LM head and KV cache options of the load request reach Model::load, and modelLoaded
+    // carries the engine's ModelInfo and whether RAPL can be read.
     void modelOptionsReachTheEngine() {
         const QString path = tern::app::test::tinyModel();
         QSignalSpy loaded(worker_, &EngineWorker::modelLoaded);
         load(1, path);
-        QVariantMap info = loaded.last()[1].toMap();
-        QCOMPARE(info.value(QStringLiteral("kvType")).toString(), QStringLiteral("F16"));  // the app's default
-        QVERIFY(info.value(QStringLiteral("headType")).toString() != QLatin1String("Q8_0"));
-        const qulonglong exactHead = info.value(QStringLiteral("headBytes")).toULongLong();
+        ModelSummary model = loaded.last()[1].value<ModelSummary>();
+        QCOMPARE(model.kvType(), QStringLiteral("F16"));  // the app's default
+        QVERIFY(model.headType() != QLatin1String("Q8_0"));
+        const uint64_t exactHead = model.info.head_bytes;
         QVERIFY(exactHead > 0);
-        for (const char* k : {"nEmbd", "nLayer", "nHead", "nHeadKv", "headDim", "nFf", "nVocab", "weightBytesPerToken",
-                              "kvBytesPerToken", "nThreads"})
-            QVERIFY2(info.value(QLatin1String(k)).toULongLong() > 0, k);
-        QCOMPARE(info.value(QStringLiteral("precision")).toString(), QStringLiteral("ternary"));
-        QVERIFY(info.contains(QStringLiteral("raplAvailable")));
-        if (!info.value(QStringLiteral("raplAvailable")).toBool()) QVERIFY(!info.value(QStringLiteral("raplWhy")).toString().isEmpty());
-        const qulonglong f16Kv = info.value(QStringLiteral("kvBytesPerToken")).toULongLong();
+        const tern::ModelInfo& i = model.info;
+        for (uint64_t v : {uint64_t(i.n_embd), uint64_t(i.n_layer), uint64_t(i.n_head), uint64_t(i.n_head_kv),
+                           uint64_t(i.head_dim), uint64_t(i.n_ff), uint64_t(i.n_vocab), i.weight_bytes_per_token,
+                           i.kv_bytes_per_token, uint64_t(i.n_threads)})
+            QVERIFY(v > 0);
+        QVERIFY(model.info.precision == tern::Precision::Ternary);
+        QCOMPARE(model.nCtx, 256);
+        if (!model.raplAvailable) QVERIFY(!model.raplWhy.isEmpty());
+        const uint64_t f16Kv = model.info.kv_bytes_per_token;
 
-        QMetaObject::invokeMethod(worker_, "setModelOptions", Qt::QueuedConnection, Q_ARG(QString, QStringLiteral("q8_0")),
-                                  Q_ARG(QString, QStringLiteral("f32")));
-        load(2, path);
-        info = loaded.last()[1].toMap();
-        QCOMPARE(info.value(QStringLiteral("headType")).toString(), QStringLiteral("Q8_0"));
-        QCOMPARE(info.value(QStringLiteral("kvType")).toString(), QStringLiteral("F32"));
-        QVERIFY(info.value(QStringLiteral("headBytes")).toULongLong() < exactHead);
-        QCOMPARE(info.value(QStringLiteral("kvBytesPerToken")).toULongLong(), 2 * f16Kv);
+        load(loadRequest(2, path, tern::HeadType::Q8_0, tern::KvType::F32));
+        model = loaded.last()[1].value<ModelSummary>();
+        QCOMPARE(model.headType(), QStringLiteral("Q8_0"));
+        QCOMPARE(model.kvType(), QStringLiteral("F32"));
+        QVERIFY(model.info.head_bytes < exactHead);
+        QCOMPARE(model.info.kv_bytes_per_token, 2 * f16Kv);
 
         // The int8 cache: per row, head_dim codes and a 4-byte scale per 32 values.
-        QMetaObject::invokeMethod(worker_, "setModelOptions", Qt::QueuedConnection, Q_ARG(QString, QStringLiteral("q8_0")),
-                                  Q_ARG(QString, QStringLiteral("q8")));
-        load(3, path);
-        info = loaded.last()[1].toMap();
-        QCOMPARE(info.value(QStringLiteral("kvType")).toString(), QStringLiteral("Q8_0"));
-        const qulonglong headDim = info.value(QStringLiteral("headDim")).toULongLong();
-        QCOMPARE(info.value(QStringLiteral("kvBytesPerToken")).toULongLong(),
-                 f16Kv / (2 * headDim) * (headDim + 4 * ((headDim + 31) / 32)));
+        load(loadRequest(3, path, tern::HeadType::Q8_0, tern::KvType::Q8_0));
+        model = loaded.last()[1].value<ModelSummary>();
+        QCOMPARE(model.kvType(), QStringLiteral("Q8_0"));
+        const uint64_t headDim = uint64_t(model.info.head_dim);
+        QCOMPARE(model.info.kv_bytes_per_token, f16Kv / (2 * headDim) * (headDim + 4 * ((headDim + 31) / 32)));
 
-        // An answer says which context it starts from.
+        // An answer says which context it starts from, and the cache grows while it streams.
         QSignalSpy started(worker_, &EngineWorker::generationStarted);
+        QSignalSpy tokens(worker_, &EngineWorker::tokensReady);
         QSignalSpy done(worker_, &EngineWorker::generationFinished);
-        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(quint64, 7),
-                                  Q_ARG(QVariantList, kChat), Q_ARG(QVariantMap, greedy(8)));
+        post(greedy(7, 8));
         QTRY_VERIFY_WITH_TIMEOUT(done.count() > 0, 60000);
         QCOMPARE(started.count(), 1);
         QVERIFY(started[0][1].toInt() > 0);
-        const QVariantMap stats = done[0][1].toMap();
-        QVERIFY(started[0][1].toInt() <= stats.value(QStringLiteral("nPast")).toInt());
-        QCOMPARE(stats.contains(QStringLiteral("raplJoules")),
-                 info.value(QStringLiteral("raplAvailable")).toBool() && stats.value(QStringLiteral("nGenerated")).toInt() >= 2);
+        const GenerationStats stats = statsOf(done);
+        QVERIFY(started[0][1].toInt() <= stats.nPast);
+        QVERIFY(tokens.count() >= 1);
+        QVERIFY(tokens.last()[4].toInt() > started[0][1].toInt() - 1);  // nPast while streaming
+        QVERIFY(tokens.last()[5].toULongLong() > 0);                    // and the cache bytes it fills
+        QCOMPARE(stats.raplJoules >= 0, model.raplAvailable && stats.nGenerated >= 2);
     }
 
     void badFileGivesAClearError() {
@@ -216,8 +231,7 @@ private Q_SLOTS:
         f.write("this is not a GGUF file at all");
         f.close();
         QSignalSpy failed(worker_, &EngineWorker::loadFailed);
-        QMetaObject::invokeMethod(worker_, "loadModel", Qt::QueuedConnection, Q_ARG(quint64, 1),
-                                  Q_ARG(QString, bad), Q_ARG(int, 2), Q_ARG(int, 256));
+        post(loadRequest(1, bad));
         QTRY_VERIFY_WITH_TIMEOUT(failed.count() > 0, 10000);
         QCOMPARE(failed[0][2].toBool(), false);
         QVERIFY(!failed[0][1].toString().isEmpty());

@@ -8,7 +8,15 @@
 #include <QStandardPaths>
 #include <QtTest>
 
-#include "AppController.h"
+#include "AppContext.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "LiveMetrics.h"
+#include "ModelLibrary.h"
+#include "ModelSession.h"
+#include "ModelSources.h"
+#include "Navigation.h"
 #include "Database.h"
 #include "Settings.h"
 #include "UiLoader.h"
@@ -38,15 +46,34 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Database db;
         QVERIFY(db.open(dir.path() + QStringLiteral("/gui.sqlite")));
-        AppController app(&settings, &db);
+        AppContext app(&settings, &db);
         QQmlApplicationEngine engine;
         QQuickWindow* window = loadMainWindow(engine, &app);
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        QCOMPARE(app.state(), QStringLiteral("welcome"));
+        QCOMPARE(app.session()->state(), ModelSession::NoModel);
 
-        app.loadModel(tern::app::test::tinyModel());
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+
+        // Defect 4: a narrow window starts with the live profile closed, and its button brings it
+        // back (and closes it again); a wide window shows it.
+        QQuickItem* panel = window->findChild<QQuickItem*>(QStringLiteral("metricsPanel"));
+        QVERIFY(panel);
+        QTRY_VERIFY(panel->isVisible());
+        window->resize(1000, 700);
+        QTRY_VERIFY(!panel->isVisible());
+        QQuickItem* toggle = nullptr;
+        QTRY_VERIFY((toggle = items(window->contentItem(), QStringLiteral("profileToggle")).value(0)) != nullptr);
+        auto click = [&](QQuickItem* item) {
+            QTest::mouseClick(window, Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+        };
+        click(toggle);
+        QTRY_VERIFY(panel->isVisible());
+        click(toggle);
+        QTRY_VERIFY(!panel->isVisible());
+        window->resize(1320, 820);
+        QTRY_VERIFY(panel->isVisible());
 
         QQuickItem* composer = nullptr;
         QTRY_VERIFY((composer = window->findChild<QQuickItem*>(QStringLiteral("composer"))) != nullptr);
@@ -55,15 +82,15 @@ private Q_SLOTS:
         typeText(window, QStringLiteral("Hello there"));
         QCOMPARE(composer->property("text").toString(), QStringLiteral("Hello there"));
 
-        QSignalSpy finished(&app, &AppController::answerFinished);
-        QSignalSpy streamed(app.chat(), &QAbstractItemModel::dataChanged);
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        QSignalSpy streamed(app.conversations()->chat(), &QAbstractItemModel::dataChanged);
         QTest::keyClick(window, Qt::Key_Return);
-        QTRY_COMPARE(app.chat()->rowCount(), 2);
+        QTRY_COMPARE(app.conversations()->chat()->rowCount(), 2);
         QCOMPARE(composer->property("text").toString(), QString());  // Enter sent and cleared
-        QCOMPARE(app.chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Hello there"));
+        QCOMPARE(app.conversations()->chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Hello there"));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
         QVERIFY(streamed.count() >= 1);
-        const QVariantMap answer = app.chat()->get(1);
+        const QVariantMap answer = app.conversations()->chat()->get(1);
         QCOMPARE(answer.value(QStringLiteral("role")).toString(), QStringLiteral("assistant"));
         QVERIFY(!answer.value(QStringLiteral("content")).toString().isEmpty());
         QVERIFY(answer.value(QStringLiteral("metrics")).toMap().contains(QStringLiteral("decodeTps")));
@@ -84,8 +111,17 @@ private Q_SLOTS:
         // Shift+Enter is a newline, not a send.
         typeText(window, QStringLiteral("a"));
         QTest::keyClick(window, Qt::Key_Return, Qt::ShiftModifier);
-        QCOMPARE(app.chat()->rowCount(), 2);
+        QCOMPARE(app.conversations()->chat()->rowCount(), 2);
         QVERIFY(composer->property("text").toString().contains(QLatin1Char('\n')));
+
+        // Tab leaves the composer (no tab typed), Shift+Tab comes back (defect 5).
+        const QString typed = composer->property("text").toString();
+        QTest::keyClick(window, Qt::Key_Tab);
+        QTRY_VERIFY(!composer->hasActiveFocus());
+        QCOMPARE(composer->property("text").toString(), typed);
+        QTest::keyClick(window, Qt::Key_Backtab, Qt::ShiftModifier);
+        QTRY_VERIFY(composer->hasActiveFocus());
+        QCOMPARE(composer->property("text").toString(), typed);
 
         const QImage shot = window->grabWindow();
         QVERIFY(!shot.isNull());
@@ -94,7 +130,7 @@ private Q_SLOTS:
         const auto convs = db.conversations();
         QCOMPARE(convs.size(), 1);
         QCOMPARE(convs[0].title, QStringLiteral("Hello there"));
-        QCOMPARE(app.conversations()->rowCount(), 1);
+        QCOMPARE(app.conversations()->list()->rowCount(), 1);
         auto stored = db.messages(convs[0].id);
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[1].content, answer.value(QStringLiteral("content")).toString());
@@ -103,28 +139,37 @@ private Q_SLOTS:
 
         // Regenerate replaces the answer; edit-and-resend replaces the question and what followed.
         finished.clear();
-        app.regenerate();
+        app.conversations()->regenerate();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
         QCOMPARE(db.messages(convs[0].id).size(), 2);
         finished.clear();
-        app.editAndResend(0, QStringLiteral("Changed question"));
+        app.conversations()->editAndResend(0, QStringLiteral("Changed question"));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
         stored = db.messages(convs[0].id);
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[0].content, QStringLiteral("Changed question"));
 
         // The chat's system prompt is stored with it.
-        app.setSystemPrompt(QStringLiteral("Answer in French."));
+        app.conversations()->setSystemPrompt(QStringLiteral("Answer in French."));
         QCOMPARE(db.conversation(convs[0].id).systemPrompt, QStringLiteral("Answer in French."));
 
         // A new chat, then reopening the stored one brings its messages back.
-        app.newChat();
-        QCOMPARE(app.systemPrompt(), settings.systemPrompt());
-        QCOMPARE(app.chat()->rowCount(), 0);
-        app.openConversation(convs[0].id);
-        QCOMPARE(app.chat()->rowCount(), 2);
-        QCOMPARE(app.chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Changed question"));
-        QCOMPARE(app.systemPrompt(), QStringLiteral("Answer in French."));
+        app.conversations()->newChat();
+        QCOMPARE(app.conversations()->systemPrompt(), settings.systemPrompt());
+        QCOMPARE(app.conversations()->chat()->rowCount(), 0);
+        app.conversations()->open(convs[0].id);
+        QCOMPARE(app.conversations()->chat()->rowCount(), 2);
+        QCOMPARE(app.conversations()->chat()->get(0).value(QStringLiteral("content")).toString(), QStringLiteral("Changed question"));
+        QCOMPARE(app.conversations()->systemPrompt(), QStringLiteral("Answer in French."));
+
+        // Ctrl+N starts a new chat; Ctrl+Q quits (the engine's quit, which ends the app).
+        QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(app.conversations()->chat()->rowCount(), 0);
+        QCOMPARE(app.conversations()->current(), 0);
+        QObject::disconnect(&engine, &QQmlEngine::quit, nullptr, nullptr);  // keep the test running
+        QSignalSpy quit(&engine, &QQmlEngine::quit);
+        QTest::keyClick(window, Qt::Key_Q, Qt::ControlModifier);
+        QTRY_COMPARE(quit.count(), 1);
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
@@ -136,46 +181,97 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Database db;
         QVERIFY(db.open(dir.path() + QStringLiteral("/sampling.sqlite")));
-        AppController app(&settings, &db);
-        app.loadModel(tern::app::test::tinyModel());
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        AppContext app(&settings, &db);
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
 
-        QSignalSpy changed(&app, &AppController::samplingChanged);
-        app.setChatSampling(QStringLiteral("minP"), 0.2);
-        app.setChatSampling(QStringLiteral("repeatPenalty"), 1.4);
-        app.setChatSampling(QStringLiteral("repeatLastN"), 7);
-        app.setChatSampling(QStringLiteral("notASetting"), 1);  // ignored
+        QSignalSpy changed(app.conversations(), &Conversations::samplingChanged);
+        app.conversations()->setChatSampling(QStringLiteral("minP"), 0.2);
+        app.conversations()->setChatSampling(QStringLiteral("repeatPenalty"), 1.4);
+        app.conversations()->setChatSampling(QStringLiteral("repeatLastN"), 7);
+        app.conversations()->setChatSampling(QStringLiteral("notASetting"), 1);  // ignored
         QCOMPARE(changed.count(), 3);
-        QCOMPARE(app.samplingOverrides().size(), 3);
+        QCOMPARE(app.conversations()->samplingOverrides().size(), 3);
 
-        QSignalSpy generate(&app, &AppController::workerGenerate);
-        QSignalSpy finished(&app, &AppController::answerFinished);
-        QVERIFY(app.send(QStringLiteral("Hi")));
+        QSignalSpy generate(app.conversations(), &Conversations::generationRequested);
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        QVERIFY(app.conversations()->send(QStringLiteral("Hi")));
         QCOMPARE(generate.count(), 1);
-        const QVariantMap params = generate[0][2].toMap();
-        QCOMPARE(params.value(QStringLiteral("minP")).toDouble(), 0.2);
-        QCOMPARE(params.value(QStringLiteral("repeatPenalty")).toDouble(), 1.4);
-        QCOMPARE(params.value(QStringLiteral("repeatLastN")).toInt(), 7);
-        QCOMPARE(params.value(QStringLiteral("maxTokens")).toInt(), 8);          // the default
-        QCOMPARE(params.value(QStringLiteral("temperature")).toDouble(), settings.temperature());
+        const SamplingParams params = generate[0][0].value<GenerationRequest>().sampling;
+        QCOMPARE(params.minP, 0.2);
+        QCOMPARE(params.repeatPenalty, 1.4);
+        QCOMPARE(params.repeatLastN, 7);
+        QCOMPARE(params.maxTokens, 8);          // the default
+        QCOMPARE(params.temperature, settings.temperature());
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
 
-        const qint64 id = app.currentConversation();
-        QCOMPARE(db.conversation(id).sampling, app.samplingOverrides());
-        app.newChat();
-        QVERIFY(app.samplingOverrides().isEmpty());
-        QCOMPARE(app.sampling().value(QStringLiteral("minP")).toDouble(), 0.07);
-        app.openConversation(id);
-        QCOMPARE(app.sampling().value(QStringLiteral("repeatLastN")).toInt(), 7);
+        const qint64 id = app.conversations()->current();
+        QCOMPARE(db.conversation(id).sampling, app.conversations()->samplingOverrides());
+        app.conversations()->newChat();
+        QVERIFY(app.conversations()->samplingOverrides().isEmpty());
+        QCOMPARE(app.conversations()->sampling().minP, 0.07);
+        app.conversations()->open(id);
+        QCOMPARE(app.conversations()->sampling().repeatLastN, 7);
         // The chat's own value wins over a changed default; the other defaults still apply.
         settings.setMinP(0.09);
         settings.setTopK(11);
-        QCOMPARE(app.sampling().value(QStringLiteral("minP")).toDouble(), 0.2);
-        QCOMPARE(app.sampling().value(QStringLiteral("topK")).toInt(), 11);
-        app.resetChatSampling();
+        QCOMPARE(app.conversations()->sampling().minP, 0.2);
+        QCOMPARE(app.conversations()->sampling().topK, 11);
+        app.conversations()->resetChatSampling();
         QVERIFY(db.conversation(id).sampling.isEmpty());
-        QCOMPARE(app.sampling().value(QStringLiteral("minP")).toDouble(), 0.09);
+        QCOMPARE(app.conversations()->sampling().minP, 0.09);
         settings.resetSampling();
+    }
+
+    // Defect 11: the export dialog starts on a file named after the chat, with the format's suffix,
+    // so Enter saves it at once; characters a file name cannot hold become "-".
+    void exportSuggestsAFileNamedAfterTheChat() {
+        Settings settings;
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/export.sqlite")));
+        AppContext app(&settings, &db);
+        const qint64 id = db.createConversation(QStringLiteral("Plans: a/b?"));
+        const QString docs = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        QCOMPARE(app.conversations()->suggestedExportFile(id, QStringLiteral("md")).toLocalFile(), docs + QStringLiteral("/Plans- a-b-.md"));
+        QCOMPARE(app.conversations()->suggestedExportFile(id, QStringLiteral("json")).toLocalFile(), docs + QStringLiteral("/Plans- a-b-.json"));
+        const qint64 hidden = db.createConversation(QStringLiteral("..."));
+        QCOMPARE(app.conversations()->suggestedExportFile(hidden, QStringLiteral("md")).toLocalFile(), docs + QStringLiteral("/Chat.md"));
+    }
+
+    // Defect 2: every answer and every regenerate is sampled with a new seed, stored with the
+    // answer; regenerating with a stored seed gives that answer again.
+    void regenerateUsesANewSeedAndStoresIt() {
+        Settings settings;
+        settings.setMaxTokens(12);
+        settings.setTemperature(1.0);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/seed.sqlite")));
+        AppContext app(&settings, &db);
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+
+        QSignalSpy generate(app.conversations(), &Conversations::generationRequested);
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        auto storedAnswer = [&] { return db.messages(app.conversations()->current()).value(1); };
+        QVERIFY(app.conversations()->send(QStringLiteral("Tell me something")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const quint64 first = generate[0][0].value<GenerationRequest>().sampling.seed;
+        const ChatMessageItem firstAnswer = storedAnswer();
+        QCOMPARE(firstAnswer.metrics.value(QStringLiteral("seed")).toString(), QString::number(first));
+
+        app.conversations()->regenerate();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 60000);
+        const quint64 second = generate[1][0].value<GenerationRequest>().sampling.seed;
+        QVERIFY2(second != first, "regenerate reused the seed");
+        QCOMPARE(storedAnswer().metrics.value(QStringLiteral("seed")).toString(), QString::number(second));
+
+        // The first answer again, on demand, from its stored seed.
+        app.conversations()->regenerate(firstAnswer.metrics.value(QStringLiteral("seed")).toString());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 3, 60000);
+        QCOMPARE(generate[2][0].value<GenerationRequest>().sampling.seed, first);
+        QCOMPARE(storedAnswer().content, firstAnswer.content);
     }
 
     // First run: the welcome page's "create a benchmark model" writes one into the models folder
@@ -185,28 +281,28 @@ private Q_SLOTS:
         Settings settings;
         settings.setModelsDir(models.path());
         settings.setMaxTokens(100000);
-        AppController app(&settings);
+        AppContext app(&settings);
         QQmlApplicationEngine engine;
         QQuickWindow* window = loadMainWindow(engine, &app);
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        QCOMPARE(app.state(), QStringLiteral("welcome"));
+        QCOMPARE(app.session()->state(), ModelSession::NoModel);
 
-        app.createBenchmarkModel(QStringLiteral("tiny"));
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        app.sources()->createBenchmarkModel(QStringLiteral("tiny"));
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 180000);  // writes the model first: slow on a busy 2-core machine
         QVERIFY(QFile::exists(models.path() + QStringLiteral("/tern-benchmark-tiny.gguf")));
         QCOMPARE(app.library()->rowCount(), 1);
 
-        QSignalSpy finished(&app, &AppController::answerFinished);
-        QVERIFY(app.send(QStringLiteral("Go on forever")));
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        QVERIFY(app.conversations()->send(QStringLiteral("Go on forever")));
         QTRY_VERIFY_WITH_TIMEOUT(app.metrics()->generated() > 0, 30000);
         QQuickItem* composer = nullptr;
         QTRY_VERIFY((composer = items(window->contentItem(), QStringLiteral("composer")).value(0)) != nullptr);
         composer->forceActiveFocus();
         QTest::keyClick(window, Qt::Key_Escape);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 10000);
-        QCOMPARE(finished[0][1].toMap().value(QStringLiteral("stopReason")).toString(), QStringLiteral("stopped"));
-        QVERIFY(!app.generating());
+        QVERIFY(finished[0][1].value<GenerationStats>().stopReason == StopReason::Stopped);
+        QVERIFY(!app.conversations()->generating());
     }
 };
 

@@ -36,6 +36,40 @@ private Q_SLOTS:
         QCOMPARE(lib.data(i, ModelLibrary::TernaryTypeRole).toString(), QStringLiteral("I2_S"));
         QVERIFY(lib.data(i, ModelLibrary::RamBytesRole).toDouble() > lib.data(i, ModelLibrary::FileBytesRole).toDouble());
         QVERIFY(lib.totalBytes() > 0);
+        // Random weights are badged from the file's tern.synthetic key, not from its name (defect
+        // 14): a.gguf is tern-cli synth's output; the same file with the key set to false, under the
+        // app's benchmark-model name, is not.
+        QVERIFY(lib.data(i, ModelLibrary::BenchmarkRole).toBool());
+        // The Benchmark page's FP16 memory hint comes from the file (defect 8): the tiny model's
+        // weights are mostly its F16 embedding, so FP16 costs far less than the projections' 8x.
+        const double ratio = lib.fp16Ratio(lib.data(i, ModelLibrary::PathRole).toString());
+        QVERIFY2(ratio > 1.0 && ratio < 4.0, qPrintable(QString::number(ratio)));
+        QCOMPARE(lib.fp16Ratio(QStringLiteral("/not/in/the/library.gguf")), 0.0);
+        {
+            QFile src(tern::app::test::tinyModel());
+            QVERIFY(src.open(QIODevice::ReadOnly));
+            QByteArray bytes = src.readAll();
+            const QByteArray key("tern.synthetic");
+            const qsizetype at = bytes.indexOf(key);
+            QVERIFY(at > 0);
+            const qsizetype value = at + key.size() + 4;  // after the key: the u32 type (BOOL = 7), then the byte
+            QCOMPARE(int(bytes[at + key.size()]), 7);
+            QCOMPARE(int(bytes[value]), 1);
+            bytes[value] = 0;
+            QFile out(models.path() + QStringLiteral("/tern-benchmark-2b4t.gguf"));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            QCOMPARE(out.write(bytes), bytes.size());
+        }
+        lib.refresh();
+        QCOMPARE(lib.rowCount(), 2);
+        for (int r = 0; r < 2; ++r) {
+            const QModelIndex m = lib.index(r);
+            const bool named = QFileInfo(lib.data(m, ModelLibrary::PathRole).toString()).fileName().startsWith(QStringLiteral("tern-benchmark"));
+            QCOMPARE(lib.data(m, ModelLibrary::BenchmarkRole).toBool(), !named);
+            if (named) QVERIFY(QFile::remove(lib.data(m, ModelLibrary::PathRole).toString()));
+        }
+        lib.refresh();
+        QCOMPARE(lib.rowCount(), 1);
 
         // A bad file: clear message, not added.
         QTemporaryDir elsewhere;

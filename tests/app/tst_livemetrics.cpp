@@ -13,7 +13,14 @@
 
 #include <cmath>
 
-#include "AppController.h"
+#include "AppContext.h"
+#include "Alerts.h"
+#include "Benchmarks.h"
+#include "Conversations.h"
+#include "ModelLibrary.h"
+#include "ModelSession.h"
+#include "ModelSources.h"
+#include "Navigation.h"
 #include "Database.h"
 #include "LiveMetrics.h"
 #include "Settings.h"
@@ -28,32 +35,33 @@ using namespace tern::app;
 namespace {
 
 // The official 2B4T shape: ternary projections at 2 bits a weight, an F16 head tied to the embedding.
-QVariantMap shape2b4t(int nLayer = 30, const QString& head = QStringLiteral("F16")) {
-    const qulonglong d = 2560, kv = 5 * 128, ff = 6912, vocab = 128256;
-    const qulonglong projection = nLayer * (2 * d * d + 2 * d * kv + 3 * d * ff);
-    const qulonglong headBytes = head == QLatin1String("Q8_0") ? vocab * d * 34 / 32 : vocab * d * 2;
-    const qulonglong embedding = vocab * d * 2;
-    QVariantMap m;
-    m[QStringLiteral("path")] = QStringLiteral("/models/2b4t.gguf");
-    m[QStringLiteral("name")] = QStringLiteral("2B4T");
-    m[QStringLiteral("nEmbd")] = int(d);
-    m[QStringLiteral("nLayer")] = nLayer;
-    m[QStringLiteral("nHead")] = 20;
-    m[QStringLiteral("nHeadKv")] = 5;
-    m[QStringLiteral("headDim")] = 128;
-    m[QStringLiteral("nFf")] = int(ff);
-    m[QStringLiteral("nVocab")] = int(vocab);
-    m[QStringLiteral("ternaryBytes")] = projection / 4;
-    m[QStringLiteral("weightBytes")] = projection / 4 + embedding + (head == QLatin1String("Q8_0") ? headBytes : 0);
-    m[QStringLiteral("weightBytesPerToken")] = projection / 4 + headBytes;
-    m[QStringLiteral("headType")] = head;
-    m[QStringLiteral("headBytes")] = headBytes;
-    m[QStringLiteral("kvType")] = QStringLiteral("F16");
-    m[QStringLiteral("kvBytesPerToken")] = qulonglong(2 * nLayer * 5 * 128 * 2);
-    m[QStringLiteral("precision")] = QStringLiteral("ternary");
-    m[QStringLiteral("nCtx")] = 4096;
-    m[QStringLiteral("raplAvailable")] = false;
-    m[QStringLiteral("raplWhy")] = QStringLiteral("readable by root only");
+ModelSummary shape2b4t(int nLayer = 30, const QString& head = QStringLiteral("F16")) {
+    const uint64_t d = 2560, kv = 5 * 128, ff = 6912, vocab = 128256;
+    const uint64_t projection = nLayer * (2 * d * d + 2 * d * kv + 3 * d * ff);
+    const uint64_t headBytes = head == QLatin1String("Q8_0") ? vocab * d * 34 / 32 : vocab * d * 2;
+    const uint64_t embedding = vocab * d * 2;
+    ModelSummary m;
+    tern::ModelInfo& i = m.info;
+    i.path = "/models/2b4t.gguf";
+    i.name = "2B4T";
+    i.n_embd = int(d);
+    i.n_layer = nLayer;
+    i.n_head = 20;
+    i.n_head_kv = 5;
+    i.head_dim = 128;
+    i.n_ff = int(ff);
+    i.n_vocab = int(vocab);
+    i.ternary_bytes = projection / 4;
+    i.weight_bytes = projection / 4 + embedding + (head == QLatin1String("Q8_0") ? headBytes : 0);
+    i.weight_bytes_per_token = projection / 4 + headBytes;
+    i.head_type = head.toStdString();
+    i.head_bytes = headBytes;
+    i.kv_type = tern::KvType::F16;
+    i.kv_bytes_per_token = uint64_t(2 * nLayer * 5 * 128 * 2);
+    i.precision = tern::Precision::Ternary;
+    m.nCtx = 4096;
+    m.raplAvailable = false;
+    m.raplWhy = QStringLiteral("readable by root only");
     return m;
 }
 
@@ -109,7 +117,7 @@ private Q_SLOTS:
         }
 
         // Exactly the engine's estimate for a ternary token at this context (100 + 20 tokens).
-        const tern::ModelInfo info = modelInfoFromMap(shape2b4t());
+        const tern::ModelInfo info = shape2b4t().info;
         QCOMPARE(e.value(QStringLiteral("contextTokens")).toInt(), 120);
         const double bytes = double(info.weight_bytes_per_token) + double(info.kv_bytes_per_token) * 120;
         const double engine =
@@ -123,7 +131,7 @@ private Q_SLOTS:
         QVERIFY(num(e, "ternaryAnswerJ") <= 20 * num(e, "ternaryJPerToken") * 1.0000001);
         QVERIFY(num(e, "ternaryAnswerJ") > 19 * num(e, "ternaryJPerToken"));
 
-        auto ratioOf = [](const QVariantMap& info, int ctx) {
+        auto ratioOf = [](const ModelSummary& info, int ctx) {
             LiveMetrics x;
             x.setModel(info);
             x.setAnswerContext(ctx);
@@ -150,16 +158,20 @@ private Q_SLOTS:
         QCOMPARE(m.measured().value(QStringLiteral("available")).toBool(), false);
         QCOMPARE(m.measured().value(QStringLiteral("why")).toString(), QStringLiteral("readable by root only"));
 
-        QVariantMap readable = shape2b4t();
-        readable[QStringLiteral("raplAvailable")] = true;
-        readable[QStringLiteral("raplWhy")] = QString();
+        ModelSummary readable = shape2b4t();
+        readable.raplAvailable = true;
+        readable.raplWhy.clear();
         m.setModel(readable);
         m.beginAnswer();
         QCOMPARE(num(m.measured(), "jPerToken"), 0.0);
         m.onEnergyMeasured(0.5, 10);
         QCOMPARE(m.measured().value(QStringLiteral("label")).toString(), QStringLiteral("measured"));
         QCOMPARE(num(m.measured(), "jPerToken"), 0.05);
-        m.finishAnswer({{QStringLiteral("nGenerated"), 12}, {QStringLiteral("raplJoules"), 0.66}, {QStringLiteral("raplTokens"), 11}});
+        GenerationStats stats;
+        stats.nGenerated = 12;
+        stats.raplJoules = 0.66;
+        stats.raplTokens = 11;
+        m.finishAnswer(stats);
         QCOMPARE(num(m.measured(), "jPerToken"), 0.06);
         const QVariantMap stored = m.messageMetrics({});
         QCOMPARE(stored.value(QStringLiteral("measured")).toMap().value(QStringLiteral("raplJoules")).toDouble(), 0.66);
@@ -224,13 +236,13 @@ private Q_SLOTS:
         const QString today = QDateTime::fromString(db.benchmarkRuns().back().createdAt, Qt::ISODateWithMs)
                                   .toLocalTime().date().toString(Qt::ISODate);
 
-        AppController app(&settings, &db);
+        AppContext app(&settings, &db);
         QQmlApplicationEngine engine;
         QQuickWindow* window = loadMainWindow(engine, &app);
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
-        app.loadModel(model);
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        app.session()->load(model);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
 
         const QVariantMap c = app.metrics()->fp16();
         QCOMPARE(c.value(QStringLiteral("mode")).toString(), QStringLiteral("measured"));
@@ -261,26 +273,26 @@ private Q_SLOTS:
             window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/panel-measured.png"));
 
         // Another file: the estimate, and the button to measure it.
-        app.loadModel(other);
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        app.session()->load(other);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
         QCOMPARE(app.metrics()->fp16().value(QStringLiteral("label")).toString(), QStringLiteral("estimated"));
         QTRY_COMPARE(firstItem(window->contentItem(), QStringLiteral("fp16Section"))->property("badge").toString(), QStringLiteral("ESTIMATED"));
         QQuickItem* button = firstItem(window->contentItem(), QStringLiteral("measureFp16Button"));
         QCOMPARE(button->property("text").toString(), QStringLiteral("Measure FP16"));
         QVERIFY(QMetaObject::invokeMethod(button, "clicked"));
-        QTRY_COMPARE(window->property("currentPage").toString(), QStringLiteral("benchmark"));
+        QTRY_COMPARE(app.navigation()->page(), Navigation::Benchmark);
         QQuickItem* box = nullptr;
         QTRY_VERIFY((box = firstItem(window->contentItem(), QStringLiteral("benchModelBox"))));
         QTRY_COMPARE(QFileInfo(box->property("currentValue").toString()).canonicalFilePath(), QFileInfo(other).canonicalFilePath());
         QVERIFY(app.library()->contains(other));
-        QTRY_VERIFY(app.benchmarkTarget().isEmpty());  // taken by the page
+        QTRY_VERIFY(app.benchmarks()->target().isEmpty());  // taken by the page
 
         // Back to the measured file; clearing the history turns its panel back to the estimate.
-        window->setProperty("currentPage", QStringLiteral("chat"));
-        app.loadModel(model);
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        app.navigation()->setPage(Navigation::Chat);
+        app.session()->load(model);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
         QCOMPARE(app.metrics()->fp16().value(QStringLiteral("mode")).toString(), QStringLiteral("measured"));
-        app.clearBenchmarkHistory();
+        app.benchmarks()->clearHistory();
         QCOMPARE(app.metrics()->fp16().value(QStringLiteral("mode")).toString(), QStringLiteral("estimated"));
     }
 
@@ -290,45 +302,45 @@ private Q_SLOTS:
         Settings settings;
         settings.setBackend(QStringLiteral("cpu"));
         settings.setThreads(2);
-        settings.setLmHead(QStringLiteral("exact"));
+        settings.setLmHead(QStringLiteral("f16"));
         settings.setKvCache(QStringLiteral("f16"));
-        AppController app(&settings);
-        QSignalSpy options(&app, &AppController::workerSetModelOptions);
-        app.loadModel(tern::app::test::tinyModel());
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        AppContext app(&settings);
+        QSignalSpy options(app.session(), &ModelSession::loadRequested);
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
         QCOMPARE(options.count(), 1);
-        QCOMPARE(options[0][0].toString(), QStringLiteral("exact"));
-        QCOMPARE(options[0][1].toString(), QStringLiteral("f16"));
+        QVERIFY(options[0][0].value<LoadRequest>().head == tern::HeadType::AsStored);
+        QVERIFY(options[0][0].value<LoadRequest>().kv == tern::KvType::F16);
         QCOMPARE(app.metrics()->kvType(), QStringLiteral("F16"));
         const QString exactHead = app.metrics()->headType();
         const double exactHeadBytes = app.metrics()->headBytes();
         QVERIFY(exactHead != QLatin1String("Q8_0"));
         QVERIFY(exactHeadBytes > 0);
 
-        settings.setLmHead(QStringLiteral("q8_0"));  // reloads at once
-        QCOMPARE(app.state(), QStringLiteral("loading"));
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        settings.setLmHead(QStringLiteral("q8"));  // reloads at once
+        QCOMPARE(app.session()->state(), ModelSession::Loading);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
         QCOMPARE(app.metrics()->headType(), QStringLiteral("Q8_0"));
-        QCOMPARE(app.modelInfo().value(QStringLiteral("headType")).toString(), QStringLiteral("Q8_0"));
+        QCOMPARE(app.session()->model().headType(), QStringLiteral("Q8_0"));
         QVERIFY(app.metrics()->headBytes() < exactHeadBytes);
 
         settings.setKvCache(QStringLiteral("f32"));
         QTRY_COMPARE_WITH_TIMEOUT(app.metrics()->kvType(), QStringLiteral("F32"), 60000);
-        QTRY_COMPARE(app.state(), QStringLiteral("ready"));
-        QCOMPARE(options.last()[0].toString(), QStringLiteral("q8_0"));
-        QCOMPARE(options.last()[1].toString(), QStringLiteral("f32"));
+        QTRY_COMPARE(app.session()->state(), ModelSession::Ready);
+        QVERIFY(options.last()[0].value<LoadRequest>().head == tern::HeadType::Q8_0);
+        QVERIFY(options.last()[0].value<LoadRequest>().kv == tern::KvType::F32);
         settings.setKvCache(QStringLiteral("q8"));
         QTRY_COMPARE_WITH_TIMEOUT(app.metrics()->kvType(), QStringLiteral("Q8_0"), 60000);
-        QTRY_COMPARE(app.state(), QStringLiteral("ready"));
-        QCOMPARE(options.last()[1].toString(), QStringLiteral("q8"));
+        QTRY_COMPARE(app.session()->state(), ModelSession::Ready);
+        QVERIFY(options.last()[0].value<LoadRequest>().kv == tern::KvType::Q8_0);
         // Unrelated settings do not reload.
         const int loads = options.count();
         settings.setTopK(12);
         QCOMPARE(options.count(), loads);
-        QCOMPARE(app.state(), QStringLiteral("ready"));
-        settings.setLmHead(QStringLiteral("exact"));
+        QCOMPARE(app.session()->state(), ModelSession::Ready);
+        settings.setLmHead(QStringLiteral("f16"));
         settings.setKvCache(QStringLiteral("f16"));
-        QTRY_COMPARE_WITH_TIMEOUT(app.state(), QStringLiteral("ready"), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
     }
 };
 

@@ -57,7 +57,7 @@ private Q_SLOTS:
         for (const QString& k : sampling::keys()) QVERIFY2(p.contains(k), qPrintable(k));
 
         // What the worker hands the engine.
-        const tern::GenerateOptions g = sampling::toGenerateOptions(p);
+        const tern::GenerateOptions g = sampling::toGenerateOptions(sampling::fromMap(p));
         QCOMPARE(g.sampling.min_p, 0.12f);
         QCOMPARE(g.sampling.repeat_penalty, 1.3f);
         QCOMPARE(g.sampling.repeat_last_n, 256);
@@ -83,21 +83,21 @@ private Q_SLOTS:
                                                {{QStringLiteral("minP"), 0.3}, {QStringLiteral("nope"), 1}});
         QCOMPARE(m, (QVariantMap{{QStringLiteral("topK"), 40}, {QStringLiteral("minP"), 0.3}}));
         // Missing keys keep the engine's defaults; -1 (the whole history) passes through.
-        const tern::GenerateOptions g = sampling::toGenerateOptions({{QStringLiteral("repeatLastN"), -1}});
+        const tern::GenerateOptions g = sampling::toGenerateOptions(sampling::fromMap({{QStringLiteral("repeatLastN"), -1}}));
         QCOMPARE(g.sampling.repeat_last_n, -1);
         QCOMPARE(g.sampling.min_p, tern::SamplerParams{}.min_p);
         QCOMPARE(g.max_tokens, 512);
     }
 
-    // The LM head and KV cache choices: exact head and F16 cache by default, saved, and nothing
+    // The LM head and KV cache choices: the head as stored ("f16", tern-cli's spelling) and an F16 cache by default, saved, and nothing
     // but the known values accepted.
     void headAndKvCacheRoundTrip() {
         {
             Settings s;
-            QCOMPARE(s.lmHead(), QStringLiteral("exact"));
+            QCOMPARE(s.lmHead(), QStringLiteral("f16"));
             QCOMPARE(s.kvCache(), QStringLiteral("f16"));
             QSignalSpy changed(&s, &Settings::changed);
-            s.setLmHead(QStringLiteral("q8_0"));
+            s.setLmHead(QStringLiteral("q8"));
             s.setKvCache(QStringLiteral("f32"));
             QCOMPARE(changed.count(), 2);
             s.setLmHead(QStringLiteral("int4"));  // not a choice: ignored
@@ -111,16 +111,27 @@ private Q_SLOTS:
         }
         {
             Settings again;  // read back from the file
-            QCOMPARE(again.lmHead(), QStringLiteral("q8_0"));
+            QCOMPARE(again.lmHead(), QStringLiteral("q8"));
             QCOMPARE(again.kvCache(), QStringLiteral("f32"));
-            QCOMPARE(again.property("lmHead").toString(), QStringLiteral("q8_0"));  // what QML sees
+            QCOMPARE(again.property("lmHead").toString(), QStringLiteral("q8"));  // what QML sees
             QVERIFY(again.setProperty("kvCache", QStringLiteral("f16")));
-            again.setLmHead(QStringLiteral("q6_k"));
+            again.setLmHead(QStringLiteral("q6"));
         }
-        QCOMPARE(Settings().lmHead(), QStringLiteral("q6_k"));
+        QCOMPARE(Settings().lmHead(), QStringLiteral("q6"));
         QCOMPARE(QSettings().value(QStringLiteral("engine/kvCache")).toString(), QStringLiteral("f16"));
         QSettings().setValue(QStringLiteral("engine/lmHead"), QStringLiteral("garbage"));  // a hand-edited file
-        QCOMPARE(Settings().lmHead(), QStringLiteral("exact"));
+        QCOMPARE(Settings().lmHead(), QStringLiteral("f16"));
+    }
+
+    // A settings file from before the one spelling: its LM head choice survives the upgrade.
+    void oldHeadSpellingIsMigrated() {
+        const std::pair<const char*, const char*> cases[] = {{"exact", "f16"}, {"q8_0", "q8"}, {"q6_k", "q6"}};
+        for (const auto& [old, now] : cases) {
+            QSettings().setValue(QStringLiteral("schemaVersion"), 1);
+            QSettings().setValue(QStringLiteral("engine/lmHead"), QLatin1String(old));
+            QCOMPARE(Settings().lmHead(), QLatin1String(now));
+            QCOMPARE(QSettings().value(QStringLiteral("schemaVersion")).toInt(), Settings::kSchemaVersion);
+        }
     }
 
     void themeOverrideIsNotSaved() {

@@ -8,31 +8,10 @@
 #include <string>
 
 #include "tern/chat.h"
+#include "tern/options.h"
 #include "tern/tokenizer.h"
 
 namespace tern {
-
-// How the projection weights run.
-enum class Precision {
-    Ternary,  // as stored: ternary codes times a scale, int8 activations, integer dot products
-    Fp16,     // the FP16 baseline: every projection expanded at load to dense F16 (value x scale),
-              // float activations, F16 kernels; the same model, run the way a float model runs
-};
-
-// The LM head's format. AsStored runs the file's tensor (F16 in the official 2B4T file); Q8_0 and
-// Q6_K are built at load (8.5 and 6.56 bits per weight: about half and 40% of the F16 head's bytes,
-// which every decoded token reads) at a small, measured accuracy cost.
-enum class HeadType { AsStored, Q8_0, Q6_K };
-
-// How the KV cache stores K and V. F16 halves its memory and the bytes attention reads per token
-// at long context (tern-cli and the app use it); F32 keeps the reference numerics exactly and is
-// the library default; Q8_0 (int8 codes with an F32 scale per 32 values) takes 56% of F16's
-// memory and bytes at a small accuracy cost. The Vulkan backend keeps F32 (ModelInfo says so).
-enum class KvType { F32, F16, Q8_0 };
-
-const char* precision_name(Precision p);  // "ternary", "fp16"
-const char* head_name(HeadType h);        // "as-stored", "q8_0", "q6_k"
-const char* kv_type_name(KvType t);       // "F32", "F16", "Q8_0", as ggml names the types
 
 // What a model file says about itself (all from the file, nothing hard-coded).
 struct ModelInfo {
@@ -114,10 +93,9 @@ public:
     std::string backend_name() const { return info().backend; }
     std::string backend_fallback_reason() const { return info().backend_fallback_reason; }
 
-    struct Impl;
-    const Impl& impl() const { return *impl_; }
-
 private:
+    friend struct ModelAccess;  // the engine's own view of the loaded weights (model_impl.h)
+    struct Impl;
     Model();
     std::unique_ptr<Impl> impl_;
 };

@@ -28,7 +28,7 @@ namespace {
 
 class Loader {
 public:
-    Loader(Model::Impl& m, const LoadOptions& opt) : m_(m), f_(*m.file), opt_(opt), pool_(opt.n_threads) {
+    Loader(ModelImpl& m, const LoadOptions& opt) : m_(m), f_(*m.file), opt_(opt), pool_(opt.n_threads) {
         for (const auto& t : f_.tensors()) total_bytes_ += t.nbytes;
     }
 
@@ -336,7 +336,7 @@ private:
 
     static constexpr const char* kInt8Numerics = "int8 per-token absmax (BitNet)";
 
-    Model::Impl& m_;
+    ModelImpl& m_;
     const gguf::File& f_;
     const LoadOptions& opt_;
     ThreadPool pool_;  // for the conversions at load
@@ -361,7 +361,7 @@ uint64_t device_bytes_needed(const gguf::File& f, Precision precision, const Arc
 // Builds the backend the options ask for and uploads the weights. Whenever Vulkan cannot be used
 // (no driver or device, a missing feature, too little memory, a failed upload) the model loads on
 // the CPU backend instead, and the reason is logged and kept in ModelInfo.
-void load_weights(Model::Impl& m, const LoadOptions& options) {
+void load_weights(ModelImpl& m, const LoadOptions& options) {
     using Kind = LoadOptions::BackendKind;
     m.info.n_threads = options.n_threads > 0 ? options.n_threads
                                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -402,23 +402,6 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
 }
 
 }  // namespace
-
-const char* precision_name(Precision p) { return p == Precision::Fp16 ? "fp16" : "ternary"; }
-const char* head_name(HeadType h) {
-    switch (h) {
-        case HeadType::Q8_0: return "q8_0";
-        case HeadType::Q6_K: return "q6_k";
-        default: return "as-stored";
-    }
-}
-
-const char* kv_type_name(KvType t) {
-    switch (t) {
-        case KvType::F16: return "F16";
-        case KvType::Q8_0: return "Q8_0";
-        default: return "F32";
-    }
-}
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;

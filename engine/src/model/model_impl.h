@@ -30,4 +30,11 @@ struct Model::Impl {
     double load_ms = 0;
 };
 
+// What the graph (session.cpp) reads of a loaded model; the public header keeps Impl private.
+struct ModelAccess {
+    using Impl = Model::Impl;
+    static const Impl& impl(const Model& model) { return *model.impl_; }
+};
+using ModelImpl = ModelAccess::Impl;  // for the loader in model.cpp
+
 }  // namespace tern

@@ -11,7 +11,7 @@ namespace tern {
 
 struct Session::Impl {
     std::shared_ptr<const Model> model;
-    const Model::Impl& m;
+    const ModelImpl& m;
     std::unique_ptr<BackendSession> be;
     int n_ctx = 0, n_batch = 0;
     std::vector<int32_t> tokens;
@@ -23,7 +23,7 @@ struct Session::Impl {
     std::vector<float> last_logits;
 
     Impl(std::shared_ptr<const Model> mdl, const SessionOptions& opt)
-        : model(std::move(mdl)), m(model->impl()) {
+        : model(std::move(mdl)), m(ModelAccess::impl(*model)) {
         const ModelInfo& info = m.info;
         n_ctx = opt.n_ctx > 0 ? opt.n_ctx : std::min(info.n_ctx_train, 4096);
         if (n_ctx > info.n_ctx_train)

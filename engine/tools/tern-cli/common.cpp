@@ -8,28 +8,28 @@
 
 #include "commands.h"
 #include "tern/error.h"
+#include "tern/options.h"
 
 namespace tern::cli {
 
+namespace {
+
+// The option's one spelling (tern/options.h), or an error listing them.
+template <class T>
+T parse_option(std::optional<T> value, std::span<const OptionName<T>> names, const char* flag, const std::string& given) {
+    if (value) return *value;
+    std::string list;
+    for (size_t i = 0; i < names.size(); ++i) list += std::string(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i].name;
+    throw Error(std::string(flag) + " must be " + list + ", not '" + given + "'");
+}
+
+}  // namespace
+
 Precision parse_precision(const std::string& name) {
-    if (name == "ternary") return Precision::Ternary;
-    if (name == "fp16") return Precision::Fp16;
-    throw Error("--precision must be ternary or fp16, not '" + name + "'");
+    return parse_option(tern::parse_precision(name), precision_names(), "--precision", name);
 }
-
-HeadType parse_head(const std::string& name) {
-    if (name == "f16" || name == "as-stored") return HeadType::AsStored;
-    if (name == "q8" || name == "q8_0") return HeadType::Q8_0;
-    if (name == "q6" || name == "q6_k") return HeadType::Q6_K;
-    throw Error("--head must be f16, q8 or q6, not '" + name + "'");
-}
-
-KvType parse_kv(const std::string& name) {
-    if (name == "f16") return KvType::F16;
-    if (name == "f32") return KvType::F32;
-    if (name == "q8" || name == "q8_0") return KvType::Q8_0;
-    throw Error("--kv must be f16, f32 or q8, not '" + name + "'");
-}
+HeadType parse_head(const std::string& name) { return parse_option(tern::parse_head(name), head_names(), "--head", name); }
+KvType parse_kv(const std::string& name) { return parse_option(tern::parse_kv(name), kv_type_names(), "--kv", name); }
 
 LoadOptions load_options(const Args& args) {
     if (args.flag("-v")) spdlog::set_level(spdlog::level::debug);

@@ -1,0 +1,22 @@
+#pragma once
+// Benchmark models: random ternary weights in the exact layout of the official files (I2_S
+// projections, F16 embedding, the real Llama-3 vocabulary), so speed, memory and energy can be
+// measured without downloading weights. The text such a model writes is meaningless; the file
+// says so (tern.synthetic = true, which tern::inspect_model reports).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace tern {
+
+struct BenchmarkModelOptions {
+    std::string preset = "2b4t";  // tiny | small | 2b4t (the real bitnet-b1.58-2B-4T shapes)
+    uint64_t seed = 1;            // same options, same bytes
+    std::string tokenizer_json;   // a Hugging Face tokenizer.json with the Llama-3 vocabulary
+    std::function<void(float)> progress;  // fraction written, in [0, 1], rising steadily
+};
+
+// Throws tern::Error on an unknown preset, a bad tokenizer or a failed write.
+void write_benchmark_model(const BenchmarkModelOptions& options, const std::string& out_path);
+
+}  // namespace tern
