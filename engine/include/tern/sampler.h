@@ -3,23 +3,30 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace tern {
 
 struct SamplerParams {
-    float temperature = 0.8f;     // <= 0 means greedy (argmax, ties to the lowest id)
-    int top_k = 40;               // <= 0 disables
-    float top_p = 0.95f;          // >= 1 disables
-    float min_p = 0.05f;          // <= 0 disables
+    float temperature = 0.8f;     // 0 means greedy (argmax, ties to the lowest id)
+    int top_k = 40;               // 0 disables
+    float top_p = 0.95f;          // 1 disables
+    float min_p = 0.05f;          // 0 disables
     float repeat_penalty = 1.1f;  // 1 disables; applied to the last repeat_last_n tokens
-    int repeat_last_n = 64;
+    int repeat_last_n = 64;       // 0 disables, -1: the whole history
     uint64_t seed = 0;            // same seed, same logits -> same tokens
 };
 
+// The check every front end (tern-cli, the app, a server) runs on sampling values a user gave:
+// "" when they are usable, else a message naming the first bad one and its range. Each must be
+// finite: temperature >= 0, top-k >= 0, top-p and min-p in [0, 1], repeat penalty > 0, repeat
+// window >= -1. Sampler's constructor throws tern::Error with this message.
+std::string validate(const SamplerParams& params);
+
 class Sampler {
 public:
-    explicit Sampler(SamplerParams p);
+    explicit Sampler(SamplerParams p);  // throws tern::Error unless validate(p) is ""
     // history: the tokens so far (prompt and generated), used by the repetition penalty.
     int32_t sample(std::span<const float> logits, std::span<const int32_t> history);
     // Back to the state right after construction (same seed, same sequence).

@@ -65,6 +65,7 @@ int cmd_bench(int argc, char** argv) {
     bo.n_gen = args.get_int("-n", 64);
     bo.n_depth = args.get_int("-d", 0);
     bo.repetitions = args.get_int("-r", 3);
+    check(validate(bo));
     const bool json = args.flag("--json");
     LoadOptions lo = load_options(args);
     if (args.flag("--membw")) {
