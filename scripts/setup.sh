@@ -17,6 +17,7 @@ PACKAGES=(
   qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qt-labs-folderlistmodel libqt6sql6-sqlite
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   nodejs npm
+  clang libclang-rt-dev
 )
 
 # On Debian x86-64, also what scripts/test-arm64.sh needs to cross-build the NEON kernel tests and
