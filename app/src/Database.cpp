@@ -157,7 +157,7 @@ bool Database::open(const QString& path) {
     error_.clear();
     failure_ = Failure::None;
     writesFailing_ = false;
-    if (!connect(path, {})) {
+    if (!openConnection(path, {})) {
         // A file or folder that cannot be written (a read-only mount, another user's file): SQLite
         // cannot make the WAL index beside it, so it is opened read-only and immutable instead,
         // which shows the chats; writesFailing() tells that none can be saved.
@@ -168,13 +168,13 @@ bool Database::open(const QString& path) {
         close();
         const QString uri = QUrl::fromLocalFile(file.absoluteFilePath()).toString(QUrl::FullyEncoded) +
                             QStringLiteral("?immutable=1");
-        if (!connect(uri, QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"))) return false;
+        if (!openConnection(uri, QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"))) return false;
     }
     if (!probeWrites()) spdlog::warn("database {} opened, but chats cannot be saved", path.toStdString());
     return true;
 }
 
-bool Database::connect(const QString& name, const QString& options) {
+bool Database::openConnection(const QString& name, const QString& options) {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection_);
     db.setDatabaseName(name);
     db.setConnectOptions(options);

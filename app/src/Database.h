@@ -115,7 +115,7 @@ Q_SIGNALS:
     void writesFailingChanged();
 
 private:
-    bool connect(const QString& name, const QString& options);  // opens, checks and migrates
+    bool openConnection(const QString& name, const QString& options);  // opens, checks and migrates
     bool exec(const QString& sql);
     bool migrate();
     bool checkIntegrity();
