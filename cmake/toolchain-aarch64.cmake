@@ -12,6 +12,8 @@ set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 # architecture-independent /usr/share), never the host's x86 ones; programs from the host.
 set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+# pkg-config too: only arm64 .pc files (else the host's cpp-httplib would be linked).
+set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
 
 # "-cpu max" enables every extension QEMU emulates, the dot product (asimddp) among them; -L finds
 # the arm64 dynamic loader. ctest and gtest_discover_tests run test programs through this.

@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
   -DCMAKE_CXX_COMPILER=clang++ -DTERN_FUZZ=ON -DTERN_FUZZ_SECONDS="$seconds" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_gguf fuzz_tokenizer fuzz_seeds
+cmake --build build-fuzz -j"$(nproc)"  # the engine and the fuzz targets (fuzz_server_request with cpp-httplib)
 ctest --test-dir build-fuzz --output-on-failure -L fuzz --timeout "$((seconds * 2 + 300))"

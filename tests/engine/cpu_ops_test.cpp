@@ -72,14 +72,46 @@ TEST(CpuOps, TernaryRowsMatchIntegerDotProducts) {
 TEST(CpuOps, RopeNeoxRotatesHalvesAndKeepsNorms) {
     std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8};  // one head of 8
     std::vector<float> y = x;
-    cpu_rope_neox(y.data(), 1, 8, 0, 10000.0f);
+    const RopeConfig r{true, 8, 10000.0f};
+    cpu_rope(y.data(), 1, 0, r);
     EXPECT_EQ(x, y);  // position 0 is the identity
-    cpu_rope_neox(y.data(), 1, 8, 3, 10000.0f);
+    cpu_rope(y.data(), 1, 3, r);
     // Dimension 0 pairs with 4 (rotate half), angle 3 * theta^0 = 3.
     EXPECT_NEAR(y[0], 1 * std::cos(3.0) - 5 * std::sin(3.0), 1e-5);
     EXPECT_NEAR(y[4], 1 * std::sin(3.0) + 5 * std::cos(3.0), 1e-5);
     const double a = 3 * std::pow(10000.0, -2.0 / 8);
     EXPECT_NEAR(y[1], 2 * std::cos(a) - 6 * std::sin(a), 1e-5);
+}
+
+TEST(CpuOps, RopeNormalRotatesAdjacentPairs) {
+    // llama.cpp's "normal" mode (llama arch): dimensions 2i and 2i+1 turn together by the angle
+    // of pair i, in every head.
+    std::vector<float> y = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};  // three heads of 4
+    const RopeConfig r{false, 4, 10000.0f};
+    cpu_rope(y.data(), 3, 5, r);
+    for (int h = 0; h < 3; ++h)
+        for (int i = 0; i < 2; ++i) {
+            const double ang = 5 * std::pow(10000.0, -2.0 * i / 4);
+            const double x0 = 4 * h + 2 * i + 1, x1 = x0 + 1;
+            EXPECT_NEAR(y[4 * h + 2 * i], x0 * std::cos(ang) - x1 * std::sin(ang), 1e-5) << h << " " << i;
+            EXPECT_NEAR(y[4 * h + 2 * i + 1], x0 * std::sin(ang) + x1 * std::cos(ang), 1e-5) << h << " " << i;
+        }
+}
+
+TEST(CpuOps, RopeFrequencyScaleAndFactors) {
+    // Linear scaling divides the position by the factor; rope_freqs divides each pair's
+    // frequency: position 8 with scale 1/4 and factor 2 on pair 1 is position 2 unscaled on
+    // pair 0 and position 1 on pair 1.
+    const std::vector<float> factors = {1.0f, 2.0f};
+    RopeConfig scaled{false, 4, 10000.0f, 0.25f, factors};
+    std::vector<float> got = {1, 2, 3, 4}, want0 = got, want1 = got;
+    cpu_rope(got.data(), 1, 8, scaled);
+    cpu_rope(want0.data(), 1, 2, RopeConfig{false, 4, 10000.0f});
+    cpu_rope(want1.data(), 1, 1, RopeConfig{false, 4, 10000.0f});
+    EXPECT_NEAR(got[0], want0[0], 1e-6);
+    EXPECT_NEAR(got[1], want0[1], 1e-6);
+    EXPECT_NEAR(got[2], want1[2], 1e-6);
+    EXPECT_NEAR(got[3], want1[3], 1e-6);
 }
 
 TEST(CpuOps, GatedActivations) {

@@ -51,6 +51,27 @@ TEST(EnergyModel, ReproducesThePapers71xForTheMatmul) {
     EXPECT_GT(energy_model(ProcessNode::nm45).fp16_mul_pj, m.fp16_mul_pj);
 }
 
+TEST(EnergyModel, DecodeEstimateCountsWeightsAndTheKvCacheSoFar) {
+    ModelInfo i = shape_2b4t();
+    i.weight_bytes_per_token = 1'100'000'000;
+    i.head_bytes = 656'670'720;  // F16 head, 128256 x 2560 x 2
+    i.kv_bytes_per_token = 76'800;
+    // Ternary reads the weights as loaded; FP16 2 bytes per projection weight plus the head.
+    EXPECT_DOUBLE_EQ(decode_bytes_per_token(i, Precision::Ternary, 10), 1.1e9 + 768'000);
+    EXPECT_DOUBLE_EQ(decode_bytes_per_token(i, Precision::Fp16, 0), 2.0 * 2084044800.0 + 656'670'720);
+    const EnergyModel m = energy_model();
+    const double one = estimate_decode_energy(i, Precision::Ternary, 1, m).total();
+    EXPECT_DOUBLE_EQ(one, estimate_energy(ops_per_token(i, Precision::Ternary, 1),
+                                          decode_bytes_per_token(i, Precision::Ternary, 1), m).total());
+    EXPECT_GT(estimate_decode_energy(i, Precision::Fp16, 1, m).total(), 3 * one);
+    // An answer: n tokens x the mean of its first and last token (energy is linear in context).
+    const double first = estimate_decode_energy(i, Precision::Ternary, 101, m).total();
+    const double last = estimate_decode_energy(i, Precision::Ternary, 150, m).total();
+    EXPECT_NEAR(estimate_answer_joules(i, Precision::Ternary, 100, 50, m), 50 * (first + last) / 2, 1e-12);
+    EXPECT_GT(last, first);
+    EXPECT_EQ(estimate_answer_joules(i, Precision::Ternary, 100, 0, m), 0.0);
+}
+
 TEST(MemoryUsage, ReadsThisProcess) {
     const MemoryUsage before = memory_usage();
     ASSERT_GT(before.rss_bytes, 0u);

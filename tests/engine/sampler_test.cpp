@@ -269,6 +269,37 @@ TEST(Sampler, RepetitionPenaltyWindow) {
     EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{-3, 7, 1000000}), 0);
 }
 
+TEST(Sampler, FrequencyPenaltyCountsEveryOccurrence) {
+    // Token 0 seen three times: 2.0 - 3 x 0.4 = 0.8 < 1.0, so token 1 wins; seen once: 1.6 > 1.0.
+    const std::vector<float> logits = {2.0f, 1.0f, 0.0f};
+    SamplerParams p = plain(0.0f);
+    p.frequency_penalty = 0.4f;
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{0, 0, 0}), 1);
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{0}), 0);
+    // Negative values encourage repetition: 0.0 + 3 x 1.0 = 3.0 beats 2.0.
+    p.frequency_penalty = -1.0f;
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{2, 2, 2}), 2);
+}
+
+TEST(Sampler, PresencePenaltyCountsEachTokenOnce) {
+    const std::vector<float> logits = {2.0f, 1.0f, 0.0f};
+    SamplerParams p = plain(0.0f);
+    p.presence_penalty = 0.6f;  // 2.0 - 0.6 = 1.4 > 1.0 however often token 0 was seen
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{0, 0, 0, 0}), 0);
+    p.presence_penalty = 1.5f;  // 0.5 < 1.0
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{0}), 1);
+    // The same window as the repetition penalty: token 0 is outside the last 2.
+    p.repeat_last_n = 2;
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{0, 2, 2}), 0);
+    // Huge penalties saturate instead of producing inf - inf = NaN.
+    p.presence_penalty = 0.0f;
+    p.frequency_penalty = 3e38f;
+    p.repeat_last_n = 64;
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{0, 0, 1, 1}), 2);
+    p.frequency_penalty = -3e38f;
+    EXPECT_EQ(Sampler(p).sample(logits, std::vector<int32_t>{2, 2}), 2);
+}
+
 TEST(Sampler, NonFiniteLogitsDoNotCrash) {
     const std::vector<float> mixed = {kNaN, 1.0f, kNaN, 3.0f, -kInf, 2.0f};
     EXPECT_EQ(Sampler(plain(0.0f)).sample(mixed, {}), 3);
@@ -342,6 +373,8 @@ TEST(SamplerValidate, NamesEachNonsenseValue) {
         {[](SamplerParams& p) { p.repeat_penalty = 0; }, "repeat penalty must be a finite number > 0 (1 = off), not 0"},
         {[](SamplerParams& p) { p.repeat_penalty = -2; }, "repeat penalty must be a finite number > 0 (1 = off), not -2"},
         {[](SamplerParams& p) { p.repeat_last_n = -7; }, "repeat window must be a whole number >= -1 (-1 = all history), not -7"},
+        {[](SamplerParams& p) { p.frequency_penalty = kNaN; }, "frequency penalty must be a finite number (0 = off), not nan"},
+        {[](SamplerParams& p) { p.presence_penalty = -kInf; }, "presence penalty must be a finite number (0 = off), not -inf"},
     };
     for (const auto& c : cases) {
         SamplerParams p;

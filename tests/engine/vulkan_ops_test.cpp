@@ -304,6 +304,16 @@ void VulkanOps::rms_norm_glu_add() {
             cs_->rms_norm(x.cpu, gc, 1e-5f, out.cpu);
             vs_->rms_norm(x.vk, gv, 1e-5f, out.vk);
             expect_close(out, 1e-6, "rms_norm");
+            // qwen3's per-head Q/K norm: a head-sized gain normalizes each head of a row, in place.
+            for (int head : {32, 128}) {
+                if (cols % head != 0) continue;
+                const HostTensor hg = make_tensor(TypeId::F32, head, 1, encode_f32(random(head)));
+                const Weight hc = cpu_->upload_vector(hg.view), hv = vk_->upload_vector(hg.view);
+                const Pair y = tensor(n, cols, random(static_cast<size_t>(n) * cols, 3.0f));
+                cs_->rms_norm(y.cpu, hc, 1e-6f, y.cpu);
+                vs_->rms_norm(y.vk, hv, 1e-6f, y.vk);
+                expect_close(y, 1e-6, "per-head rms_norm of " + std::to_string(head));
+            }
 
             for (GluActivation act : {GluActivation::ReluSquared, GluActivation::Silu}) {
                 const Pair gate = tensor(n, cols, random(static_cast<size_t>(n) * cols));
@@ -345,8 +355,10 @@ void VulkanOps::rope_and_attention() {
             const Pair v = tensor(n, kv_dim, random(static_cast<size_t>(n) * kv_dim));
             for (const Pair* p : {&q, &k}) {
                 const int heads = p == &q ? c.n_head : c.n_head_kv;
-                cs_->rope_neox(p->cpu, heads, c.head_dim, pos, c.theta);
-                vs_->rope_neox(p->vk, heads, c.head_dim, pos, c.theta);
+                // Both RoPE modes: NEOX (BitNet, qwen3) on even positions, normal (llama) on odd.
+                const RopeConfig r{pos % 2 == 0, c.head_dim, c.theta};
+                cs_->rope(p->cpu, heads, pos, r);
+                vs_->rope(p->vk, heads, pos, r);
             }
             expect_close(q, 0.0, "rope q" + at);
             expect_close(k, 0.0, "rope k" + at);
@@ -382,14 +394,22 @@ TEST_F(VulkanOps, AttentionPastTheSharedScores) {
 TEST_F(VulkanOps, RopeAtLargePositions) {
     // The 2B4T rope (head_dim 128, base 500000) deep into a 4096 context, where the angles of the
     // fast pairs are thousands of radians: the table is computed in double like the reference.
-    for (float theta : {10000.0f, 500000.0f}) {
-        sessions(1, 4096, 5, 128);
+    // Also llama's normal mode with Falcon3's head size 256 and base 1000042, and a linear scale
+    // with per-pair frequency factors (rope_freqs).
+    std::vector<float> factors(128);
+    for (size_t i = 0; i < factors.size(); ++i) factors[i] = 1.0f + static_cast<float>(i % 7);
+    const RopeConfig configs[] = {{true, 128, 10000.0f}, {true, 128, 500000.0f}, {false, 256, 1000042.0f},
+                                  {false, 256, 500000.0f, 0.5f, factors}};
+    for (const RopeConfig& r : configs) {
+        const int heads = 2560 / r.head_dim;
+        sessions(1, 4096, 5, r.head_dim);
         for (int pos0 : {0, 1000, 4079}) {
-            const int n = 17, cols = 20 * 128;
+            const int n = 17, cols = 2560;
             const Pair x = tensor(n, cols, random(static_cast<size_t>(n) * cols));
-            cs_->rope_neox(x.cpu, 20, 128, pos0, theta);
-            vs_->rope_neox(x.vk, 20, 128, pos0, theta);
-            expect_close(x, 0.0, "rope at " + std::to_string(pos0) + " base " + std::to_string(theta));
+            cs_->rope(x.cpu, heads, pos0, r);
+            vs_->rope(x.vk, heads, pos0, r);
+            expect_close(x, 0.0, "rope at " + std::to_string(pos0) + " base " + std::to_string(r.theta) +
+                                     (r.neox ? " neox" : " normal"));
         }
     }
 }
@@ -427,8 +447,8 @@ TEST_F(VulkanOps, BarriersOnlyWhereDependenciesNeedThem) {
             s->rms_norm(xx, g_, 1e-5f, hh);
             const Tensor outs[] = {qq, kk, vv};
             s->linear(hh, std::span<const Weight* const>(p, 3), outs);
-            s->rope_neox(qq, 4, 128, 5, 500000.0f);
-            s->rope_neox(kk, 1, 128, 5, 500000.0f);
+            s->rope(qq, 4, 5, RopeConfig{true, 128, 500000.0f});
+            s->rope(kk, 1, 5, RopeConfig{true, 128, 500000.0f});
         }
         const vk::RecorderStats after = rec.stats();
         // Ternary: norm, quantize, QKV, two RoPEs. Dense: norm, Q, K, V in 64 KiB row chunks (8 + 2

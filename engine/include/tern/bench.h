@@ -18,14 +18,18 @@ struct BenchOptions {
     int n_depth = 0;      // tokens already in the KV cache when each test starts (long-context speed)
     int repetitions = 3;
     double read_bandwidth = 0;  // bytes/s from measure_read_bandwidth(); 0: no roof figures
+    // Quality next to speed: when not empty, a "ppl" test scores this text with perplexity()
+    // (llama.cpp's chunking) in chunks of quality_ctx tokens (0: the model's context, at most 512).
+    std::string quality_text;
+    int quality_ctx = 0;
     // Called before each run with the test name and the fraction done; return false to cancel
     // (bench() then throws tern::Cancelled).
     std::function<bool(std::string_view test, float fraction)> progress;
 };
 
 struct BenchResult {
-    std::string test;       // "pp128", "tg64"; at a depth "tg64@d4096"
-    std::string precision;  // "ternary", "fp16"
+    std::string test;       // "pp128", "tg64"; at a depth "tg64@d4096"; quality "ppl@c256"
+    std::string precision;  // "ternary", "fp16"; "fp16-twin" for a separately trained FP16 model
     std::string backend;    // ModelInfo::backend
     std::string head;       // the LM head's type as it runs ("F16", "Q8_0")
     std::string kv;         // the KV cache's type ("F16", "Q8_0")
@@ -47,13 +51,14 @@ struct BenchResult {
     double roof_fraction = 0;     // of BenchOptions::read_bandwidth; 0 when not given
     double joules_per_token_est = 0;        // ESTIMATED: energy model (tern/profile.h)
     double joules_per_token_measured = -1;  // MEASURED: RAPL package energy; < 0 when unreadable
+    double perplexity = 0;  // the "ppl" test's result (n_tokens: tokens scored); 0 for speed tests
 };
 
 // The check front ends run on benchmark options a user gave: "" when usable, else a message
 // (token counts >= 0, repetitions >= 1). bench() throws tern::Error with it.
 std::string validate(const BenchOptions& options);
 
-// Runs the pp then the tg test, each on a fresh session of `model` with one untimed warm-up run.
+// Runs the pp then the tg test (then the ppl test when quality_text is set), each on a fresh session of `model` with one untimed warm-up run.
 // With n_depth, each session's cache is first filled with that many tokens (untimed, once), and
 // every run starts from there.
 // Throws tern::Error, tern::Cancelled.

@@ -37,7 +37,7 @@ const char* kv_type_name(KvType t);       // "F32", "F16", "Q8_0", as ggml names
 // What a model file says about itself (all from the file, nothing hard-coded).
 struct ModelInfo {
     std::string path;
-    std::string arch;          // "bitnet-b1.58", "bitnet-25", "bitnet"
+    std::string arch;          // "bitnet-b1.58", "bitnet-25", "bitnet", "llama", "qwen3"
     std::string name;          // general.name
     int n_vocab = 0;
     int n_ctx_train = 0;
@@ -48,8 +48,18 @@ struct ModelInfo {
     int head_dim = 0;
     int n_ff = 0;
     float rope_theta = 0;
+    float rope_freq_scale = 1;  // 1 / linear rope scaling factor
+    bool rope_freqs = false;    // the file has per-pair frequency factors (rope_freqs.weight)
+    std::string rope_type;      // "neox" (pairs i, i + head_dim/2) or "normal" (adjacent pairs)
+    bool sub_norms = false;     // BitNet's RMSNorm before attn_output and ffn_down
+    bool qk_norm = false;       // per-head RMSNorm of Q and K before RoPE (qwen3)
     float rms_eps = 0;
     std::string activation;    // "relu^2" or "silu"
+    // What the projections multiply: "int8 per-token absmax (BitNet)" for ternary projections
+    // with the BitNet numerics, "float" for dense ones and for weight-only ternary models, which
+    // were trained with float activations; "mixed" if they differ. See projection_note.
+    std::string activation_numerics;
+    std::string projection_note;  // one line on how the projections run, for tern-cli info
     std::string ternary_type;  // type of the projection weights ("I2_S", "TQ2_0", "TQ1_0", "mixed")
     bool tied_head = true;     // LM head is the token embedding
     std::map<std::string, int> tensor_types;  // type name -> tensor count

@@ -54,6 +54,16 @@ struct EnergyEstimate {
 // ESTIMATED energy of `ops` plus reading `bytes` from DRAM.
 EnergyEstimate estimate_energy(const OpCounts& ops, double bytes, const EnergyModel& model);
 
+// Bytes one decoded token reads at context n_ctx: the weights as loaded (Ternary) or, for the FP16
+// baseline, 2 bytes per projection weight plus the head; and the KV cache written so far.
+double decode_bytes_per_token(const ModelInfo& info, Precision precision, int n_ctx);
+// ESTIMATED energy of decoding one token at context n_ctx: ops_per_token over those bytes.
+EnergyEstimate estimate_decode_energy(const ModelInfo& info, Precision precision, int n_ctx, const EnergyModel& model);
+// ESTIMATED joules for decoding n_tokens after a context of ctx_before tokens. A token's energy
+// grows linearly with its context, so this is n_tokens x the mean of the first and last token's.
+double estimate_answer_joules(const ModelInfo& info, Precision precision, int ctx_before, int n_tokens,
+                              const EnergyModel& model);
+
 // MEASURED CPU package energy from Linux powercap RAPL (/sys/class/powercap/intel-rapl:N, which
 // AMD CPUs expose too). Since 2020 it is readable by root only on most systems; then available()
 // is false and why() says so.

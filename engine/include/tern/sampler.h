@@ -1,5 +1,6 @@
 #pragma once
-// Token sampling: greedy, temperature, top-k, top-p, min-p and repetition penalty, seeded.
+// Token sampling: greedy, temperature, top-k, top-p, min-p, repetition, frequency and presence
+// penalties, seeded.
 #include <cstdint>
 #include <random>
 #include <span>
@@ -16,12 +17,17 @@ struct SamplerParams {
     float repeat_penalty = 1.1f;  // 1 disables; applied to the last repeat_last_n tokens
     int repeat_last_n = 64;       // 0 disables, -1: the whole history
     uint64_t seed = 0;            // same seed, same logits -> same tokens
+    // OpenAI's penalties over the same window: logit -= count x frequency_penalty, and
+    // -= presence_penalty once for a token that appears at all. 0 disables.
+    float frequency_penalty = 0.0f;
+    float presence_penalty = 0.0f;
 };
 
 // The check every front end (tern-cli, the app, a server) runs on sampling values a user gave:
 // "" when they are usable, else a message naming the first bad one and its range. Each must be
 // finite: temperature >= 0, top-k >= 0, top-p and min-p in [0, 1], repeat penalty > 0, repeat
-// window >= -1. Sampler's constructor throws tern::Error with this message.
+// window >= -1, frequency and presence penalties finite. Sampler's constructor throws tern::Error
+// with this message.
 std::string validate(const SamplerParams& params);
 
 class Sampler {

@@ -2,6 +2,7 @@
 // The seam between the model graph and the hardware. The graph (model/session.cpp) says which ops
 // to run on which tensors; a backend owns the memory and runs them. The CPU reference backend runs
 // each op at once; a GPU backend may record them and only wait in read_rows().
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -33,6 +34,29 @@ struct Weight {
 
 enum class GluActivation { ReluSquared, Silu };
 
+// Rotary position embedding as a model file describes it. Pair i of a head turns by
+// pos * freq_scale * theta^(-2i/head_dim) / freq_factors[i] (freq_factors empty: all 1).
+struct RopeConfig {
+    bool neox = true;          // NEOX: dimension i pairs with i + head_dim/2; else llama.cpp's
+                               // "normal" mode: adjacent dimensions 2i and 2i+1
+    int head_dim = 0;
+    float theta = 10000.0f;    // rope.freq_base
+    float freq_scale = 1.0f;   // 1 / rope.scaling.factor for linear scaling
+    std::span<const float> freq_factors;  // the optional rope_freqs tensor, head_dim/2 values
+};
+
+// The head_dim/2 cosines and sines of a position, in double then rounded: every backend uses
+// these same values (the CPU reference per position, the Vulkan one in its table).
+inline void rope_angles(const RopeConfig& r, int pos, float* cos_out, float* sin_out) {
+    for (int i = 0; i < r.head_dim / 2; ++i) {
+        double freq = std::pow(static_cast<double>(r.theta), -2.0 * i / r.head_dim) * r.freq_scale;
+        if (!r.freq_factors.empty()) freq /= r.freq_factors[i];
+        const double angle = pos * freq;
+        cos_out[i] = static_cast<float>(std::cos(angle));
+        sin_out[i] = static_cast<float>(std::sin(angle));
+    }
+}
+
 struct AttentionShape {
     int n_head = 0;
     int n_head_kv = 0;
@@ -49,13 +73,14 @@ public:
 
     // out[i] = table row ids[i] (the token embedding).
     virtual void get_rows(const Weight& table, std::span<const int32_t> ids, Tensor out) = 0;
-    // out = x / sqrt(mean(x^2) + eps) * gain, per row.
+    // out = x / sqrt(mean(x^2) + eps) * gain, per row; when gain is shorter than a row (one head
+    // of a Q or K row), per gain-sized slice of the row.
     virtual void rms_norm(Tensor x, const Weight& gain, float eps, Tensor out) = 0;
     // outs[j] = x W_j^T for every weight sharing the input x. Ternary weights quantize x once per
     // token (absmax int8, round half to even) and use integer dot products.
     virtual void linear(Tensor x, std::span<const Weight* const> weights, std::span<const Tensor> outs) = 0;
-    // NEOX rotary embedding in place; row i is at position pos0 + i.
-    virtual void rope_neox(Tensor x, int n_heads, int head_dim, int pos0, float theta) = 0;
+    // Rotary embedding in place over n_heads heads of each row; row i is at position pos0 + i.
+    virtual void rope(Tensor x, int n_heads, int pos0, const RopeConfig& rope) = 0;
     // Stores k, v for positions pos0.. into the layer's cache, then causal attention of q over
     // positions 0..pos0+i for each row i. out gets the concatenated heads.
     virtual void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& shape,

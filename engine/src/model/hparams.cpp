@@ -6,19 +6,18 @@
 
 namespace tern {
 
-const ArchTraits* find_arch(std::string_view arch) {
-    static constexpr std::array<ArchTraits, 4> table{{
-        {"bitnet-b1.58", false, true},  // the official 2B4T GGUF
-        {"bitnet-25", false, true},     // the first 2B4T GGUF: same graph
-        {"bitnet-1.58", false, true},   // seen in one fork; costs nothing to accept
-        {"bitnet", true, false},        // 1bitLLM bitnet_b1_58-large / -3B
-    }};
-    for (const auto& a : table)
-        if (arch == a.name) return &a;
-    return nullptr;
-}
-
 namespace {
+
+constexpr std::array<ArchTraits, 6> kArchs{{
+    //  name            silu   subnorm neox   qknorm int8   llama3 vocab
+    {"bitnet-b1.58", false, true, true, false, true, true},  // the official 2B4T GGUF
+    {"bitnet-25", false, true, true, false, true, true},     // the first 2B4T GGUF: same graph
+    {"bitnet-1.58", false, true, true, false, true, true},   // seen in one fork; costs nothing to accept
+    {"bitnet", true, true, true, false, true, false},        // 1bitLLM bitnet_b1_58-large / -3B
+    // Falcon3-1.58bit, Falcon-E, Llama3-8B-1.58 as bitnet.cpp converts them, and any F16 llama.
+    {"llama", true, false, false, false, true, false},
+    {"qwen3", true, false, true, true, false, false},  // Ternary-Bonsai (weight-only ternary)
+}};
 
 int require_int(const gguf::File& f, const std::string& key, int64_t min_value = 1) {
     const auto v = f.get_uint(key);
@@ -28,7 +27,35 @@ int require_int(const gguf::File& f, const std::string& key, int64_t min_value =
     return static_cast<int>(*v);
 }
 
+// llama.cpp's rope scaling keys: the factor is rope.scaling.factor, else rope.scale_linear, and
+// positions are divided by it (llama.cpp's freq_scale = 1 / factor). rope.scaling.type yarn and
+// longrope add attention corrections (and type none never scales, as in llama.cpp); this engine does not implement: refused, not run wrongly.
+float read_rope_freq_scale(const gguf::File& f, const std::string& p) {
+    double factor = f.get_float(p + "rope.scaling.factor").value_or(0.0);
+    if (factor == 0.0) factor = f.get_float(p + "rope.scale_linear").value_or(0.0);
+    if (factor == 0.0 || factor == 1.0) return 1.0f;
+    const std::string type = f.get_string(p + "rope.scaling.type").value_or("linear");
+    if (type == "none") return 1.0f;  // llama.cpp never scales then
+    if (type != "linear")
+        throw Error(f.path() + ": rope scaling '" + type + "' is not supported (Tern runs none and linear)");
+    if (!(factor > 0) || factor > 1e6)
+        throw Error(f.path() + ": rope scaling factor " + std::to_string(factor) + " is unusable");
+    return static_cast<float>(1.0 / factor);
+}
+
 }  // namespace
+
+const ArchTraits* find_arch(std::string_view arch) {
+    for (const auto& a : kArchs)
+        if (arch == a.name) return &a;
+    return nullptr;
+}
+
+std::string supported_archs() {
+    std::string s;
+    for (const auto& a : kArchs) s += (s.empty() ? "" : ", ") + std::string(a.name);
+    return s;
+}
 
 void read_hparams(const gguf::File& f, const ArchTraits& arch, ModelInfo& info) {
     const std::string p = std::string(arch.name) + ".";
@@ -41,13 +68,24 @@ void read_hparams(const gguf::File& f, const ArchTraits& arch, ModelInfo& info) 
     info.n_head_kv = f.get_uint(p + "attention.head_count_kv") ? require_int(f, p + "attention.head_count_kv")
                                                                 : info.n_head;
     info.n_ctx_train = f.get_uint(p + "context_length") ? require_int(f, p + "context_length") : 2048;
-    if (info.n_embd % info.n_head != 0)
-        throw Error(f.path() + ": embedding_length " + std::to_string(info.n_embd) +
-                    " is not a multiple of attention.head_count " + std::to_string(info.n_head));
     if (info.n_head % info.n_head_kv != 0)
         throw Error(f.path() + ": attention.head_count " + std::to_string(info.n_head) +
                     " is not a multiple of attention.head_count_kv " + std::to_string(info.n_head_kv));
-    info.head_dim = info.n_embd / info.n_head;
+    // The head size: attention.key_length where the file has it (Qwen3-4B: 32 heads of 128 over
+    // a 2560-wide stream), else embedding_length / head_count.
+    if (f.get_uint(p + "attention.key_length")) {
+        info.head_dim = require_int(f, p + "attention.key_length");
+        const int v = f.get_uint(p + "attention.value_length") ? require_int(f, p + "attention.value_length")
+                                                                : info.head_dim;
+        if (v != info.head_dim)
+            throw Error(f.path() + ": attention.value_length " + std::to_string(v) + " differs from key_length " +
+                        std::to_string(info.head_dim) + " (not supported)");
+    } else {
+        if (info.n_embd % info.n_head != 0)
+            throw Error(f.path() + ": embedding_length " + std::to_string(info.n_embd) +
+                        " is not a multiple of attention.head_count " + std::to_string(info.n_head));
+        info.head_dim = info.n_embd / info.n_head;
+    }
     if (auto rot = f.get_uint(p + "rope.dimension_count"); rot && *rot != static_cast<uint64_t>(info.head_dim))
         throw Error(f.path() + ": rope.dimension_count " + std::to_string(*rot) + " differs from the head size " +
                     std::to_string(info.head_dim) + " (partial RoPE is not supported)");
@@ -56,6 +94,10 @@ void read_hparams(const gguf::File& f, const ArchTraits& arch, ModelInfo& info) 
     info.rms_eps = static_cast<float>(f.get_float(p + "attention.layer_norm_rms_epsilon").value_or(1e-5));
     if (!(info.rope_theta > 0)) throw Error(f.path() + ": key '" + p + "rope.freq_base' must be positive");
     if (!(info.rms_eps > 0)) throw Error(f.path() + ": key '" + p + "attention.layer_norm_rms_epsilon' must be positive");
+    info.rope_freq_scale = read_rope_freq_scale(f, p);
+    info.rope_type = arch.neox_rope ? "neox" : "normal";
+    info.sub_norms = arch.sub_norms;
+    info.qk_norm = arch.qk_norm;
     info.activation = arch.silu_ffn ? "silu" : "relu^2";
     info.kv_bytes_per_token = 2ull * info.n_layer * info.n_head_kv * info.head_dim * sizeof(float);
 }

@@ -55,25 +55,37 @@ public:
         info.head_type = type_name(static_cast<uint32_t>(head.type));
         info.head_bytes = head.nbytes;
         info.weight_bytes_per_token += head.nbytes;
+        read_rope_freqs();
+        const ArchTraits& arch = *m_.arch;
+        const int qd = info.n_head * info.head_dim;  // Q rows and attention output width
         m_.layers.resize(info.n_layer);
         for (int i = 0; i < info.n_layer; ++i) {
             const std::string b = "blk." + std::to_string(i) + ".";
             LayerWeights& l = m_.layers[i];
             l.attn_norm = vector(b + "attn_norm.weight", d);
-            l.wq = projection(b + "attn_q.weight", d, d);
+            l.wq = projection(b + "attn_q.weight", d, qd);
             l.wk = projection(b + "attn_k.weight", d, kv);
             l.wv = projection(b + "attn_v.weight", d, kv);
-            l.attn_sub_norm = vector(b + "attn_sub_norm.weight", d);
-            l.wo = projection(b + "attn_output.weight", d, d);
+            if (arch.qk_norm) {
+                l.attn_q_norm = vector(b + "attn_q_norm.weight", info.head_dim);
+                l.attn_k_norm = vector(b + "attn_k_norm.weight", info.head_dim);
+            }
+            if (arch.sub_norms) l.attn_sub_norm = vector(b + "attn_sub_norm.weight", qd);
+            l.wo = projection(b + "attn_output.weight", qd, d);
             l.ffn_norm = vector(b + "ffn_norm.weight", d);
             l.w_gate = projection(b + "ffn_gate.weight", d, ff);
             l.w_up = projection(b + "ffn_up.weight", d, ff);
-            l.ffn_sub_norm = vector(b + "ffn_sub_norm.weight", ff);
+            if (arch.sub_norms) l.ffn_sub_norm = vector(b + "ffn_sub_norm.weight", ff);
             l.w_down = projection(b + "ffn_down.weight", ff, d);
         }
         info.ternary_type = ternary_types_.size() == 1 ? *ternary_types_.begin()
                             : ternary_types_.empty()   ? "none"
                                                        : "mixed";
+        info.activation_numerics = numerics_.size() == 1 ? *numerics_.begin() : "mixed";
+        info.projection_note = projection_note();
+        if (n_dense_ > 0)
+            spdlog::info("{}: {} of {} projections are dense ({}), run with float activations", f_.path(), n_dense_,
+                         7 * info.n_layer, dense_types());
         info.weight_bytes = m_.backend->weight_bytes();
     }
 
@@ -163,22 +175,27 @@ private:
             if (!std::isfinite(value)) throw Error(f_.path() + ": tensor '" + scale_name + "' is not finite");
             extra = value;
         }
+        // Weight-only ternary models (and the FP16 baseline) run their ternary weights as dense
+        // F16 with float activations: the numerics they were trained with.
+        const bool int8 = m_.arch->int8_activations && opt_.precision == Precision::Ternary;
         if (tt.ternary) {
             ternary_types_.insert(tt.name);
             m_.info.ternary_bytes += v.nbytes;
-        } else if (auto converted = as_ternary(v)) {
+        } else if (auto converted = m_.arch->int8_activations ? as_ternary(v) : std::nullopt) {
             v = *converted;
             ternary_types_.insert(std::string(tt.name) + "->I2_S");
             m_.info.ternary_bytes += v.nbytes;
         } else {
-            spdlog::warn("{}: tensor '{}' ({}) is not ternary; running it as a dense matrix", f_.path(), name,
-                         tt.name);
+            ++n_dense_;
+            dense_types_.insert(tt.name);
         }
-        if (opt_.precision == Precision::Fp16 && type_traits(static_cast<uint32_t>(v.type))->ternary) {
-            const TensorView ternary = v;
-            v = to_f16(ternary);
-            drop_owned(ternary);
+        const bool ternary = type_traits(static_cast<uint32_t>(v.type))->ternary;
+        if (ternary && !int8) {
+            const TensorView codes = v;
+            v = to_f16(codes);
+            drop_owned(codes);
         }
+        numerics_.insert(ternary && int8 ? kInt8Numerics : "float");
         const Weight w = m_.backend->upload_matrix(v, extra);
         m_.info.weight_bytes_per_token += w.bytes;  // the backend may hold fewer bytes than the file
         if (m_.backend->owns_copy(w)) drop_owned(v);
@@ -280,20 +297,59 @@ private:
         return owned(v, TypeId::I2_S, encode_i2_s(values, m));
     }
 
+    // The optional per-pair RoPE frequency factors (llama.cpp's rope_freqs.weight, Llama 3.1 style).
+    void read_rope_freqs() {
+        const gguf::TensorInfo* t = f_.find_tensor("rope_freqs.weight");
+        if (!t) return;
+        const uint64_t half = static_cast<uint64_t>(m_.info.head_dim / 2);
+        check_shape(*t, half, 1);
+        if (t->type != static_cast<uint32_t>(TypeId::F32))
+            throw Error(f_.path() + ": tensor 'rope_freqs.weight' has type " + type_name(t->type) + ", expected F32");
+        m_.rope_freqs.resize(half);
+        dequantize_row(view(*t), 0, m_.rope_freqs.data());
+        for (float x : m_.rope_freqs)
+            if (!(x > 0) || !std::isfinite(x))
+                throw Error(f_.path() + ": tensor 'rope_freqs.weight' holds " + std::to_string(x) +
+                            " (frequency factors must be positive)");
+        m_.info.rope_freqs = true;
+    }
+
+    std::string dense_types() const {
+        std::string s;
+        for (const auto& t : dense_types_) s += (s.empty() ? "" : ", ") + t;
+        return s;
+    }
+
+    std::string projection_note() const {
+        const std::string& t = m_.info.ternary_type;
+        if (opt_.precision == Precision::Fp16)
+            return "FP16 baseline: every projection expanded to dense F16, float activations";
+        if (t == "none") return "dense (" + dense_types() + "), float activations";
+        if (!m_.arch->int8_activations)
+            return "weight-only ternary (" + t + ", trained with float activations): expanded to F16 at load, "
+                   "float activations";
+        std::string s = "ternary (" + t + "), int8 per-token absmax activations (BitNet b1.58)";
+        if (n_dense_ > 0) s += "; " + std::to_string(n_dense_) + " dense (" + dense_types() + ") with float activations";
+        return s;
+    }
+
+    static constexpr const char* kInt8Numerics = "int8 per-token absmax (BitNet)";
+
     Model::Impl& m_;
     const gguf::File& f_;
     const LoadOptions& opt_;
     ThreadPool pool_;  // for the conversions at load
     uint64_t total_bytes_ = 0, done_bytes_ = 0;
-    std::set<std::string> ternary_types_;
+    std::set<std::string> ternary_types_, dense_types_, numerics_;
+    int n_dense_ = 0;
 };
 
 #ifdef TERN_HAVE_VULKAN
 // Device memory the weights will take: the file, or in FP16 the file with every ternary tensor
 // expanded to 2 bytes per weight.
-uint64_t device_bytes_needed(const gguf::File& f, Precision precision) {
+uint64_t device_bytes_needed(const gguf::File& f, Precision precision, const ArchTraits& arch) {
     uint64_t bytes = f.file_size();
-    if (precision == Precision::Fp16)
+    if (precision == Precision::Fp16 || !arch.int8_activations)
         for (const auto& t : f.tensors())
             if (const TypeTraits* tt = type_traits(t.type); tt && tt->ternary)
                 bytes += t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3] * 2 - t.nbytes;
@@ -316,7 +372,7 @@ void load_weights(Model::Impl& m, const LoadOptions& options) {
             VulkanOptions vo;
             vo.device = options.device;
             vo.allow_cpu = options.backend == Kind::Vulkan;
-            vo.need_bytes = device_bytes_needed(*m.file, options.precision);
+            vo.need_bytes = device_bytes_needed(*m.file, options.precision, *m.arch);
             m.backend = make_vulkan_backend(vo);
             Loader(m, options).load_all();
             m.info.backend = m.backend->name();
@@ -390,11 +446,11 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     const ArchTraits* arch = find_arch(*arch_name);
     if (!arch)
         throw Error(path + ": architecture '" + *arch_name +
-                    "' is not supported (Tern runs bitnet-b1.58, bitnet-25 and bitnet models)");
+                    "' is not supported (Tern runs " + supported_archs() + ")");
     m.info.path = path;
     m.info.file_bytes = f.file_size();
     read_hparams(f, *arch, m.info);
-    m.silu_ffn = arch->silu_ffn;
+    m.arch = arch;
 
     m.tokenizer = make_tokenizer(f, *arch_name);
     m.info.n_vocab = m.tokenizer->n_vocab();
@@ -407,7 +463,8 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     if (options.progress && !options.progress(1.0f)) throw Cancelled();
     m.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     spdlog::info("loaded {} ({}, {} layers, {}, head {}, {} MB of weights) in {:.0f} ms", path, m.info.arch,
-                 m.info.n_layer, precision_name(m.info.precision), m.info.head_type, m.info.weight_bytes / 1000000,
+                 m.info.n_layer, m.info.ternary_type == "none" ? "dense" : precision_name(m.info.precision),
+                 m.info.head_type, m.info.weight_bytes / 1000000,
                  m.load_ms);
     return model;
 }

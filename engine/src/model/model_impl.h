@@ -6,12 +6,13 @@
 
 #include "backend/backend.h"
 #include "gguf/gguf.h"
+#include "model/hparams.h"
 #include "tern/model.h"
 
 namespace tern {
 
 struct LayerWeights {
-    Weight attn_norm, wq, wk, wv, attn_sub_norm, wo;
+    Weight attn_norm, wq, wk, wv, attn_q_norm, attn_k_norm, attn_sub_norm, wo;  // q/k norms: qwen3
     Weight ffn_norm, w_gate, w_up, ffn_sub_norm, w_down;
 };
 
@@ -20,7 +21,8 @@ struct Model::Impl {
     ModelInfo info;
     std::unique_ptr<Tokenizer> tokenizer;
     ChatTemplate chat_template = ChatTemplate::BitNet2B;
-    bool silu_ffn = false;
+    const ArchTraits* arch = nullptr;
+    std::vector<float> rope_freqs;  // per-pair frequency factors from rope_freqs.weight, or empty
     std::unique_ptr<Backend> backend;
     Weight tok_embd, output_norm, output;
     std::vector<LayerWeights> layers;

@@ -18,7 +18,8 @@ struct Session::Impl {
     SessionStats stats;
 
     // Scratch activations, sized for one batch.
-    Tensor x, h, q, k, v, attn, o, gate, up, logits_last, logits_all;
+    Tensor x, h, q, k, v, attn, o, gate, up, logits_last, logits_all;  // o: sub-norm output
+    RopeConfig rope;
     std::vector<float> last_logits;
 
     Impl(std::shared_ptr<const Model> mdl, const SessionOptions& opt)
@@ -29,15 +30,20 @@ struct Session::Impl {
             throw Error("context length " + std::to_string(n_ctx) + " exceeds the model's training context " +
                         std::to_string(info.n_ctx_train));
         n_batch = std::clamp(opt.n_batch, 1, n_ctx);
-        const int kv_dim = info.n_head_kv * info.head_dim;
+        const int kv_dim = info.n_head_kv * info.head_dim, q_dim = info.n_head * info.head_dim;
         be = m.backend->new_session(info.n_layer, n_ctx, info.n_head_kv, info.head_dim);
         x = be->alloc(n_batch, info.n_embd);
         h = be->alloc(n_batch, info.n_embd);
-        q = be->alloc(n_batch, info.n_embd);
+        q = be->alloc(n_batch, q_dim);
         k = be->alloc(n_batch, kv_dim);
         v = be->alloc(n_batch, kv_dim);
-        attn = be->alloc(n_batch, info.n_embd);
-        o = be->alloc(n_batch, info.n_embd);
+        attn = be->alloc(n_batch, q_dim);
+        if (info.sub_norms) o = be->alloc(n_batch, q_dim);
+        rope.neox = info.rope_type == "neox";
+        rope.head_dim = info.head_dim;
+        rope.theta = info.rope_theta;
+        rope.freq_scale = info.rope_freq_scale;
+        rope.freq_factors = m.rope_freqs;
         gate = be->alloc(n_batch, info.n_ff);
         up = be->alloc(n_batch, info.n_ff);
         logits_last = be->alloc(1, info.n_vocab);
@@ -51,36 +57,41 @@ struct Session::Impl {
         const ModelInfo& info = m.info;
         const int n = static_cast<int>(ids.size());
         const AttentionShape shape{info.n_head, info.n_head_kv, info.head_dim};
-        const GluActivation act = m.silu_ffn ? GluActivation::Silu : GluActivation::ReluSquared;
+        const GluActivation act = m.arch->silu_ffn ? GluActivation::Silu : GluActivation::ReluSquared;
+        const bool sub_norms = info.sub_norms;
         const float eps = info.rms_eps;
         Tensor X = x.first(n), H = h.first(n), Q = q.first(n), K = k.first(n), V = v.first(n);
-        Tensor A = attn.first(n), O = o.first(n), G = gate.first(n), U = up.first(n);
+        Tensor A = attn.first(n), O = sub_norms ? o.first(n) : A, G = gate.first(n), U = up.first(n);
 
         be->get_rows(m.tok_embd, ids, X);
         for (int il = 0; il < info.n_layer; ++il) {
             const LayerWeights& l = m.layers[il];
-            // Attention block: norm -> Q,K,V (one activation quantization) -> RoPE -> attention
-            // -> sub-norm -> output projection -> residual.
+            // Attention block: norm -> Q,K,V (one activation quantization) -> [per-head Q/K norm]
+            // -> RoPE -> attention -> [sub-norm] -> output projection -> residual.
             be->rms_norm(X, l.attn_norm, eps, H);
             const Weight* qkv[] = {&l.wq, &l.wk, &l.wv};
             const Tensor qkv_out[] = {Q, K, V};
             be->linear(H, qkv, qkv_out);
-            be->rope_neox(Q, info.n_head, info.head_dim, pos0, info.rope_theta);
-            be->rope_neox(K, info.n_head_kv, info.head_dim, pos0, info.rope_theta);
+            if (info.qk_norm) {
+                be->rms_norm(Q, l.attn_q_norm, eps, Q);
+                be->rms_norm(K, l.attn_k_norm, eps, K);
+            }
+            be->rope(Q, info.n_head, pos0, rope);
+            be->rope(K, info.n_head_kv, pos0, rope);
             be->attention(il, Q, K, V, pos0, shape, A);
-            be->rms_norm(A, l.attn_sub_norm, eps, O);
+            if (sub_norms) be->rms_norm(A, l.attn_sub_norm, eps, O);
             const Weight* wo[] = {&l.wo};
             be->linear(O, wo, std::span<const Tensor>(&H, 1));
             be->add(X, H);
-            // FFN block: norm -> gate, up -> act(gate) * up -> sub-norm -> down -> residual.
+            // FFN block: norm -> gate, up -> act(gate) * up -> [sub-norm] -> down -> residual.
             be->rms_norm(X, l.ffn_norm, eps, H);
             const Weight* gu[] = {&l.w_gate, &l.w_up};
             const Tensor gu_out[] = {G, U};
             be->linear(H, gu, gu_out);
             be->glu(G, U, act, G);
-            be->rms_norm(G, l.ffn_sub_norm, eps, U);
+            if (sub_norms) be->rms_norm(G, l.ffn_sub_norm, eps, U);
             const Weight* down[] = {&l.w_down};
-            be->linear(U, down, std::span<const Tensor>(&H, 1));
+            be->linear(sub_norms ? U : G, down, std::span<const Tensor>(&H, 1));
             be->add(X, H);
         }
         be->rms_norm(X, m.output_norm, eps, H);

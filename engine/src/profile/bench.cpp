@@ -7,6 +7,7 @@
 #include <random>
 
 #include "tern/error.h"
+#include "tern/perplexity.h"
 #include "tern/profile.h"
 #include "tern/session.h"
 
@@ -104,6 +105,28 @@ public:
         return result(test, n, speeds, first_ms, bytes, static_cast<int>(mean_ctx), joules, s);
     }
 
+    // Perplexity of the quality text: the quality cost of a precision, measured beside its speed.
+    BenchResult quality() {
+        const ModelInfo& info = model_->info();
+        const int ctx = o_.quality_ctx > 0 ? o_.quality_ctx : std::min(info.n_ctx_train, 512);
+        const std::vector<int32_t> tokens = model_->tokenizer().encode(o_.quality_text, true, false);
+        Session s(model_, {.n_ctx = ctx, .n_batch = ctx});
+        const std::string test = "ppl@c" + std::to_string(ctx);
+        report(test, -1);
+        const double joules0 = rapl_.joules();
+        const auto start = Clock::now();
+        const PerplexityResult p = perplexity(s, tokens, ctx);
+        const double sec = seconds_since(start);
+        const double evaluated = static_cast<double>(p.n_chunks) * ctx;
+        const double bytes = static_cast<double>(info.weight_bytes_per_token) / ctx +
+                             static_cast<double>(info.kv_bytes_per_token) * ctx / 2.0;
+        BenchResult r = result(test, static_cast<int>(p.n_scored), {evaluated / sec}, sec * 1e3 / p.n_chunks, bytes,
+                               ctx / 2, rapl_.joules() - joules0, s);
+        if (rapl_.available()) r.joules_per_token_measured = (rapl_.joules() - joules0) / evaluated;
+        r.perplexity = p.ppl();
+        return r;
+    }
+
 private:
     static constexpr int kFillBatch = 128;
 
@@ -174,6 +197,7 @@ std::string validate(const BenchOptions& o) {
     if (o.n_prompt < 0 || o.n_gen < 0 || o.n_depth < 0)
         return "bench: the prompt, generation and depth token counts must not be negative";
     if (o.repetitions < 1) return "bench: repetitions must be at least 1, not " + std::to_string(o.repetitions);
+    if (o.quality_ctx < 0) return "bench: the quality context must not be negative (0 = the model's, at most 512)";
     return "";
 }
 
@@ -186,6 +210,7 @@ std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOp
     std::vector<BenchResult> results;
     if (options.n_prompt > 0) results.push_back(runner.prompt_processing());
     if (options.n_gen > 0) results.push_back(runner.token_generation());
+    if (!options.quality_text.empty()) results.push_back(runner.quality());
     return results;
 }
 
@@ -214,7 +239,8 @@ std::string bench_json(const std::vector<BenchResult>& results) {
                        {"joules_per_token_est", r.joules_per_token_est},
                        {"joules_per_token_measured",
                         r.joules_per_token_measured < 0 ? nlohmann::ordered_json(nullptr)
-                                                        : nlohmann::ordered_json(r.joules_per_token_measured)}});
+                                                        : nlohmann::ordered_json(r.joules_per_token_measured)},
+                       {"perplexity", r.perplexity > 0 ? nlohmann::ordered_json(r.perplexity) : nlohmann::ordered_json(nullptr)}});
     }
     return out.dump(2);
 }

@@ -1,5 +1,7 @@
 #include "tern/profile.h"
 
+#include <algorithm>
+
 namespace tern {
 
 EnergyModel energy_model(ProcessNode node) {
@@ -29,6 +31,26 @@ EnergyEstimate estimate_energy(const OpCounts& ops, double bytes, const EnergyMo
         (ops.int8_adds * m.int8_add_pj + ops.fp16_adds * m.fp16_add_pj + ops.fp16_muls * m.fp16_mul_pj) * 1e-12;
     e.memory_joules = bytes * m.dram_pj_per_byte * 1e-12;
     return e;
+}
+
+double decode_bytes_per_token(const ModelInfo& info, Precision precision, int n_ctx) {
+    const double kv = static_cast<double>(info.kv_bytes_per_token) * std::max(n_ctx, 0);
+    const double weights = precision == Precision::Ternary
+                               ? static_cast<double>(info.weight_bytes_per_token)
+                               : 2.0 * projection_parameters(info) + static_cast<double>(info.head_bytes);
+    return weights + kv;
+}
+
+EnergyEstimate estimate_decode_energy(const ModelInfo& info, Precision precision, int n_ctx, const EnergyModel& m) {
+    return estimate_energy(ops_per_token(info, precision, n_ctx), decode_bytes_per_token(info, precision, n_ctx), m);
+}
+
+double estimate_answer_joules(const ModelInfo& info, Precision precision, int ctx_before, int n_tokens,
+                              const EnergyModel& m) {
+    if (n_tokens <= 0) return 0.0;
+    const double first = estimate_decode_energy(info, precision, ctx_before + 1, m).total();
+    const double last = estimate_decode_energy(info, precision, ctx_before + n_tokens, m).total();
+    return n_tokens * (first + last) / 2;
 }
 
 }  // namespace tern

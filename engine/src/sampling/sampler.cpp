@@ -50,6 +50,8 @@ std::string validate(const SamplerParams& p) {
              check_range("min-p", p.min_p, 0, 1, "between 0 and 1 (0 = off)"),
              check_range("repeat penalty", p.repeat_penalty, 0, kMax, "a finite number > 0 (1 = off)"),
              check_range("repeat window", p.repeat_last_n, -1, INT32_MAX, "a whole number >= -1 (-1 = all history)"),
+             check_range("frequency penalty", p.frequency_penalty, -kMax, kMax, "a finite number (0 = off)"),
+             check_range("presence penalty", p.presence_penalty, -kMax, kMax, "a finite number (0 = off)"),
          })
         if (!e.empty()) return e;
     if (p.repeat_penalty == 0) return "repeat penalty must be a finite number > 0 (1 = off), not 0";
@@ -76,21 +78,31 @@ int32_t Sampler::sample(std::span<const float> logits, std::span<const int32_t> 
         candidates_[i] = {x, i};
     }
 
-    // 1) Repetition penalty, once per distinct token of the window (llama.cpp semantics: a token
-    // seen three times is penalised like one seen once). A negative window means all history.
+    // 1) Penalties on the tokens of the last repeat_last_n (a negative window: all history).
+    // Repetition penalty once per distinct token (llama.cpp semantics: a token seen three times
+    // is penalised like one seen once); OpenAI's frequency penalty per occurrence and presence
+    // penalty once per distinct token, subtracted from the logit.
     const float penalty = params_.repeat_penalty;
-    if (penalty > 0.0f && penalty != 1.0f && params_.repeat_last_n != 0 && !history.empty()) {
+    const bool repeat = penalty > 0.0f && penalty != 1.0f;
+    const bool openai = params_.frequency_penalty != 0.0f || params_.presence_penalty != 0.0f;
+    if ((repeat || openai) && params_.repeat_last_n != 0 && !history.empty()) {
         size_t window = history.size();
         if (params_.repeat_last_n > 0)
             window = std::min(window, static_cast<size_t>(params_.repeat_last_n));
         std::vector<int32_t> seen(history.end() - static_cast<std::ptrdiff_t>(window),
                                   history.end());
         std::sort(seen.begin(), seen.end());
-        seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-        for (int32_t id : seen) {
+        for (size_t i = 0; i < seen.size();) {
+            const int32_t id = seen[i];
+            size_t count = 1;
+            while (i + count < seen.size() && seen[i + count] == id) ++count;
+            i += count;
             if (id < 0 || id >= n) continue;  // stray ids in history are not our business
             float& x = candidates_[id].first;
-            x = x > 0.0f ? std::min(x / penalty, std::numeric_limits<float>::max()) : x * penalty;
+            if (repeat) x = x > 0.0f ? std::min(x / penalty, std::numeric_limits<float>::max()) : x * penalty;
+            if (openai && x != kNegInf)
+                x = std::clamp(x - static_cast<float>(count) * params_.frequency_penalty - params_.presence_penalty,
+                               std::numeric_limits<float>::lowest(), std::numeric_limits<float>::max());
         }
     }
 

@@ -64,20 +64,44 @@ public:
 
     // A projection with in inputs and out outputs, scaled so its outputs keep unit variance.
     void projection(const std::string& name, int in, int out) {
+        const std::vector<uint64_t> ne{static_cast<uint64_t>(in), static_cast<uint64_t>(out)};
+        const bool is_float = o_.type == TypeId::F16 || o_.type == TypeId::F32;
+        auto encode_float = [&](const std::vector<float>& f) {
+            return o_.type == TypeId::F16 ? encode_f16(f) : encode_f32(f);
+        };
+        if (is_float && o_.arch == "llama") {  // a dense model
+            std::vector<float> f(static_cast<size_t>(in) * out);
+            for (float& x : f) x = static_cast<float>(rng_.normal() / std::sqrt(in));
+            w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
+            return;
+        }
         std::vector<int8_t> t(static_cast<size_t>(in) * out);
         for (int8_t& x : t) x = rng_.trit();
         const float scale = f16_exact((0.8 + 0.4 * rng_.uniform()) / std::sqrt(2.0 / 3.0 * in));
-        const std::vector<uint64_t> ne{static_cast<uint64_t>(in), static_cast<uint64_t>(out)};
-        const std::vector<float> block_scales(t.size() / 256, scale);
+        // Weight-only ternary (qwen3) files scale each group of weights on its own.
+        const bool grouped = o_.arch == "qwen3";
+        auto group_scales = [&](size_t group) {
+            std::vector<float> v(t.size() / group, scale);
+            if (grouped)
+                for (float& x : v) x = f16_exact(scale * (0.75 + 0.5 * rng_.uniform()));
+            return v;
+        };
         switch (o_.type) {
             case TypeId::I2_S: w_.add_tensor(name, 36, ne, encode_i2_s(t, scale)); break;
-            case TypeId::TQ2_0: w_.add_tensor(name, 35, ne, encode_tq2_0(t, block_scales)); break;
-            case TypeId::TQ1_0: w_.add_tensor(name, 34, ne, encode_tq1_0(t, block_scales)); break;
+            case TypeId::TQ2_0: w_.add_tensor(name, 35, ne, encode_tq2_0(t, group_scales(256))); break;
+            case TypeId::TQ1_0: w_.add_tensor(name, 34, ne, encode_tq1_0(t, group_scales(256))); break;
             case TypeId::F16:
             case TypeId::F32: {
+                if (grouped) {
+                    if (t.size() % 128 != 0) throw Error("synth: qwen3 F16 projections need multiples of 128 weights");
+                    const std::vector<float> g = group_scales(128);
+                    std::vector<float> f(t.size());
+                    for (size_t i = 0; i < t.size(); ++i) f[i] = t[i] * g[i / 128];
+                    w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
+                    break;
+                }
                 const std::vector<float> f(t.begin(), t.end());
-                w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne,
-                              o_.type == TypeId::F16 ? encode_f16(f) : encode_f32(f));
+                w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
                 const std::string scale_name = name.substr(0, name.size() - 7) + ".scale";
                 w_.add_tensor(scale_name, 0, {1}, encode_f32(std::vector<float>{scale}));
                 break;
@@ -112,6 +136,22 @@ uint32_t file_type(TypeId t) {
 
 SynthShape synth_preset(const std::string& preset, const std::string& arch) {
     const bool mha = arch == "bitnet";  // the older architecture has no grouped-query attention
+    if (arch == "llama") {
+        // tiny: GQA 8:1 and an untied head, the awkward cases; the others are the published shapes.
+        if (preset == "tiny") return {256, 768, 2, 8, 1, 512, 32, 10000.0f, 0};
+        if (preset == "small") return {512, 1536, 4, 8, 2, 1024, 0, 500000.0f, 0};
+        if (preset == "falcon3-1b") return {2048, 8192, 18, 8, 4, 8192, 256, 1000042.0f, 0};
+        if (preset == "llama3-8b") return {4096, 14336, 32, 32, 8, 8192, 128, 500000.0f, 0};
+        throw Error("synth: unknown llama preset '" + preset + "' (use tiny, small, falcon3-1b or llama3-8b)");
+    }
+    if (arch == "qwen3") {
+        // tiny: a Q width (4 x 128) other than the stream's (256), as in Qwen3-4B.
+        if (preset == "tiny") return {256, 512, 2, 4, 2, 512, 128, 1000000.0f, 1};
+        if (preset == "small") return {512, 1536, 4, 8, 4, 1024, 128, 1000000.0f, 1};
+        if (preset == "bonsai-1.7b") return {2048, 6144, 28, 16, 8, 40960, 128, 1000000.0f, 1};
+        if (preset == "bonsai-4b") return {2560, 9728, 36, 32, 8, 40960, 128, 1000000.0f, 1};
+        throw Error("synth: unknown qwen3 preset '" + preset + "' (use tiny, small, bonsai-1.7b or bonsai-4b)");
+    }
     if (preset == "tiny") return {256, 512, 2, 4, mha ? 4 : 2, 512};
     if (preset == "small") return {512, 1536, 4, 8, mha ? 8 : 2, 1024};
     if (preset == "2b4t") return {2560, 6912, 30, 20, mha ? 20 : 5, 4096};
@@ -122,6 +162,13 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     const ArchTraits* arch = find_arch(o.arch);
     if (!arch) throw Error("synth: unknown architecture '" + o.arch + "'");
     const SynthShape s = o.shape ? *o.shape : synth_preset(o.preset, o.arch);
+    const bool bitnet = arch->sub_norms;
+    // The 2B4T layouts always carry the Llama-3 vocabulary; llama and qwen3 carry the tokenizer.json
+    // given, else (as 1bitLLM's bitnet) a small synthetic SentencePiece one, as Llama-2 files do.
+    const bool gpt2_vocab = arch->llama3_tokenizer || (!bitnet && !o.tokenizer_json.empty());
+    const int head_dim = s.head_dim > 0 ? s.head_dim : s.n_embd / s.n_head;
+    const int q_dim = s.n_head * head_dim, kv = s.n_head_kv * head_dim;
+    const bool tied = s.tied >= 0 ? s.tied == 1 : o.arch != "bitnet-25";
     SynthWriter sw(o, s);
     gguf::Writer& w = sw.writer();
     const std::string a = o.arch + ".";
@@ -135,13 +182,18 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     w.set_u32("general.quantization_version", 2);
 
     int n_vocab;
-    if (arch->llama3_tokenizer) {
+    if (gpt2_vocab) {
         if (o.tokenizer_json.empty()) throw Error("synth: --tokenizer tokenizer.json is required for " + o.arch);
         n_vocab = import_hf_tokenizer(o.tokenizer_json, w);
-        // The official file embeds a placeholder template that must be ignored; so do we.
-        w.set_string("tokenizer.chat_template",
-                     "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: "
-                     "{{ eos_token }}{% endfor %}");
+        if (bitnet) {
+            // The official file embeds a placeholder template that must be ignored; so do we.
+            w.set_string("tokenizer.chat_template",
+                         "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: "
+                         "{{ eos_token }}{% endfor %}");
+        } else {
+            // What llama.cpp's converter writes for the Llama-3 vocabulary.
+            w.set_string("tokenizer.ggml.pre", "llama-bpe");
+        }
     } else {
         n_vocab = o.preset == "2b4t" ? 32002 : 1024;
         write_synthetic_spm_vocab(n_vocab, w);
@@ -151,27 +203,35 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     w.set_u32(a + "embedding_length", static_cast<uint32_t>(s.n_embd));
     w.set_u32(a + "block_count", static_cast<uint32_t>(s.n_layer));
     w.set_u32(a + "feed_forward_length", static_cast<uint32_t>(s.n_ff));
-    w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(s.n_embd / s.n_head));
-    w.set_f32(a + "rope.freq_base", arch->llama3_tokenizer ? 500000.0f : 10000.0f);
+    w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(head_dim));
+    const float theta = s.rope_theta > 0 ? s.rope_theta : arch->llama3_tokenizer ? 500000.0f : 10000.0f;
+    w.set_f32(a + "rope.freq_base", theta);
     w.set_u32(a + "attention.head_count", static_cast<uint32_t>(s.n_head));
     w.set_u32(a + "attention.head_count_kv", static_cast<uint32_t>(s.n_head_kv));
-    w.set_f32(a + "attention.layer_norm_rms_epsilon", 1e-5f);
+    if (s.head_dim > 0) {
+        w.set_u32(a + "attention.key_length", static_cast<uint32_t>(head_dim));
+        w.set_u32(a + "attention.value_length", static_cast<uint32_t>(head_dim));
+    }
+    w.set_f32(a + "attention.layer_norm_rms_epsilon", bitnet ? 1e-5f : 1e-6f);
 
     sw.embedding("token_embd.weight", n_vocab);
-    if (o.arch == "bitnet-25") sw.embedding("output.weight", n_vocab);  // the first 2B4T file kept it
-    const int kv = s.n_head_kv * (s.n_embd / s.n_head);
+    if (!tied) sw.embedding("output.weight", n_vocab);
     for (int i = 0; i < s.n_layer; ++i) {
         const std::string b = "blk." + std::to_string(i) + ".";
         sw.norm(b + "attn_norm.weight", s.n_embd);
-        sw.projection(b + "attn_q.weight", s.n_embd, s.n_embd);
+        sw.projection(b + "attn_q.weight", s.n_embd, q_dim);
         sw.projection(b + "attn_k.weight", s.n_embd, kv);
         sw.projection(b + "attn_v.weight", s.n_embd, kv);
-        sw.norm(b + "attn_sub_norm.weight", s.n_embd);
-        sw.projection(b + "attn_output.weight", s.n_embd, s.n_embd);
+        if (arch->qk_norm) {
+            sw.norm(b + "attn_q_norm.weight", head_dim);
+            sw.norm(b + "attn_k_norm.weight", head_dim);
+        }
+        if (bitnet) sw.norm(b + "attn_sub_norm.weight", q_dim);
+        sw.projection(b + "attn_output.weight", q_dim, s.n_embd);
         sw.norm(b + "ffn_norm.weight", s.n_embd);
         sw.projection(b + "ffn_gate.weight", s.n_embd, s.n_ff);
         sw.projection(b + "ffn_up.weight", s.n_embd, s.n_ff);
-        sw.norm(b + "ffn_sub_norm.weight", s.n_ff);
+        if (bitnet) sw.norm(b + "ffn_sub_norm.weight", s.n_ff);
         sw.projection(b + "ffn_down.weight", s.n_ff, s.n_embd);
         sw.progress(0.9f * (i + 1) / s.n_layer);
     }

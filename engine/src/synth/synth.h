@@ -12,15 +12,21 @@ namespace tern {
 
 struct SynthShape {
     int n_embd, n_ff, n_layer, n_head, n_head_kv, n_ctx;
+    int head_dim = 0;            // 0: n_embd / n_head; else written as attention.key_length
+    float rope_theta = 0;        // 0: the architecture's usual base
+    int tied = -1;               // -1: the architecture's usual head; 0: own output.weight; 1: tied
 };
 
 struct SynthOptions {
-    std::string preset = "tiny";        // tiny | small | 2b4t
-    std::string arch = "bitnet-b1.58";  // bitnet-b1.58 | bitnet-25 | bitnet
+    // tiny | small | 2b4t; llama also falcon3-1b | llama3-8b; qwen3 also bonsai-1.7b | bonsai-4b
+    std::string preset = "tiny";
+    std::string arch = "bitnet-b1.58";  // bitnet-b1.58 | bitnet-25 | bitnet | llama | qwen3
     uint64_t seed = 1;
     std::string tokenizer_json;         // HF tokenizer.json (Llama-3) for the b1.58 architectures
-    // Projection storage: I2_S, TQ2_0, TQ1_0, or F16/F32 (ternary values with *.scale tensors,
-    // the layout of older converters).
+    // Projection storage: I2_S, TQ2_0, TQ1_0, or F16/F32. For the BitNet architectures F16/F32
+    // hold ternary values with *.scale tensors (older converters); for llama they are an ordinary
+    // dense model (random normal weights, the FP16 twin's layout); for qwen3 ternary values times
+    // a scale per 128 weights, as Ternary-Bonsai's F16 file.
     TypeId type = TypeId::I2_S;
     std::function<void(float)> progress;
     std::optional<SynthShape> shape;  // tests: this shape instead of the preset's

@@ -34,10 +34,17 @@ int cmd_info(int argc, char** argv) {
     std::printf("layers:        %d\n", i.n_layer);
     std::printf("heads:         %d (kv %d, head size %d)\n", i.n_head, i.n_head_kv, i.head_dim);
     std::printf("feed-forward:  %d (%s gated)\n", i.n_ff, i.activation.c_str());
-    std::printf("rope theta:    %g\n", i.rope_theta);
+    std::printf("rope:          %s, theta %g", i.rope_type.c_str(), i.rope_theta);
+    if (i.rope_freq_scale != 1.0f) std::printf(", linear scaling x%g", 1.0 / i.rope_freq_scale);
+    if (i.rope_freqs) std::printf(", frequency factors (rope_freqs)");
+    std::printf("\n");
+    std::printf("norms:         %s%s\n", i.sub_norms ? "BitNet sub-norms" : "no sub-norms",
+                i.qk_norm ? ", per-head Q/K norms" : "");
     std::printf("rms epsilon:   %g\n", i.rms_eps);
     std::printf("lm head:       %s\n", i.tied_head ? "tied to token_embd" : "output.weight");
     std::printf("ternary type:  %s\n", i.ternary_type.c_str());
+    std::printf("projections:   %s\n", i.projection_note.c_str());
+    std::printf("activations:   %s\n", i.activation_numerics.c_str());
     std::printf("parameters:    %.3f B\n", i.parameters / 1e9);
     std::printf("tensor types: ");
     for (const auto& [type, count] : i.tensor_types) std::printf(" %s x%d", type.c_str(), count);

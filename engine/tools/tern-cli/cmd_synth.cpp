@@ -8,12 +8,19 @@
 namespace tern::cli {
 
 int cmd_synth(int argc, char** argv) {
-    Args args("synth", "--preset tiny|small|2b4t --seed S --tokenizer tokenizer.json -o OUT.gguf [--type TYPE]",
-              {{{"--preset"}, "NAME", "tiny, small or 2b4t (the real 2B4T shapes)"},
-               {{"--arch"}, "ARCH", "bitnet-b1.58 (default), bitnet-25 or bitnet (1bitLLM, SiLU, own vocab)"},
+    Args args("synth", "--preset NAME [--arch ARCH] --seed S --tokenizer tokenizer.json -o OUT.gguf [--type TYPE]",
+              {{{"--preset"}, "NAME",
+                "tiny, small, or the real shapes: 2b4t (BitNet), falcon3-1b and llama3-8b (--arch llama), "
+                "bonsai-1.7b and bonsai-4b (--arch qwen3)"},
+               {{"--arch"}, "ARCH",
+                "bitnet-b1.58 (default), bitnet-25, bitnet (1bitLLM, SiLU, own vocab), llama (Falcon3 / "
+                "Llama3-1.58 layout: no sub-norms, normal RoPE, untied head) or qwen3 (Ternary-Bonsai: Q/K "
+                "norms, tied head)"},
                {{"--seed"}, "S", "random seed (default 1)"},
-               {{"--tokenizer"}, "FILE", "Hugging Face tokenizer.json with the Llama-3 vocabulary"},
-               {{"--type"}, "TYPE", "i2_s (default), tq2_0, tq1_0, f16 or f32 (ternary values with *.scale)"},
+               {{"--tokenizer"}, "FILE", "Hugging Face tokenizer.json with the Llama-3 vocabulary (required for the BitNet b1.58 "
+                "architectures; without it llama and qwen3 get a small synthetic SentencePiece vocabulary)"},
+               {{"--type"}, "TYPE", "i2_s (default), tq2_0, tq1_0, f16 or f32 (bitnet: ternary values with *.scale; llama: a dense "
+                "model; qwen3: ternary values with a scale per 128 weights)"},
                {{"-o", "--output"}, "FILE", "output GGUF file"}});
     if (!args.parse(argc, argv)) return 0;
     SynthOptions o;

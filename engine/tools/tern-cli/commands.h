@@ -18,6 +18,7 @@ int cmd_perplexity(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
 int cmd_devices(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 
 // --precision, --head and --kv spellings; tern::Error for others.
 Precision parse_precision(const std::string& name);

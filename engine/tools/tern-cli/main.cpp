@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.h"
@@ -25,6 +26,9 @@ constexpr Command kCommands[] = {
     {"perplexity", tern::cli::cmd_perplexity, "perplexity of a text file (llama.cpp chunking)"},
     {"synth", tern::cli::cmd_synth, "write a random ternary model in the official layout"},
     {"bench", tern::cli::cmd_bench, "prompt and generation speed, memory and energy; ternary vs FP16"},
+#ifdef TERN_HAVE_SERVER
+    {"serve", tern::cli::cmd_serve, "OpenAI-compatible HTTP server on this machine (/v1/chat/completions, ...)"},
+#endif
     {"devices", tern::cli::cmd_devices, "list the Vulkan compute devices (--device N picks one)"},
 };
 
@@ -36,6 +40,8 @@ void print_usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Logs go to stderr: stdout carries what a command prints (bench --json, tokenize's ids).
+    spdlog::set_default_logger(spdlog::stderr_color_mt("tern-cli"));
     spdlog::set_level(spdlog::level::warn);
     spdlog::set_pattern("[%l] %v");
     if (argc < 2) {

@@ -163,9 +163,13 @@ public:
 
     void rms_norm(Tensor x, const Weight& gain, float eps, Tensor out) override {
         const float* g = reinterpret_cast<const float*>(cpu(gain).view.data);
+        const int n = gain.cols, slices = x.cols / n;  // a per-head norm has a head-sized gain
         pool_.parallel_for(x.rows, kRowsPerTask, [&](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i)
-                cpu_rms_norm(rows_of(x.row(static_cast<int>(i))), g, x.cols, eps, rows_of(out.row(static_cast<int>(i))));
+            for (int64_t i = b; i < e; ++i) {
+                const float* xi = rows_of(x.row(static_cast<int>(i)));
+                float* oi = rows_of(out.row(static_cast<int>(i)));
+                for (int j = 0; j < slices; ++j) cpu_rms_norm(xi + j * n, g, n, eps, oi + j * n);
+            }
         });
     }
 
@@ -259,11 +263,14 @@ public:
 
     // The angles of a position are the same in every layer and for Q and K: computed once (in
     // double, with pow and sincos, 60 times fewer calls for 2B4T) and kept per position.
-    void rope_neox(Tensor x, int n_heads, int head_dim, int pos0, float theta) override {
-        const int half = head_dim / 2;
-        if (rope_theta_ != theta || rope_half_ != half) {
-            rope_theta_ = theta;
+    void rope(Tensor x, int n_heads, int pos0, const RopeConfig& r) override {
+        const int half = r.head_dim / 2;
+        if (rope_theta_ != r.theta || rope_half_ != half || rope_scale_ != r.freq_scale ||
+            rope_factors_ != r.freq_factors.data()) {
+            rope_theta_ = r.theta;
             rope_half_ = half;
+            rope_scale_ = r.freq_scale;
+            rope_factors_ = r.freq_factors.data();
             rope_cos_.assign(static_cast<size_t>(n_ctx_) * half, 0.0f);
             rope_sin_.assign(rope_cos_.size(), 0.0f);
             rope_ready_.assign(n_ctx_, 0);
@@ -274,10 +281,10 @@ public:
                 float* c = rope_cos_.data() + static_cast<size_t>(pos) * half;
                 float* s = rope_sin_.data() + static_cast<size_t>(pos) * half;
                 if (!rope_ready_[pos]) {  // each position belongs to one task: no race
-                    cpu_rope_neox_angles(head_dim, pos, theta, c, s);
+                    rope_angles(r, pos, c, s);
                     rope_ready_[pos] = 1;
                 }
-                cpu_rope_neox_rotate(rows_of(x.row(static_cast<int>(i))), n_heads, head_dim, c, s);
+                cpu_rope_rotate(rows_of(x.row(static_cast<int>(i))), n_heads, r.head_dim, r.neox, c, s);
             }
         });
     }
@@ -422,8 +429,9 @@ private:
     std::vector<float> act_scale_;
     std::vector<int32_t> act_sum_;
     std::vector<int32_t> act_tiles_;  // act_q_ regrouped for the kernel's token tiles
-    float rope_theta_ = 0.0f;
+    float rope_theta_ = 0.0f, rope_scale_ = 0.0f;
     int rope_half_ = 0;
+    const float* rope_factors_ = nullptr;
     std::vector<float> rope_cos_, rope_sin_;  // [position][head_dim / 2]
     std::vector<uint8_t> rope_ready_;         // per position: angles computed
 };

@@ -189,31 +189,25 @@ void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* ou
 // Vulkan shaders do, see exp_rn in shaders/common.glsl), and deep models amplify an ulp.
 static float exp_rn(float x) { return static_cast<float>(std::exp(static_cast<double>(x))); }
 
-void cpu_rope_neox_angles(int head_dim, int pos, float theta, float* cos_out, float* sin_out) {
-    for (int i = 0; i < head_dim / 2; ++i) {
-        const double freq = std::pow(static_cast<double>(theta), -2.0 * i / head_dim);
-        const double angle = pos * freq;
-        cos_out[i] = static_cast<float>(std::cos(angle));
-        sin_out[i] = static_cast<float>(std::sin(angle));
-    }
-}
-
-void cpu_rope_neox_rotate(float* x, int n_heads, int head_dim, const float* cos_in, const float* sin_in) {
+void cpu_rope_rotate(float* x, int n_heads, int head_dim, bool neox, const float* cos_in, const float* sin_in) {
     const int half = head_dim / 2;
+    // NEOX pairs i with i + half; the normal mode pairs 2i with 2i + 1.
+    const int stride = neox ? 1 : 2, partner = neox ? half : 1;
     for (int h = 0; h < n_heads; ++h) {
         float* v = x + h * head_dim;
         for (int i = 0; i < half; ++i) {
-            const float a = v[i], b = v[i + half], c = cos_in[i], s = sin_in[i];
-            v[i] = a * c - b * s;
-            v[i + half] = a * s + b * c;
+            float* a = v + i * stride;
+            const float x0 = a[0], x1 = a[partner], c = cos_in[i], s = sin_in[i];
+            a[0] = x0 * c - x1 * s;
+            a[partner] = x0 * s + x1 * c;
         }
     }
 }
 
-void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta) {
-    std::vector<float> c(head_dim / 2), s(head_dim / 2);
-    cpu_rope_neox_angles(head_dim, pos, theta, c.data(), s.data());
-    cpu_rope_neox_rotate(x, n_heads, head_dim, c.data(), s.data());
+void cpu_rope(float* x, int n_heads, int pos, const RopeConfig& r) {
+    std::vector<float> c(r.head_dim / 2), s(r.head_dim / 2);
+    rope_angles(r, pos, c.data(), s.data());
+    cpu_rope_rotate(x, n_heads, r.head_dim, r.neox, c.data(), s.data());
 }
 
 namespace {

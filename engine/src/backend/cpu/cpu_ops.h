@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "backend/backend.h"
 #include "tensor/type_traits.h"
 
 namespace tern {
@@ -43,12 +44,11 @@ void cpu_q6_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, 
 
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out);
 
-// NEOX ("rotate half") RoPE: in each head, dimension i pairs with i + head_dim/2.
-void cpu_rope_neox(float* x, int n_heads, int head_dim, int pos, float theta);
-// The two halves of cpu_rope_neox, so the angles of a position can be computed once and reused
-// by every layer: head_dim / 2 cosines and sines, then the rotation of n_heads heads.
-void cpu_rope_neox_angles(int head_dim, int pos, float theta, float* cos_out, float* sin_out);
-void cpu_rope_neox_rotate(float* x, int n_heads, int head_dim, const float* cos_in, const float* sin_in);
+// Rotary embedding of n_heads heads at position pos (RopeConfig says the mode and frequencies).
+void cpu_rope(float* x, int n_heads, int pos, const RopeConfig& rope);
+// The rotation half of cpu_rope, with the angles of rope_angles (backend.h) computed once per
+// position and reused by every layer.
+void cpu_rope_rotate(float* x, int n_heads, int head_dim, bool neox, const float* cos_in, const float* sin_in);
 
 // One query head over n_pos cached positions: softmax(q.k / sqrt(d)) v. k/v caches are
 // [pos][kv_stride]; this head's slice starts at kv_offset. scores has room for n_pos floats.

@@ -140,7 +140,7 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::GetRowsQ8_0: name = "get_rows_q8_0"; break;
         case Kernel::QuantizeQ8_0: name = "quantize_q8_0"; break;
         case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;
-        case Kernel::Rope: name = "rope_neox"; break;
+        case Kernel::Rope: name = "rope"; break;
         // With FP64: exp correctly rounded like the CPU's expf (see exp_rn in common.glsl).
         case Kernel::Attention: name = dev_.caps().fp64 ? "attention_f64" : "attention"; break;
         case Kernel::Glu: name = dev_.caps().fp64 ? "glu_f64" : "glu"; break;

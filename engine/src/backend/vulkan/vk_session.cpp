@@ -71,7 +71,7 @@ struct NormPush {
     float eps;
 };
 struct RopePush {
-    uint32_t x_off, n_rows, n_heads, head_dim, pos0, cols;
+    uint32_t x_off, n_rows, n_heads, head_dim, pos0, cols, neox;
 };
 struct AttentionPush {
     uint32_t q_off, out_off, q_cols, n_tok, n_head, n_head_kv, head_dim, kv_dim, pos0;
@@ -136,11 +136,14 @@ public:
     }
 
     void rms_norm(Tensor x, const Weight& gain, float eps, Tensor out) override {
-        NormPush p{static_cast<uint32_t>(x.cols), static_cast<uint32_t>(x.rows), 0, 0, eps};
+        // A per-head norm (gain one head long) normalizes each head of a row as a row of its own.
+        const uint32_t n = static_cast<uint32_t>(vkw(gain).cols);
+        const uint32_t n_rows = static_cast<uint32_t>(x.rows) * (static_cast<uint32_t>(x.cols) / n);
+        NormPush p{n, n_rows, 0, 0, eps};
         rec_.bind(0, whole(vkw(gain).chunks[0].buffer), false);
         p.x_off = rec_.bind(3, all(x), false);
         p.out_off = rec_.bind(5, all(out), true);
-        rec_.dispatch(Kernel::RmsNorm, &p, sizeof p, static_cast<uint32_t>(x.rows));
+        rec_.dispatch(Kernel::RmsNorm, &p, sizeof p, n_rows);
     }
 
     void linear(Tensor x, std::span<const Weight* const> weights, std::span<const Tensor> outs) override {
@@ -172,13 +175,14 @@ public:
         }
     }
 
-    void rope_neox(Tensor x, int n_heads, int head_dim, int pos0, float theta) override {
-        ensure_rope_table(head_dim, theta);
-        RopePush p{0, static_cast<uint32_t>(x.rows), static_cast<uint32_t>(n_heads), static_cast<uint32_t>(head_dim),
-                   static_cast<uint32_t>(pos0), static_cast<uint32_t>(x.cols)};
+    void rope(Tensor x, int n_heads, int pos0, const RopeConfig& r) override {
+        ensure_rope_table(r);
+        RopePush p{0, static_cast<uint32_t>(x.rows), static_cast<uint32_t>(n_heads), static_cast<uint32_t>(r.head_dim),
+                   static_cast<uint32_t>(pos0), static_cast<uint32_t>(x.cols), r.neox ? 1u : 0u};
         p.x_off = rec_.bind(3, all(x), true);
         rec_.bind(4, whole(rope_), false);
-        rec_.dispatch(Kernel::Rope, &p, sizeof p, div_up(static_cast<uint64_t>(x.rows) * n_heads * (head_dim / 2), 64));
+        rec_.dispatch(Kernel::Rope, &p, sizeof p,
+                      div_up(static_cast<uint64_t>(x.rows) * n_heads * (r.head_dim / 2), 64));
     }
 
     void attention(int layer, Tensor q, Tensor k, Tensor v, int pos0, const AttentionShape& s, Tensor out) override {
@@ -373,23 +377,27 @@ private:
         }
     }
 
-    // cos/sin per (position, pair) in double precision, as cpu_rope_neox computes them.
-    void ensure_rope_table(int head_dim, float theta) {
-        if (rope_.handle() && rope_dim_ == head_dim && rope_theta_ == theta) return;
+    // cos/sin per (position, pair), as every backend computes them (rope_angles).
+    void ensure_rope_table(const RopeConfig& r) {
+        if (rope_.handle() && rope_dim_ == r.head_dim && rope_theta_ == r.theta && rope_scale_ == r.freq_scale &&
+            rope_factors_ == r.freq_factors.data())
+            return;
         if (rope_.handle()) rec_.retire(std::move(rope_));
-        const int half = head_dim / 2;
+        const int half = r.head_dim / 2;
         rope_ = Buffer(dev_, static_cast<uint64_t>(n_ctx_) * half * 8, MemoryKind::Host);
         float* t = static_cast<float*>(rope_.mapped());
-        for (int i = 0; i < half; ++i) {
-            const double freq = std::pow(static_cast<double>(theta), -2.0 * i / head_dim);
-            for (int pos = 0; pos < n_ctx_; ++pos) {
-                const double angle = pos * freq;
-                t[2 * (static_cast<size_t>(pos) * half + i)] = static_cast<float>(std::cos(angle));
-                t[2 * (static_cast<size_t>(pos) * half + i) + 1] = static_cast<float>(std::sin(angle));
+        std::vector<float> c(half), s(half);
+        for (int pos = 0; pos < n_ctx_; ++pos) {
+            rope_angles(r, pos, c.data(), s.data());
+            for (int i = 0; i < half; ++i) {
+                t[2 * (static_cast<size_t>(pos) * half + i)] = c[i];
+                t[2 * (static_cast<size_t>(pos) * half + i) + 1] = s[i];
             }
         }
-        rope_dim_ = head_dim;
-        rope_theta_ = theta;
+        rope_dim_ = r.head_dim;
+        rope_theta_ = r.theta;
+        rope_scale_ = r.freq_scale;
+        rope_factors_ = r.freq_factors.data();
     }
 
     Context& ctx_;
@@ -407,7 +415,8 @@ private:
     uint64_t ids_cap_ = 0, ids_used_ = 0;
     Buffer rope_;
     int rope_dim_ = 0;
-    float rope_theta_ = 0;
+    float rope_theta_ = 0, rope_scale_ = 0;
+    const float* rope_factors_ = nullptr;
     Buffer readback_;
 };
 
