@@ -19,6 +19,8 @@ PACKAGES=(
   nodejs npm
   clang libclang-rt-dev
   wamerican
+  qt6-wayland patchelf                            # the portable bundle (installer/deploy_bundle.cmake)
+  lintian desktop-file-utils appstream sqlite3    # the package tests (tests/package)
 )
 
 # On Debian x86-64, also what scripts/test-arm64.sh needs to cross-build the NEON kernel tests and

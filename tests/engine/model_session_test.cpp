@@ -304,14 +304,15 @@ TEST(ModelLoad, MissingTensorIsNamed) {
 
 TEST(ModelLoad, UnsupportedArchitectureIsNamed) {
     const auto path = rewrite(
-        "llama-arch.gguf",
+        "mamba-arch.gguf",
         [](auto& w, const auto& f) {
-            w.set_string("general.architecture", "llama");
+            w.set_string("general.architecture", "mamba");
             copy_metadata(w, f, "general.architecture");
         },
         [](const auto&) { return true; });
     const std::string msg = expect_load_error(path);
-    EXPECT_NE(msg.find("'llama'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'mamba'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("not supported"), std::string::npos) << msg;
 }
 
 TEST(ModelLoad, InconsistentHyperParameterIsNamed) {
