@@ -17,6 +17,7 @@ PACKAGES=(
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript qml6-module-qtcharts qml6-module-qt-labs-folderlistmodel libqt6sql6-sqlite
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   nodejs npm
+  clang libclang-rt-dev
   wamerican
   qt6-wayland patchelf                            # the portable bundle (installer/deploy_bundle.cmake)
   lintian desktop-file-utils appstream sqlite3    # the package tests (tests/package)

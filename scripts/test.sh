@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite, then (on x86-64) the NEON kernel tests cross-built
-# for ARM under QEMU, then the engine suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# for ARM under QEMU, then the engine suites again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# then a short run of the fuzz targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -22,3 +23,6 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_SANIT
 cmake --build build-asan -j"$(nproc)"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -L engine
+
+# The libFuzzer targets (GGUF loader, tokenizers): a smoke run of a few seconds each on their seeds.
+./scripts/fuzz.sh 5

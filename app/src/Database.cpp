@@ -1,11 +1,14 @@
 #include "Database.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 #include <QUuid>
 
 #include <spdlog/spdlog.h>
@@ -52,9 +55,27 @@ const char* const kMigrations[] = {
     "CREATE INDEX benchmark_runs_by_kind ON benchmark_runs(kind, id);",
 };
 
+// SQLite's primary result codes (the low byte of an extended one).
+constexpr int kSqlitePerm = 3, kSqliteReadOnly = 8, kSqliteCorrupt = 11, kSqliteFull = 13, kSqliteNotADb = 26;
+
+Database::Failure classify(const QSqlError& e) {
+    bool ok = false;
+    const int code = e.nativeErrorCode().toInt(&ok) & 0xff;
+    if (!ok) return Database::Failure::Other;
+    switch (code) {
+    case kSqliteReadOnly:
+    case kSqlitePerm: return Database::Failure::ReadOnly;
+    case kSqliteFull: return Database::Failure::DiskFull;
+    case kSqliteCorrupt:
+    case kSqliteNotADb: return Database::Failure::Corrupt;
+    default: return Database::Failure::Other;
+    }
+}
+
 }  // namespace
 
-Database::Database() : connection_(QStringLiteral("tern-") + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+Database::Database(QObject* parent)
+    : QObject(parent), connection_(QStringLiteral("tern-") + QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
 
 Database::~Database() { close(); }
 
@@ -71,45 +92,166 @@ void Database::close() {
     QSqlDatabase::removeDatabase(connection_);
 }
 
+void Database::recordFailure(const QSqlError& e) const {
+    failure_ = classify(e);
+    const QString why = e.databaseText().isEmpty() ? e.text() : e.databaseText();
+    switch (failure_) {
+    case Failure::ReadOnly: error_ = QStringLiteral("the database %1 is read-only (%2)").arg(path_, why); break;
+    case Failure::DiskFull: error_ = QStringLiteral("the disk holding %1 is full (%2)").arg(path_, why); break;
+    case Failure::Corrupt: error_ = QStringLiteral("the database %1 is damaged (%2)").arg(path_, why); break;
+    default: error_ = QStringLiteral("the database %1 failed: %2").arg(path_, why); break;
+    }
+    spdlog::error("database: {}", error_.toStdString());
+}
+
+void Database::setWritesFailing(bool failing) {
+    if (failing == writesFailing_) return;
+    writesFailing_ = failing;
+    if (!failing) spdlog::info("database: writes succeed again");
+    Q_EMIT writesFailingChanged();
+}
+
+bool Database::read(QSqlQuery& q) const {
+    if (q.exec()) return true;
+    recordFailure(q.lastError());
+    return false;
+}
+
+bool Database::write(QSqlQuery& q) {
+    if (!q.exec()) {
+        recordFailure(q.lastError());
+        setWritesFailing(true);
+        return false;
+    }
+    setWritesFailing(false);
+    return true;
+}
+
+// A transaction's commit is where a full disk shows (the WAL append): never assume it worked.
+bool Database::commit() {
+    QSqlDatabase db = QSqlDatabase::database(connection_);
+    if (db.commit()) return true;
+    recordFailure(db.lastError());
+    db.rollback();
+    setWritesFailing(true);
+    return false;
+}
+
 bool Database::exec(const QString& sql) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     // QSqlQuery runs one statement at a time.
     for (const QString& stmt : sql.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
         if (stmt.trimmed().isEmpty()) continue;
         if (!q.exec(stmt)) {
-            error_ = q.lastError().text();
-            spdlog::error("sql: {} ({})", error_.toStdString(), stmt.toStdString());
+            recordFailure(q.lastError());
+            spdlog::error("sql: {}", stmt.toStdString());
             return false;
         }
     }
     return true;
 }
 
-bool Database::run(QSqlQuery& q) {
-    if (q.exec()) return true;
-    error_ = q.lastError().text();
-    spdlog::error("sql: {}", error_.toStdString());
-    return false;
-}
-
 bool Database::open(const QString& path) {
     close();
+    path_ = path;
+    error_.clear();
+    failure_ = Failure::None;
+    writesFailing_ = false;
+    if (!openConnection(path, {})) {
+        // A file or folder that cannot be written (a read-only mount, another user's file): SQLite
+        // cannot make the WAL index beside it, so it is opened read-only and immutable instead,
+        // which shows the chats; writesFailing() tells that none can be saved.
+        const QFileInfo file(path);
+        if (!file.exists() || failure_ == Failure::Corrupt ||
+            (file.isWritable() && QFileInfo(file.absolutePath()).isWritable()))
+            return false;
+        close();
+        const QString uri = QUrl::fromLocalFile(file.absoluteFilePath()).toString(QUrl::FullyEncoded) +
+                            QStringLiteral("?immutable=1");
+        if (!openConnection(uri, QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"))) return false;
+    }
+    if (!probeWrites()) spdlog::warn("database {} opened, but chats cannot be saved", path.toStdString());
+    return true;
+}
+
+bool Database::openConnection(const QString& name, const QString& options) {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection_);
-    db.setDatabaseName(path);
+    db.setDatabaseName(name);
+    db.setConnectOptions(options);
     if (!db.open()) {
-        error_ = db.lastError().text();
+        recordFailure(db.lastError());
         return false;
     }
     // WAL: readers never block the writer, and a commit is one append; NORMAL is durable in WAL
     // mode except for the last commits on power loss (a killed process loses nothing committed).
-    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=3000")))
+    // A read-only file cannot switch its journal mode, and can still be read.
+    return exec(QStringLiteral("PRAGMA busy_timeout=3000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL")) &&
+           (exec(QStringLiteral("PRAGMA journal_mode=WAL")) || failure_ == Failure::ReadOnly) && checkIntegrity() &&
+           migrate();
+}
+
+// quick_check reads every page once (milliseconds for a chat history): damage is found and named
+// at start, rather than showing up as chats that silently fail to load.
+bool Database::checkIntegrity() {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    if (!q.exec(QStringLiteral("PRAGMA quick_check(1)")) || !q.next()) {
+        recordFailure(q.lastError());
         return false;
-    return migrate();
+    }
+    const QString verdict = q.value(0).toString();
+    if (verdict == QLatin1String("ok")) return true;
+    failure_ = Failure::Corrupt;
+    error_ = QStringLiteral("the database %1 is damaged (%2)").arg(path_, verdict);
+    spdlog::error("database: {}", error_.toStdString());
+    return false;
+}
+
+bool Database::probeWrites() {
+    // A write that is rolled back: SQLite refuses it on a read-only file, folder or connection
+    // (BEGIN IMMEDIATE alone does not: it succeeds on a read-only connection).
+    const int version = schemaVersion();
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    if (version < 0 || !q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+        recordFailure(q.lastError());
+        setWritesFailing(true);
+        return false;
+    }
+    const bool ok = q.exec(QStringLiteral("PRAGMA user_version=%1").arg(version));
+    if (!ok) recordFailure(q.lastError());
+    QSqlQuery(QSqlDatabase::database(connection_)).exec(QStringLiteral("ROLLBACK"));
+    if (!ok) setWritesFailing(true);
+    else if (failure_ != Failure::DiskFull) setWritesFailing(false);  // a full disk is only known by writing
+    return ok;
+}
+
+QString Database::setAside(const QString& path) {
+    const QString target =
+        path + QStringLiteral(".damaged-") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    if (!QFile::rename(path, target)) return {};
+    for (const char* side : {"-wal", "-shm"})
+        if (QFile::exists(path + QLatin1String(side))) QFile::rename(path + QLatin1String(side), target + QLatin1String(side));
+    spdlog::warn("damaged database {} set aside as {}", path.toStdString(), target.toStdString());
+    return target;
+}
+
+bool Database::injectFault(Fault fault) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    qint64 pages = 0;
+    if (fault == Fault::DiskFull) {
+        if (!q.exec(QStringLiteral("PRAGMA page_count")) || !q.next()) return false;
+        pages = q.value(0).toLongLong();
+    }
+    const bool ok =
+        q.exec(QStringLiteral("PRAGMA query_only=%1").arg(fault == Fault::ReadOnly ? 1 : 0)) &&
+        q.exec(QStringLiteral("PRAGMA max_page_count=%1").arg(fault == Fault::DiskFull ? pages : qint64(4294967294)));
+    spdlog::warn("database: fault injected: {}", fault == Fault::None ? "none" : fault == Fault::DiskFull ? "disk full" : "read-only");
+    return ok;
 }
 
 int Database::schemaVersion() const {
     QSqlQuery q(QSqlDatabase::database(connection_));
     if (q.exec(QStringLiteral("PRAGMA user_version")) && q.next()) return q.value(0).toInt();
+    recordFailure(q.lastError());
     return -1;
 }
 
@@ -120,15 +262,19 @@ bool Database::migrate() {
                      .arg(from).arg(kSchemaVersion);
         return false;
     }
+    if (from < 0) return false;  // error() says why
     QSqlDatabase db = QSqlDatabase::database(connection_);
     for (int v = from; v < kSchemaVersion; ++v) {
-        db.transaction();
+        if (!db.transaction()) {
+            recordFailure(db.lastError());
+            return false;
+        }
         if (!exec(QString::fromLatin1(kMigrations[v])) ||
             !exec(QStringLiteral("PRAGMA user_version=%1").arg(v + 1))) {
             db.rollback();
             return false;
         }
-        db.commit();
+        if (!commit()) return false;
         spdlog::info("database migrated to schema {}", v + 1);
     }
     return true;
@@ -139,7 +285,7 @@ void Database::touch(qint64 conversationId) {
     q.prepare(QStringLiteral("UPDATE conversations SET updated_at=? WHERE id=?"));
     q.addBindValue(now());
     q.addBindValue(conversationId);
-    q.exec();
+    write(q);  // a failure is recorded; the message itself is stored
 }
 
 qint64 Database::createConversation(const QString& title, const QString& systemPrompt, const QVariantMap& sampling) {
@@ -151,10 +297,7 @@ qint64 Database::createConversation(const QString& title, const QString& systemP
     q.addBindValue(t);
     q.addBindValue(nn(systemPrompt));
     q.addBindValue(toJson(sampling::sanitize(sampling)));
-    if (!q.exec()) {
-        error_ = q.lastError().text();
-        return 0;
-    }
+    if (!write(q)) return 0;
     return q.lastInsertId().toLongLong();
 }
 
@@ -163,7 +306,7 @@ bool Database::renameConversation(qint64 id, const QString& title) {
     q.prepare(QStringLiteral("UPDATE conversations SET title=? WHERE id=?"));
     q.addBindValue(nn(title));
     q.addBindValue(id);
-    return q.exec() && q.numRowsAffected() == 1;
+    return write(q) && q.numRowsAffected() == 1;
 }
 
 bool Database::setSystemPrompt(qint64 id, const QString& systemPrompt) {
@@ -171,7 +314,7 @@ bool Database::setSystemPrompt(qint64 id, const QString& systemPrompt) {
     q.prepare(QStringLiteral("UPDATE conversations SET system_prompt=? WHERE id=?"));
     q.addBindValue(nn(systemPrompt));
     q.addBindValue(id);
-    return run(q) && q.numRowsAffected() == 1;
+    return write(q) && q.numRowsAffected() == 1;
 }
 
 bool Database::setSampling(qint64 id, const QVariantMap& sampling) {
@@ -179,14 +322,14 @@ bool Database::setSampling(qint64 id, const QVariantMap& sampling) {
     q.prepare(QStringLiteral("UPDATE conversations SET sampling=? WHERE id=?"));
     q.addBindValue(toJson(sampling::sanitize(sampling)));
     q.addBindValue(id);
-    return run(q) && q.numRowsAffected() == 1;
+    return write(q) && q.numRowsAffected() == 1;
 }
 
 bool Database::deleteConversation(qint64 id) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
     q.addBindValue(id);
-    return q.exec() && q.numRowsAffected() == 1;
+    return write(q) && q.numRowsAffected() == 1;
 }
 
 QVector<ConversationRow> Database::conversations(const QString& search) const {
@@ -208,7 +351,7 @@ QVector<ConversationRow> Database::conversations(const QString& search) const {
         q.addBindValue(QLatin1Char('%') + like + QLatin1Char('%'));
         q.addBindValue(QLatin1Char('%') + like + QLatin1Char('%'));
     }
-    if (!q.exec()) return out;
+    if (!read(q)) return out;
     while (q.next())
         out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
                        q.value(4).toString(), q.value(5).toInt(), fromJson(q.value(6).toString())});
@@ -219,7 +362,7 @@ ConversationRow Database::conversation(qint64 id) const {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("SELECT id, title, created_at, updated_at, system_prompt, sampling FROM conversations WHERE id=?"));
     q.addBindValue(id);
-    if (!q.exec() || !q.next()) return {};
+    if (!read(q) || !q.next()) return {};
     return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
             q.value(4).toString(), 0, fromJson(q.value(5).toString())};
 }
@@ -236,10 +379,7 @@ qint64 Database::addMessage(qint64 conversationId, const ChatMessageItem& m, boo
     q.addBindValue(toJson(m.metrics));
     q.addBindValue(complete ? 1 : 0);
     q.addBindValue(m.createdAt.isEmpty() ? now() : m.createdAt);
-    if (!q.exec()) {
-        error_ = q.lastError().text();
-        return 0;
-    }
+    if (!write(q)) return 0;
     touch(conversationId);
     return q.lastInsertId().toLongLong();
 }
@@ -251,7 +391,7 @@ bool Database::updateMessage(qint64 messageId, const QString& content, const QVa
     q.addBindValue(toJson(metrics));
     q.addBindValue(complete ? 1 : 0);
     q.addBindValue(messageId);
-    return run(q);
+    return write(q);
 }
 
 bool Database::truncateConversation(qint64 conversationId, int fromIndex) {
@@ -262,7 +402,7 @@ bool Database::truncateConversation(qint64 conversationId, int fromIndex) {
     q.addBindValue(conversationId);
     q.addBindValue(conversationId);
     q.addBindValue(fromIndex);
-    return run(q);
+    return write(q);
 }
 
 QVector<ChatMessageItem> Database::messages(qint64 conversationId) const {
@@ -271,7 +411,7 @@ QVector<ChatMessageItem> Database::messages(qint64 conversationId) const {
     q.prepare(QStringLiteral("SELECT id, role, content, metrics, complete, created_at FROM messages"
                              " WHERE conversation_id=? ORDER BY position"));
     q.addBindValue(conversationId);
-    if (!q.exec()) return out;
+    if (!read(q)) return out;
     while (q.next()) {
         ChatMessageItem m;
         m.id = q.value(0).toLongLong();
@@ -292,10 +432,7 @@ qint64 Database::addBenchmarkRun(const QString& model, const QVariantMap& metric
     q.addBindValue(now());
     q.addBindValue(toJson(metrics));
     q.addBindValue(nn(kind));
-    if (!q.exec()) {
-        error_ = q.lastError().text();
-        return 0;
-    }
+    if (!write(q)) return 0;
     return q.lastInsertId().toLongLong();
 }
 
@@ -304,7 +441,7 @@ QVector<BenchmarkRunRow> Database::benchmarkRuns(const QString& kind) const {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("SELECT id, model, created_at, kind, metrics FROM benchmark_runs WHERE kind=? ORDER BY id"));
     q.addBindValue(nn(kind));
-    if (!q.exec()) return out;
+    if (!read(q)) return out;
     while (q.next())
         out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
                        fromJson(q.value(4).toString())});
@@ -315,7 +452,7 @@ int Database::deleteBenchmarkRuns(const QString& kind) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("DELETE FROM benchmark_runs WHERE kind=?"));
     q.addBindValue(nn(kind));
-    return q.exec() ? q.numRowsAffected() : 0;
+    return write(q) ? q.numRowsAffected() : 0;
 }
 
 QJsonObject Database::exportJson(qint64 conversationId) const {
@@ -373,7 +510,10 @@ qint64 Database::importJson(const QJsonObject& doc) {
         }
     }
     QSqlDatabase db = QSqlDatabase::database(connection_);
-    db.transaction();  // all or nothing
+    if (!db.transaction()) {  // all or nothing
+        recordFailure(db.lastError());
+        return 0;
+    }
     QString title = doc.value(QStringLiteral("title")).toString();
     if (title.isEmpty()) title = QStringLiteral("Imported conversation");
     const qint64 id = createConversation(title, doc.value(QStringLiteral("systemPrompt")).toString(),
@@ -394,8 +534,7 @@ qint64 Database::importJson(const QJsonObject& doc) {
             return 0;
         }
     }
-    db.commit();
-    return id;
+    return commit() ? id : 0;
 }
 
 }  // namespace tern::app

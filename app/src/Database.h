@@ -3,13 +3,23 @@
 // message is committed at once; a streaming answer is checkpointed by the caller every few seconds,
 // so a crash loses at most those seconds. The schema is versioned (PRAGMA user_version) and
 // migrated step by step on open.
+//
+// Storage failures are never silent: every call that fails returns false / 0 / empty and leaves
+// in error() a reason a user can act on, and failure() says which kind it was (a read-only file,
+// a full disk, a damaged file). writesFailing() is true from a failed write until the next one
+// that succeeds, with writesFailingChanged() at each change: what a "chats are not being saved"
+// banner follows. open() checks the file (quick_check) and whether it can be written.
 #include <QJsonObject>
 #include <QSqlQuery>
+#include <QObject>
 #include <QString>
 #include <QVariantMap>
 #include <QVector>
 
 #include "ChatModel.h"
+
+class QSqlError;
+class QSqlQuery;
 
 namespace tern::app {
 
@@ -33,24 +43,50 @@ struct BenchmarkRunRow {
     QVariantMap metrics;
 };
 
-class Database {
+class Database : public QObject {
+    Q_OBJECT
 public:
     static constexpr int kSchemaVersion = 4;
 
-    Database();
-    ~Database();
+    enum class Failure { None, ReadOnly, DiskFull, Corrupt, Other };
+    Q_ENUM(Failure)
+
+    explicit Database(QObject* parent = nullptr);
+    ~Database() override;
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    // Opens (creating and migrating as needed). Returns false and sets error() on failure.
+    // Opens (creating and migrating as needed). Returns false and sets error() and failure() when
+    // the file cannot be opened, is damaged (Failure::Corrupt: see setAside()) or needs a migration
+    // it cannot write. A database that opens but cannot be written (a read-only file or folder)
+    // returns true with writesFailing() already set: its chats can still be read.
     bool open(const QString& path);
     void close();
     bool isOpen() const;
+    // The last failure's reason, e.g. "the disk holding /x/tern.sqlite is full (database or disk
+    // is full)"; the app shows it after "Chats are not being saved: ".
     QString error() const { return error_; }
     // The Qt SQL connection's name, for tests that put it into a failing state (PRAGMA query_only,
     // max_page_count) to see how the app handles a read-only or full database.
     QString connectionName() const { return connection_; }
+    Failure failure() const { return failure_; }
+    bool writesFailing() const { return writesFailing_; }
     int schemaVersion() const;
+
+    // Whether a write can start now: false for a read-only file or connection (a full disk shows
+    // only when a write needs room). Updates writesFailing(); cheap enough for a retry timer.
+    bool probeWrites();
+
+    // Moves a damaged database and its -wal and -shm aside as PATH.damaged-<UTC time> (nothing is
+    // deleted: it may still be recoverable with the sqlite3 tool), so a new one can be opened at
+    // PATH. Returns the new path of the main file, or an empty string if it could not be moved.
+    static QString setAside(const QString& path);
+
+    // Fault injection for tests, through SQLite itself: DiskFull lets the file grow by no page
+    // (max_page_count: writes that need room fail with SQLITE_FULL), ReadOnly makes the connection
+    // query-only (writes fail with SQLITE_READONLY); None lifts either.
+    enum class Fault { None, DiskFull, ReadOnly };
+    bool injectFault(Fault fault);
 
     qint64 createConversation(const QString& title, const QString& systemPrompt = {}, const QVariantMap& sampling = {});
     bool renameConversation(qint64 id, const QString& title);
@@ -79,14 +115,27 @@ public:
     // Returns the new conversation's id, or 0 with error() set.
     qint64 importJson(const QJsonObject& doc);
 
+Q_SIGNALS:
+    void writesFailingChanged();
+
 private:
+    bool openConnection(const QString& name, const QString& options);  // opens, checks and migrates
     bool exec(const QString& sql);
-    bool run(QSqlQuery& q);  // q.exec(), recording the error
     bool migrate();
+    bool checkIntegrity();
     void touch(qint64 conversationId);
+    // Runs a prepared query; on failure records why. write() also tracks writesFailing().
+    bool read(QSqlQuery& q) const;
+    bool write(QSqlQuery& q);
+    bool commit();
+    void recordFailure(const QSqlError& e) const;
+    void setWritesFailing(bool failing);
 
     QString connection_;
-    QString error_;
+    QString path_;
+    mutable QString error_;
+    mutable Failure failure_ = Failure::None;
+    bool writesFailing_ = false;
 };
 
 }  // namespace tern::app

@@ -1,9 +1,14 @@
 #include "DownloadManager.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QSaveFile>
+#include <QSslError>
 #include <QStorageInfo>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +18,38 @@ namespace tern::app {
 namespace {
 constexpr qint64 kHashChunk = 8 << 20;       // hash a resumed .part in slices, keeping the UI live
 constexpr qint64 kFreeSpaceMargin = 64 << 20;
+constexpr qint64 kErrorBodyCap = 64 << 10;   // what is read of an error page; the rest is not fetched
+
+// "bytes FIRST-LAST/TOTAL" (TOTAL may be "*": -1). first < 0: not a valid byte range.
+struct ContentRange {
+    qint64 first = -1, last = -1, total = -1;
+};
+ContentRange parseContentRange(const QByteArray& value) {
+    ContentRange r;
+    const QByteArray v = value.trimmed();
+    if (!v.startsWith("bytes ")) return r;
+    const qsizetype dash = v.indexOf('-'), slash = v.indexOf('/');
+    if (dash < 0 || slash < dash) return r;
+    bool ok1 = false, ok2 = false, ok3 = true;
+    const qint64 first = v.mid(6, dash - 6).toLongLong(&ok1);
+    const qint64 last = v.mid(dash + 1, slash - dash - 1).toLongLong(&ok2);
+    const QByteArray total = v.mid(slash + 1);
+    if (total != "*") r.total = total.toLongLong(&ok3);
+    if (ok1 && ok2 && ok3 && first >= 0 && last >= first) {
+        r.first = first;
+        r.last = last;
+    }
+    return r;
+}
+
+// The total of a 416's "bytes */TOTAL" (-1 when absent).
+qint64 unsatisfiedRangeTotal(const QByteArray& value) {
+    const QByteArray v = value.trimmed();
+    if (!v.startsWith("bytes */")) return -1;
+    bool ok = false;
+    const qint64 total = v.mid(8).toLongLong(&ok);
+    return ok ? total : -1;
+}
 }  // namespace
 
 DownloadManager::DownloadManager(QObject* parent) : QObject(parent) {
@@ -20,6 +57,10 @@ DownloadManager::DownloadManager(QObject* parent) : QObject(parent) {
     nam_.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, &DownloadManager::request);
+    stallTimer_.setSingleShot(true);
+    connect(&stallTimer_, &QTimer::timeout, this, [this] {
+        reject(tr("no data from the server for %1 s").arg(stallTimeoutMs / 1000.0), false);
+    });
 }
 
 double DownloadManager::etaSeconds() const {
@@ -35,11 +76,50 @@ void DownloadManager::setState(const QString& s) {
 void DownloadManager::fail(const QString& e) {
     spdlog::warn("download {} failed: {}", fileName_.toStdString(), e.toStdString());
     error_ = e;
+    retryReason_.clear();
     setState(QStringLiteral("failed"));  // before abort(): its finished() must not trigger a retry
     retryTimer_.stop();
+    stallTimer_.stop();
     if (reply_) reply_->abort();
     part_.close();
+    if (!fileName_.isEmpty() && QFileInfo(partPath()).size() == 0) QFile::remove(partPath());  // nothing to resume
+    rememberFailure();
     Q_EMIT failed(e);
+}
+
+void DownloadManager::rememberFailure() const {
+    if (fileName_.isEmpty()) return;
+    QSaveFile f(failurePath());
+    const QJsonObject o{{QStringLiteral("url"), url_.toString()},
+                        {QStringLiteral("expectedBytes"), double(expected_)},
+                        {QStringLiteral("sha256"), sha256_},
+                        {QStringLiteral("error"), error_},
+                        {QStringLiteral("failedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit())
+        spdlog::warn("cannot remember the failed download in {}", failurePath().toStdString());
+}
+
+bool DownloadManager::restore(const QString& dir) {
+    if (state_ != QLatin1String("idle")) return false;
+    const QString suffix = QStringLiteral(".part.failed");
+    // Newest first; the file name comes from the marker's own name, never from its contents.
+    for (const QFileInfo& fi : QDir(dir).entryInfoList({QLatin1Char('*') + suffix}, QDir::Files, QDir::Time)) {
+        QFile f(fi.filePath());
+        if (!f.open(QIODevice::ReadOnly)) continue;
+        const QJsonObject o = QJsonDocument::fromJson(f.read(1 << 16)).object();
+        if (o.isEmpty()) continue;
+        dir_ = dir;
+        fileName_ = fi.fileName().chopped(suffix.size());
+        url_ = QUrl(o.value(QStringLiteral("url")).toString());
+        expected_ = qint64(o.value(QStringLiteral("expectedBytes")).toDouble());
+        sha256_ = o.value(QStringLiteral("sha256")).toString();
+        error_ = o.value(QStringLiteral("error")).toString();
+        received_ = QFileInfo(partPath()).size();
+        setState(QStringLiteral("failed"));
+        Q_EMIT progress();
+        return true;
+    }
+    return false;
 }
 
 void DownloadManager::start(const QUrl& url, const QString& dir, const QString& fileName, qint64 expectedBytes,
@@ -51,12 +131,22 @@ void DownloadManager::start(const QUrl& url, const QString& dir, const QString& 
     expected_ = expectedBytes;
     sha256_ = sha256.toLower();
     error_.clear();
+    retryReason_.clear();
     attempt_ = 0;
     speed_ = 0;
     QDir().mkpath(dir_);
+    QFile::remove(failurePath());
+
+    // A .part longer than the file cannot be resumed (every Range past the end is a 416): it is
+    // from another version of the file or a broken run, so start over.
+    qint64 have = QFileInfo(partPath()).size();
+    if (expected_ > 0 && have > expected_) {
+        spdlog::warn("{} has {} bytes, more than the {} expected: starting over", partPath().toStdString(), have, expected_);
+        QFile::remove(partPath());
+        have = 0;
+    }
 
     // Free space for what is still missing, before a single byte is fetched.
-    const qint64 have = QFileInfo(partPath()).size();
     if (expected_ > 0) {
         const QStorageInfo disk(dir_);
         if (disk.isValid() && disk.bytesAvailable() < expected_ - have + kFreeSpaceMargin) {
@@ -103,38 +193,97 @@ void DownloadManager::request() {
     QNetworkRequest req(url_);
     req.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Tern/" TERN_VERSION));
     if (received_ > 0) req.setRawHeader("Range", "bytes=" + QByteArray::number(received_) + "-");
-    restartedFromZero_ = false;
     requestedFrom_ = received_;
+    headersChecked_ = false;
+    rejected_.clear();
+    errorBody_.clear();
+    tlsErrors_.clear();
     speedClock_.start();
     speedBytes_ = received_;
     reply_ = nam_.get(req);
+    connect(reply_, &QNetworkReply::metaDataChanged, this, [this] {
+        stallTimer_.start(stallTimeoutMs);
+        checkHeaders();
+    });
     connect(reply_, &QNetworkReply::readyRead, this, &DownloadManager::onReadyRead);
     connect(reply_, &QNetworkReply::finished, this, &DownloadManager::onFinished);
+    connect(reply_, &QNetworkReply::sslErrors, this, [this](const QList<QSslError>& errors) {
+        for (const QSslError& e : errors) tlsErrors_ << e.errorString();
+    });
+    stallTimer_.start(stallTimeoutMs);  // also covers a server that accepts and never answers
+}
+
+void DownloadManager::restartFromZero() {
+    part_.resize(0);
+    part_.seek(0);
+    hash_.reset();
+    hashed_ = 0;
+    received_ = 0;
+    requestedFrom_ = 0;
+}
+
+// Gives up on the current request (retried by onFinished), optionally discarding the .part.
+void DownloadManager::reject(const QString& why, bool discardPart) {
+    if (!reply_ || !rejected_.isEmpty()) return;
+    rejected_ = why;
+    if (discardPart) restartFromZero();
+    reply_->abort();  // finished() follows, and onFinished retries with rejected_ as the reason
+}
+
+// Runs once per request, when the status and headers are in and before any body byte is written.
+bool DownloadManager::checkHeaders() {
+    if (headersChecked_ || !reply_) return rejected_.isEmpty();
+    const QVariant code = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (!code.isValid()) return true;  // not yet
+    headersChecked_ = true;
+    const int status = code.toInt();
+    if (status == 206) {
+        const ContentRange range = parseContentRange(reply_->rawHeader("Content-Range"));
+        if (expected_ > 0 && range.total >= 0 && range.total != expected_) {
+            fail(tr("The server's file has %1 bytes, the catalog says %2.").arg(range.total).arg(expected_));
+            return false;
+        }
+        if (range.first != requestedFrom_) {
+            // Appending it would corrupt the file; resuming from this server cannot be trusted.
+            reject(tr("the server sent another part of the file (%1) than asked for (from byte %2)")
+                       .arg(QString::fromLatin1(reply_->rawHeader("Content-Range")))
+                       .arg(requestedFrom_),
+                   true);
+            return false;
+        }
+    } else if (status == 200 && requestedFrom_ > 0) {
+        restartFromZero();  // the server ignored our Range: start over rather than append a second copy
+    }
+    return true;
 }
 
 void DownloadManager::onReadyRead() {
     if (!reply_) return;
+    stallTimer_.start(stallTimeoutMs);
+    if (!checkHeaders()) return;
     const int status = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 400) return;  // error bodies are not model bytes
-    if (status == 200 && requestedFrom_ > 0 && !restartedFromZero_) {
-        // The server ignored our Range: start over rather than append a second copy.
-        part_.resize(0);
-        part_.seek(0);
-        hash_.reset();
-        received_ = 0;
-        restartedFromZero_ = true;
+    if (status >= 400) {
+        // Error bodies are not model bytes: keep the start for the log, and hang up on the rest.
+        errorBody_ += reply_->read(kErrorBodyCap - errorBody_.size());
+        if (reply_->bytesAvailable() > 0) reply_->abort();  // onFinished still sees the status
+        return;
     }
     const QByteArray data = reply_->readAll();
+    if (data.isEmpty()) return;
+    if (expected_ > 0 && received_ + data.size() > expected_) {  // checked before a byte is written
+        fail(tr("The server sent more data than the catalog lists (%1 bytes).").arg(expected_));
+        return;
+    }
+    if (!retryReason_.isEmpty()) {  // bytes flow again
+        retryReason_.clear();
+        Q_EMIT stateChanged();
+    }
     if (part_.write(data) != data.size()) {
         fail(tr("Writing %1 failed: %2").arg(partPath(), part_.errorString()));
         return;
     }
     hash_.addData(data);
     received_ += data.size();
-    if (expected_ > 0 && received_ > expected_) {
-        fail(tr("The server sent more data than the catalog lists (%1 bytes).").arg(expected_));
-        return;
-    }
     // Speed over the last ~second, smoothed so the ETA does not jump about.
     const qint64 ms = speedClock_.elapsed();
     if (ms >= 1000) {
@@ -148,15 +297,37 @@ void DownloadManager::onReadyRead() {
 
 void DownloadManager::onFinished() {
     QNetworkReply* r = reply_;
-    if (!r) return;
-    if (state_ == QLatin1String("downloading") && r->bytesAvailable() > 0) onReadyRead();
+    if (!r || sender() != r) return;  // an earlier request's late signal
+    stallTimer_.stop();
+    if (state_ == QLatin1String("downloading") && rejected_.isEmpty() && r->bytesAvailable() > 0) onReadyRead();
+    if (reply_ != r) return;  // handled meanwhile, by a finished() that came from inside onReadyRead
     r->deleteLater();
     reply_ = nullptr;
-    if (state_ != QLatin1String("downloading")) return;  // paused or cancelled
-    const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (state_ != QLatin1String("downloading")) return;  // paused, cancelled or failed
     part_.flush();
-    if (status == 416 && expected_ > 0 && received_ == expected_) {  // nothing left to fetch
-        verifyAndInstall();
+    if (!rejected_.isEmpty()) {
+        retryLater(rejected_);
+        return;
+    }
+    const int status = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (!errorBody_.isEmpty())
+        spdlog::warn("download {}: HTTP {}: {}", fileName_.toStdString(), status, errorBody_.left(300).toStdString());
+    if (r->error() == QNetworkReply::SslHandshakeFailedError) {
+        // A certificate that does not verify will not verify on a retry either.
+        fail(tr("The server's certificate was refused (%1), so nothing was downloaded.")
+                 .arg(tlsErrors_.isEmpty() ? r->errorString() : tlsErrors_.join(QStringLiteral("; "))));
+        return;
+    }
+    if (status == 416 && received_ > 0) {
+        // Nothing at or past our Range start: the .part is the whole file if the sizes agree.
+        const qint64 total = unsatisfiedRangeTotal(r->rawHeader("Content-Range"));
+        if (expected_ > 0 ? received_ == expected_ : total == received_) {
+            verifyAndInstall();
+            return;
+        }
+        const QString why = tr("the server's file is shorter than the %1 bytes already downloaded").arg(received_);
+        restartFromZero();  // longer than the server's file: not a prefix of it
+        retryLater(why);
         return;
     }
     if (r->error() != QNetworkReply::NoError) {
@@ -176,6 +347,7 @@ void DownloadManager::onFinished() {
 }
 
 void DownloadManager::retryLater(const QString& why) {
+    retryReason_ = why;
     if (attempt_ >= maxRetries) {
         fail(tr("Download failed after %1 retries: %2. Start it again to resume.").arg(maxRetries).arg(why));
         return;
@@ -206,6 +378,7 @@ void DownloadManager::verifyAndInstall() {
         fail(tr("Could not move the download into place at %1.").arg(finalPath()));
         return;
     }
+    retryReason_.clear();
     setState(QStringLiteral("done"));
     Q_EMIT finished(finalPath());
 }
@@ -213,18 +386,26 @@ void DownloadManager::verifyAndInstall() {
 void DownloadManager::pause() {
     if (state_ != QLatin1String("downloading") && state_ != QLatin1String("checking")) return;
     retryTimer_.stop();
+    stallTimer_.stop();
     setState(QStringLiteral("paused"));
     if (reply_) reply_->abort();
     part_.close();
+    if (QFileInfo(partPath()).size() == 0) QFile::remove(partPath());
 }
 
 void DownloadManager::cancel() {
     retryTimer_.stop();
+    stallTimer_.stop();
     const bool active = state_ == QLatin1String("downloading") || state_ == QLatin1String("checking");
     setState(QStringLiteral("idle"));
     if (active && reply_) reply_->abort();
     part_.close();
-    if (!fileName_.isEmpty()) QFile::remove(partPath());
+    if (!fileName_.isEmpty()) {
+        QFile::remove(partPath());
+        QFile::remove(failurePath());
+    }
+    error_.clear();
+    retryReason_.clear();
     received_ = 0;
     Q_EMIT progress();
 }

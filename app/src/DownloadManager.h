@@ -2,7 +2,11 @@
 // Model downloads: one file at a time into <dir>/<name>.part, resumed with an HTTP Range request
 // (also after a restart: the .part file is the state), retried with exponential backoff, hashed
 // with SHA-256 while streaming, and renamed into place only when size and hash match. TLS is
-// always verified (Qt's default; nothing here turns it off).
+// always verified (Qt's default; nothing here turns it off), and a certificate that fails is
+// final, not retried. A request that receives nothing for stallTimeoutMs is abandoned and
+// retried; an answer's Content-Range and size are checked before a byte of it is written. A
+// failure is remembered in <dir>/<name>.part.failed until the download is started again or
+// cancelled, so the app can show it after a restart (restore()).
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
@@ -27,6 +31,9 @@ class DownloadManager : public QObject {
     Q_PROPERTY(double etaSeconds READ etaSeconds NOTIFY progress)
     Q_PROPERTY(QString error READ error NOTIFY stateChanged)
     Q_PROPERTY(int attempt READ attempt NOTIFY stateChanged)
+    // Why the download is waiting to retry ("no data from the server for 30 s", "HTTP 503");
+    // empty while bytes flow.
+    Q_PROPERTY(QString retryReason READ retryReason NOTIFY stateChanged)
 public:
     explicit DownloadManager(QObject* parent = nullptr);
 
@@ -35,6 +42,9 @@ public:
                            const QString& sha256);
     Q_INVOKABLE void pause();   // keeps the .part file: start() again resumes
     Q_INVOKABLE void cancel();  // removes the .part file
+    // After a restart: if a download into `dir` failed last time, shows it again (state "failed",
+    // its fileName and error). Returns whether there was one.
+    Q_INVOKABLE bool restore(const QString& dir);
 
     QString state() const { return state_; }
     QString fileName() const { return fileName_; }
@@ -44,12 +54,16 @@ public:
     double etaSeconds() const;
     QString error() const { return error_; }
     int attempt() const { return attempt_; }
+    QString retryReason() const { return retryReason_; }
     QString partPath() const { return dir_ + QLatin1Char('/') + fileName_ + QStringLiteral(".part"); }
     QString finalPath() const { return dir_ + QLatin1Char('/') + fileName_; }
+
+    QString failurePath() const { return partPath() + QStringLiteral(".failed"); }
 
     // Tests shorten these.
     int maxRetries = 5;
     int retryBaseMs = 1000;
+    int stallTimeoutMs = 30000;  // no byte (nor header) for this long: the request is abandoned
 
 Q_SIGNALS:
     void stateChanged();
@@ -62,8 +76,12 @@ private:
     void fail(const QString& error);
     void hashExistingPart();       // resumes: the hash must cover the bytes already on disk
     void request();
+    bool checkHeaders();  // false: the answer was rejected (reply aborted, rejected_ says why)
+    void reject(const QString& why, bool restartFromZero);
     void onReadyRead();
     void onFinished();
+    void restartFromZero();
+    void rememberFailure() const;
     void verifyAndInstall();
     void retryLater(const QString& why);
 
@@ -79,8 +97,15 @@ private:
     QElapsedTimer speedClock_;
     qint64 speedBytes_ = 0;
     QTimer retryTimer_;
-    bool restartedFromZero_ = false;
+    QTimer stallTimer_;
     qint64 requestedFrom_ = 0;  // the Range start of the current request (0: none)
+    // Per request: its headers were checked; why it was given up (retried unless failed);
+    // the start of an error body (for the log); the TLS errors Qt reported.
+    bool headersChecked_ = false;
+    QString rejected_;
+    QByteArray errorBody_;
+    QStringList tlsErrors_;
+    QString retryReason_;
 };
 
 }  // namespace tern::app

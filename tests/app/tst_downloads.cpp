@@ -1,11 +1,18 @@
 // DownloadManager against a real HTTP server on 127.0.0.1 (written here with QTcpServer) that
 // honours Range: a dropped transfer resumes, a restart resumes from the .part file, a bad checksum
-// is rejected, server errors are retried, a 404 is not.
+// is rejected, server errors are retried, a 404 is not. The server's fault modes are what a
+// hostile or broken server does: stall, never answer, send a huge error body, a wrong range or
+// more bytes than the file has, or present a self-signed certificate.
 #include <QCryptographicHash>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <memory>
 
 #include "DownloadManager.h"
 
@@ -13,13 +20,49 @@ using namespace tern::app;
 
 namespace {
 
+// A QTcpServer that speaks TLS with the self-signed certificate in tests/data/tls (made with
+// `openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=127.0.0.1
+//  -addext subjectAltName=IP:127.0.0.1`), or plain TCP.
+class TestTcpServer : public QTcpServer {
+public:
+    bool tls = false;
+    int connections = 0;
+
+protected:
+    void incomingConnection(qintptr fd) override {
+        ++connections;
+        if (!tls) return QTcpServer::incomingConnection(fd);
+        auto* s = new QSslSocket(this);
+        s->setSocketDescriptor(fd);
+        s->setLocalCertificate(readPem<QSslCertificate>("selfsigned.crt"));
+        s->setPrivateKey(readPem<QSslKey>("selfsigned.key"));
+        addPendingConnection(s);
+        s->startServerEncryption();
+    }
+
+private:
+    template <typename T>
+    static T readPem(const char* name) {
+        QFile f(QStringLiteral(TERN_TEST_DATA_DIR "/tls/") + QLatin1String(name));
+        if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(f.fileName()));
+        if constexpr (std::is_same_v<T, QSslKey>) return QSslKey(f.readAll(), QSsl::Rsa);
+        else return QSslCertificate(f.readAll());
+    }
+};
+
 // Serves one blob at /model.gguf. Faults are scripted per request.
 class RangeServer : public QObject {
 public:
     QByteArray blob;
     int failFirst = 0;        // answer this many requests with 503
+    qint64 errorBodyBytes = 4;  // how long that 503's body is (sent in slices as the client reads)
+    qint64 errorBodySent = 0;   // how much of it the client took before hanging up
     qint64 dropAfter = -1;    // first 200/206 reply: close after this many body bytes
+    qint64 stallAfter = -1;   // first 200/206 reply: after this many body bytes, send nothing more
+    int silentFirst = 0;      // read this many requests and never answer them
     bool ignoreRange = false;
+    int wrongRangeFirst = 0;  // answer this many Range requests with a 206 of the whole file
+    QByteArray junk;          // sent after the blob, with no Content-Length (the body ends at close)
     QList<QByteArray> ranges; // Range header of each request ("" when none)
 
     RangeServer() {
@@ -38,8 +81,13 @@ public:
             }
         });
     }
+    void useTls() { server_.tls = true; }
+    int connections() const { return server_.connections; }
     QUrl url(const char* path = "/model.gguf") const {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(server_.serverPort()).arg(QLatin1String(path)));
+        return QUrl(QStringLiteral("%1://127.0.0.1:%2%3")
+                        .arg(server_.tls ? QLatin1String("https") : QLatin1String("http"))
+                        .arg(server_.serverPort())
+                        .arg(QLatin1String(path)));
     }
 
 private:
@@ -61,28 +109,66 @@ private:
             if (line.toLower().startsWith("range:")) range = line.mid(6).trimmed();
         ranges.push_back(range);
         if (!req.startsWith("GET /model.gguf ")) return reply(s, "404 Not Found");
+        if (silentFirst > 0) {
+            --silentFirst;
+            return;  // the connection stays open, and nothing ever comes back
+        }
         if (failFirst > 0) {
             --failFirst;
-            return reply(s, "503 Service Unavailable", "busy");
+            return sendErrorBody(s);
         }
         qint64 from = 0;
         if (!range.isEmpty() && !ignoreRange) from = range.mid(6, range.indexOf('-') - 6).toLongLong();
-        if (from >= blob.size() && from > 0) return reply(s, "416 Range Not Satisfiable");
+        const QByteArray total = QByteArray::number(blob.size());
+        if (from >= blob.size() && from > 0)
+            return reply(s, "416 Range Not Satisfiable", {}, "Content-Range: bytes */" + total + "\r\n");
+        const bool wrongRange = from > 0 && wrongRangeFirst > 0;
+        if (wrongRange) {
+            --wrongRangeFirst;
+            from = 0;
+        }
         const QByteArray body = blob.mid(from);
-        const QByteArray status = from > 0 ? "206 Partial Content" : "200 OK";
+        const QByteArray status = from > 0 || wrongRange ? "206 Partial Content" : "200 OK";
         QByteArray headers = "Accept-Ranges: bytes\r\n";
-        if (from > 0)
+        if (from > 0 || wrongRange)
             headers += "Content-Range: bytes " + QByteArray::number(from) + "-" + QByteArray::number(blob.size() - 1) +
-                       "/" + QByteArray::number(blob.size()) + "\r\n";
-        if (dropAfter < 0) return reply(s, status, body, headers);
+                       "/" + total + "\r\n";
+        if (!junk.isEmpty()) {
+            s->write("HTTP/1.1 " + status + "\r\n" + headers + "Connection: close\r\n\r\n" + body + junk);
+            s->disconnectFromHost();
+            return;
+        }
+        if (dropAfter < 0 && stallAfter < 0) return reply(s, status, body, headers);
         s->write(head(status, body.size(), headers));
+        if (stallAfter >= 0) {
+            s->write(body.left(stallAfter));
+            stallAfter = -1;
+            return;  // and then silence, with the connection open
+        }
         s->write(body.left(dropAfter));
         dropAfter = -1;
         s->flush();
         s->abort();  // the connection dies mid-body
     }
-    QTcpServer server_;
-    QHash<QTcpSocket*, QByteArray> bufs_;
+    // A 503 whose body is errorBodyBytes long, written a slice at a time as the client takes it,
+    // so errorBodySent says how much the client read before it hung up.
+    void sendErrorBody(QTcpSocket* s) {
+        s->write(head("503 Service Unavailable", errorBodyBytes));
+        auto left = std::make_shared<qint64>(errorBodyBytes);
+        auto feed = [this, s, left] {
+            while (*left > 0 && s->bytesToWrite() < (1 << 20)) {
+                const qint64 n = qMin<qint64>(*left, 256 << 10);
+                s->write(QByteArray(n, 'x'));
+                *left -= n;
+                errorBodySent += n;
+            }
+            if (*left == 0) s->disconnectFromHost();
+        };
+        QObject::connect(s, &QTcpSocket::bytesWritten, s, feed);
+        feed();
+    }
+    QHash<QTcpSocket*, QByteArray> bufs_;  // before server_: its sockets' disconnected() touches it
+    TestTcpServer server_;
 };
 
 QByteArray makeBlob(int n) {
@@ -198,6 +284,163 @@ private Q_SLOTS:
         QCOMPARE(d.dm.state(), QStringLiteral("failed"));  // at once, before any request
         QVERIFY(d.dm.error().contains(QStringLiteral("free space")));
         QCOMPARE(d.srv.ranges.size(), 0);
+    }
+
+    // Issue 17 item 8: a server that stops sending (or never answers) must not leave the download
+    // "downloading" forever: the inactivity timeout gives up on the request, says why, and the
+    // retry resumes where the bytes stopped.
+    void stalledTransferTimesOutAndResumes() {
+        Download d(200000);
+        d.srv.stallAfter = 1000;
+        d.dm.stallTimeoutMs = 300;
+        QStringList reasons;
+        QObject::connect(&d.dm, &DownloadManager::stateChanged, [&] {
+            if (!d.dm.retryReason().isEmpty() && !reasons.contains(d.dm.retryReason())) reasons << d.dm.retryReason();
+        });
+        d.start();
+        QVERIFY2(d.finish(10000) == QLatin1String("done"), qPrintable(d.dm.state() + QLatin1Char(' ') + d.dm.error()));
+        QCOMPARE(d.srv.ranges, (QList<QByteArray>{"", "bytes=1000-"}));
+        QCOMPARE(d.saved(), d.srv.blob);
+        QCOMPARE(reasons.size(), 1);
+        QVERIFY2(reasons[0].contains(QStringLiteral("no data")), qPrintable(reasons[0]));
+        QVERIFY(d.dm.retryReason().isEmpty());  // cleared once bytes flowed again
+    }
+
+    void serverThatNeverAnswersTimesOut() {
+        Download d(50000);
+        d.srv.silentFirst = 1;
+        d.dm.stallTimeoutMs = 300;
+        d.start();
+        QVERIFY2(d.finish(10000) == QLatin1String("done"), qPrintable(d.dm.state() + QLatin1Char(' ') + d.dm.error()));
+        QCOMPARE(d.srv.ranges.size(), 2);
+        QCOMPARE(d.dm.attempt(), 1);
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    void stalledEveryTimeFailsWithTheReason() {
+        Download d(50000);
+        d.srv.silentFirst = 100;
+        d.dm.stallTimeoutMs = 100;
+        d.dm.maxRetries = 2;
+        d.start();
+        QCOMPARE(d.finish(10000), QStringLiteral("failed"));
+        QCOMPARE(d.srv.ranges.size(), 3);
+        QVERIFY2(d.dm.error().contains(QStringLiteral("no data")), qPrintable(d.dm.error()));
+    }
+
+    // Item 9: a 503 with a 256 MiB body must not be read (or buffered) whole; the retry comes at once.
+    void hugeErrorBodyIsNotBuffered() {
+        Download d(100000);
+        d.srv.failFirst = 1;
+        d.srv.errorBodyBytes = qint64(256) << 20;
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.size(), 2);
+        // What the client took before hanging up; the rest of the gap is loopback socket buffers.
+        QVERIFY2(d.srv.errorBodySent < (qint64(32) << 20), qPrintable(QString::number(d.srv.errorBodySent)));
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    // Item 10: a 206 for another range than asked must not be appended to the .part.
+    void partialContentOfTheWrongRangeIsNotAppended() {
+        Download d(300000);
+        d.srv.wrongRangeFirst = 1;
+        d.leavePart(100000);
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.value(0), QByteArray("bytes=100000-"));
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    // Bytes past the catalog's size never reach the disk, even with no Content-Length to warn.
+    void bytesPastTheExpectedSizeAreNotWritten() {
+        Download d(300000);
+        d.srv.junk = QByteArray(5000, 'j');
+        d.start();
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QVERIFY2(d.dm.error().contains(QStringLiteral("more data")), qPrintable(d.dm.error()));
+        QVERIFY(QFileInfo(d.path(".part")).size() <= d.srv.blob.size());
+        // Started again without the junk, it finishes (from the part, or from zero).
+        d.srv.junk.clear();
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    // A .part larger than the file (from an older, broken run) starts over instead of failing
+    // every retry with HTTP 416.
+    void partLargerThanTheFileRestartsFromZero() {
+        Download d(200000);
+        {
+            QFile part(d.path(".part"));
+            QVERIFY(part.open(QIODevice::WriteOnly));
+            part.write(d.srv.blob + QByteArray(7000, 'j'));
+        }
+        d.start();
+        QVERIFY_DONE(d);
+        QVERIFY(d.srv.ranges.value(0).isEmpty());
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    // With no size in the catalog, a complete .part gets 416 from the server: that is the end of
+    // the file, so it goes to verification rather than failing.
+    void rangeNotSatisfiableOnACompletePartVerifies() {
+        Download d(150000);
+        d.leavePart(d.srv.blob.size());
+        d.start(sha(d.srv.blob), "/model.gguf", 0);
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.value(0), QByteArray("bytes=150000-"));
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    // With no catalog size, a .part longer than the server's file gets a 416 with another total:
+    // it is not a prefix of the file, so it starts over.
+    void rangeNotSatisfiableOnALongerPartStartsOver() {
+        Download d(150000);
+        {
+            QFile part(d.path(".part"));
+            QVERIFY(part.open(QIODevice::WriteOnly));
+            part.write(d.srv.blob + QByteArray(100, 'j'));
+        }
+        d.start(sha(d.srv.blob), "/model.gguf", 0);
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges, (QList<QByteArray>{"bytes=150100-", ""}));
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    // Item 11: a certificate that cannot be verified is not a transient error: fail at once, say
+    // why, and leave no empty .part behind.
+    void untrustedCertificateFailsAtOnceWithTheReason() {
+        if (!QSslSocket::supportsSsl()) QSKIP("Qt has no TLS backend here (the openssl plugin and libssl)");
+        Download d(1000);
+        d.srv.useTls();
+        d.start();
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QCOMPARE(d.srv.connections(), 1);
+        QCOMPARE(d.dm.attempt(), 0);
+        QVERIFY2(d.dm.error().contains(QStringLiteral("certificate")), qPrintable(d.dm.error()));
+        QVERIFY2(d.dm.error().contains(QStringLiteral("self-signed")), qPrintable(d.dm.error()));
+        QVERIFY(!QFile::exists(d.path(".part")));
+    }
+
+    // A failure survives a restart of the app: a new DownloadManager finds it in the folder.
+    void failureIsRememberedAcrossRestarts() {
+        Download d(1000);
+        d.start({}, "/missing.gguf");
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QVERIFY(!QFile::exists(d.path(".part")));  // nothing was received: no 0-byte .part
+        DownloadManager next;
+        QVERIFY(next.restore(d.dir.path()));
+        QCOMPARE(next.state(), QStringLiteral("failed"));
+        QCOMPARE(next.fileName(), QStringLiteral("m.gguf"));
+        QVERIFY2(next.error().contains(QStringLiteral("404")), qPrintable(next.error()));
+        // Starting it again forgets the failure.
+        d.srv.blob = makeBlob(1000);
+        d.start();
+        QVERIFY_DONE(d);
+        DownloadManager after;
+        QVERIFY(!after.restore(d.dir.path()));
+        QCOMPARE(after.state(), QStringLiteral("idle"));
     }
 
     void cancelRemovesThePart() {

@@ -8,7 +8,10 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +20,7 @@
 #include "tern/machine.h"
 #include "tern/model.h"
 #include "tern/session.h"
+#include "util/user_files.h"
 
 namespace tern {
 namespace {
@@ -319,6 +323,192 @@ TEST(Cli, EveryCommandHasHelp) {
         EXPECT_EQ(r.code, 0) << c;
         EXPECT_NE(r.out.find("usage: tern-cli"), std::string::npos) << c << ": " << r.out;
     }
+}
+
+// ---- Hostile input (issue 17): each refused with a message naming it, never a crash or a hang ----
+
+// Under `timeout`: a command that blocks fails the test with code 124 instead of hanging it.
+CliRun run_bounded(const std::string& args) { return run_cli(args, "timeout -s KILL 30"); }
+
+std::string make_fifo(const std::string& name) {
+    const auto path = (test::temp_dir() / name).string();
+    ::unlink(path.c_str());
+    EXPECT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    return path;
+}
+
+// `-c 0` used to divide by zero (SIGFPE) before the context was checked.
+TEST(Cli, PerplexityRefusesAContextTooShortToScore) {
+    const std::string model = test::synth_model();
+    const auto text = (test::temp_dir() / "ppl.txt").string();
+    std::ofstream(text) << "The quick brown fox jumps over the lazy dog.";
+    for (const char* ctx : {"0", "1", "-3"}) {
+        const CliRun r = run_bounded("perplexity -m " + q(model) + " -f " + q(text) + " -c " + ctx + " -t 2");
+        EXPECT_EQ(r.code, 1) << "-c " << ctx << ": " << r.err;
+        EXPECT_NE(r.err.find("-c must be at least 2"), std::string::npos) << r.err;
+    }
+}
+
+// A FIFO as the model, the text or the tokenizer used to block in open() forever; /dev/zero as the
+// text was read until memory ran out; a directory as -f was read as empty text.
+TEST(Cli, NonRegularFilesAreRefusedWithoutBlocking) {
+    const std::string model = test::synth_model();
+    const std::string fifo = make_fifo("input.fifo");
+    const std::string dir = test::temp_dir().string();
+    const auto out = (test::temp_dir() / "unused.gguf").string();
+    const struct {
+        std::string args, why;
+    } cases[] = {
+        {"info " + q(fifo), fifo + ": is a FIFO (named pipe), not a regular file"},
+        {"tokenize -m " + q(fifo) + " -p hi", fifo + ": is a FIFO (named pipe)"},
+        {"generate -m " + q(fifo) + " -p hi -n 1", fifo + ": is a FIFO (named pipe)"},
+        {"tokenize -m " + q(model) + " -f " + q(fifo), fifo + ": is a FIFO (named pipe)"},
+        {"perplexity -m " + q(model) + " -f " + q(fifo) + " -c 16", fifo + ": is a FIFO (named pipe)"},
+        {"synth --preset tiny --tokenizer " + q(fifo) + " -o " + q(out), fifo + ": is a FIFO (named pipe)"},
+        {"tokenize -m " + q(model) + " -f /dev/zero", "/dev/zero: is a character device, not a regular file"},
+        {"tokenize -m " + q(model) + " -f " + q(dir), dir + ": is a directory"},
+        {"info " + q(dir), dir + ": is a directory"},
+    };
+    for (const auto& c : cases) {
+        const CliRun r = run_bounded(c.args);
+        EXPECT_EQ(r.code, 1) << c.args << "\n" << r.err;  // 124: it blocked
+        EXPECT_NE(r.err.find(c.why), std::string::npos) << c.args << "\n" << r.err;
+        EXPECT_TRUE(r.out.empty()) << c.args;
+    }
+}
+
+TEST(Cli, TextInputIsBounded) {
+    const auto big = (test::temp_dir() / "huge.txt").string();
+    { std::ofstream touch(big); }
+    std::filesystem::resize_file(big, 300ull << 20);  // sparse: nothing is written
+    const CliRun r = run_bounded("tokenize -m " + q(test::synth_model()) + " -f " + q(big));
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find(big + ": is 300.0 MiB; text input is limited to 256.0 MiB"), std::string::npos) << r.err;
+    std::filesystem::remove(big);
+}
+
+// -t 100000 used to create threads until the machine ran out of process ids.
+TEST(Cli, ThreadCountsAboveTheCapAreRefused) {
+    const std::string model = test::synth_model();
+    const std::string too_many = std::to_string(max_threads() + 1);
+    for (const std::string& cmd : {"generate -m " + q(model) + " -p hi -n 1 -t ",
+                                   "bench -m " + q(model) + " --membw -p 1 -n 1 -r 1 -t ",
+                                   "logits -m " + q(model) + " --ids 1 -o - -t "}) {
+        for (const std::string& n : {std::string("100000"), too_many, std::string("-2")}) {
+            const CliRun r = run_bounded(cmd + n);
+            EXPECT_EQ(r.code, 1) << cmd << n << "\n" << r.err;
+            EXPECT_NE(r.err.find("threads must be between 1 and " + std::to_string(max_threads()) + " (4 per hardware"),
+                      std::string::npos)
+                << r.err;
+        }
+    }
+    EXPECT_EQ(run_bounded("generate -m " + q(model) + " -p hi -n 1 -t " + std::to_string(max_threads())).code, 0);
+}
+
+// Every numeric option is checked (finite, in range) before the model loads: the command prints
+// nothing but the error. These used to be accepted and used.
+TEST(Cli, NonsenseNumbersAreRefusedBeforeLoading) {
+    const std::string gen = "generate -m " + q(test::synth_model()) + " -p hi -n 2 ";
+    const struct {
+        std::string args, why;
+    } cases[] = {
+        {gen + "--temp nan", "temperature must be a finite number >= 0 (0 = greedy), not nan"},
+        {gen + "--temp -1", "temperature must be a finite number >= 0 (0 = greedy), not -1"},
+        {gen + "--temp inf", "temperature must be a finite number >= 0 (0 = greedy), not inf"},
+        {gen + "--top-p nan", "top-p must be between 0 and 1 (1 = off), not nan"},
+        {gen + "--top-p 5", "top-p must be between 0 and 1 (1 = off), not 5"},
+        {gen + "--min-p -1", "min-p must be between 0 and 1 (0 = off), not -1"},
+        {gen + "--min-p 2", "min-p must be between 0 and 1 (0 = off), not 2"},
+        {gen + "--top-k -5", "top-k must be a whole number >= 0 (0 = off), not -5"},
+        {gen + "--repeat-penalty nan", "repeat penalty must be a finite number > 0 (1 = off), not nan"},
+        {gen + "--repeat-penalty inf", "repeat penalty must be a finite number > 0 (1 = off), not inf"},
+        {gen + "--repeat-penalty 0", "repeat penalty must be a finite number > 0 (1 = off), not 0"},
+        {gen + "-c -5", "context length must be at least 1"},
+        {"chat -m " + q(test::synth_model()) + " --temp nan < /dev/null", "temperature must be a finite number"},
+        {"info " + q(test::synth_model()) + " -c -5", "context length must be at least 1 (0 = the model's, at most 4096), not -5"},
+        {"bench -m " + q(test::synth_model()) + " -r 0", "repetitions must be at least 1, not 0"},
+        {"bench -m " + q(test::synth_model()) + " -p -4", "token counts must not be negative"},
+    };
+    for (const auto& c : cases) {
+        const CliRun r = run_bounded(c.args);
+        EXPECT_EQ(r.code, 1) << c.args << "\n" << r.err;
+        EXPECT_NE(r.err.find(c.why), std::string::npos) << c.args << "\n" << r.err;
+        EXPECT_TRUE(r.out.empty()) << c.args << "\n" << r.out;  // generate echoes the prompt once loaded
+    }
+    // The edges of each range are fine.
+    const CliRun ok = run_bounded(gen + "--temp 0 --top-p 1 --min-p 0 --top-k 0 --repeat-penalty 1 -t 1");
+    EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
+// -o used to write PATH.tmp and rename it over PATH: a symlink (or a device node, as root) at PATH
+// was replaced by a regular file, and -o DIR said "disk full?".
+TEST(Cli, OutputsFollowSymlinksAndRefuseNonRegularTargets) {
+    namespace fs = std::filesystem;
+    const std::string model = test::synth_model();
+    const fs::path dir = test::temp_dir() / "outputs";
+    fs::create_directories(dir);
+    const int n_vocab = Model::load(model)->info().n_vocab;
+    const uintmax_t want_bytes = 3u * n_vocab * sizeof(float);
+    const std::string logits = "logits -m " + q(model) + " --ids 1,2,3 -t 2 --kv f32 -o ";
+
+    // A symlink to a regular file: the target gets the logits, the link stays a link.
+    std::ofstream(dir / "real.bin") << "old contents";
+    fs::create_symlink("real.bin", dir / "link.bin");
+    CliRun r = run_bounded(logits + q((dir / "link.bin").string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(fs::is_symlink(dir / "link.bin"));
+    EXPECT_EQ(fs::file_size(dir / "real.bin"), want_bytes);
+    EXPECT_FALSE(fs::exists(dir / "link.bin.tmp"));
+    EXPECT_FALSE(fs::exists(dir / "real.bin.tmp"));
+
+    // A dangling symlink names the file to create.
+    fs::create_symlink("new.bin", dir / "dangling.bin");
+    r = run_bounded(logits + q((dir / "dangling.bin").string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(fs::is_symlink(dir / "dangling.bin"));
+    EXPECT_EQ(fs::file_size(dir / "new.bin"), want_bytes);
+
+    // "-" is standard output, byte for byte the same as the file.
+    r = run_bounded(logits + "-");
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::ifstream in(dir / "real.bin", std::ios::binary);
+    const std::string file{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    EXPECT_EQ(r.out, file);
+
+    // A directory says so; a FIFO (or a link to one) is refused without blocking and left alone.
+    r = run_bounded(logits + q(dir.string()));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find(dir.string() + ": is a directory"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("disk full"), std::string::npos) << r.err;
+    const std::string fifo = make_fifo("outputs/out.fifo");
+    fs::create_symlink("out.fifo", dir / "fifo-link");
+    for (const std::string& target : {fifo, (dir / "fifo-link").string()}) {
+        r = run_bounded(logits + q(target));
+        EXPECT_EQ(r.code, 1) << target << ": " << r.err;
+        EXPECT_NE(r.err.find("is a FIFO (named pipe), not a regular file (only regular files, or - for standard output)"),
+                  std::string::npos)
+            << r.err;
+        EXPECT_TRUE(fs::is_fifo(fifo));
+    }
+    // A device node, where this user may create one (root): refused, and still a device after.
+    const auto dev = (dir / "null-device").string();
+    if (::mknod(dev.c_str(), S_IFCHR | 0600, makedev(1, 3)) == 0) {
+        r = run_bounded(logits + q(dev));
+        EXPECT_EQ(r.code, 1) << r.err;
+        EXPECT_NE(r.err.find(dev + ": is a character device"), std::string::npos) << r.err;
+        EXPECT_TRUE(fs::is_character_file(dev));
+    }
+
+    // synth -o goes through the same rules.
+    fs::create_symlink("model-target.gguf", dir / "model-link.gguf");
+    r = run_bounded("synth --preset tiny --seed 2 --tokenizer " + q(TERN_TOKENIZER_JSON) + " -o " +
+                    q((dir / "model-link.gguf").string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(fs::is_symlink(dir / "model-link.gguf"));
+    EXPECT_EQ(run_bounded("info " + q((dir / "model-target.gguf").string())).code, 0);
+    r = run_bounded("synth --preset tiny --tokenizer " + q(TERN_TOKENIZER_JSON) + " -o " + q(dir.string()));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find(dir.string() + ": is a directory"), std::string::npos) << r.err;
 }
 
 }  // namespace

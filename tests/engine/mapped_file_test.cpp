@@ -2,7 +2,12 @@
 // a page that two released ranges share (adjacent tensors), which neither range alone covers.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <future>
 
 #include <cstdio>
 #include <fstream>
@@ -10,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tern/error.h"
 #include "util/mapped_file.h"
 
 namespace tern {
@@ -58,6 +64,41 @@ TEST(MappedFile, ReleasedNeighboursFreeTheirSharedPage) {
     // Ranges outside the map are ignored.
     f.release(f.data() + f.size(), 16);
     std::remove(path.c_str());
+}
+
+std::string error_of(const std::string& path) {
+    try {
+        MappedFile f(path);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(opened)";
+}
+
+// A FIFO given as the model used to block in open() forever (issue 17): the loader must refuse
+// it before anything blocks. If it does block, a writer is opened to release it, so the test
+// fails instead of hanging.
+TEST(MappedFile, FifoIsRefusedWithoutBlocking) {
+    const std::string fifo = ::testing::TempDir() + "mapped_file_test.fifo";
+    ::unlink(fifo.c_str());
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    auto result = std::async(std::launch::async, [&] { return error_of(fifo); });
+    if (result.wait_for(std::chrono::seconds(10)) == std::future_status::timeout) {
+        const int w = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+        ADD_FAILURE() << "opening a FIFO blocked";
+        result.wait();
+        if (w >= 0) ::close(w);
+    } else {
+        EXPECT_EQ(result.get(), fifo + ": is a FIFO (named pipe), not a regular file");
+    }
+    ::unlink(fifo.c_str());
+}
+
+TEST(MappedFile, DirectoriesAndDevicesAreNamed) {
+    const std::string dir = ::testing::TempDir();
+    EXPECT_EQ(error_of(dir), dir + ": is a directory");
+    EXPECT_EQ(error_of("/dev/zero"), "/dev/zero: is a character device, not a regular file");
+    EXPECT_EQ(error_of("/nonexistent/x.gguf"), "/nonexistent/x.gguf: cannot open: No such file or directory");
 }
 
 }  // namespace

@@ -344,5 +344,55 @@ TEST(ModelLoad, ProgressReachesOneAndCancelWorks) {
     EXPECT_THROW(Model::load(test::synth_model(), o), Cancelled);
 }
 
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+// The engine enforces the checks the front ends run (tern::validate), so no caller can start
+// 100000 threads or a session with a negative context.
+TEST(ModelLoad, ThreadCountAboveTheCapIsRefusedBeforeTheFileIsOpened) {
+    EXPECT_GE(max_threads(), 4);
+    LoadOptions o;
+    o.n_threads = max_threads() + 1;
+    const std::string why = validate(o);
+    EXPECT_EQ(why, "threads must be between 1 and " + std::to_string(max_threads()) +
+                       " (4 per hardware thread on this machine; 0 = one per hardware thread), not " +
+                       std::to_string(max_threads() + 1));
+    EXPECT_EQ(error_of([&] { Model::load("/nonexistent/model.gguf", o); }), why);
+    o.n_threads = -1;
+    EXPECT_NE(validate(o), "");
+    o.n_threads = 0;
+    EXPECT_EQ(validate(o), "");
+    o.device = -2;
+    EXPECT_EQ(validate(o), "device must be a device index (0, 1, ...), not -2");
+}
+
+TEST(Session, NegativeContextOrBatchIsRefused) {
+    auto m = Model::load(test::synth_model());
+    EXPECT_EQ(error_of([&] { Session s(m, {.n_ctx = -5}); }),
+              "context length must be at least 1 (0 = the model's, at most 4096), not -5");
+    EXPECT_EQ(error_of([&] { Session s(m, {.n_ctx = 16, .n_batch = 0}); }), "batch size must be at least 1, not 0");
+    EXPECT_EQ(validate(SessionOptions{}), "");
+}
+
+TEST(Generate, NonsenseOptionsAreRefusedBeforeAnyWork) {
+    auto m = Model::load(test::synth_model());
+    Session s(m, {.n_ctx = 64});
+    const std::vector<int32_t> prompt = {1, 2, 3};
+    GenerateOptions g;
+    g.sampling.top_p = std::nanf("");
+    EXPECT_EQ(error_of([&] { generate(s, prompt, g, [](std::string_view, int32_t) { return true; }); }),
+              "top-p must be between 0 and 1 (1 = off), not nan");
+    EXPECT_EQ(s.n_past(), 0);  // nothing was evaluated
+    g = {};
+    g.max_tokens = -1;
+    EXPECT_EQ(validate(g), "the answer length must not be negative, not -1");
+}
+
 }  // namespace
 }  // namespace tern

@@ -52,9 +52,6 @@ TEST(Sampler, GreedyPicksArgmax) {
     EXPECT_EQ(s.sample(std::vector<float>{0.1f, 2.5f, -1.0f, 2.4f}, {}), 1);
     const auto big = random_logits(128256, 7);
     EXPECT_EQ(s.sample(big, {}), argmax(big));
-    // Negative temperature is greedy too.
-    Sampler neg(plain(-1.0f));
-    EXPECT_EQ(neg.sample(big, {}), argmax(big));
 }
 
 TEST(Sampler, GreedyTiesGoToLowestId) {
@@ -334,9 +331,63 @@ TEST(Sampler, ExtremeTemperatures) {
     const std::vector<float> logits = {1.0f, 3.0f, -kInf, 2.0f};
     Sampler cold(plain(1e-30f));
     for (int32_t tok : draw(cold, logits, 100)) EXPECT_EQ(tok, 1);
-    Sampler hot(plain(kInf));  // uniform over the possible tokens, never the -inf one
+    Sampler hot(plain(1e30f));  // uniform over the possible tokens, never the -inf one
     const auto seq = draw(hot, logits, 1000);
     EXPECT_EQ(std::set<int32_t>(seq.begin(), seq.end()), (std::set<int32_t>{0, 1, 3}));
+}
+
+// The one check the CLI, the app and a server run on what a user typed (issue 17: NaN, negative
+// and out-of-range values used to be accepted and used).
+TEST(SamplerValidate, AcceptsTheDefaultsAndTheEdgesOfEachRange) {
+    EXPECT_EQ(validate(SamplerParams{}), "");
+    SamplerParams p;
+    p.temperature = 0;
+    p.top_k = 0;
+    p.top_p = 1;
+    p.min_p = 0;
+    p.repeat_penalty = 1;
+    p.repeat_last_n = -1;
+    EXPECT_EQ(validate(p), "");
+    p.top_p = 0;
+    p.min_p = 1;
+    p.temperature = 1e30f;
+    EXPECT_EQ(validate(p), "");
+}
+
+TEST(SamplerValidate, NamesEachNonsenseValue) {
+    const struct {
+        void (*set)(SamplerParams&);
+        const char* message;
+    } cases[] = {
+        {[](SamplerParams& p) { p.temperature = kNaN; }, "temperature must be a finite number >= 0 (0 = greedy), not nan"},
+        {[](SamplerParams& p) { p.temperature = -1; }, "temperature must be a finite number >= 0 (0 = greedy), not -1"},
+        {[](SamplerParams& p) { p.temperature = kInf; }, "temperature must be a finite number >= 0 (0 = greedy), not inf"},
+        {[](SamplerParams& p) { p.top_k = -5; }, "top-k must be a whole number >= 0 (0 = off), not -5"},
+        {[](SamplerParams& p) { p.top_p = kNaN; }, "top-p must be between 0 and 1 (1 = off), not nan"},
+        {[](SamplerParams& p) { p.top_p = 5; }, "top-p must be between 0 and 1 (1 = off), not 5"},
+        {[](SamplerParams& p) { p.top_p = -0.1f; }, "top-p must be between 0 and 1 (1 = off), not -0.1"},
+        {[](SamplerParams& p) { p.min_p = -1; }, "min-p must be between 0 and 1 (0 = off), not -1"},
+        {[](SamplerParams& p) { p.min_p = 2; }, "min-p must be between 0 and 1 (0 = off), not 2"},
+        {[](SamplerParams& p) { p.repeat_penalty = kNaN; }, "repeat penalty must be a finite number > 0 (1 = off), not nan"},
+        {[](SamplerParams& p) { p.repeat_penalty = kInf; }, "repeat penalty must be a finite number > 0 (1 = off), not inf"},
+        {[](SamplerParams& p) { p.repeat_penalty = 0; }, "repeat penalty must be a finite number > 0 (1 = off), not 0"},
+        {[](SamplerParams& p) { p.repeat_penalty = -2; }, "repeat penalty must be a finite number > 0 (1 = off), not -2"},
+        {[](SamplerParams& p) { p.repeat_last_n = -7; }, "repeat window must be a whole number >= -1 (-1 = all history), not -7"},
+        {[](SamplerParams& p) { p.frequency_penalty = kNaN; }, "frequency penalty must be a finite number (0 = off), not nan"},
+        {[](SamplerParams& p) { p.presence_penalty = -kInf; }, "presence penalty must be a finite number (0 = off), not -inf"},
+    };
+    for (const auto& c : cases) {
+        SamplerParams p;
+        c.set(p);
+        EXPECT_EQ(validate(p), c.message);
+        // The engine enforces it: a Sampler is never built on such values.
+        try {
+            Sampler s(p);
+            ADD_FAILURE() << "accepted: " << c.message;
+        } catch (const Error& e) {
+            EXPECT_EQ(std::string(e.what()), std::string("sampling: ") + c.message);
+        }
+    }
 }
 
 TEST(Sampler, EmptyLogitsThrow) {

@@ -4,12 +4,31 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <string>
+#include <thread>
 #include <vector>
 
+#include "tern/error.h"
 #include "util/thread_pool.h"
 
 namespace tern {
 namespace {
+
+// A mistyped -t 100000 used to create threads until the system ran out of process ids.
+TEST(ThreadPool, MoreThanFourPerHardwareThreadIsRefused) {
+    const int cap = max_pool_threads();
+    EXPECT_EQ(cap, 4 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    try {
+        ThreadPool pool(100000);
+        ADD_FAILURE() << "100000 threads accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), "100000 threads is too many: at most " + std::to_string(cap) +
+                                             " (4 per hardware thread) on this machine");
+    }
+    EXPECT_THROW(ThreadPool(cap + 1), Error);
+    ThreadPool at_cap(cap);
+    EXPECT_EQ(at_cap.size(), cap);
+}
 
 TEST(ThreadPool, CoversTheRangeExactlyOnce) {
     ThreadPool pool(3);

@@ -83,6 +83,10 @@ struct BenchReport {
     std::vector<BenchResult> results;
 };
 
+// The check front ends run on benchmark options a user gave: "" when usable, else a message
+// (token counts >= 0, repetitions >= 1). bench() throws tern::Error with it.
+std::string validate(const BenchOptions& options);
+
 // Runs the pp then the tg test (then the ppl test when quality_text is set), each on a fresh session of `model` with one untimed warm-up run.
 // With n_depth, each session's cache is first filled with that many tokens (untimed, once), and
 // every run starts from there.

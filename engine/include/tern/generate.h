@@ -18,6 +18,10 @@ struct GenerateOptions {
     bool stop_at_end_of_generation = true;  // EOS / <|eot_id|>
 };
 
+// The check every front end runs on generation options a user gave: "" when usable, else a
+// message (max_tokens >= 0, then validate(sampling)). generate() throws tern::Error with it.
+std::string validate(const GenerateOptions& options);
+
 struct GenerateResult {
     int n_prompt = 0;        // prompt tokens
     int n_reused = 0;        // of which were already in the KV cache

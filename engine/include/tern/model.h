@@ -75,11 +75,20 @@ struct LoadOptions {
     std::function<bool(float)> progress;
 };
 
+// The most CPU threads a model may use: 4 per hardware thread (more only slows it down; a mistyped
+// count would create threads until the system runs out of process ids).
+int max_threads();
+
+// The check every front end runs on load options a user gave: "" when usable, else a message
+// (threads 0..max_threads(), device -1 or an index). Model::load throws tern::Error with it.
+std::string validate(const LoadOptions& options);
+
 class Backend;
 
 class Model {
 public:
-    // Throws tern::Error with a message naming the file and what is wrong.
+    // Throws tern::Error with a message naming the file and what is wrong. A path that is not a
+    // regular file (a FIFO, a device, a directory) is refused before anything can block on it.
     static std::shared_ptr<Model> load(const std::string& path, const LoadOptions& options = {});
     ~Model();
 

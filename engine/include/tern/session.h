@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "tern/model.h"
@@ -14,6 +15,11 @@ struct SessionOptions {
     int n_ctx = 0;    // 0: the model's training context, at most 4096
     int n_batch = 128;  // tokens evaluated per forward pass during prefill
 };
+
+// The check every front end runs on session options a user gave: "" when usable, else a message
+// (context >= 0, batch >= 1). Session's constructor throws tern::Error with it; a context longer
+// than the model's training context is refused there, where the model is known.
+std::string validate(const SessionOptions& options);
 
 // Counters for the last request and the session's totals.
 struct SessionStats {

@@ -124,7 +124,9 @@ public:
                     std::vector<uint8_t> bytes);
 
     // Serialise everything. write_file writes `path + ".tmp"` and renames it into place, so a
-    // failed write (disk full) never leaves a half file under the final name; throws tern::Error.
+    // failed write (disk full) never leaves a half file under the final name; a symlink at path
+    // is followed (its target is replaced), a directory or other non-regular file refused. Throws
+    // tern::Error.
     std::vector<uint8_t> to_bytes() const;
     void write_file(const std::string& path) const;
 

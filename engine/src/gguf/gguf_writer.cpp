@@ -10,6 +10,7 @@
 
 #include "gguf/gguf.h"
 #include "tern/error.h"
+#include "util/user_files.h"
 
 namespace tern::gguf {
 namespace {
@@ -216,7 +217,9 @@ std::vector<uint8_t> Writer::to_bytes() const {
     return out;
 }
 
-void Writer::write_file(const std::string& path) const {
+void Writer::write_file(const std::string& name) const {
+    // Written beside the real file and renamed over it: a symlink keeps pointing at the new data.
+    const std::string path = output_file_target(name);
     const std::string tmp = path + ".tmp";
     FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) throw Error(path + ": cannot create " + tmp + ": " + std::strerror(errno));

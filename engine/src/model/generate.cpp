@@ -21,9 +21,15 @@ double GenerateResult::decode_tokens_per_second() const {
     return decode_ms > 0 && n_generated > 1 ? (n_generated - 1) * 1000.0 / decode_ms : 0.0;
 }
 
+std::string validate(const GenerateOptions& o) {
+    if (o.max_tokens < 0) return "the answer length must not be negative, not " + std::to_string(o.max_tokens);
+    return validate(o.sampling);
+}
+
 GenerateResult generate(Session& session, std::span<const int32_t> prompt, const GenerateOptions& options,
                         const std::function<bool(std::string_view, int32_t)>& on_token,
                         const std::atomic<bool>* cancel) {
+    if (std::string e = validate(options); !e.empty()) throw Error(e);
     GenerateResult r;
     const auto start = Clock::now();
     if (prompt.empty()) throw Error("the prompt is empty");

@@ -403,10 +403,22 @@ void load_weights(ModelImpl& m, const LoadOptions& options) {
 
 }  // namespace
 
+int max_threads() { return max_pool_threads(); }
+
+std::string validate(const LoadOptions& o) {
+    if (o.n_threads < 0 || o.n_threads > max_threads())
+        return "threads must be between 1 and " + std::to_string(max_threads()) +
+               " (4 per hardware thread on this machine; 0 = one per hardware thread), not " +
+               std::to_string(o.n_threads);
+    if (o.device < -1) return "device must be a device index (0, 1, ...), not " + std::to_string(o.device);
+    return "";
+}
+
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
 
 std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& options) {
+    if (std::string e = validate(options); !e.empty()) throw Error(e);
     const auto start = std::chrono::steady_clock::now();
     std::shared_ptr<Model> model(new Model());
     Impl& m = *model->impl_;

@@ -113,8 +113,21 @@ struct Session::Impl {
     }
 };
 
+std::string validate(const SessionOptions& o) {
+    if (o.n_ctx < 0) return "context length must be at least 1 (0 = the model's, at most 4096), not " + std::to_string(o.n_ctx);
+    if (o.n_batch < 1) return "batch size must be at least 1, not " + std::to_string(o.n_batch);
+    return "";
+}
+
+namespace {
+SessionOptions checked(SessionOptions o) {
+    if (std::string e = validate(o); !e.empty()) throw Error(e);
+    return o;
+}
+}  // namespace
+
 Session::Session(std::shared_ptr<const Model> model, SessionOptions options)
-    : impl_(std::make_unique<Impl>(std::move(model), options)) {}
+    : impl_(std::make_unique<Impl>(std::move(model), checked(options))) {}
 Session::~Session() = default;
 
 std::span<const float> Session::eval(std::span<const int32_t> tokens, std::vector<float>* all_logits,

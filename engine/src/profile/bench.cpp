@@ -234,9 +234,16 @@ private:
 
 }  // namespace
 
+std::string validate(const BenchOptions& o) {
+    if (o.n_prompt < 0 || o.n_gen < 0 || o.n_depth < 0)
+        return "bench: the prompt, generation and depth token counts must not be negative";
+    if (o.repetitions < 1) return "bench: repetitions must be at least 1, not " + std::to_string(o.repetitions);
+    if (o.quality_ctx < 0) return "bench: the quality context must not be negative (0 = the model's, at most 512)";
+    return "";
+}
+
 std::vector<BenchResult> bench(std::shared_ptr<const Model> model, const BenchOptions& options) {
-    if (options.n_prompt < 0 || options.n_gen < 0 || options.n_depth < 0 || options.repetitions < 1)
-        throw Error("bench: token counts must not be negative and repetitions must be at least 1");
+    if (std::string e = validate(options); !e.empty()) throw Error(e);
     const int n_ctx_train = model->info().n_ctx_train;
     if (options.n_depth + options.n_prompt > n_ctx_train || options.n_depth + options.n_gen + 1 > n_ctx_train)
         throw Error("bench: a test is longer than the model's context (" + std::to_string(n_ctx_train) + ")");

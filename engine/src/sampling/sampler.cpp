@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
 
 #include "tern/error.h"
@@ -25,9 +27,40 @@ double uniform01(std::mt19937_64& rng) {
     return static_cast<double>(rng() >> 11) * 0x1.0p-53;
 }
 
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// "" when lo <= v <= hi and v is finite (NaN fails every comparison).
+std::string check_range(const char* name, double v, double lo, double hi, const char* range) {
+    if (std::isfinite(v) && v >= lo && v <= hi) return "";
+    return std::string(name) + " must be " + range + ", not " + number(v);
+}
+
 }  // namespace
 
-Sampler::Sampler(SamplerParams p) : params_(p), rng_(p.seed) {}
+std::string validate(const SamplerParams& p) {
+    constexpr double kMax = std::numeric_limits<float>::max();
+    for (const std::string& e : {
+             check_range("temperature", p.temperature, 0, kMax, "a finite number >= 0 (0 = greedy)"),
+             check_range("top-k", p.top_k, 0, INT32_MAX, "a whole number >= 0 (0 = off)"),
+             check_range("top-p", p.top_p, 0, 1, "between 0 and 1 (1 = off)"),
+             check_range("min-p", p.min_p, 0, 1, "between 0 and 1 (0 = off)"),
+             check_range("repeat penalty", p.repeat_penalty, 0, kMax, "a finite number > 0 (1 = off)"),
+             check_range("repeat window", p.repeat_last_n, -1, INT32_MAX, "a whole number >= -1 (-1 = all history)"),
+             check_range("frequency penalty", p.frequency_penalty, -kMax, kMax, "a finite number (0 = off)"),
+             check_range("presence penalty", p.presence_penalty, -kMax, kMax, "a finite number (0 = off)"),
+         })
+        if (!e.empty()) return e;
+    if (p.repeat_penalty == 0) return "repeat penalty must be a finite number > 0 (1 = off), not 0";
+    return "";
+}
+
+Sampler::Sampler(SamplerParams p) : params_(p), rng_(p.seed) {
+    if (std::string e = validate(p); !e.empty()) throw Error("sampling: " + e);
+}
 
 void Sampler::reset() { rng_.seed(params_.seed); }
 

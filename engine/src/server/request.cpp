@@ -243,17 +243,7 @@ CompletionRequest read_request_fields(const json& j, Endpoint endpoint) {
 
 }  // namespace
 
-std::string check_sampler_params(const SamplerParams& p) {
-    auto finite = [](float x) { return std::isfinite(x); };
-    if (!finite(p.temperature) || p.temperature < 0) return "temperature must be a finite number >= 0";
-    if (p.top_k < 0) return "top_k must be >= 0";
-    if (!finite(p.top_p) || p.top_p < 0 || p.top_p > 1) return "top_p must be between 0 and 1";
-    if (!finite(p.min_p) || p.min_p < 0 || p.min_p > 1) return "min_p must be between 0 and 1";
-    if (!finite(p.repeat_penalty) || p.repeat_penalty <= 0) return "repeat_penalty must be a finite number > 0";
-    if (p.repeat_last_n < -1) return "repeat_last_n must be >= -1";
-    if (!finite(p.frequency_penalty) || !finite(p.presence_penalty)) return "penalties must be finite numbers";
-    return "";
-}
+std::string check_sampler_params(const SamplerParams& p) { return validate(p); }
 
 CompletionRequest parse_completion_request(std::string_view body, Endpoint endpoint) {
     json j;

@@ -35,8 +35,8 @@ inline constexpr int kDefaultCompletionTokens = 16;  // OpenAI's default for /v1
 // Throws ApiError (400) naming the field.
 CompletionRequest parse_completion_request(std::string_view body, Endpoint endpoint);
 
-// The engine's ranges for sampling values: "" when usable, else what is wrong. One small function
-// so that the engine's shared SamplerParams validator can replace it.
+// The engine's ranges for sampling values: "" when usable, else what is wrong. The same check
+// tern-cli and the app run (tern::validate in tern/sampler.h).
 std::string check_sampler_params(const SamplerParams& p);
 
 }  // namespace tern::server

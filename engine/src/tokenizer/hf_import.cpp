@@ -4,7 +4,6 @@
 #include "tokenizer/hf_import.h"
 
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 
 #include "tern/error.h"
 #include "tokenizer/vocab.h"
+#include "util/user_files.h"
 
 namespace tern {
 
@@ -23,10 +23,9 @@ constexpr float kBaseScore = 0.0f;
 constexpr float kAddedScore = -1000.0f;
 
 json read_json(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open the file");
+    const std::string text = read_text_file(path);  // refuses a FIFO, a device, a huge file
     try {
-        return json::parse(in);
+        return json::parse(text);
     } catch (const json::exception& e) {
         throw Error(path + ": not valid JSON (" + e.what() + ")");
     }

@@ -10,21 +10,17 @@
 #include <unistd.h>
 
 #include "tern/error.h"
+#include "util/user_files.h"
 
 namespace tern {
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+    const int fd = open_regular_file(path);  // refuses a FIFO or device before anything blocks
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
-        int e = errno;
+        const int e = errno;
         ::close(fd);
         throw Error(path + ": cannot stat: " + std::strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(path + ": not a regular file");
     }
     size_ = static_cast<size_t>(st.st_size);
     if (size_ > 0) {

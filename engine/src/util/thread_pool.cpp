@@ -2,12 +2,24 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 #include <utility>
+
+#include "tern/error.h"
 
 namespace tern {
 
+namespace {
+int hardware_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+}  // namespace
+
+int max_pool_threads() { return 4 * hardware_threads(); }
+
 ThreadPool::ThreadPool(int n_threads) {
-    if (n_threads <= 0) n_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (n_threads <= 0) n_threads = hardware_threads();
+    if (n_threads > max_pool_threads())
+        throw Error(std::to_string(n_threads) + " threads is too many: at most " + std::to_string(max_pool_threads()) +
+                    " (4 per hardware thread) on this machine");
     n_threads_ = n_threads;
     for (int i = 1; i < n_threads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }

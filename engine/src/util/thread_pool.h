@@ -12,9 +12,14 @@
 
 namespace tern {
 
+// The most threads a pool may have: 4 per hardware thread. More only slows the loops down, and a
+// mistyped count (-t 100000) would create threads until the system runs out of process ids.
+int max_pool_threads();
+
 class ThreadPool {
 public:
-    explicit ThreadPool(int n_threads);  // <= 0: one per hardware thread
+    // <= 0: one per hardware thread. Throws tern::Error above max_pool_threads().
+    explicit ThreadPool(int n_threads);
     ~ThreadPool();
     ThreadPool(const ThreadPool&) = delete;
     ThreadPool& operator=(const ThreadPool&) = delete;

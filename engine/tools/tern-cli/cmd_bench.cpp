@@ -142,6 +142,7 @@ int cmd_bench(int argc, char** argv) {
     bo.n_gen = args.get_int("-n", 64);
     bo.n_depth = args.get_int("-d", 0);
     bo.repetitions = args.get_int("-r", 3);
+    check(validate(bo));
     const bool json = args.flag("--json");
     if (auto q = args.get("--quality")) {
         bo.quality_text = read_text_file(*q);

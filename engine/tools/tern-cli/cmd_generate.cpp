@@ -46,7 +46,7 @@ GenerateOptions generate_options(const Args& a, int default_n) {
     s.min_p = static_cast<float>(a.get_double("--min-p", s.min_p));
     s.repeat_penalty = static_cast<float>(a.get_double("--repeat-penalty", s.repeat_penalty));
     s.seed = a.get_u64("--seed", s.seed);
-    if (s.repeat_penalty <= 0) throw Error("--repeat-penalty must be positive");
+    check(validate(g));
     return g;
 }
 
@@ -76,8 +76,9 @@ int cmd_generate(int argc, char** argv) {
     if (!args.parse(argc, argv)) return 0;
     const std::string prompt = args.require("-p");
     const GenerateOptions g = generate_options(args, 128);
+    const SessionOptions so = session_options(args);
     const auto model = load_model(args);
-    Session session(model, session_options(args));
+    Session session(model, so);
     const Tokenizer& tok = model->tokenizer();
 
     std::vector<int32_t> ids;
@@ -99,8 +100,9 @@ int cmd_chat(int argc, char** argv) {
               generation_options());
     if (!args.parse(argc, argv)) return 0;
     const GenerateOptions g = generate_options(args, 512);
+    const SessionOptions so = session_options(args);
     const auto model = load_model(args);
-    Session session(model, session_options(args));
+    Session session(model, so);
     std::vector<ChatMessage> history;
     if (auto sys = args.get("--system")) history.push_back({ChatMessage::Role::System, *sys});
     const size_t base = history.size();

@@ -7,7 +7,7 @@ namespace tern::cli {
 
 int cmd_info(int argc, char** argv) {
     Args args("info", "MODEL", {{{"-v", "--verbose"}, "", "log what the engine does"},
-                                {{"-c", "--ctx-size"}, "N", "context length for the memory estimate"}});
+                                {{"-c", "--ctx-size"}, "N", "context length for the memory estimate (default: the model's, at most 4096)"}});
     // The model is positional here: take it out before parsing options.
     std::string path;
     std::vector<char*> rest;
@@ -18,11 +18,12 @@ int cmd_info(int argc, char** argv) {
     }
     if (!args.parse(static_cast<int>(rest.size()), rest.data())) return 0;
     if (path.empty()) throw Error("missing MODEL (see tern-cli info --help)");
+    const SessionOptions so = session_options(args);
     LoadOptions opt;
     opt.n_threads = 1;
     const auto model = Model::load(path, opt);
     const ModelInfo& i = model->info();
-    const int ctx = args.get_int("-c", std::min(i.n_ctx_train, 4096));
+    const int ctx = so.n_ctx > 0 ? so.n_ctx : std::min(i.n_ctx_train, 4096);
     const double mib = 1024.0 * 1024.0;
     std::printf("file:          %s (%.1f MiB)\n", i.path.c_str(), i.file_bytes / mib);
     std::printf("name:          %s\n", i.name.c_str());

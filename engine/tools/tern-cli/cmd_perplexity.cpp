@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "tern/error.h"
 #include "tern/perplexity.h"
 
 namespace tern::cli {
@@ -10,9 +11,11 @@ int cmd_perplexity(int argc, char** argv) {
     opts.push_back({{"-f", "--file"}, "FILE", "text file to score"});
     Args args("perplexity", "-m MODEL -f TEXT -c CTX", opts);
     if (!args.parse(argc, argv)) return 0;
+    const int ctx = args.get_int("-c", 512);
+    // Half of each chunk is scored, after the half that gives it context: 2 tokens at least.
+    if (ctx < 2) throw Error("-c must be at least 2 for perplexity, not " + std::to_string(ctx));
     const std::string text = read_text_file(args.require("-f"));
     const auto model = load_model(args);
-    const int ctx = args.get_int("-c", 512);
     SessionOptions so;
     so.n_ctx = ctx;
     so.n_batch = ctx;

@@ -5,6 +5,7 @@
 #include "args.h"
 #include "tern/model.h"
 #include "tern/session.h"
+#include "util/user_files.h"  // read_text_file, output_file_target
 
 namespace tern::cli {
 
@@ -29,6 +30,8 @@ LoadOptions load_options(const Args& args);
 std::shared_ptr<Model> load_model(const Args& args);
 std::shared_ptr<Model> load_model(const Args& args, const LoadOptions& options);
 SessionOptions session_options(const Args& args);
-std::string read_text_file(const std::string& path);
+// Throws tern::Error(error) unless it is "": for the engine's validate() checks, which every
+// command runs on its numbers before loading anything.
+void check(const std::string& error);
 
 }  // namespace tern::cli

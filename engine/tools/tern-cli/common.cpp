@@ -1,7 +1,4 @@
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -35,7 +32,6 @@ LoadOptions load_options(const Args& args) {
     if (args.flag("-v")) spdlog::set_level(spdlog::level::debug);
     LoadOptions opt;
     opt.n_threads = args.get_int("-t", 0);
-    if (opt.n_threads < 0) throw Error("-t must be positive");
     const std::string backend = args.get("--backend").value_or(args.get("--device") ? "vulkan" : "cpu");
     if (backend == "cpu") opt.backend = LoadOptions::BackendKind::Cpu;
     else if (backend == "vulkan") opt.backend = LoadOptions::BackendKind::Vulkan;
@@ -46,6 +42,7 @@ LoadOptions load_options(const Args& args) {
     opt.head = parse_head(args.get("--head").value_or("f16"));
     opt.kv_type = parse_kv(args.get("--kv").value_or("f16"));
     if (args.get("--device") && opt.device < 0) throw Error("--device must be a device index (0, 1, ...)");
+    check(validate(opt));
     if (isatty(STDERR_FILENO)) {
         opt.progress = [last = -1](float p) mutable {
             const int pct = static_cast<int>(p * 100);
@@ -72,16 +69,12 @@ std::shared_ptr<Model> load_model(const Args& args, const LoadOptions& opt) {
 SessionOptions session_options(const Args& args) {
     SessionOptions o;
     o.n_ctx = args.get_int("-c", 0);
-    if (o.n_ctx < 0) throw Error("-c must be positive");
+    check(validate(o));
     return o;
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+void check(const std::string& error) {
+    if (!error.empty()) throw Error(error);
 }
 
 }  // namespace tern::cli
