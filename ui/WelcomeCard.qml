@@ -45,6 +45,7 @@ Rectangle {
             verticalAlignment: Text.AlignTop
         }
         TButton {
+            objectName: "cardAction"
             text: card.actionText
             primary: card.highlighted
             enabled: !card.busy

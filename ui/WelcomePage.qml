@@ -43,6 +43,20 @@ Item {
             }
             Item { Layout.preferredHeight: 8 }
 
+            // The bundled demo model first: it answers offline, right away, with real (if small) weights.
+            WelcomeCard {
+                objectName: "bundledModelCard"
+                Layout.fillHeight: false
+                visible: ModelSources.bundledModelPath !== ""
+                title: qsTr("Start with the bundled demo model")
+                body: qsTr("Bundled, %1, no download. A small BitNet b1.58 model trained for Tern on WordNet's dictionary glosses, with an FP16 twin for quality comparison. Expect short, dictionary-like answers to \u201cWhat is \u2026?\u201d questions, often wrong: it has 6 million parameters, not billions.")
+                      .arg(Format.bytes(ModelSources.bundledModelBytes))
+                iconName: "chat"
+                actionText: qsTr("Open the demo model")
+                highlighted: true
+                onActivated: ModelSources.openBundledModel()
+            }
+
             GridLayout {
                 Layout.fillWidth: true
                 columns: width > 760 ? 3 : 1
@@ -72,7 +86,7 @@ Item {
                     actionText: (ModelSources.creatingPreset !== "") ? qsTr("Creating… %1%").arg(Math.round(ModelSources.creationProgress * 100))
                                                       : qsTr("Create")
                     busy: (ModelSources.creatingPreset !== "")
-                    highlighted: true
+                    highlighted: ModelSources.bundledModelPath === ""
                     onActivated: ModelSources.createBenchmarkModel("2b4t")
                 }
             }

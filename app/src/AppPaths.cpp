@@ -35,6 +35,15 @@ QString tokenizerJson() {
     return QStringLiteral(TERN_SOURCE_TOKENIZER_JSON);
 }
 
+QString bundledModelsDir() {
+    const QString demo = QStringLiteral("/demo-ternary.gguf");
+    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tern/models");
+    if (QFileInfo::exists(installed + demo)) return QFileInfo(installed).canonicalFilePath();
+    const QString source = QStringLiteral(TERN_SOURCE_MODELS_DIR);
+    if (QFileInfo::exists(source + demo)) return source;
+    return {};
+}
+
 QString localPath(const QString& pathOrUrl) {
     return pathOrUrl.startsWith(QStringLiteral("file:")) ? QUrl(pathOrUrl).toLocalFile() : pathOrUrl;
 }

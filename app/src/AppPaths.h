@@ -11,6 +11,9 @@ QString logDir();           // <data>/logs (Qt 6.4 has no StateLocation)
 QString databasePath();     // <data>/tern.sqlite
 // The Llama-3 tokenizer.json: $TERN_TOKENIZER_JSON, the install dir, then the source tree.
 QString tokenizerJson();
+// The folder of the bundled demo models (demo-ternary.gguf, demo-fp16.gguf): the install dir
+// (<prefix>/share/tern/models), then the source tree; "" when neither has them.
+QString bundledModelsDir();
 // A path as QML hands it over (a file: URL from a dialog, or a plain path) as a local path.
 QString localPath(const QString& pathOrUrl);
 

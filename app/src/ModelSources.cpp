@@ -68,6 +68,25 @@ void ModelSources::download(int index) {
                      m.value(QStringLiteral("sha256")).toString());
 }
 
+QString ModelSources::bundledModelPath() const {
+    const QString dir = AppPaths::bundledModelsDir();
+    return dir.isEmpty() ? QString() : dir + QStringLiteral("/demo-ternary.gguf");
+}
+
+qint64 ModelSources::bundledModelBytes() const {
+    const QString path = bundledModelPath();
+    return path.isEmpty() ? 0 : QFileInfo(path).size();
+}
+
+bool ModelSources::openBundledModel() {
+    const QString path = bundledModelPath();
+    if (path.isEmpty()) {
+        alerts_->report(tr("The bundled demo model is not installed with this copy of Tern."));
+        return false;
+    }
+    return importModel(path);
+}
+
 QString ModelSources::benchmarkModelPath(const QString& preset) const {
     return settings_->modelsDir() + QStringLiteral("/tern-benchmark-%1.gguf").arg(preset);
 }

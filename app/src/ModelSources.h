@@ -21,6 +21,9 @@ class ModelSources : public QObject {
     // The benchmark model being written ("tiny", "small", "2b4t"), "" when none, and how far.
     Q_PROPERTY(QString creatingPreset READ creatingPreset NOTIFY creationChanged)
     Q_PROPERTY(double creationProgress READ creationProgress NOTIFY creationChanged)
+    // The demo model that ships with Tern (trained on WordNet), "" when this install lacks it.
+    Q_PROPERTY(QString bundledModelPath READ bundledModelPath CONSTANT)
+    Q_PROPERTY(qint64 bundledModelBytes READ bundledModelBytes CONSTANT)
 public:
     ModelSources(Settings* settings, ModelLibrary* library, ModelSession* session, Alerts* alerts,
                  QObject* parent = nullptr);
@@ -29,10 +32,14 @@ public:
     DownloadManager* downloads() { return &downloads_; }
     QString creatingPreset() const { return creatingPreset_; }
     double creationProgress() const { return creationProgress_; }
+    QString bundledModelPath() const;
+    qint64 bundledModelBytes() const;
 
     // Validates, adds to the library and loads; a bad file only produces an alert.
     Q_INVOKABLE bool importModel(const QString& pathOrUrl);
     Q_INVOKABLE void download(int catalogIndex);
+    // Adds the bundled demo model to the library where it lies (read-only is fine) and loads it.
+    Q_INVOKABLE bool openBundledModel();
     // Writes (once; later it is just loaded) the random-weight model of a synth preset.
     Q_INVOKABLE void createBenchmarkModel(const QString& preset = QStringLiteral("2b4t"));
     Q_INVOKABLE QString benchmarkModelPath(const QString& preset) const;

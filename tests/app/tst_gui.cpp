@@ -12,6 +12,7 @@
 #include "Alerts.h"
 #include "Benchmarks.h"
 #include "Conversations.h"
+#include "Format.h"
 #include "LiveMetrics.h"
 #include "ModelLibrary.h"
 #include "ModelSession.h"
@@ -276,6 +277,52 @@ private Q_SLOTS:
 
     // First run: the welcome page's "create a benchmark model" writes one into the models folder
     // and loads it; Esc in the composer stops a long answer.
+    // Issue 14: with no model the welcome page offers the bundled demo model first, says what it
+    // is and how big, and one click loads it from where it lies and it answers.
+    void bundledDemoModelIsOfferedFirstAndAnswers() {
+        QTemporaryDir models;
+        Settings settings;
+        settings.setModelsDir(models.path());
+        settings.setMaxTokens(24);
+        AppContext app(&settings);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QCOMPARE(app.session()->state(), ModelSession::NoModel);
+
+        const QString demo = QStringLiteral(TERN_SOURCE_MODELS_DIR "/demo-ternary.gguf");
+        QCOMPARE(app.sources()->bundledModelPath(), demo);
+        QCOMPARE(app.sources()->bundledModelBytes(), QFileInfo(demo).size());
+        QQuickItem* card = nullptr;
+        QTRY_VERIFY((card = items(window->contentItem(), QStringLiteral("bundledModelCard")).value(0)) != nullptr);
+        QVERIFY(card->isVisible());
+        const QString body = card->property("body").toString();
+        QVERIFY2(body.contains(QStringLiteral("Bundled, ") + Format::bytes(QFileInfo(demo).size())) &&
+                     body.contains(QStringLiteral("WordNet")),
+                 qPrintable(body));
+        // It is the first option: above every other card on the page.
+        const QList<QQuickItem*> cards = items(window->contentItem(), QStringLiteral("cardAction"));
+        QVERIFY(cards.size() >= 4);
+        QQuickItem* open = items(card, QStringLiteral("cardAction")).value(0);
+        QVERIFY(open);
+        for (QQuickItem* other : cards)
+            QVERIFY(other == open || other->mapToScene({0, 0}).y() > open->mapToScene({0, 0}).y());
+
+        QTest::mouseClick(window, Qt::LeftButton, {}, open->mapToScene(QPointF(open->width() / 2, open->height() / 2)).toPoint());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        QCOMPARE(app.library()->rowCount(), 1);
+        QVERIFY(!QFile::exists(models.path() + QStringLiteral("/demo-ternary.gguf")));  // used in place, not copied
+
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        QVERIFY(app.conversations()->send(QStringLiteral("What is a harbor?")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+        const auto stats = finished[0][1].value<GenerationStats>();
+        QVERIFY(stats.stopReason == StopReason::MaxTokens || stats.stopReason == StopReason::EndOfText);
+        QVERIFY(stats.nGenerated > 0);
+        QVERIFY(app.metrics()->generated() > 0);
+    }
+
     void benchmarkModelFromWelcomeThenEscStops() {
         QTemporaryDir models;
         Settings settings;
