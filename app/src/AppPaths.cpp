@@ -26,19 +26,25 @@ QString logDir() {
 
 QString databasePath() { return dataDir() + QStringLiteral("/tern.sqlite"); }
 
+namespace {
+// What the package installs beside the program (<prefix>/share/tern/REL), "" when it is absent.
+QString installedShare(const QString& rel) {
+    const QFileInfo f(QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tern/") + rel);
+    return f.exists() ? f.canonicalFilePath() : QString();
+}
+}  // namespace
+
 QString tokenizerJson() {
     const QString env = qEnvironmentVariable("TERN_TOKENIZER_JSON");
     if (!env.isEmpty() && QFileInfo::exists(env)) return env;
-    const QString installed =
-        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tern/tokenizer.json");
-    if (QFileInfo::exists(installed)) return QFileInfo(installed).canonicalFilePath();
-    return QStringLiteral(TERN_SOURCE_TOKENIZER_JSON);
+    const QString installed = installedShare(QStringLiteral("tokenizer.json"));
+    return installed.isEmpty() ? QStringLiteral(TERN_SOURCE_TOKENIZER_JSON) : installed;
 }
 
 QString bundledModelsDir() {
     const QString demo = QStringLiteral("/demo-ternary.gguf");
-    const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/tern/models");
-    if (QFileInfo::exists(installed + demo)) return QFileInfo(installed).canonicalFilePath();
+    const QString installed = installedShare(QStringLiteral("models"));
+    if (!installed.isEmpty() && QFileInfo::exists(installed + demo)) return installed;
     const QString source = QStringLiteral(TERN_SOURCE_MODELS_DIR);
     if (QFileInfo::exists(source + demo)) return source;
     return {};

@@ -191,10 +191,12 @@ struct Download {
     }
     QString path(const char* suffix = "") const { return dir.path() + QStringLiteral("/m.gguf") + QLatin1String(suffix); }
     // What an earlier run left behind when the app was closed mid-download.
-    void leavePart(qint64 bytes) const {
+    // A .part left by an earlier run: these bytes, or the blob's first `bytes`.
+    bool writePart(const QByteArray& bytes) const {
         QFile part(path(".part"));
-        if (part.open(QIODevice::WriteOnly)) part.write(srv.blob.left(bytes));
+        return part.open(QIODevice::WriteOnly) && part.write(bytes) == bytes.size();
     }
+    void leavePart(qint64 bytes) const { writePart(srv.blob.left(bytes)); }
     // Starts with the blob's real size and checksum unless told otherwise.
     void start(const QString& checksum, const char* urlPath = "/model.gguf", qint64 bytes = -1) {
         dm.start(srv.url(urlPath), dir.path(), QStringLiteral("m.gguf"), bytes < 0 ? srv.blob.size() : bytes, checksum);
@@ -371,11 +373,7 @@ private Q_SLOTS:
     // every retry with HTTP 416.
     void partLargerThanTheFileRestartsFromZero() {
         Download d(200000);
-        {
-            QFile part(d.path(".part"));
-            QVERIFY(part.open(QIODevice::WriteOnly));
-            part.write(d.srv.blob + QByteArray(7000, 'j'));
-        }
+        QVERIFY(d.writePart(d.srv.blob + QByteArray(7000, 'j')));
         d.start();
         QVERIFY_DONE(d);
         QVERIFY(d.srv.ranges.value(0).isEmpty());
@@ -397,11 +395,7 @@ private Q_SLOTS:
     // it is not a prefix of the file, so it starts over.
     void rangeNotSatisfiableOnALongerPartStartsOver() {
         Download d(150000);
-        {
-            QFile part(d.path(".part"));
-            QVERIFY(part.open(QIODevice::WriteOnly));
-            part.write(d.srv.blob + QByteArray(100, 'j'));
-        }
+        QVERIFY(d.writePart(d.srv.blob + QByteArray(100, 'j')));
         d.start(sha(d.srv.blob), "/model.gguf", 0);
         QVERIFY_DONE(d);
         QCOMPARE(d.srv.ranges, (QList<QByteArray>{"bytes=150100-", ""}));
