@@ -18,7 +18,6 @@ PACKAGES=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   nodejs npm
   clang libclang-rt-dev
-  wamerican
   qt6-wayland patchelf                            # the portable bundle (installer/deploy_bundle.cmake)
   lintian desktop-file-utils appstream sqlite3    # the package tests (tests/package)
 )

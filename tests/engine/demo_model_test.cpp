@@ -1,12 +1,10 @@
 // The bundled demo pair (resources/models, trained by scripts/train_demo/train.py): the engine must
-// compute what the training code computes, and the model must really answer.
+// compute what the training code computes, and answer the committed questions as it does.
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,7 +15,6 @@
 #include "tern/model.h"
 #include "tern/perplexity.h"
 #include "tern/session.h"
-#include "synth_models.h"
 
 namespace {
 
@@ -89,32 +86,6 @@ std::string greedy_answer(const std::shared_ptr<tern::Model>& model, const std::
     return out;
 }
 
-// The share of an answer's words (letters only, lower-cased) found in the system dictionary.
-double real_word_share(const std::string& text) {
-    static const std::set<std::string> words = [] {
-        std::set<std::string> w;
-        std::ifstream in("/usr/share/dict/words");
-        for (std::string line; std::getline(in, line);) {
-            for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            w.insert(line);
-        }
-        return w;
-    }();
-    int total = 0, known = 0;
-    std::string word;
-    for (size_t i = 0; i <= text.size(); ++i) {
-        const unsigned char c = i < text.size() ? static_cast<unsigned char>(text[i]) : ' ';
-        if (std::isalpha(c)) {
-            word += static_cast<char>(std::tolower(c));
-        } else if (!word.empty()) {
-            ++total;
-            known += words.count(word) ? 1 : 0;
-            word.clear();
-        }
-    }
-    return total > 0 ? static_cast<double>(known) / total : 0.0;
-}
-
 TEST(DemoModel, TernaryLogitsMatchTheTrainingCode) { expect_logits_match("demo-ternary", 1e-3); }
 
 TEST(DemoModel, Fp16TwinLogitsMatchTheTrainingCode) { expect_logits_match("demo-fp16", 1e-4); }
@@ -135,8 +106,6 @@ TEST(DemoModel, PerplexityReproducesTheTrainingScript) {
 }
 
 TEST(DemoModel, GreedyAnswersAreStableForEveryCommittedQuestion) {
-    ASSERT_TRUE(std::ifstream("/usr/share/dict/words").good()) << "needs the wamerican package (scripts/setup.sh)";
-    double share = 0;
     int n = 0;
     for (const char* which : {"ternary", "fp16"}) {
         const std::string name = std::string("demo-") + which;
@@ -146,13 +115,12 @@ TEST(DemoModel, GreedyAnswersAreStableForEveryCommittedQuestion) {
             const std::string answer = greedy_answer(model, p["question"]);
             EXPECT_EQ(answer, p["greedy_answer"].get<std::string>()) << name << ": " << p["question"];
             EXPECT_GE(answer.size(), 8u) << name << ": " << p["question"];
-            share += real_word_share(answer);
             ++n;
         }
     }
-    // A dictionary-word check is not asserted: measured, it does not separate this pair (about 0.6 of
-    // its words are dictionary words) from random weights (0.54-0.62); see the issue 14 note.
-    EXPECT_EQ(n, 6);  // three committed questions per model
+    // No dictionary-word check: measured, it did not separate this pair (about 0.6 of its words are
+    // dictionary words) from random weights (0.54-0.62).
+    EXPECT_EQ(n, 6);  // three committed questions per model: the loop really ran
 }
 
 TEST(DemoModel, BenchScoresQualityBesideSpeed) {
