@@ -166,30 +166,27 @@ int cmd_bench(int argc, char** argv) {
     }
     if (args.get("--sweep")) return run_sweep(args, bo, lo, machine, json);
     std::vector<BenchResult> all;
-    for (Precision p : precisions(args.get("--precision").value_or("ternary"))) {
-        lo.precision = p;
-        reset_peak_rss();  // each precision's peak of its own
-        auto model = load_model(args, lo);
+    // One model's tests under a label: a precision of MODEL, or the separately trained twin.
+    auto run = [&](const std::shared_ptr<Model>& model, const std::string& label) {
         if (!json)
-            std::printf("%s: %s, %s, %d threads, loaded in %.0f ms\n", model->info().path.c_str(),
-                        precision_name(p), model->backend_name().c_str(), model->info().n_threads, model->load_ms());
+            std::printf("%s: %s, %s, %d threads, loaded in %.0f ms\n", model->info().path.c_str(), label.c_str(),
+                        model->backend_name().c_str(), model->info().n_threads, model->load_ms());
         for (BenchResult& r : bench(model, bo)) {
             if (!json && r.device_memory_bytes > 0)
                 std::printf("%s: device memory in use %.0f MB\n", r.test.c_str(), r.device_memory_bytes / 1e6);
+            r.precision = label;
             all.push_back(std::move(r));
         }
+    };
+    for (Precision p : precisions(args.get("--precision").value_or("ternary"))) {
+        lo.precision = p;
+        reset_peak_rss();  // each model's peak of its own
+        run(load_model(args, lo), precision_name(p));
     }
     if (auto twin = args.get("--twin")) {
         lo.precision = Precision::Ternary;  // the file as it is: its own dense F16 weights
         reset_peak_rss();
-        auto model = Model::load(*twin, lo);
-        if (!json)
-            std::printf("%s: fp16-twin, %s, %d threads, loaded in %.0f ms\n", model->info().path.c_str(),
-                        model->backend_name().c_str(), model->info().n_threads, model->load_ms());
-        for (BenchResult& r : bench(model, bo)) {
-            r.precision = "fp16-twin";
-            all.push_back(std::move(r));
-        }
+        run(Model::load(*twin, lo), "fp16-twin");
     }
     if (json) {
         std::printf("%s\n", bench_json({machine, all}).c_str());
