@@ -18,6 +18,8 @@
 #include <memory>
 
 #include "AppContext.h"
+#include "Conversations.h"
+#include "EngineTypes.h"
 #include "LocalServer.h"
 #include "ModelSession.h"
 #include "Settings.h"
@@ -138,6 +140,36 @@ private Q_SLOTS:
 
         server()->copyUrl();
         QCOMPARE(QGuiApplication::clipboard()->text(), url);
+    }
+
+    // The chat and the server, asked at once, both answer from the one model; greedy decoding
+    // with the same settings gives both the same answer to the same question.
+    void chatAndServerAnswerTogether() {
+        settings_->setTemperature(0);
+        settings_->setRepeatPenalty(1.0);
+        settings_->setMaxTokens(32);
+        const QString question = QStringLiteral("What is a lighthouse?");
+        QNetworkRequest req(QUrl(server()->url() + QStringLiteral("/chat/completions")));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        const QJsonObject body{
+            {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                {QStringLiteral("content"), question}}}},
+            {QStringLiteral("temperature"), 0},
+            {QStringLiteral("repeat_penalty"), 1.0},  // the server's default is the engine's (1.1)
+            {QStringLiteral("max_tokens"), 32}};
+        QNetworkReply* reply = net_.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        QSignalSpy served(reply, &QNetworkReply::finished);
+        QSignalSpy answered(app_->conversations(), &Conversations::answerFinished);
+        QVERIFY(app_->conversations()->send(question));
+        QTRY_VERIFY_WITH_TIMEOUT(served.count() > 0 && answered.count() > 0, 60000);
+
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        reply->deleteLater();
+        const QString fromServer = json[QStringLiteral("choices")][0][QStringLiteral("message")][QStringLiteral("content")].toString();
+        const QString fromChat = answered[0][1].value<GenerationStats>().text;
+        QVERIFY(!fromServer.trimmed().isEmpty());
+        QCOMPARE(fromServer.trimmed(), fromChat.trimmed());
     }
 
     // Off: the port is free again for any program, and the status says so. The switch never
