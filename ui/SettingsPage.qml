@@ -164,10 +164,29 @@ ScrollView {
         RowLayout {
             Label { text: qsTr("Serve the loaded model"); color: Theme.text; Layout.preferredWidth: 200 }
             Switch {
+                id: serverSwitch
                 objectName: "serverSwitch"
                 checked: LocalServer.enabled
                 onToggled: LocalServer.enabled = checked
                 Accessible.name: qsTr("Local server")
+                // Drawn here, as TButton is: the style's handle needs shaders that software rendering lacks.
+                indicator: Rectangle {
+                    implicitWidth: 40
+                    implicitHeight: 22
+                    x: serverSwitch.leftPadding
+                    y: (serverSwitch.height - height) / 2
+                    radius: height / 2
+                    color: serverSwitch.checked ? Theme.accent : Theme.border
+                    Rectangle {
+                        x: serverSwitch.checked ? parent.width - width - 3 : 3
+                        y: 3
+                        width: parent.height - 6
+                        height: width
+                        radius: width / 2
+                        color: Theme.surface
+                        Behavior on x { NumberAnimation { duration: 120 } }
+                    }
+                }
             }
         }
         RowLayout {
@@ -190,7 +209,7 @@ ScrollView {
                 Layout.preferredWidth: 280
                 text: LocalServer.apiKey
                 echoMode: showKey.checked ? TextInput.Normal : TextInput.Password
-                placeholderText: qsTr("None: any program here may connect")
+                placeholderText: qsTr("None: no key needed")
                 onEditingFinished: LocalServer.apiKey = text
                 Accessible.name: qsTr("Server API key")
             }
