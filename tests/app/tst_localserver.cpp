@@ -255,6 +255,39 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(server()->statusText().contains(QStringLiteral("no model is loaded")), 5000);
         switchOff();
     }
+
+    // Quitting while a client streams a long answer: the app closes within a few seconds (the
+    // answer is cancelled between two tokens) and the client's stream ends.
+    void quitDuringAStreamDoesNotHang() {
+        app_->session()->load(kDemo);
+        QTRY_COMPARE_WITH_TIMEOUT(app_->session()->state(), ModelSession::Ready, 60000);
+        switchOn(freePort());
+        QNetworkRequest req(QUrl(server()->url() + QStringLiteral("/completions")));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        // Hot sampling, so the end-of-text token rarely comes: a long answer.
+        const QJsonObject body{{QStringLiteral("prompt"), QStringLiteral("harbor")},
+                               {QStringLiteral("stream"), true},
+                               {QStringLiteral("temperature"), 2.0},
+                               {QStringLiteral("top_k"), 0},
+                               {QStringLiteral("top_p"), 1.0},
+                               {QStringLiteral("min_p"), 0},
+                               {QStringLiteral("seed"), 1},
+                               {QStringLiteral("max_tokens"), 100000}};
+        QNetworkReply* reply = net_.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        QByteArray streamed;
+        connect(reply, &QNetworkReply::readyRead, this, [&] { streamed += reply->readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(streamed.count("data: {") >= 3, 30000);
+        QVERIFY2(!reply->isFinished(), "the answer ended before the quit: nothing was tested");
+
+        QElapsedTimer clock;
+        clock.start();
+        app_.reset();  // what quitting does
+        QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        streamed += reply->readAll();
+        reply->deleteLater();
+        QVERIFY2(streamed.trimmed().endsWith("data: [DONE]"), streamed.right(200).constData());
+    }
 };
 
 QTEST_MAIN(TestLocalServer)
