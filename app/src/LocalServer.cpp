@@ -185,6 +185,7 @@ LocalServer::LocalServer(Settings* settings, ModelSession* session, QObject* par
     });
     connect(host_, &ServerHost::counts, this,
             [this](bool loaded, qint64 requests, qint64 completions, qint64 tokens, int busy, int queued) {
+                if (state_ != Serving) return;  // a last poll that crossed a stop or restart
                 modelLoaded_ = loaded;
                 requests_ = requests;
                 completions_ = completions;
