@@ -1,4 +1,4 @@
-// Preferences: engine, sampling defaults, appearance.
+// Preferences: engine, sampling defaults, appearance, the local server.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -153,6 +153,98 @@ ScrollView {
             wrapMode: TextEdit.Wrap
             onEditingFinished: AppSettings.systemPrompt = text
             Accessible.name: qsTr("System prompt")
+        }
+
+        Label { text: qsTr("Local server"); font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text; Layout.topMargin: 8 }
+        Label {
+            text: qsTr("An OpenAI-compatible server for other programs on this computer (editors, scripts, Open WebUI) that answers with the model loaded here. It listens on 127.0.0.1 only: other machines cannot connect.")
+            color: Theme.textMuted; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+        RowLayout {
+            Label { text: qsTr("Serve the loaded model"); color: Theme.text; Layout.preferredWidth: 200 }
+            Switch {
+                id: serverSwitch
+                objectName: "serverSwitch"
+                checked: LocalServer.enabled
+                onToggled: LocalServer.enabled = checked
+                Accessible.name: qsTr("Local server")
+                // Drawn here, as TButton is: the style's handle needs shaders that software rendering lacks.
+                indicator: Rectangle {
+                    implicitWidth: 40
+                    implicitHeight: 22
+                    x: serverSwitch.leftPadding
+                    y: (serverSwitch.height - height) / 2
+                    radius: height / 2
+                    color: serverSwitch.checked ? Theme.accent : Theme.border
+                    Rectangle {
+                        x: serverSwitch.checked ? parent.width - width - 3 : 3
+                        y: 3
+                        width: parent.height - 6
+                        height: width
+                        radius: width / 2
+                        color: Theme.surface
+                        Behavior on x { NumberAnimation { duration: 120 } }
+                    }
+                }
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("Port"); color: Theme.text; Layout.preferredWidth: 200 }
+            TextField {
+                id: portField
+                objectName: "serverPort"
+                Layout.preferredWidth: 120
+                text: LocalServer.port
+                validator: RegularExpressionValidator { regularExpression: /[0-9]{0,6}/ }
+                inputMethodHints: Qt.ImhDigitsOnly
+                onEditingFinished: if (!LocalServer.setPortText(text)) text = Qt.binding(() => LocalServer.port)
+                Accessible.name: qsTr("Server port")
+            }
+        }
+        RowLayout {
+            Label { text: qsTr("API key (optional)"); color: Theme.text; Layout.preferredWidth: 200 }
+            TextField {
+                objectName: "serverApiKey"
+                Layout.preferredWidth: 280
+                text: LocalServer.apiKey
+                echoMode: showKey.checked ? TextInput.Normal : TextInput.Password
+                placeholderText: qsTr("None: no key needed")
+                onEditingFinished: LocalServer.apiKey = text
+                Accessible.name: qsTr("Server API key")
+            }
+            CheckBox { id: showKey; text: qsTr("Show") }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            Label {
+                objectName: "serverStatus"
+                text: LocalServer.statusText
+                color: Theme.text
+                wrapMode: Text.Wrap; Layout.fillWidth: true
+            }
+            TButton {
+                objectName: "serverCopyUrl"
+                visible: LocalServer.url.length > 0
+                text: qsTr("Copy")
+                icon.source: "qrc:/resources/icons/copy.svg"
+                onClicked: LocalServer.copyUrl()
+                Accessible.name: qsTr("Copy the server address")
+            }
+        }
+        Label {
+            objectName: "serverCounts"
+            visible: text.length > 0
+            text: LocalServer.countsText
+            color: Theme.textMuted; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+        Label {
+            objectName: "serverError"
+            visible: text.length > 0
+            text: LocalServer.error
+            color: Theme.warning; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
         }
 
         Label { text: qsTr("Models folder"); font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text; Layout.topMargin: 8 }

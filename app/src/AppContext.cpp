@@ -6,6 +6,7 @@
 #include "Database.h"
 #include "Format.h"
 #include "LiveMetrics.h"
+#include "LocalServer.h"
 #include "ModelLibrary.h"
 #include "ModelSession.h"
 #include "ModelSources.h"
@@ -30,7 +31,8 @@ AppContext::AppContext(Settings* settings, Database* db)
       conversations_(std::make_unique<Conversations>(settings, db, session_.get(), metrics_.get(), alerts_.get())),
       benchmarks_(std::make_unique<Benchmarks>(settings, db, session_.get(), library_.get(), metrics_.get(),
                                                alerts_.get())),
-      sources_(std::make_unique<ModelSources>(settings, library_.get(), session_.get(), alerts_.get())) {
+      sources_(std::make_unique<ModelSources>(settings, library_.get(), session_.get(), alerts_.get())),
+      server_(std::make_unique<LocalServer>(settings, session_.get())) {
     QObject::connect(settings, &Settings::changed, library_.get(), &ModelLibrary::refresh);
     // One engine thread: an answer, a benchmark, a load and a benchmark-model write take turns.
     conversations_->setBusyCheck([this]() -> QString {

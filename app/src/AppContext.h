@@ -12,6 +12,7 @@ class Conversations;
 class Database;
 class Format;
 class LiveMetrics;
+class LocalServer;
 class ModelLibrary;
 class ModelSession;
 class ModelSources;
@@ -39,6 +40,7 @@ public:
     Conversations* conversations() const { return conversations_.get(); }
     Benchmarks* benchmarks() const { return benchmarks_.get(); }
     ModelSources* sources() const { return sources_.get(); }
+    LocalServer* localServer() const { return server_.get(); }
 
 private:
     Settings* settings_;
@@ -52,6 +54,7 @@ private:
     std::unique_ptr<Conversations> conversations_;
     std::unique_ptr<Benchmarks> benchmarks_;
     std::unique_ptr<ModelSources> sources_;
+    std::unique_ptr<LocalServer> server_;  // shares the engine worker's model: goes first
 };
 
 }  // namespace tern::app

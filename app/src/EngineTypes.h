@@ -11,6 +11,8 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+#include <memory>
+
 #include "tern/bench.h"
 #include "tern/chat.h"
 #include "tern/model.h"
@@ -143,6 +145,10 @@ struct BenchmarkModelRequest {
     QString outPath;
 };
 
+// The worker's loaded model, handed to whoever else runs it (the local server): a Model is
+// immutable, so sessions on other threads may share it.
+using SharedModel = std::shared_ptr<const tern::Model>;
+
 }  // namespace tern::app
 
 Q_DECLARE_METATYPE(tern::app::LoadRequest)
@@ -151,3 +157,4 @@ Q_DECLARE_METATYPE(tern::app::GenerationStats)
 Q_DECLARE_METATYPE(tern::app::BenchmarkRequest)
 Q_DECLARE_METATYPE(tern::app::BenchmarkRow)
 Q_DECLARE_METATYPE(tern::app::BenchmarkModelRequest)
+Q_DECLARE_METATYPE(tern::app::SharedModel)

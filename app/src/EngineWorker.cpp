@@ -61,10 +61,16 @@ RaplMeter& EngineWorker::rapl() {
     return *rapl_;
 }
 
+void EngineWorker::releaseModel() {
+    session_.reset();
+    if (!model_) return;
+    model_.reset();
+    Q_EMIT modelShared(nullptr, 0);
+}
+
 void EngineWorker::loadModel(const LoadRequest& request) {
     const quint64 loadId = request.id;
-    session_.reset();
-    model_.reset();
+    releaseModel();
     LoadOptions opts = loadOptions(request);
     opts.progress = [this, loadId](float p) {
         if (cancelLoadUpTo_.load() >= loadId) return false;
@@ -88,23 +94,19 @@ void EngineWorker::loadModel(const LoadRequest& request) {
         summary.raplAvailable = rapl().available();
         summary.raplWhy = QString::fromStdString(rapl().why());
         spdlog::info("model loaded in {:.0f} ms", model_->load_ms());
+        Q_EMIT modelShared(model_, session_->n_ctx());
         Q_EMIT modelLoaded(loadId, summary);
     } catch (const Cancelled&) {
-        session_.reset();
-        model_.reset();
+        releaseModel();
         Q_EMIT loadFailed(loadId, tr("Loading was cancelled."), true);
     } catch (const std::exception& e) {
-        session_.reset();
-        model_.reset();
+        releaseModel();
         spdlog::warn("model load failed: {}", e.what());
         Q_EMIT loadFailed(loadId, QString::fromUtf8(e.what()), false);
     }
 }
 
-void EngineWorker::unloadModel() {
-    session_.reset();
-    model_.reset();
-}
+void EngineWorker::unloadModel() { releaseModel(); }
 
 void EngineWorker::generate(const GenerationRequest& request) {
     const quint64 requestId = request.id;

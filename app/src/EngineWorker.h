@@ -71,10 +71,15 @@ Q_SIGNALS:
     void benchmarkModelProgress(const QString& preset, double fraction);
     void benchmarkModelCreated(const QString& preset, const QString& path);
     void benchmarkModelFailed(const QString& preset, const QString& error);
+    // The model this worker holds changed: the new one and the chat session's context length
+    // after a load, nullptr (and 0) when it lets go of one (a new load, a failed load, unload).
+    void modelShared(const tern::app::SharedModel& model, int nCtx);
 
 private:
     // Created on first use, on this worker's thread: every RaplMeter call stays on it.
     tern::RaplMeter& rapl();
+    // Drops the model and its session, saying so (modelShared) if one was held.
+    void releaseModel();
 
     std::shared_ptr<tern::Model> model_;
     std::unique_ptr<tern::RaplMeter> rapl_;

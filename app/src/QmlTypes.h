@@ -16,6 +16,7 @@
 #include "DownloadManager.h"
 #include "Format.h"
 #include "LiveMetrics.h"
+#include "LocalServer.h"
 #include "MarkdownSegments.h"
 #include "ModelLibrary.h"
 #include "ModelSession.h"
@@ -67,6 +68,15 @@ struct ModelSourcesSingleton {
     QML_SINGLETON
 public:
     static tern::app::ModelSources* create(QQmlEngine*, QJSEngine*) { return exposed(AppContext::current()->sources()); }
+};
+
+struct LocalServerSingleton {
+    Q_GADGET
+    QML_FOREIGN(tern::app::LocalServer)
+    QML_NAMED_ELEMENT(LocalServer)
+    QML_SINGLETON
+public:
+    static tern::app::LocalServer* create(QQmlEngine*, QJSEngine*) { return exposed(AppContext::current()->localServer()); }
 };
 
 struct LibrarySingleton {

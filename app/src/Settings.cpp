@@ -91,6 +91,12 @@ int Settings::maxTokens() const { return s_.value(QStringLiteral("sampling/maxTo
 void Settings::setMaxTokens(int v) { set(QStringLiteral("sampling/maxTokens"), v); }
 QString Settings::systemPrompt() const { return s_.value(QStringLiteral("chat/systemPrompt")).toString(); }
 void Settings::setSystemPrompt(const QString& v) { set(QStringLiteral("chat/systemPrompt"), v); }
+bool Settings::serverEnabled() const { return s_.value(QStringLiteral("server/enabled"), false).toBool(); }
+void Settings::setServerEnabled(bool v) { set(QStringLiteral("server/enabled"), v); }
+int Settings::serverPort() const { return s_.value(QStringLiteral("server/port"), kDefaultServerPort).toInt(); }
+void Settings::setServerPort(int v) { set(QStringLiteral("server/port"), v); }
+QString Settings::serverApiKey() const { return s_.value(QStringLiteral("server/apiKey")).toString(); }
+void Settings::setServerApiKey(const QString& v) { set(QStringLiteral("server/apiKey"), v); }
 
 QVariantMap Settings::samplingParams() const {
     return {{QStringLiteral("temperature"), temperature()},

@@ -33,6 +33,11 @@ class Settings : public QObject {
     Q_PROPERTY(int repeatLastN READ repeatLastN WRITE setRepeatLastN NOTIFY changed)  // 0: off, -1: all
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY changed)
+    // The local OpenAI-compatible server (LocalServer): whether it runs, its port, and the key
+    // clients must send ("": none).
+    Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY changed)
+    Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY changed)
+    Q_PROPERTY(QString serverApiKey READ serverApiKey WRITE setServerApiKey NOTIFY changed)
 public:
     static constexpr int kSchemaVersion = 2;
     explicit Settings(QObject* parent = nullptr);
@@ -74,6 +79,13 @@ public:
     void setMaxTokens(int v);
     QString systemPrompt() const;
     void setSystemPrompt(const QString& v);
+    bool serverEnabled() const;
+    void setServerEnabled(bool v);
+    static constexpr int kDefaultServerPort = 8080;
+    int serverPort() const;
+    void setServerPort(int v);
+    QString serverApiKey() const;
+    void setServerApiKey(const QString& v);
 
     // The sampling defaults in the form EngineWorker::generate takes (keys in Sampling.h).
     Q_INVOKABLE QVariantMap samplingParams() const;

@@ -7,6 +7,7 @@
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QtTest>
 
 #include "AppContext.h"
@@ -15,6 +16,7 @@
 #include "Conversations.h"
 #include "Format.h"
 #include "LiveMetrics.h"
+#include "LocalServer.h"
 #include "ModelLibrary.h"
 #include "ModelSession.h"
 #include "ModelSources.h"
@@ -356,6 +358,58 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 10000);
         QVERIFY(finished[0][1].value<GenerationStats>().stopReason == StopReason::Stopped);
         QVERIFY(!app.conversations()->generating());
+    }
+    // Issue 16: Settings → Local server. Clicking the switch starts the server; the section then
+    // shows its address with a Copy button; clicking again stops it and the address goes away.
+    void localServerSectionShowsTheUrl() {
+        Settings settings;
+        AppContext app(&settings);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        int port = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        QVERIFY(app.localServer()->setPortText(QString::number(port)));
+        app.navigation()->setPage(Navigation::Settings);
+
+        QQuickItem* toggle = nullptr;
+        QTRY_VERIFY((toggle = firstItem(window->contentItem(), QStringLiteral("serverSwitch"))) != nullptr);
+        QQuickItem* status = firstItem(window->contentItem(), QStringLiteral("serverStatus"));
+        QQuickItem* copy = firstItem(window->contentItem(), QStringLiteral("serverCopyUrl"));
+        QQuickItem* portField = firstItem(window->contentItem(), QStringLiteral("serverPort"));
+        QVERIFY(status && copy && portField);
+        QCOMPARE(portField->property("text").toString(), QString::number(port));
+        QCOMPARE(status->property("text").toString(), QStringLiteral("Off"));
+        QVERIFY(!copy->isVisible());
+
+        // The switch sits below the fold: scroll it into view, then click it.
+        auto click = [&] {
+            QQuickItem* page = toggle->parentItem();
+            while (page && !page->inherits("QQuickScrollView")) page = page->parentItem();
+            if (page) {
+                QQuickItem* flick = page->property("contentItem").value<QQuickItem*>();
+                if (flick) flick->setProperty("contentY", qMax(0.0, toggle->mapToItem(flick->childItems().value(0), {0, 0}).y() - 100));
+            }
+            QTest::mouseClick(window, Qt::LeftButton, {},
+                              toggle->mapToScene(QPointF(toggle->width() / 2, toggle->height() / 2)).toPoint());
+        };
+        click();
+        const QString url = QStringLiteral("http://127.0.0.1:%1/v1").arg(port);
+        QTRY_VERIFY_WITH_TIMEOUT(status->property("text").toString().startsWith(QStringLiteral("Serving at ") + url), 10000);
+        QVERIFY(toggle->property("checked").toBool());
+        QVERIFY(copy->isVisible());
+        QVERIFY(settings.serverEnabled());
+
+        click();
+        QTRY_COMPARE_WITH_TIMEOUT(status->property("text").toString(), QStringLiteral("Off"), 10000);
+        QVERIFY(!toggle->property("checked").toBool());
+        QVERIFY(!copy->isVisible());
+        QVERIFY(!settings.serverEnabled());
     }
 };
 

@@ -450,8 +450,28 @@ TEST(ServerHttp, APortInUseIsRefusedNotShared) {
     }
 }
 
+TEST(ServerHttp, StopWaitsForAnIdleKeepAliveClientOnlyTheKeepAliveTime) {
+    // cpp-httplib looks for a stop only between a connection's requests: an idle client that keeps
+    // its connection open holds stop() for the keep-alive time (5 s by default; the app asks 1 s).
+    ServerOptions o = local();
+    o.keep_alive_seconds = 1;
+    Server server(o);
+    server.start();
+    httplib::Client c("127.0.0.1", server.port());
+    c.set_keep_alive(true);
+    auto r = c.Get("/health");
+    ASSERT_TRUE(r);
+    const auto t0 = std::chrono::steady_clock::now();
+    server.stop();
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_LT(s, 2.5);
+}
+
 TEST(ServerHttp, OptionsAreChecked) {
     ServerOptions o = local();
+    o.keep_alive_seconds = -1;
+    EXPECT_THROW(Server(o).start(), Error);
+    o = local();
     o.n_parallel = 0;
     EXPECT_THROW(Server(o).start(), Error);
     o = local();

@@ -24,6 +24,9 @@ struct ServerOptions {
     int max_queued = 16;             // requests waiting for a session; the next ones get 503
     SessionOptions session;          // context length of every session
     size_t max_body_bytes = 1 << 20; // larger request bodies get 413
+    // How long an idle connection stays open for the client's next request. stop() waits for
+    // such connections up to this long (cpp-httplib checks for a stop only between requests).
+    int keep_alive_seconds = 5;
     std::string model_id;            // the id /v1/models lists; "": the model file's name without .gguf
 };
 
