@@ -38,7 +38,7 @@ RowLayout {
     Label { text: qsTr("When full"); color: Theme.textMuted; font.pixelSize: 12 }
     // This chat's choice, stored with it.
     ComboBox {
-        id: policy
+        id: policyBox
         objectName: "contextPolicy"
         Layout.preferredWidth: 170
         font.pixelSize: 12
@@ -60,11 +60,10 @@ RowLayout {
         ToolTip.text: currentIndex >= 0 ? model[currentIndex].tip : ""
         delegate: ItemDelegate {
             required property var modelData
-            required property int index
-            width: policy.width
+            width: ListView.view ? ListView.view.width : implicitWidth
             text: modelData.text
             font.pixelSize: 12
-            highlighted: policy.highlightedIndex === index
+            highlighted: ListView.isCurrentItem
             ToolTip.visible: hovered
             ToolTip.delay: 300
             ToolTip.text: modelData.tip
