@@ -32,6 +32,9 @@ RowLayout {
             : Conversations.contextPolicy === ContextPolicy.TruncateMiddle ? qsTr("— nearly full: messages after the first will be left out")
             : qsTr("— nearly full: the oldest messages will be left out")
         color: Theme.warning; font.pixelSize: 12
+        HoverHandler { id: warningHover }
+        ToolTip.visible: truncated && warningHover.hovered
+        ToolTip.text: text
     }
     Item { Layout.fillWidth: true; visible: meter.fraction <= 0.85 }
 

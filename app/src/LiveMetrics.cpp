@@ -149,6 +149,8 @@ void LiveMetrics::finishAnswer(const GenerationStats& s) {
         kvUsedBytes_ = double(s.kvUsedBytes);
         kvBytes_ = double(s.kvBytes);
         answerContext_ = std::max(0, s.nPast - s.nGenerated);
+    } else if (s.stopReason == StopReason::ContextFull) {
+        contextUsed_ = contextSize_;  // the conversation did not fit (Stop): the meter says full, not 0
     }
     generated_ = s.nGenerated;
     stopReason_ = stopReasonKey(s.stopReason);

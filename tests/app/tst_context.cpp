@@ -277,6 +277,7 @@ private Q_SLOTS:
         QVERIFY(advice.contains(QStringLiteral("128 tokens")));
         QVERIFY(advice.contains(QStringLiteral("new chat")));
         QVERIFY(advice.contains(QStringLiteral("Rolling window")));
+        QCOMPARE(app.metrics()->contextUsed(), kContext);  // the meter says full, not 0
 
         settings_->setMaxTokens(64);
         const Answer cut = ask(app, nearly, ContextPolicy::Stop, QStringLiteral("And in spring?"));
