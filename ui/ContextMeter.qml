@@ -51,7 +51,7 @@ RowLayout {
             { value: ContextPolicy.RollingWindow, text: qsTr("Rolling window"),
               tip: qsTr("Leaves out the oldest messages, never the system prompt, so the chat can go on; an answer that fills the context goes on the same way. The chat says when messages were left out.") },
             { value: ContextPolicy.TruncateMiddle, text: qsTr("Truncate middle"),
-              tip: qsTr("Keeps the system prompt, your first message and the latest ones, and leaves out those in between.") },
+              tip: qsTr("Keeps the system prompt, your first message and the latest ones, and leaves out those in between; an answer that fills the context goes on the same way. The chat says when messages were left out.") },
             { value: ContextPolicy.Stop, text: qsTr("Stop"),
               tip: qsTr("Stops the answer when the context is full and leaves every message in; start a new chat to go on.") }
         ]

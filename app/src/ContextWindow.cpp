@@ -68,7 +68,7 @@ ContextFit leaveOutAfter(const std::vector<tern::ChatMessage>& chat, size_t pinn
 }  // namespace
 
 ContextFit fitContext(const std::vector<tern::ChatMessage>& chat, ContextPolicy::Policy policy, int nCtx, int room,
-                      const ChatEncoder& encode) {
+                      int minRoom, const ChatEncoder& encode) {
     ContextFit all;
     all.messages = chat;
     all.tokens = encode(chat);
@@ -77,13 +77,23 @@ ContextFit fitContext(const std::vector<tern::ChatMessage>& chat, ContextPolicy:
     size_t system = 0;  // the system prompt the conversation starts with is never left out
     while (system < chat.size() && chat[system].role == Role::System) ++system;
     const size_t last = chat.size() - 1;
+    // The full room where it can be had, else the least: a smaller room before leaving out more
+    // than the policy says.
+    const auto leaveOut = [&](size_t pinned) {
+        ContextFit f = leaveOutAfter(chat, pinned, nCtx, room, encode);
+        if (!f.fits && minRoom < room) f = leaveOutAfter(chat, pinned, nCtx, minRoom, encode);
+        return f;
+    };
     if (policy == ContextPolicy::TruncateMiddle && system + 1 < last && chat[system].role == Role::User) {
-        ContextFit middle = leaveOutAfter(chat, system + 1, nCtx, room, encode);
+        ContextFit middle = leaveOut(system + 1);
         if (middle.fits) return middle;
         // The first question itself is in the way: leave it out too, as the rolling window does.
     }
-    if (system >= last) return all;  // nothing but the system prompt and the question
-    return leaveOutAfter(chat, system, nCtx, room, encode);
+    if (system >= last) {  // nothing but the system prompt and the question
+        all.fits = int(all.tokens.size()) + minRoom <= nCtx;
+        return all;
+    }
+    return leaveOut(system);
 }
 
 int answerReserve(int nCtx, int maxTokens) {

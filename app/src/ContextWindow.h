@@ -38,14 +38,14 @@ struct ContextFit {
     bool fits = false;                         // tokens + room <= the context
 };
 
-// The messages of `chat` whose prompt leaves `room` tokens free in a context of nCtx: all of them
-// when they fit; else, under RollingWindow, the system prompt and the newest messages (cut at a
-// user message, so the model never sees an answer without its question); under TruncateMiddle the
-// system prompt, the first user message and the newest (as rolling when even that is too long);
-// under Stop all of them (fits = false). The last message is always kept. When nothing fits,
-// fits is false and messages holds the shortest choice.
+// The messages of `chat` whose prompt leaves `room` tokens free in a context of nCtx, or at least
+// `minRoom` where `room` cannot be had: all of them when they fit; else, under RollingWindow, the
+// system prompt and the newest messages (cut at a user message, so the model never sees an answer
+// without its question); under TruncateMiddle the system prompt, the first user message and the
+// newest (as rolling when even that is too long); under Stop all of them (fits = false). The last
+// message is always kept. When nothing fits, fits is false and messages holds the shortest choice.
 ContextFit fitContext(const std::vector<tern::ChatMessage>& chat, ContextPolicy::Policy policy, int nCtx, int room,
-                      const ChatEncoder& encode);
+                      int minRoom, const ChatEncoder& encode);
 
 // The room kept free for the answer when older messages must go: the answer's token limit, at
 // most a quarter of the context (so a long limit does not leave out most of the conversation).

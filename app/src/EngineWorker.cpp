@@ -167,8 +167,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
         // fit with room for the answer, else the policy's choice (with room for one more token
         // if the reserve cannot be had).
         const auto fit = [&](int answerSoFar) {
-            ContextFit f = fitContext(chat, policy, nCtx, answerSoFar + reserve, encode);
-            if (!f.fits && policy != ContextPolicy::Stop) f = fitContext(chat, policy, nCtx, answerSoFar + 1, encode);
+            const ContextFit f = fitContext(chat, policy, nCtx, answerSoFar + reserve, answerSoFar + 1, encode);
             promptText = QString::fromStdString(format_chat(f.messages, tmpl, true));
             if (f.dropped > dropped) {
                 spdlog::info("context: {} of {} messages left out ({})", f.dropped, chat.size(),

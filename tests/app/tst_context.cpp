@@ -135,12 +135,12 @@ private Q_SLOTS:
     // The choice itself, with a word-count tokenizer: 5 + 6 * 6 + 5 = 46 tokens in all.
     void rollingWindowLeavesOutTheOldestAndKeepsTheSystemPrompt() {
         const auto chat = wordChat();
-        const ContextFit all = fitContext(chat, ContextPolicy::RollingWindow, 64, 10, countWords);
+        const ContextFit all = fitContext(chat, ContextPolicy::RollingWindow, 64, 10, 10, countWords);
         QVERIFY(all.fits);
         QCOMPARE(all.dropped, 0);
         QCOMPARE(all.messages.size(), chat.size());
         // 32 tokens of context, 10 kept free: at most 22 for the prompt = system, 1 exchange, question.
-        const ContextFit f = fitContext(chat, ContextPolicy::RollingWindow, 32, 10, countWords);
+        const ContextFit f = fitContext(chat, ContextPolicy::RollingWindow, 32, 10, 10, countWords);
         QVERIFY(f.fits);
         QCOMPARE(f.dropped, 4);
         QCOMPARE(int(f.tokens.size()), 5 + 6 + 6 + 5);
@@ -150,12 +150,12 @@ private Q_SLOTS:
         QVERIFY(f.messages[1].role == Role::User);
         QCOMPARE(f.messages[3].content, chat.back().content);
         // One token less and the last exchange goes too.
-        const ContextFit g = fitContext(chat, ContextPolicy::RollingWindow, 31, 10, countWords);
+        const ContextFit g = fitContext(chat, ContextPolicy::RollingWindow, 31, 10, 10, countWords);
         QVERIFY(g.fits);
         QCOMPARE(g.dropped, 6);
         QCOMPARE(g.messages.size(), size_t(2));
         // Not even the system prompt and the question fit: the shortest choice, marked.
-        const ContextFit none = fitContext(chat, ContextPolicy::RollingWindow, 12, 10, countWords);
+        const ContextFit none = fitContext(chat, ContextPolicy::RollingWindow, 12, 10, 10, countWords);
         QVERIFY(!none.fits);
         QCOMPARE(none.messages.size(), size_t(2));
     }
@@ -163,7 +163,7 @@ private Q_SLOTS:
     void truncateMiddleKeepsTheFirstQuestionAndTheNewest() {
         const auto chat = wordChat();
         // 28 for the prompt: system 5, first question 6, the newest exchange 12, the question 5.
-        const ContextFit f = fitContext(chat, ContextPolicy::TruncateMiddle, 35, 7, countWords);
+        const ContextFit f = fitContext(chat, ContextPolicy::TruncateMiddle, 35, 7, 7, countWords);
         QVERIFY(f.fits);
         QCOMPARE(f.messages.size(), size_t(5));
         QCOMPARE(f.messages[0].content, chat[0].content);
@@ -172,15 +172,29 @@ private Q_SLOTS:
         QCOMPARE(f.messages[4].content, chat.back().content);
         QCOMPARE(f.dropped, 3);
         // Where even the first question cannot stay, the newest messages still do.
-        const ContextFit g = fitContext(chat, ContextPolicy::TruncateMiddle, 21, 10, countWords);
+        const ContextFit g = fitContext(chat, ContextPolicy::TruncateMiddle, 21, 10, 10, countWords);
         QVERIFY(g.fits);
         QCOMPARE(g.messages.size(), size_t(2));
         QCOMPARE(g.messages[1].content, chat.back().content);
     }
 
+    // Where the first question can stay with less room for the answer, it stays.
+    void truncateMiddleGivesUpRoomBeforeTheFirstQuestion() {
+        const auto chat = wordChat();
+        // 26 tokens: system 5 + first question 6 + question 5 = 16 leaves 10 of the 12 wanted.
+        const ContextFit f = fitContext(chat, ContextPolicy::TruncateMiddle, 26, 12, 1, countWords);
+        QVERIFY(f.fits);
+        QCOMPARE(f.messages.size(), size_t(3));
+        QCOMPARE(f.messages[1].content, chat[1].content);
+        // The rolling window takes the newest exchange instead, with the full room.
+        const ContextFit r = fitContext(chat, ContextPolicy::RollingWindow, 26, 4, 1, countWords);
+        QCOMPARE(r.messages.size(), size_t(4));
+        QCOMPARE(r.messages[1].content, chat[5].content);
+    }
+
     void stopLeavesEverythingIn() {
         const auto chat = wordChat();
-        const ContextFit f = fitContext(chat, ContextPolicy::Stop, 30, 10, countWords);
+        const ContextFit f = fitContext(chat, ContextPolicy::Stop, 30, 10, 10, countWords);
         QVERIFY(!f.fits);
         QCOMPARE(f.dropped, 0);
         QCOMPARE(f.messages.size(), chat.size());
@@ -320,6 +334,26 @@ private Q_SLOTS:
                  qPrintable(QString::number(a.contextWhileStreaming.first())));
         for (int used : a.contextWhileStreaming) QVERIFY(used > 0 && used <= kContext);
         for (double kv : a.kvWhileStreaming) QVERIFY(kv > 0);
+    }
+
+    // Truncate middle goes on the same way, and the first question stays through both cuts.
+    void truncateMiddleAnswerGoesOnAndKeepsTheFirstQuestion() {
+        settings_->setMaxTokens(64);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/middle-goes-on.sqlite")));
+        qint64 id = 0;
+        const QStringList texts = storeConversation(db, id, 3);
+        AppContext app(settings_, &db);
+        loadModel(app);
+        const Answer a = ask(app, id, ContextPolicy::TruncateMiddle, QStringLiteral("And in spring?"));
+        QCOMPARE(a.stats.stopReason, StopReason::MaxTokens);
+        QCOMPARE(a.stats.nGenerated, 64);
+        QVERIFY(a.stats.nGenerated > kContext - a.stats.nPrompt + 1);
+        QVERIFY2(a.trimmed.size() >= 2, qPrintable(QString::number(a.trimmed.size())));
+        QVERIFY(a.stats.promptText.contains(kSystem));
+        QVERIFY(a.stats.promptText.contains(texts.first()));
+        QVERIFY(!a.stats.promptText.contains(texts.last()));
     }
 
     // The question and the answer alone fill the context: the rolling window has nothing left to
