@@ -69,6 +69,16 @@ Item {
             }
         }
 
+        // The conversation did not fit the model's context: never left out silently.
+        Label {
+            objectName: "leftOutNotice"
+            visible: !bubble.isUser && text !== ""
+            text: bubble.metrics ? Format.leftOut(bubble.metrics.droppedMessages || 0) : ""
+            color: Theme.textMuted; font.pixelSize: 12; font.italic: true
+            wrapMode: Text.Wrap
+            Layout.fillWidth: true
+        }
+
         // An answer: Markdown prose and code blocks (with a header and Copy) in the order written.
         ColumnLayout {
             visible: !bubble.isUser
@@ -145,6 +155,16 @@ Item {
                     }
                 }
             }
+        }
+
+        // What to do once the context is full.
+        Label {
+            objectName: "contextFullNotice"
+            visible: !bubble.isUser && !bubble.streaming && bubble.metrics && bubble.metrics.stopReason === "context_full"
+            text: visible ? Format.contextFullAdvice(bubble.metrics.contextPolicy || "", bubble.metrics.nCtx || 0) : ""
+            color: Theme.warning; font.pixelSize: 12
+            wrapMode: Text.Wrap
+            Layout.fillWidth: true
         }
 
         RowLayout {

@@ -66,6 +66,13 @@ void ChatModel::finish(int row, const QVariantMap& metrics) {
     Q_EMIT dataChanged(i, i, {StreamingRole, MetricsRole});
 }
 
+void ChatModel::setMetric(int row, const QString& key, const QVariant& value) {
+    if (row < 0 || row >= messages_.size()) return;
+    messages_[row].metrics.insert(key, value);
+    const QModelIndex i = index(row);
+    Q_EMIT dataChanged(i, i, {MetricsRole});
+}
+
 void ChatModel::setId(int row, qint64 id) {
     if (row < 0 || row >= messages_.size()) return;
     messages_[row].id = id;

@@ -39,6 +39,7 @@ public:
     void appendText(int row, const QString& delta);
     void setContent(int row, const QString& text);
     void finish(int row, const QVariantMap& metrics);
+    void setMetric(int row, const QString& key, const QVariant& value);  // one figure, while it streams
     void setId(int row, qint64 id);
     void truncate(int rows);                       // keep the first `rows` messages
     Q_INVOKABLE void clear();

@@ -35,6 +35,9 @@ Conversations::Conversations(Settings* settings, Database* db, ModelSession* ses
     connect(worker, &EngineWorker::generationStarted, this, [this](quint64 id, int contextTokens) {
         if (id == activeRequest_) metrics_->setAnswerContext(contextTokens);
     }, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::contextTrimmed, this, [this](quint64 id, int dropped) {
+        if (id == activeRequest_ && answerRow_ >= 0) chat_.setMetric(answerRow_, QStringLiteral("droppedMessages"), dropped);
+    }, Qt::QueuedConnection);
     connect(worker, &EngineWorker::energyMeasured, this, [this](quint64 id, double joules, int tokens) {
         if (id == activeRequest_) metrics_->onEnergyMeasured(joules, tokens);
     }, Qt::QueuedConnection);
@@ -74,6 +77,7 @@ void Conversations::startAnswer(quint64 seed) {
     for (tern::ChatMessage& m : chat_.history()) request.messages.push_back(std::move(m));
     request.sampling = sampling();
     request.sampling.seed = seed;  // stored with the answer (its metrics), so it can be reproduced
+    request.contextPolicy = answerPolicy_ = contextPolicy_;
     ChatMessageItem a;
     a.role = QStringLiteral("assistant");
     a.streaming = true;
@@ -124,6 +128,10 @@ void Conversations::newChat() {
         samplingOverrides_.clear();
         Q_EMIT samplingChanged();
     }
+    if (contextPolicy_ != ContextPolicy::RollingWindow) {
+        contextPolicy_ = ContextPolicy::RollingWindow;
+        Q_EMIT contextPolicyChanged();
+    }
 }
 
 SamplingParams Conversations::sampling() const {
@@ -145,6 +153,14 @@ void Conversations::resetChatSampling() {
     pendingSettings_ = true;
     saveNow();
     Q_EMIT samplingChanged();
+}
+
+void Conversations::setContextPolicy(ContextPolicy::Policy policy) {
+    if (policy == contextPolicy_) return;
+    contextPolicy_ = policy;
+    pendingSettings_ = true;
+    saveNow();
+    Q_EMIT contextPolicyChanged();
 }
 
 void Conversations::setSystemPrompt(const QString& text) {
@@ -183,7 +199,7 @@ bool Conversations::saveNow() {
         // Titled from the first words of the first message; the user can rename it.
         QString title = chat_.messages().first().content.simplified();
         if (title.size() > 48) title = title.left(47) + QChar(0x2026);
-        const qint64 id = db_->createConversation(title, systemPrompt_, samplingOverrides_);
+        const qint64 id = db_->createConversation(title, systemPrompt_, samplingOverrides_, contextPolicy_);
         if (!id) return failed();
         conversationId_ = id;
         pendingTruncate_ = -1;
@@ -196,7 +212,8 @@ bool Conversations::saveNow() {
         pendingTruncate_ = -1;
     }
     if (pendingSettings_) {
-        if (!db_->setSystemPrompt(conversationId_, systemPrompt_) || !db_->setSampling(conversationId_, samplingOverrides_))
+        if (!db_->setSystemPrompt(conversationId_, systemPrompt_) || !db_->setSampling(conversationId_, samplingOverrides_) ||
+            !db_->setContextPolicy(conversationId_, contextPolicy_))
             return failed();
         pendingSettings_ = false;
     }
@@ -253,9 +270,11 @@ void Conversations::open(qint64 id) {
     const ConversationRow row = db_->conversation(id);
     systemPrompt_ = row.systemPrompt;
     samplingOverrides_ = sampling::sanitize(row.sampling);
+    contextPolicy_ = row.contextPolicy;
     Q_EMIT currentChanged();
     Q_EMIT systemPromptChanged();
     Q_EMIT samplingChanged();
+    Q_EMIT contextPolicyChanged();
 }
 
 void Conversations::rename(qint64 id, const QString& title) {
@@ -354,7 +373,8 @@ void Conversations::onFinished(quint64 id, const GenerationStats& stats) {
     const int row = answerRow_;
     // The streamed deltas and the final text agree; the final text wins in case a delta was dropped.
     chat_.setContent(row, stats.text);
-    const QVariantMap perMessage = metrics_->messageMetrics(stats);
+    QVariantMap perMessage = metrics_->messageMetrics(stats);
+    perMessage[QStringLiteral("contextPolicy")] = ContextPolicy::key(answerPolicy_);  // what the notices say
     chat_.finish(row, perMessage);
     if (db_) {
         storeAnswer(row);

@@ -36,6 +36,11 @@ class Conversations : public QObject {
     // (samplingOverrides, stored with the chat; keys in Sampling.h).
     Q_PROPERTY(tern::app::SamplingParams sampling READ sampling NOTIFY samplingChanged)
     Q_PROPERTY(QVariantMap samplingOverrides READ samplingOverrides NOTIFY samplingChanged)
+    // What the open chat does when it outgrows the model's context (stored with it; new chats
+    // start with the rolling window). An answer that left messages out says so in the chat
+    // (its metrics' droppedMessages).
+    Q_PROPERTY(tern::app::ContextPolicy::Policy contextPolicy READ contextPolicy WRITE setContextPolicy NOTIFY
+                   contextPolicyChanged)
     // A write to the database failed: the open chat has turns that exist only in memory (retried
     // every kRetryMs and before every later write; the banner says why).
     Q_PROPERTY(bool unsaved READ unsaved NOTIFY unsavedChanged)
@@ -68,6 +73,8 @@ public:
     Q_INVOKABLE void setChatSampling(const QString& key, const QVariant& value);
     // Back to following the Settings defaults.
     Q_INVOKABLE void resetChatSampling();
+    ContextPolicy::Policy contextPolicy() const { return contextPolicy_; }
+    void setContextPolicy(ContextPolicy::Policy policy);
 
     Q_INVOKABLE bool send(const QString& text);
     Q_INVOKABLE void stop();
@@ -92,6 +99,7 @@ Q_SIGNALS:
     void generatingChanged();
     void systemPromptChanged();
     void samplingChanged();
+    void contextPolicyChanged();
     void unsavedChanged();
     // An answer finished (row in the chat model); tests and the screenshot mode wait on it.
     void answerFinished(int row, const tern::app::GenerationStats& stats);
@@ -124,6 +132,8 @@ private:
     qint64 conversationId_ = 0;
     QString systemPrompt_;
     QVariantMap samplingOverrides_;
+    ContextPolicy::Policy contextPolicy_ = ContextPolicy::RollingWindow;
+    ContextPolicy::Policy answerPolicy_ = ContextPolicy::RollingWindow;  // the streaming answer's
     QElapsedTimer sinceCheckpoint_;
     quint64 nextRequest_ = 0;
     quint64 activeRequest_ = 0;

@@ -53,6 +53,8 @@ const char* const kMigrations[] = {
     // 3 -> 4: benchmark_runs holds both answers' figures and the Benchmark page's results.
     "ALTER TABLE benchmark_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'answer';"
     "CREATE INDEX benchmark_runs_by_kind ON benchmark_runs(kind, id);",
+    // 4 -> 5: what each chat does when it outgrows the model's context (ContextPolicy::key).
+    "ALTER TABLE conversations ADD COLUMN context_policy TEXT NOT NULL DEFAULT 'rolling';",
 };
 
 // SQLite's primary result codes (the low byte of an extended one).
@@ -288,15 +290,18 @@ void Database::touch(qint64 conversationId) {
     write(q);  // a failure is recorded; the message itself is stored
 }
 
-qint64 Database::createConversation(const QString& title, const QString& systemPrompt, const QVariantMap& sampling) {
+qint64 Database::createConversation(const QString& title, const QString& systemPrompt, const QVariantMap& sampling,
+                                    ContextPolicy::Policy contextPolicy) {
     QSqlQuery q(QSqlDatabase::database(connection_));
-    q.prepare(QStringLiteral("INSERT INTO conversations(title, created_at, updated_at, system_prompt, sampling) VALUES(?,?,?,?,?)"));
+    q.prepare(QStringLiteral("INSERT INTO conversations(title, created_at, updated_at, system_prompt, sampling, context_policy)"
+                             " VALUES(?,?,?,?,?,?)"));
     const QString t = now();
     q.addBindValue(nn(title));
     q.addBindValue(t);
     q.addBindValue(t);
     q.addBindValue(nn(systemPrompt));
     q.addBindValue(toJson(sampling::sanitize(sampling)));
+    q.addBindValue(ContextPolicy::key(contextPolicy));
     if (!write(q)) return 0;
     return q.lastInsertId().toLongLong();
 }
@@ -325,6 +330,14 @@ bool Database::setSampling(qint64 id, const QVariantMap& sampling) {
     return write(q) && q.numRowsAffected() == 1;
 }
 
+bool Database::setContextPolicy(qint64 id, ContextPolicy::Policy policy) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE conversations SET context_policy=? WHERE id=?"));
+    q.addBindValue(ContextPolicy::key(policy));
+    q.addBindValue(id);
+    return write(q) && q.numRowsAffected() == 1;
+}
+
 bool Database::deleteConversation(qint64 id) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
@@ -337,7 +350,8 @@ QVector<ConversationRow> Database::conversations(const QString& search) const {
     QSqlQuery q(QSqlDatabase::database(connection_));
     QString sql = QStringLiteral(
         "SELECT c.id, c.title, c.created_at, c.updated_at, c.system_prompt,"
-        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id), c.sampling FROM conversations c");
+        " (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id), c.sampling, c.context_policy"
+        " FROM conversations c");
     const QString s = search.trimmed();
     if (!s.isEmpty())
         sql += QStringLiteral(" WHERE c.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m WHERE"
@@ -354,17 +368,19 @@ QVector<ConversationRow> Database::conversations(const QString& search) const {
     if (!read(q)) return out;
     while (q.next())
         out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                       q.value(4).toString(), q.value(5).toInt(), fromJson(q.value(6).toString())});
+                       q.value(4).toString(), q.value(5).toInt(), fromJson(q.value(6).toString()),
+                       ContextPolicy::fromKey(q.value(7).toString())});
     return out;
 }
 
 ConversationRow Database::conversation(qint64 id) const {
     QSqlQuery q(QSqlDatabase::database(connection_));
-    q.prepare(QStringLiteral("SELECT id, title, created_at, updated_at, system_prompt, sampling FROM conversations WHERE id=?"));
+    q.prepare(QStringLiteral("SELECT id, title, created_at, updated_at, system_prompt, sampling, context_policy"
+                             " FROM conversations WHERE id=?"));
     q.addBindValue(id);
     if (!read(q) || !q.next()) return {};
     return {q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-            q.value(4).toString(), 0, fromJson(q.value(5).toString())};
+            q.value(4).toString(), 0, fromJson(q.value(5).toString()), ContextPolicy::fromKey(q.value(6).toString())};
 }
 
 qint64 Database::addMessage(qint64 conversationId, const ChatMessageItem& m, bool complete) {
@@ -470,6 +486,7 @@ QJsonObject Database::exportJson(qint64 conversationId) const {
             {QStringLiteral("createdAt"), c.createdAt},
             {QStringLiteral("systemPrompt"), c.systemPrompt},
             {QStringLiteral("sampling"), QJsonObject::fromVariantMap(c.sampling)},
+            {QStringLiteral("contextPolicy"), ContextPolicy::key(c.contextPolicy)},
             {QStringLiteral("messages"), msgs}};
 }
 
@@ -517,7 +534,8 @@ qint64 Database::importJson(const QJsonObject& doc) {
     QString title = doc.value(QStringLiteral("title")).toString();
     if (title.isEmpty()) title = QStringLiteral("Imported conversation");
     const qint64 id = createConversation(title, doc.value(QStringLiteral("systemPrompt")).toString(),
-                                         doc.value(QStringLiteral("sampling")).toObject().toVariantMap());
+                                         doc.value(QStringLiteral("sampling")).toObject().toVariantMap(),
+                                         ContextPolicy::fromKey(doc.value(QStringLiteral("contextPolicy")).toString()));
     if (!id) {
         db.rollback();
         return 0;

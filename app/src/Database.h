@@ -17,6 +17,7 @@
 #include <QVector>
 
 #include "ChatModel.h"
+#include "ContextWindow.h"
 
 class QSqlError;
 class QSqlQuery;
@@ -31,6 +32,7 @@ struct ConversationRow {
     QString systemPrompt;
     int messageCount = 0;
     QVariantMap sampling;  // this chat's own sampling parameters (only those it overrides)
+    ContextPolicy::Policy contextPolicy = ContextPolicy::RollingWindow;  // when it outgrows the context
 };
 
 // One row of benchmark_runs: a finished chat answer's figures (kind "answer") or one result of
@@ -46,7 +48,7 @@ struct BenchmarkRunRow {
 class Database : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     enum class Failure { None, ReadOnly, DiskFull, Corrupt, Other };
     Q_ENUM(Failure)
@@ -88,10 +90,12 @@ public:
     enum class Fault { None, DiskFull, ReadOnly };
     bool injectFault(Fault fault);
 
-    qint64 createConversation(const QString& title, const QString& systemPrompt = {}, const QVariantMap& sampling = {});
+    qint64 createConversation(const QString& title, const QString& systemPrompt = {}, const QVariantMap& sampling = {},
+                              ContextPolicy::Policy contextPolicy = ContextPolicy::RollingWindow);
     bool renameConversation(qint64 id, const QString& title);
     bool setSystemPrompt(qint64 id, const QString& systemPrompt);
     bool setSampling(qint64 id, const QVariantMap& sampling);
+    bool setContextPolicy(qint64 id, ContextPolicy::Policy policy);
     bool deleteConversation(qint64 id);
     // Newest first; search matches titles and message text (case-insensitive).
     QVector<ConversationRow> conversations(const QString& search = {}) const;

@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include "ContextWindow.h"
 #include "tern/bench.h"
 #include "tern/chat.h"
 #include "tern/model.h"
@@ -93,11 +94,13 @@ public:
     bool operator==(const SamplingParams&) const = default;
 };
 
-// One generation: the whole conversation so far and how to sample it.
+// One generation: the whole conversation so far, how to sample it, and what to do when it does
+// not fit the model's context.
 struct GenerationRequest {
     quint64 id = 0;
     std::vector<tern::ChatMessage> messages;
     SamplingParams sampling;
+    ContextPolicy::Policy contextPolicy = ContextPolicy::RollingWindow;
 };
 
 // Why an answer ended, in the engine's words and in the user's.
@@ -117,6 +120,10 @@ struct GenerationStats {
     int raplTokens = 0;
     double itlP50Ms = 0, itlP95Ms = 0;  // inter-token latency; 0 with fewer than two tokens
     quint64 seed = 0;
+    int droppedMessages = 0;  // messages of the conversation left out of the model's context
+    // The conversation as the model last saw it, formatted (without the answer): what was left out
+    // can be checked (tests, the debug log).
+    QString promptText;
     bool timed() const { return nPast >= 0; }  // the engine finished the request and timed it
 };
 

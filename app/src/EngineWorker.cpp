@@ -117,13 +117,17 @@ void EngineWorker::generate(const GenerationRequest& request) {
         return;
     }
     const std::vector<ChatMessage>& chat = request.messages;
-    const GenerateOptions g = sampling::toGenerateOptions(request.sampling);
+    const ContextPolicy::Policy policy = request.contextPolicy;
+    GenerateOptions g = sampling::toGenerateOptions(request.sampling);
 
     QElapsedTimer clock;
     clock.start();
     QByteArray pending;   // UTF-8 text not yet emitted
     QByteArray full;
     int nTokens = 0;
+    std::vector<int32_t> answer;  // the ids sampled so far: an answer that fills the context goes on from them
+    int dropped = 0;              // messages left out of the model's context
+    QString promptText;
     qint64 lastEmit = -kEmitIntervalMs;
     // MEASURED package energy over the decode: from the first token to the last, where readable.
     RaplMeter* meter = rapl().available() ? &rapl() : nullptr;
@@ -141,19 +145,82 @@ void EngineWorker::generate(const GenerationRequest& request) {
         pending.clear();
         lastEmit = clock.elapsed();
     };
-    try {
-        const auto& tok = model_->tokenizer();
-        const auto ids = tok.encode(format_chat(chat, model_->chat_template(), true), true, true);
-        Q_EMIT generationStarted(requestId, std::min(int(ids.size()), session_->n_ctx()));
-        const GenerateResult r = tern::generate(*session_, ids, g, [&](std::string_view text, int32_t) {
+    const auto onToken = [&](std::string_view text, int32_t id) {
+        if (id >= 0) {  // id -1: the decoder's last bytes, no new token
             ++nTokens;
+            answer.push_back(id);
             tokenAt.push_back(double(clock.nsecsElapsed()) / 1e6);
             if (meter && nTokens == 1) joulesAtFirst = meter->joules();
-            pending.append(text.data(), qsizetype(text.size()));
-            full.append(text.data(), qsizetype(text.size()));
-            if (clock.elapsed() - lastEmit >= kEmitIntervalMs) flush();
-            return !stopFlag_.load();
-        }, &stopFlag_);
+        }
+        pending.append(text.data(), qsizetype(text.size()));
+        full.append(text.data(), qsizetype(text.size()));
+        if (clock.elapsed() - lastEmit >= kEmitIntervalMs) flush();
+        return !stopFlag_.load();
+    };
+    try {
+        const auto& tok = model_->tokenizer();
+        const ChatTemplate tmpl = model_->chat_template();
+        const ChatEncoder encode = [&](const std::vector<ChatMessage>& m) {
+            return tok.encode(format_chat(m, tmpl, true), true, true);
+        };
+        const int nCtx = session_->n_ctx();
+        const int reserve = answerReserve(nCtx, g.max_tokens);
+        // The messages the model sees, with `answerSoFar` tokens of answer after them: all that
+        // fit with room for the answer, else the policy's choice (with room for one more token
+        // if the reserve cannot be had).
+        const auto fit = [&](int answerSoFar) {
+            const ContextFit f = fitContext(chat, policy, nCtx, answerSoFar + reserve, answerSoFar + 1, encode);
+            promptText = QString::fromStdString(format_chat(f.messages, tmpl, true));
+            if (f.dropped > dropped) {
+                spdlog::info("context: {} of {} messages left out ({})", f.dropped, chat.size(),
+                             ContextPolicy::key(policy).toStdString());
+                dropped = f.dropped;
+                Q_EMIT contextTrimmed(requestId, dropped);
+            }
+            return f;
+        };
+        ContextFit context = fit(0);
+        if (int(context.tokens.size()) >= nCtx) {
+            if (policy != ContextPolicy::Stop)
+                throw Error(tr("This message and the system prompt are %1 tokens, more than the model's context of %2 "
+                               "tokens holds. Shorten the message, or load the model with a longer context in Settings.")
+                                .arg(context.tokens.size()).arg(nCtx).toStdString());
+            // Stop: no answer at all, and the chat says what to do.
+            GenerationStats s;
+            s.stopReason = StopReason::ContextFull;
+            s.nCtx = nCtx;
+            s.seed = request.sampling.seed;
+            s.promptText = promptText;
+            Q_EMIT generationFinished(requestId, s);
+            return;
+        }
+        std::vector<int32_t> prompt = context.tokens;
+        Q_EMIT generationStarted(requestId, int(prompt.size()));
+        const int maxTokens = g.max_tokens;
+        GenerateResult r;
+        for (int round = 0;; ++round) {
+            const GenerateResult part = tern::generate(*session_, prompt, g, onToken, &stopFlag_);
+            if (round == 0) {
+                r = part;
+            } else {
+                r.n_generated += part.n_generated;
+                r.prefill_ms += part.prefill_ms;
+                r.stop_reason = part.stop_reason;
+                // From the first token to the last, re-reading the shortened conversation included.
+                r.decode_ms = tokenAt.size() >= 2 ? tokenAt.back() - tokenAt.front() : 0;
+            }
+            if (part.stop_reason != "context_full" || policy == ContextPolicy::Stop || stopFlag_) break;
+            g.max_tokens = maxTokens - r.n_generated;
+            if (g.max_tokens <= 0) break;
+            // The answer filled the context: it goes on after fewer of the earlier messages, unless
+            // it alone fills the context.
+            ContextFit shorter = fit(int(answer.size()));
+            if (!shorter.fits) break;
+            context = std::move(shorter);
+            prompt = context.tokens;
+            prompt.insert(prompt.end(), answer.begin(), answer.end());
+            g.sampling.seed = request.sampling.seed + quint64(round) + 1;  // new draws, the same from the same seed
+        }
         flush();
         const SessionStats st = session_->stats();
         GenerationStats s;
@@ -173,6 +240,8 @@ void EngineWorker::generate(const GenerationRequest& request) {
         s.kvUsedBytes = st.kv_used_bytes;
         s.totalMs = double(clock.nsecsElapsed()) / 1e6;
         s.seed = request.sampling.seed;
+        s.droppedMessages = dropped;
+        s.promptText = promptText;
         if (meter && nTokens >= 2) {
             s.raplJoules = joulesNow - joulesAtFirst;
             s.raplTokens = nTokens - 1;
@@ -195,6 +264,8 @@ void EngineWorker::generate(const GenerationRequest& request) {
         s.stopReason = StopReason::Stopped;
         s.text = QString::fromUtf8(full);
         s.seed = request.sampling.seed;
+        s.droppedMessages = dropped;
+        s.promptText = promptText;
         Q_EMIT generationFinished(requestId, s);
     } catch (const std::exception& e) {
         flush();

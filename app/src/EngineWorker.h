@@ -58,6 +58,10 @@ Q_SIGNALS:
     // Before the prompt is evaluated: the context (tokens in the KV cache) the first answer token
     // will see, for the per-token estimates.
     void generationStarted(quint64 requestId, int contextTokens);
+    // The conversation did not fit the context and `droppedMessages` of its messages were left
+    // out (the chat policy's choice); emitted again when an answer that fills the context goes on
+    // with fewer of them.
+    void contextTrimmed(quint64 requestId, int droppedMessages);
     // MEASURED CPU package energy (RAPL) since the first answer token, over `tokens` decoded tokens
     // after it; emitted with the token batches, only where RAPL is readable.
     void energyMeasured(quint64 requestId, double joules, int tokens);

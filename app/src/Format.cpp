@@ -29,6 +29,21 @@ QString Format::stopReason(const QString& key) {
     return QObject::tr("ended");
 }
 
+QString Format::leftOut(int messages) {
+    if (messages <= 0) return {};
+    if (messages == 1) return QObject::tr("1 earlier message no longer fits and was left out of the model's context");
+    return QObject::tr("%1 earlier messages no longer fit and were left out of the model's context").arg(messages);
+}
+
+QString Format::contextFullAdvice(const QString& policyKey, int contextTokens) {
+    const QString size = contextTokens > 0 ? QObject::tr("%1 tokens").arg(contextTokens) : QObject::tr("its size");
+    if (policyKey == QLatin1String("stop"))
+        return QObject::tr("The conversation fills the model's context (%1). Start a new chat, or choose "
+                           "\u201cRolling window\u201d beside the context meter to leave the oldest messages out.").arg(size);
+    return QObject::tr("The question and this answer fill the model's whole context (%1), so it could not go on. "
+                       "Start a new chat, or load the model with a longer context in Settings.").arg(size);
+}
+
 QString Format::times(int n) {
     if (n == 1) return QObject::tr("once");
     if (n == 2) return QObject::tr("twice");

@@ -18,6 +18,12 @@ public:
     // Why an answer ended, for people: the stored keys ("eog", "max_tokens", "context_full",
     // "stopped", "interrupted") in words; "" for none.
     Q_INVOKABLE static QString stopReason(const QString& key);
+    // The chat's notice for an answer whose conversation did not fit the context: "2 earlier
+    // messages no longer fit and were left out of the model's context"; "" for none.
+    Q_INVOKABLE static QString leftOut(int messages);
+    // What to do after an answer ended with "the context is full", under the chat's policy
+    // (ContextPolicy::key) and a context of contextTokens.
+    Q_INVOKABLE static QString contextFullAdvice(const QString& policyKey, int contextTokens);
     // "once", "twice", "3 times".
     Q_INVOKABLE static QString times(int n);
 };

@@ -149,6 +149,8 @@ void LiveMetrics::finishAnswer(const GenerationStats& s) {
         kvUsedBytes_ = double(s.kvUsedBytes);
         kvBytes_ = double(s.kvBytes);
         answerContext_ = std::max(0, s.nPast - s.nGenerated);
+    } else if (s.stopReason == StopReason::ContextFull) {
+        contextUsed_ = contextSize_;  // the conversation did not fit (Stop): the meter says full, not 0
     }
     generated_ = s.nGenerated;
     stopReason_ = stopReasonKey(s.stopReason);
@@ -227,6 +229,8 @@ QVariantMap LiveMetrics::messageMetrics(const GenerationStats& s) const {
     m[QStringLiteral("nGenerated")] = s.nGenerated;
     m[QStringLiteral("stopReason")] = stopReasonKey(s.stopReason);
     m[QStringLiteral("seed")] = QString::number(s.seed);  // as text: JSON numbers lose 64-bit seeds
+    if (s.droppedMessages > 0) m[QStringLiteral("droppedMessages")] = s.droppedMessages;
+    if (s.nCtx > 0) m[QStringLiteral("nCtx")] = s.nCtx;
     if (s.timed()) {
         m[QStringLiteral("nPrompt")] = s.nPrompt;
         m[QStringLiteral("nReused")] = s.nReused;
@@ -236,7 +240,6 @@ QVariantMap LiveMetrics::messageMetrics(const GenerationStats& s) const {
         m[QStringLiteral("prefillTps")] = s.prefillTps;
         m[QStringLiteral("decodeTps")] = s.decodeTps;
         m[QStringLiteral("nPast")] = s.nPast;
-        m[QStringLiteral("nCtx")] = s.nCtx;
         m[QStringLiteral("totalMs")] = s.totalMs;
         if (s.itlP50Ms > 0) {
             m[QStringLiteral("itlP50Ms")] = s.itlP50Ms;

@@ -143,6 +143,7 @@ private Q_SLOTS:
             QVERIFY(raw.open());
             QSqlQuery q(raw);
             QVERIFY(q.exec(QStringLiteral("DROP INDEX benchmark_runs_by_kind")));
+            QVERIFY(q.exec(QStringLiteral("ALTER TABLE conversations DROP COLUMN context_policy")));  // schema 5's
             QVERIFY(q.exec(QStringLiteral("CREATE TABLE b2 (id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, created_at TEXT NOT NULL, metrics TEXT NOT NULL)")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE benchmark_runs")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE b2 RENAME TO benchmark_runs")));

@@ -88,6 +88,11 @@ private Q_SLOTS:
         QCOMPARE(db.schemaVersion(), Database::kSchemaVersion);
         QCOMPARE(db.messages(1).value(0).content, QStringLiteral("hello"));
         QVERIFY(db.conversation(1).sampling.isEmpty());  // old chats follow the defaults
+        // Old chats get the default context policy (schema 5); it can be changed and is read back.
+        QCOMPARE(db.conversation(1).contextPolicy, ContextPolicy::RollingWindow);
+        QVERIFY(db.setContextPolicy(1, ContextPolicy::TruncateMiddle));
+        QCOMPARE(db.conversation(1).contextPolicy, ContextPolicy::TruncateMiddle);
+        QCOMPARE(db.conversations().value(0).contextPolicy, ContextPolicy::TruncateMiddle);
         QVERIFY(db.setSampling(1, {{QStringLiteral("minP"), 0.1}}));
     }
 

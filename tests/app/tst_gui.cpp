@@ -4,6 +4,7 @@
 #include <QStyleHints>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
+#include <QRegularExpression>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -279,6 +280,103 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 3, 60000);
         QCOMPARE(generate[2][0].value<GenerationRequest>().sampling.seed, first);
         QCOMPARE(storedAnswer().content, firstAnswer.content);
+    }
+
+    // Defect 6: the chat's "When full" selector (beside the context meter) sets and shows the
+    // chat's context policy; the meter's label counts the cache while the answer streams; an answer
+    // that left messages out says so in its bubble, and one stopped by a full context says what to do.
+    void contextPolicySelectorNoticeAndMeter() {
+        Settings settings;
+        const int oldContext = settings.contextLength();
+        const double oldTemperature = settings.temperature();
+        settings.setContextLength(128);
+        settings.setMaxTokens(16);
+        settings.setTemperature(0);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/context.sqlite")));
+        const qint64 id = db.createConversation(QStringLiteral("long"), QStringLiteral("Answer about seabirds."));
+        for (int i = 0; i < 10; ++i) {
+            ChatMessageItem m;
+            m.role = i % 2 ? QStringLiteral("assistant") : QStringLiteral("user");
+            m.content = QStringLiteral("Message %1 about where the terns and the gulls nest in winter.").arg(i + 1);
+            QVERIFY(db.addMessage(id, m, true));
+        }
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        Conversations* chat = app.conversations();
+        chat->open(id);
+
+        QQuickItem* selector = nullptr;
+        QTRY_VERIFY((selector = firstItem(window->contentItem(), QStringLiteral("contextPolicy"))) != nullptr);
+        QVERIFY(selector->isVisible());
+        QCOMPARE(selector->property("currentText").toString(), QStringLiteral("Rolling window"));
+        // The keyboard picks another choice, as a click on the list would.
+        selector->forceActiveFocus();
+        QTest::keyClick(window, Qt::Key_Down);
+        QTRY_COMPARE(chat->contextPolicy(), ContextPolicy::TruncateMiddle);
+        QTest::keyClick(window, Qt::Key_Down);
+        QTRY_COMPARE(chat->contextPolicy(), ContextPolicy::Stop);
+        QCOMPARE(selector->property("currentText").toString(), QStringLiteral("Stop"));
+        QCOMPARE(db.conversation(id).contextPolicy, ContextPolicy::Stop);
+        // And it follows the chat: a new chat shows the default.
+        chat->newChat();
+        QTRY_COMPARE(selector->property("currentText").toString(), QStringLiteral("Rolling window"));
+        chat->open(id);
+        QTRY_COMPARE(selector->property("currentText").toString(), QStringLiteral("Stop"));
+
+        // Stop: no room for an answer; the bubble says the context is full and what to do.
+        QSignalSpy finished(chat, &Conversations::answerFinished);
+        QVERIFY(chat->send(QStringLiteral("And in spring?")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        auto bubbleAt = [&](int row) -> QQuickItem* {
+            for (QQuickItem* b : items(window->contentItem(), QStringLiteral("messageBubble")))
+                if (b->property("index").toInt() == row) return b;
+            return nullptr;
+        };
+        const int stopRow = finished[0][0].toInt();
+        QQuickItem* full = nullptr;
+        QTRY_VERIFY(bubbleAt(stopRow) && (full = firstItem(bubbleAt(stopRow), QStringLiteral("contextFullNotice"))));
+        QTRY_VERIFY(full->isVisible());
+        QCOMPARE(full->property("text").toString(), Format::contextFullAdvice(QStringLiteral("stop"), 128));
+
+        // Rolling window: regenerate answers, the bubble says what was left out, and the meter's
+        // label moved while the answer streamed.
+        selector->forceActiveFocus();
+        QTest::keyClick(window, Qt::Key_Up);
+        QTest::keyClick(window, Qt::Key_Up);
+        QTRY_COMPARE(chat->contextPolicy(), ContextPolicy::RollingWindow);
+        QQuickItem* label = firstItem(window->contentItem(), QStringLiteral("contextLabel"));
+        QVERIFY(label);
+        QStringList streamedLabels;
+        QObject guard;
+        connect(app.metrics(), &LiveMetrics::changed, &guard, [&] {
+            if (chat->generating() && app.metrics()->generated() > 0) streamedLabels << label->property("text").toString();
+        });
+        finished.clear();
+        chat->regenerate();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const GenerationStats stats = finished[0][1].value<GenerationStats>();
+        QCOMPARE(stats.stopReason, StopReason::MaxTokens);
+        QVERIFY(stats.droppedMessages > 0);
+        QVERIFY(!streamedLabels.isEmpty());
+        static const QRegularExpression used(QStringLiteral("^Context (\\d+) / 128 tokens$"));
+        const QRegularExpressionMatch m = used.match(streamedLabels.first());
+        QVERIFY2(m.hasMatch() && m.captured(1).toInt() > 0, qPrintable(streamedLabels.first()));
+        const int row = finished[0][0].toInt();
+        QQuickItem* notice = nullptr;
+        QTRY_VERIFY(bubbleAt(row) && (notice = firstItem(bubbleAt(row), QStringLiteral("leftOutNotice"))));
+        QTRY_VERIFY(notice->isVisible());
+        QCOMPARE(notice->property("text").toString(),
+                 QStringLiteral("%1 earlier messages no longer fit and were left out of the model's context").arg(stats.droppedMessages));
+        QVERIFY(!firstItem(bubbleAt(row), QStringLiteral("contextFullNotice"))->isVisible());
+        settings.setContextLength(oldContext);
+        settings.setTemperature(oldTemperature);
     }
 
     // First run: the welcome page's "create a benchmark model" writes one into the models folder
