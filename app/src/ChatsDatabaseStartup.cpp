@@ -21,16 +21,22 @@ QString damagedDatabaseQuestion(const QString& path, const QString& error) {
 ChatsDatabaseOpening openChatsDatabase(Database& db, const QString& path,
                                        const std::function<DamagedDatabaseChoice(const QString&)>& ask) {
     ChatsDatabaseOpening r;
-    if (db.open(path)) {
+    const QFileInfo file(path);
+    QString error;
+    if (file.exists() && !file.isFile()) {
+        // A FIFO or device is never handed to SQLite (its first read of a FIFO would block for
+        // ever); a directory cannot be a database either.
+        error = QObject::tr("%1 is not a regular file").arg(path);
+    } else if (db.open(path)) {
         r.open = true;
         return r;
-    }
-    if (!QFileInfo(path).isFile()) {  // nothing of the user's to lose: say why chats cannot be saved
+    } else if (!file.exists()) {  // nothing of the user's to lose: say why chats cannot be saved
         r.notice = QObject::tr("Chats will not be saved: the database could not be opened (%1).").arg(db.error());
         return r;
+    } else {
+        error = db.error();
+        db.close();  // the old file is renamed, not written
     }
-    const QString error = db.error();
-    db.close();  // the old file is renamed, not written
     if (ask(damagedDatabaseQuestion(path, error)) == DamagedDatabaseChoice::Quit) {
         spdlog::warn("quitting at the user's choice: {}", error.toStdString());
         r.quit = true;

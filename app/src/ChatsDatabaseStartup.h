@@ -1,6 +1,6 @@
 #pragma once
 // Opening the chats database when the app starts. A file that exists but cannot be used (damaged,
-// not a database, unreadable) is never used, emptied or overwritten, and the app never silently
+// not a database, unreadable, a FIFO or directory) is never used, emptied or overwritten, and the app never silently
 // starts without the user's chats: the user is told what is wrong and chooses either to set the
 // file aside (renamed with a timestamp, nothing deleted) and start with a new, empty database, or
 // to quit and leave the file as it is.

@@ -14,6 +14,7 @@
 #include "ChatsDatabaseStartup.h"
 #include "Database.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace tern::app;
@@ -258,6 +259,26 @@ private Q_SLOTS:
         QVERIFY(kept.open(QIODevice::ReadOnly));
         QCOMPARE(kept.readAll(), content);
         QVERIFY(db.createConversation(QStringLiteral("New")) > 0);  // the new one takes chats
+    }
+
+    // A FIFO where the database should be is not opened (SQLite's first read would block for
+    // ever): it is asked about at once, and set aside like a damaged file.
+    void fifoInPlaceOfTheDatabaseIsAskedAboutWithoutBlocking() {
+        QTemporaryDir home;
+        const QString p = home.path() + QStringLiteral("/tern.sqlite");
+        QCOMPARE(::mkfifo(QFile::encodeName(p).constData(), 0600), 0);
+        QString asked;
+        Database db;
+        const ChatsDatabaseOpening r = openChatsDatabase(db, p, [&](const QString& q) {
+            asked = q;
+            return DamagedDatabaseChoice::SetAside;
+        });
+        QVERIFY2(asked.contains(QStringLiteral("not a regular file")) && asked.contains(p), qPrintable(asked));
+        QVERIFY2(r.open, qPrintable(r.notice));
+        QVERIFY(QFileInfo(p).isFile());  // a new database, not the FIFO
+        const QFileInfoList aside = QDir(home.path()).entryInfoList({QStringLiteral("tern.sqlite.damaged-*")}, QDir::System);
+        QCOMPARE(aside.size(), 1);
+        QVERIFY(!aside[0].isFile());  // the FIFO itself, renamed
     }
 
     // A file that cannot be read is asked about the same way (root reads every file: skipped there).
