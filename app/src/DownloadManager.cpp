@@ -109,7 +109,7 @@ void DownloadManager::writeRecord() const {
                         {QStringLiteral("expectedBytes"), double(expected_)},
                         {QStringLiteral("sha256"), sha256_},
                         {QStringLiteral("error"), error_},
-                        {QStringLiteral("failedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+                        {QStringLiteral("recordedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
     if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit())
         spdlog::warn("cannot record the download in {}", recordPath().toStdString());
 }
@@ -117,7 +117,7 @@ void DownloadManager::writeRecord() const {
 bool DownloadManager::restore(const QString& dir) {
     if (state_ != QLatin1String("idle")) return false;
     const QString suffix = QStringLiteral(".part.json");
-    // Newest first; the file name comes from the marker's own name, never from its contents.
+    // Newest first; the file name comes from the record's own name, never from its contents.
     for (const QFileInfo& fi : QDir(dir).entryInfoList({QLatin1Char('*') + suffix}, QDir::Files, QDir::Time)) {
         QFile f(fi.filePath());
         if (!f.open(QIODevice::ReadOnly)) continue;
