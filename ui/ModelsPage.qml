@@ -176,7 +176,9 @@ ScrollView {
                                 Layout.fillWidth: true
                                 color: page.dl.state === "failed" ? Theme.danger : Theme.textMuted; font.pixelSize: 12
                                 wrapMode: Text.Wrap
+                                objectName: "downloadStatus"
                                 text: page.dl.state === "failed" ? page.dl.error
+                                    : page.dl.retryStatus !== "" ? page.dl.retryStatus
                                     : page.dl.state === "checking" ? qsTr("Checking the part already downloaded…")
                                     : page.dl.state === "verifying" ? qsTr("Verifying SHA-256…")
                                     : qsTr("%1 of %2 · %3/s · %4 left%5").arg(Format.bytes(page.dl.receivedBytes))
@@ -185,7 +187,9 @@ ScrollView {
                                           .arg(page.dl.state === "paused" ? qsTr(" · paused") : page.dl.attempt > 0 ? qsTr(" · retry %1").arg(page.dl.attempt) : "")
                             }
                             TButton {
-                                text: page.dl.state === "downloading" || page.dl.state === "checking" ? qsTr("Pause") : qsTr("Resume")
+                                objectName: "downloadResume"
+                                text: page.dl.state === "downloading" || page.dl.state === "checking" ? qsTr("Pause")
+                                    : page.dl.state === "failed" && page.dl.receivedBytes === 0 ? qsTr("Retry") : qsTr("Resume")
                                 onClicked: page.dl.state === "downloading" || page.dl.state === "checking" ? page.dl.pause() : ModelSources.download(index)
                             }
                             TButton { text: qsTr("Cancel"); flat: true; onClicked: page.dl.cancel() }

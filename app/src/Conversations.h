@@ -78,6 +78,9 @@ public:
 
     Q_INVOKABLE bool send(const QString& text);
     Q_INVOKABLE void stop();
+    // Before another chat opens, and on quit: stop the streaming answer and keep what it wrote
+    // so far (marked interrupted).
+    void leaveAnswer();
     // Replaces the last answer, sampled with a new random seed; with `seed` (an earlier answer's,
     // as its metrics store it) the same answer again.
     Q_INVOKABLE void regenerate(const QString& seed = {});
@@ -117,8 +120,6 @@ private:
     void storageFailed();
     // Stores the answer's current text (and metrics once finished), or marks it for saveNow.
     void storeAnswer(int row);
-    // Before another chat opens: stop the streaming answer and keep what it wrote so far.
-    void leaveAnswer();
     void refuseToLeave();
 
     Settings* settings_;

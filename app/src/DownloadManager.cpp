@@ -56,7 +56,14 @@ DownloadManager::DownloadManager(QObject* parent) : QObject(parent) {
     // Hugging Face answers with a redirect to its CDN; never follow one from https to http.
     nam_.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
     retryTimer_.setSingleShot(true);
-    connect(&retryTimer_, &QTimer::timeout, this, &DownloadManager::request);
+    connect(&retryTimer_, &QTimer::timeout, this, [this] {
+        retryCountdown_.stop();
+        Q_EMIT retryStatusChanged();
+        request();
+    });
+    retryCountdown_.setInterval(1000);
+    connect(&retryCountdown_, &QTimer::timeout, this, &DownloadManager::retryStatusChanged);
+    connect(this, &DownloadManager::stateChanged, this, &DownloadManager::retryStatusChanged);
     stallTimer_.setSingleShot(true);
     connect(&stallTimer_, &QTimer::timeout, this, [this] {
         reject(tr("no data from the server for %1 s").arg(stallTimeoutMs / 1000.0), false);
@@ -66,6 +73,13 @@ DownloadManager::DownloadManager(QObject* parent) : QObject(parent) {
 double DownloadManager::etaSeconds() const {
     if (speed_ <= 0 || expected_ <= 0) return -1;
     return double(expected_ - received_) / speed_;
+}
+
+QString DownloadManager::retryStatus() const {
+    if (retryReason_.isEmpty() || state_ != QLatin1String("downloading")) return {};
+    if (!retryTimer_.isActive()) return tr("Retrying now: %1").arg(retryReason_);
+    const int s = qMax(1, (retryTimer_.remainingTime() + 999) / 1000);
+    return tr("Retrying in %1 s: %2").arg(s).arg(retryReason_);
 }
 
 void DownloadManager::setState(const QString& s) {
@@ -79,30 +93,31 @@ void DownloadManager::fail(const QString& e) {
     retryReason_.clear();
     setState(QStringLiteral("failed"));  // before abort(): its finished() must not trigger a retry
     retryTimer_.stop();
+    retryCountdown_.stop();
     stallTimer_.stop();
     if (reply_) reply_->abort();
     part_.close();
     if (!fileName_.isEmpty() && QFileInfo(partPath()).size() == 0) QFile::remove(partPath());  // nothing to resume
-    rememberFailure();
+    writeRecord();
     Q_EMIT failed(e);
 }
 
-void DownloadManager::rememberFailure() const {
+void DownloadManager::writeRecord() const {
     if (fileName_.isEmpty()) return;
-    QSaveFile f(failurePath());
+    QSaveFile f(recordPath());
     const QJsonObject o{{QStringLiteral("url"), url_.toString()},
                         {QStringLiteral("expectedBytes"), double(expected_)},
                         {QStringLiteral("sha256"), sha256_},
                         {QStringLiteral("error"), error_},
-                        {QStringLiteral("failedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+                        {QStringLiteral("recordedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
     if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0 || !f.commit())
-        spdlog::warn("cannot remember the failed download in {}", failurePath().toStdString());
+        spdlog::warn("cannot record the download in {}", recordPath().toStdString());
 }
 
 bool DownloadManager::restore(const QString& dir) {
     if (state_ != QLatin1String("idle")) return false;
-    const QString suffix = QStringLiteral(".part.failed");
-    // Newest first; the file name comes from the marker's own name, never from its contents.
+    const QString suffix = QStringLiteral(".part.json");
+    // Newest first; the file name comes from the record's own name, never from its contents.
     for (const QFileInfo& fi : QDir(dir).entryInfoList({QLatin1Char('*') + suffix}, QDir::Files, QDir::Time)) {
         QFile f(fi.filePath());
         if (!f.open(QIODevice::ReadOnly)) continue;
@@ -115,7 +130,8 @@ bool DownloadManager::restore(const QString& dir) {
         sha256_ = o.value(QStringLiteral("sha256")).toString();
         error_ = o.value(QStringLiteral("error")).toString();
         received_ = QFileInfo(partPath()).size();
-        setState(QStringLiteral("failed"));
+        if (received_ == 0) QFile::remove(partPath());
+        setState(error_.isEmpty() ? QStringLiteral("paused") : QStringLiteral("failed"));
         Q_EMIT progress();
         return true;
     }
@@ -135,7 +151,7 @@ void DownloadManager::start(const QUrl& url, const QString& dir, const QString& 
     attempt_ = 0;
     speed_ = 0;
     QDir().mkpath(dir_);
-    QFile::remove(failurePath());
+    writeRecord();  // error_ is empty: running
 
     // A .part longer than the file cannot be resumed (every Range past the end is a 416): it is
     // from another version of the file or a broken run, so start over.
@@ -355,8 +371,9 @@ void DownloadManager::retryLater(const QString& why) {
     const int delay = retryBaseMs << attempt_;  // 1, 2, 4, 8, 16 s
     ++attempt_;
     spdlog::info("download {}: {}; retry {} in {} ms", fileName_.toStdString(), why.toStdString(), attempt_, delay);
-    Q_EMIT stateChanged();
     retryTimer_.start(delay);
+    retryCountdown_.start();
+    Q_EMIT stateChanged();
 }
 
 void DownloadManager::verifyAndInstall() {
@@ -379,6 +396,7 @@ void DownloadManager::verifyAndInstall() {
         return;
     }
     retryReason_.clear();
+    QFile::remove(recordPath());
     setState(QStringLiteral("done"));
     Q_EMIT finished(finalPath());
 }
@@ -386,6 +404,7 @@ void DownloadManager::verifyAndInstall() {
 void DownloadManager::pause() {
     if (state_ != QLatin1String("downloading") && state_ != QLatin1String("checking")) return;
     retryTimer_.stop();
+    retryCountdown_.stop();
     stallTimer_.stop();
     setState(QStringLiteral("paused"));
     if (reply_) reply_->abort();
@@ -395,6 +414,7 @@ void DownloadManager::pause() {
 
 void DownloadManager::cancel() {
     retryTimer_.stop();
+    retryCountdown_.stop();
     stallTimer_.stop();
     const bool active = state_ == QLatin1String("downloading") || state_ == QLatin1String("checking");
     setState(QStringLiteral("idle"));
@@ -402,7 +422,7 @@ void DownloadManager::cancel() {
     part_.close();
     if (!fileName_.isEmpty()) {
         QFile::remove(partPath());
-        QFile::remove(failurePath());
+        QFile::remove(recordPath());
     }
     error_.clear();
     retryReason_.clear();

@@ -4,9 +4,9 @@
 // with SHA-256 while streaming, and renamed into place only when size and hash match. TLS is
 // always verified (Qt's default; nothing here turns it off), and a certificate that fails is
 // final, not retried. A request that receives nothing for stallTimeoutMs is abandoned and
-// retried; an answer's Content-Range and size are checked before a byte of it is written. A
-// failure is remembered in <dir>/<name>.part.failed until the download is started again or
-// cancelled, so the app can show it after a restart (restore()).
+// retried; an answer's Content-Range and size are checked before a byte of it is written. Each
+// download is recorded in <dir>/<name>.part.json (what it fetches, and its failure if it failed)
+// until it is done or cancelled, so after a restart the app shows it again (restore()).
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
@@ -34,6 +34,9 @@ class DownloadManager : public QObject {
     // Why the download is waiting to retry ("no data from the server for 30 s", "HTTP 503");
     // empty while bytes flow.
     Q_PROPERTY(QString retryReason READ retryReason NOTIFY stateChanged)
+    // What the card says while it waits: "Retrying in 8 s: HTTP 503", then "Retrying now: …";
+    // empty while bytes flow. Counts down once a second.
+    Q_PROPERTY(QString retryStatus READ retryStatus NOTIFY retryStatusChanged)
 public:
     explicit DownloadManager(QObject* parent = nullptr);
 
@@ -42,8 +45,9 @@ public:
                            const QString& sha256);
     Q_INVOKABLE void pause();   // keeps the .part file: start() again resumes
     Q_INVOKABLE void cancel();  // removes the .part file
-    // After a restart: if a download into `dir` failed last time, shows it again (state "failed",
-    // its fileName and error). Returns whether there was one.
+    // After a restart: shows again the download into `dir` that had not finished: state "failed"
+    // with its error if it failed, "paused" if the app was closed (or crashed) while it ran.
+    // Returns whether there was one. An empty .part is removed (nothing to resume).
     Q_INVOKABLE bool restore(const QString& dir);
 
     QString state() const { return state_; }
@@ -55,10 +59,11 @@ public:
     QString error() const { return error_; }
     int attempt() const { return attempt_; }
     QString retryReason() const { return retryReason_; }
+    QString retryStatus() const;
     QString partPath() const { return dir_ + QLatin1Char('/') + fileName_ + QStringLiteral(".part"); }
     QString finalPath() const { return dir_ + QLatin1Char('/') + fileName_; }
 
-    QString failurePath() const { return partPath() + QStringLiteral(".failed"); }
+    QString recordPath() const { return partPath() + QStringLiteral(".json"); }
 
     // Tests shorten these.
     int maxRetries = 5;
@@ -70,6 +75,7 @@ Q_SIGNALS:
     void progress();
     void finished(const QString& path);
     void failed(const QString& error);
+    void retryStatusChanged();
 
 private:
     void setState(const QString& s);
@@ -81,7 +87,7 @@ private:
     void onReadyRead();
     void onFinished();
     void restartFromZero();
-    void rememberFailure() const;
+    void writeRecord() const;  // the download and error_ (empty while it runs)
     void verifyAndInstall();
     void retryLater(const QString& why);
 
@@ -98,6 +104,7 @@ private:
     qint64 speedBytes_ = 0;
     QTimer retryTimer_;
     QTimer stallTimer_;
+    QTimer retryCountdown_;  // ticks retryStatus while retryTimer_ runs
     qint64 requestedFrom_ = 0;  // the Range start of the current request (0: none)
     // Per request: its headers were checked; why it was given up (retried unless failed);
     // the start of an error body (for the log); the TLS errors Qt reported.

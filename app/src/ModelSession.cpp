@@ -1,7 +1,10 @@
 #include "ModelSession.h"
 
+#include <QDeadlineTimer>
 #include <QFileInfo>
 #include <QUrl>
+
+#include <limits>
 
 #include <spdlog/spdlog.h>
 
@@ -15,11 +18,11 @@
 namespace tern::app {
 
 ModelSession::ModelSession(Settings* settings, Alerts* alerts, LiveMetrics* metrics, QObject* parent)
-    : QObject(parent), settings_(settings), alerts_(alerts), metrics_(metrics) {
+    : QObject(parent), settings_(settings), alerts_(alerts), metrics_(metrics), thread_(new QThread) {
     worker_ = new EngineWorker;
-    worker_->moveToThread(&thread_);
-    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    thread_.setObjectName(QStringLiteral("tern-engine"));
+    worker_->moveToThread(thread_);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_->setObjectName(QStringLiteral("tern-engine"));
 
     connect(worker_, &EngineWorker::loadProgress, this, [this](quint64 id, double p) {
         if (id != activeLoad_) return;
@@ -48,13 +51,30 @@ ModelSession::ModelSession(Settings* settings, Alerts* alerts, LiveMetrics* metr
     connect(this, &ModelSession::loadRequested, worker_, &EngineWorker::loadModel, Qt::QueuedConnection);
     connect(this, &ModelSession::unloadRequested, worker_, &EngineWorker::unloadModel, Qt::QueuedConnection);
     connect(settings_, &Settings::changed, this, &ModelSession::reloadIfModelOptionsChanged);
-    thread_.start();
+    thread_->start();
 }
 
 ModelSession::~ModelSession() {
-    if (activeLoad_) worker_->requestCancelLoad(activeLoad_);
-    thread_.quit();
-    thread_.wait();
+    if (stopEngine(kQuitWaitMs)) {
+        delete thread_;
+        return;
+    }
+    // Deleting a running QThread aborts the process, and joining one stuck in a system call can
+    // hang for ever. So the thread and its worker are left to end on their own: what they still
+    // emit goes nowhere (this object's connections die with it), and main() ends the process
+    // with _Exit, so no exit-time destructor runs under them.
+    spdlog::error("the engine thread did not stop within {} ms; leaving it", kQuitWaitMs);
+}
+
+bool ModelSession::stopEngine(int waitMs) {
+    if (thread_->isFinished()) return true;
+    // Every id up to the largest: what runs now and anything still queued behind it.
+    constexpr quint64 all = std::numeric_limits<quint64>::max();
+    worker_->requestCancelLoad(all);
+    worker_->requestStop(all);
+    worker_->requestCancelBenchmark(all);
+    thread_->quit();  // after the current call returns; queued calls are dropped
+    return thread_->wait(QDeadlineTimer(waitMs));
 }
 
 QString ModelSession::version() const { return QStringLiteral(TERN_VERSION); }

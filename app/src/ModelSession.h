@@ -26,7 +26,17 @@ public:
     Q_ENUM(State)
 
     ModelSession(Settings* settings, Alerts* alerts, LiveMetrics* metrics, QObject* parent = nullptr);
+    // Calls stopEngine(kQuitWaitMs). An engine thread that has still not ended is left running,
+    // never joined (see stopEngine): the process is about to end, and main() ends it with _Exit.
     ~ModelSession() override;
+
+    // How long quitting waits for the engine thread: a load, answer or benchmark step notices the
+    // cancel within milliseconds, so only a call stuck in the kernel takes longer.
+    static constexpr int kQuitWaitMs = 3000;
+    // Cancels whatever the engine thread does (a load, an answer, a benchmark, now or queued),
+    // ends its event loop and waits at most waitMs for it. Returns whether the thread has ended.
+    // Used on quit: nothing waits on a blocked or slow engine call for longer than waitMs.
+    bool stopEngine(int waitMs);
 
     State state() const { return state_; }
     double loadProgress() const { return loadProgress_; }
@@ -63,7 +73,7 @@ private:
     Settings* settings_;
     Alerts* alerts_;
     LiveMetrics* metrics_;
-    QThread thread_;
+    QThread* thread_;                 // owned; deliberately leaked when it will not stop (~ModelSession)
     EngineWorker* worker_ = nullptr;  // lives on thread_
     State state_ = NoModel;
     ModelSummary model_;

@@ -28,6 +28,8 @@ ModelSources::ModelSources(Settings* settings, ModelLibrary* library, ModelSessi
         session_->load(path);
     });
     connect(&downloads_, &DownloadManager::failed, alerts_, &Alerts::report);
+    // A download that failed, or was running when Tern last closed, shows on its card again.
+    downloads_.restore(settings_->modelsDir());
 
     EngineWorker* worker = session_->worker();
     connect(this, &ModelSources::creationRequested, worker, &EngineWorker::createBenchmarkModel, Qt::QueuedConnection);

@@ -6,9 +6,11 @@
 #include <QFileInfo>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +19,7 @@
 #include "AppPaths.h"
 #include "Alerts.h"
 #include "Benchmarks.h"
+#include "ChatsDatabaseStartup.h"
 #include "Conversations.h"
 #include "ModelSession.h"
 #include "Navigation.h"
@@ -91,9 +94,10 @@ int main(int argc, char** argv) {
     Settings settings;
     if (cli.isSet(theme)) settings.overrideTheme(cli.value(theme));  // this run only
     Database db;
-    const bool dbOk = db.open(AppPaths::databasePath());
-    AppContext app(&settings, dbOk ? &db : nullptr);
-    if (!dbOk) app.alerts()->report(QStringLiteral("Chats will not be saved: the database could not be opened (%1).").arg(db.error()));
+    const ChatsDatabaseOpening opened = openChatsDatabase(db, AppPaths::databasePath(), askInDialog);
+    if (opened.quit) return 1;
+    AppContext app(&settings, opened.open ? &db : nullptr);
+    if (!opened.notice.isEmpty()) app.alerts()->report(opened.notice);
     if (cli.isSet(page)) {
         const auto p = Navigation::pageFromName(cli.value(page));
         if (!p) {
@@ -153,5 +157,21 @@ int main(int argc, char** argv) {
         }
         QTimer::singleShot(120000, [] { QCoreApplication::exit(3); });  // never hang CI
     }
-    return qapp.exec();
+    const int rc = qapp.exec();
+    // Quitting (window closed, Ctrl+Q, SIGTERM) never waits on the engine for long: it is told to
+    // stop, and given ModelSession::kQuitWaitMs. Chats are stored as they go, so what is left
+    // to save is small: the answer streaming now, and the settings.
+    app.conversations()->leaveAnswer();
+    if (!session->stopEngine(ModelSession::kQuitWaitMs)) {
+        // Still inside an engine call that cannot be interrupted (a read stuck in the kernel).
+        // Joining it could take for ever and destroying it aborts, so end the process here,
+        // without exit-time destructors running under that thread. Every chat write is already
+        // committed (SQLite WAL survives this); the settings are flushed first.
+        spdlog::error("the engine did not stop within {} ms of quitting; exiting without waiting for it",
+                      ModelSession::kQuitWaitMs);
+        QSettings().sync();
+        spdlog::shutdown();
+        std::_Exit(rc);
+    }
+    return rc;
 }

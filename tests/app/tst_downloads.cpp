@@ -4,7 +4,9 @@
 // hostile or broken server does: stall, never answer, send a huge error body, a wrong range or
 // more bytes than the file has, or present a self-signed certificate.
 #include <QCryptographicHash>
+#include <QScopeGuard>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -20,33 +22,32 @@ using namespace tern::app;
 
 namespace {
 
-// A QTcpServer that speaks TLS with the self-signed certificate in tests/data/tls (made with
-// `openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj /CN=127.0.0.1
-//  -addext subjectAltName=IP:127.0.0.1`), or plain TCP.
+template <typename T>
+T readPem(const QString& name) {
+    QFile f(QStringLiteral(TERN_TEST_DATA_DIR "/tls/") + name);
+    if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(f.fileName()));
+    if constexpr (std::is_same_v<T, QSslKey>) return QSslKey(f.readAll(), QSsl::Rsa);
+    else return QSslCertificate(f.readAll());
+}
+
+// A QTcpServer that speaks TLS with one of the fixed certificates in tests/data/tls (see
+// regenerate.sh there: self-signed, or signed by the test CA and expired or for another host),
+// or plain TCP.
 class TestTcpServer : public QTcpServer {
 public:
-    bool tls = false;
+    QString certificate, key;  // file names in tests/data/tls; empty: plain TCP
     int connections = 0;
 
 protected:
     void incomingConnection(qintptr fd) override {
         ++connections;
-        if (!tls) return QTcpServer::incomingConnection(fd);
+        if (certificate.isEmpty()) return QTcpServer::incomingConnection(fd);
         auto* s = new QSslSocket(this);
         s->setSocketDescriptor(fd);
-        s->setLocalCertificate(readPem<QSslCertificate>("selfsigned.crt"));
-        s->setPrivateKey(readPem<QSslKey>("selfsigned.key"));
+        s->setLocalCertificate(readPem<QSslCertificate>(certificate));
+        s->setPrivateKey(readPem<QSslKey>(key));
         addPendingConnection(s);
         s->startServerEncryption();
-    }
-
-private:
-    template <typename T>
-    static T readPem(const char* name) {
-        QFile f(QStringLiteral(TERN_TEST_DATA_DIR "/tls/") + QLatin1String(name));
-        if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(f.fileName()));
-        if constexpr (std::is_same_v<T, QSslKey>) return QSslKey(f.readAll(), QSsl::Rsa);
-        else return QSslCertificate(f.readAll());
     }
 };
 
@@ -81,11 +82,14 @@ public:
             }
         });
     }
-    void useTls() { server_.tls = true; }
+    void useTls(const char* certificate = "selfsigned.crt", const char* key = "selfsigned.key") {
+        server_.certificate = QLatin1String(certificate);
+        server_.key = QLatin1String(key);
+    }
     int connections() const { return server_.connections; }
     QUrl url(const char* path = "/model.gguf") const {
         return QUrl(QStringLiteral("%1://127.0.0.1:%2%3")
-                        .arg(server_.tls ? QLatin1String("https") : QLatin1String("http"))
+                        .arg(!server_.certificate.isEmpty() ? QLatin1String("https") : QLatin1String("http"))
                         .arg(server_.serverPort())
                         .arg(QLatin1String(path)));
     }
@@ -220,6 +224,26 @@ struct Download {
 
 class TestDownloads : public QObject {
     Q_OBJECT
+    void certificateFailsAtOnce(const char* certificate, const char* reason) {
+        if (!QSslSocket::supportsSsl()) QSKIP("Qt has no TLS backend here (the openssl plugin and libssl)");
+        // Trust the test CA, so the certificate's only fault is the one under test.
+        const QSslConfiguration before = QSslConfiguration::defaultConfiguration();
+        QSslConfiguration trusting = before;
+        trusting.addCaCertificate(readPem<QSslCertificate>(QStringLiteral("testca.crt")));
+        QSslConfiguration::setDefaultConfiguration(trusting);
+        const auto restore = qScopeGuard([&] { QSslConfiguration::setDefaultConfiguration(before); });
+        Download d(1000);
+        d.srv.useTls(certificate, "leaf.key");
+        d.start();
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QCOMPARE(d.srv.connections(), 1);
+        QCOMPARE(d.dm.attempt(), 0);
+        QVERIFY2(d.dm.error().contains(QStringLiteral("certificate")), qPrintable(d.dm.error()));
+        QVERIFY2(d.dm.error().contains(QLatin1String(reason), Qt::CaseInsensitive), qPrintable(d.dm.error()));
+        QVERIFY2(!d.dm.error().contains(QStringLiteral("self-signed")), qPrintable(d.dm.error()));  // the CA was trusted
+        QVERIFY(!QFile::exists(d.path(".part")));
+    }
+
 private Q_SLOTS:
     void interruptedTransferResumes() {
         Download d(3 << 20);
@@ -417,6 +441,11 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(d.path(".part")));
     }
 
+    // A certificate from a CA the client trusts, but expired or for another host name, is as final
+    // as an untrusted one: one connection, no retry, and the certificate's own reason in the error.
+    void expiredCertificateFailsAtOnceWithTheReason() { certificateFailsAtOnce("expired.crt", "expired"); }
+    void wrongHostCertificateFailsAtOnceWithTheReason() { certificateFailsAtOnce("otherhost.crt", "host name"); }
+
     // A failure survives a restart of the app: a new DownloadManager finds it in the folder.
     void failureIsRememberedAcrossRestarts() {
         Download d(1000);
@@ -435,6 +464,65 @@ private Q_SLOTS:
         DownloadManager after;
         QVERIFY(!after.restore(d.dir.path()));
         QCOMPARE(after.state(), QStringLiteral("idle"));
+    }
+
+    // While it waits to retry, the download says why and how long, counting down, and says
+    // nothing once bytes flow again.
+    void retryStatusCountsDownWithTheReason() {
+        Download d(20000);
+        d.srv.failFirst = 1;
+        d.dm.retryBaseMs = 2500;
+        QStringList seen;
+        QObject::connect(&d.dm, &DownloadManager::retryStatusChanged, [&] {
+            if (seen.value(seen.size() - 1) != d.dm.retryStatus()) seen << d.dm.retryStatus();
+        });
+        d.start();
+        QVERIFY_DONE(d);
+        seen.removeAll(QString());
+        QVERIFY2(seen.size() >= 3, qPrintable(seen.join(QLatin1String(" | "))));
+        QCOMPARE(seen.first(), QStringLiteral("Retrying in 3 s: HTTP 503"));
+        QVERIFY2(seen.contains(QStringLiteral("Retrying in 2 s: HTTP 503")) || seen.contains(QStringLiteral("Retrying in 1 s: HTTP 503")),
+                 qPrintable(seen.join(QLatin1String(" | "))));
+        QCOMPARE(seen.last(), QStringLiteral("Retrying now: HTTP 503"));
+        QCOMPARE(d.dm.retryStatus(), QString());
+    }
+
+    // The app closed (or crashed) mid-download: the next start shows it paused with the bytes it
+    // has, and Resume continues from them.
+    void interruptedDownloadIsRestoredPaused() {
+        Download d(300000);
+        d.leavePart(100000);
+        d.srv.silentFirst = 1;
+        {
+            DownloadManager closing;
+            closing.start(d.srv.url(), d.dir.path(), QStringLiteral("m.gguf"), d.srv.blob.size(), sha(d.srv.blob));
+            QTRY_COMPARE(d.srv.ranges.size(), 1);
+        }  // the app quits here, the request unanswered
+        DownloadManager next;
+        QVERIFY(next.restore(d.dir.path()));
+        QCOMPARE(next.state(), QStringLiteral("paused"));
+        QCOMPARE(next.fileName(), QStringLiteral("m.gguf"));
+        QCOMPARE(next.receivedBytes(), 100000.0);
+        QCOMPARE(next.totalBytes(), double(d.srv.blob.size()));
+        QCOMPARE(next.error(), QString());
+        d.start();
+        QVERIFY_DONE(d);
+        QCOMPARE(d.srv.ranges.value(1), QByteArray("bytes=100000-"));
+        QCOMPARE(d.saved(), d.srv.blob);
+        QVERIFY(!DownloadManager().restore(d.dir.path()));  // done: nothing left to show
+    }
+
+    // A failure that left an empty .part: restoring it removes the .part, and still shows the failure.
+    void restoreRemovesAnEmptyPart() {
+        Download d(1000);
+        d.start({}, "/missing.gguf");
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QVERIFY(d.writePart({}));  // as a crash between creating the .part and the first byte leaves it
+        DownloadManager next;
+        QVERIFY(next.restore(d.dir.path()));
+        QCOMPARE(next.state(), QStringLiteral("failed"));
+        QVERIFY(!QFile::exists(d.path(".part")));
+        QCOMPARE(next.receivedBytes(), 0.0);
     }
 
     void cancelRemovesThePart() {

@@ -3,6 +3,7 @@
 // writesFailing() must follow it, because that is what tells the user chats are not being saved.
 // The faults come from SQLite itself (Database::injectFault), and once more from a real tmpfs
 // that is filled up and remounted read-only (skipped where mounting is not allowed).
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
@@ -10,7 +11,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ChatsDatabaseStartup.h"
 #include "Database.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace tern::app;
 
@@ -184,6 +189,118 @@ private Q_SLOTS:
         QVERIFY(!db.open(p));
         QCOMPARE(db.failure(), Database::Failure::Corrupt);
         QVERIFY2(db.error().contains(QStringLiteral("damaged")), qPrintable(db.error()));
+    }
+
+    // At start-up (issue 17): a chats database that cannot be used is neither used, emptied nor
+    // overwritten. The user is asked, with the reason; "set aside" keeps the old file,
+    // byte-identical, beside a new empty database; "quit" leaves everything as it was.
+    void damagedDatabaseAtStartAsksAndSetsAside_data() {
+        QTest::addColumn<QByteArray>("content");
+        QByteArray junk(8192, Qt::Uninitialized);
+        for (int i = 0; i < junk.size(); ++i) junk[i] = char(i * 131 + 7);
+        QTest::newRow("garbage bytes") << junk;
+        QTest::newRow("not a database") << QByteArray("These are my notes, not a database.\n").repeated(200);
+        const QString whole = path("whole.sqlite");
+        {
+            Database db;
+            QVERIFY(db.open(whole));
+            const qint64 conv = db.createConversation(QStringLiteral("Long chat"));
+            for (int i = 0; i < 40; ++i) QVERIFY(db.addMessage(conv, msg(QStringLiteral("user"), bigText(2)), true));
+        }
+        QFile f(whole);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray full = f.readAll();
+        QVERIFY(full.size() > 16 * 4096);
+        QTest::newRow("truncated SQLite file") << full.left(full.size() / 2 + 100);
+    }
+    void damagedDatabaseAtStartAsksAndSetsAside() {
+        QFETCH(QByteArray, content);
+        QTemporaryDir home;
+        const QString p = home.path() + QStringLiteral("/tern.sqlite");
+        {
+            QFile f(p);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(content) == content.size());
+        }
+        QStringList asked;
+        // Quit first: nothing changes.
+        {
+            Database db;
+            const ChatsDatabaseOpening r = openChatsDatabase(db, p, [&](const QString& q) {
+                asked << q;
+                return DamagedDatabaseChoice::Quit;
+            });
+            QVERIFY(r.quit);
+            QVERIFY(!r.open);
+        }
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(asked[0].contains(QStringLiteral("cannot be used")) && asked[0].contains(p) &&
+                     asked[0].contains(QStringLiteral("set it aside")) && asked[0].contains(QStringLiteral("nothing is deleted")),
+                 qPrintable(asked[0]));
+        QCOMPARE(QDir(home.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("tern.sqlite")});
+        QFile same(p);
+        QVERIFY(same.open(QIODevice::ReadOnly));
+        QCOMPARE(same.readAll(), content);
+        same.close();
+
+        // Then set aside: a fresh database opens at the path, the old file is beside it, intact.
+        Database db;
+        const ChatsDatabaseOpening r = openChatsDatabase(db, p, [&](const QString& q) {
+            asked << q;
+            return DamagedDatabaseChoice::SetAside;
+        });
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(!r.quit);
+        QVERIFY2(r.open, qPrintable(r.notice));
+        QVERIFY(db.conversations().isEmpty());
+        const QStringList aside = QDir(home.path()).entryList({QStringLiteral("tern.sqlite.damaged-*")}, QDir::Files);
+        QCOMPARE(aside.size(), 1);
+        QVERIFY2(r.notice.contains(aside[0]), qPrintable(r.notice));
+        QFile kept(home.path() + QLatin1Char('/') + aside[0]);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(kept.readAll(), content);
+        QVERIFY(db.createConversation(QStringLiteral("New")) > 0);  // the new one takes chats
+    }
+
+    // A FIFO where the database should be is not opened (SQLite's first read would block for
+    // ever): it is asked about at once, and set aside like a damaged file.
+    void fifoInPlaceOfTheDatabaseIsAskedAboutWithoutBlocking() {
+        QTemporaryDir home;
+        const QString p = home.path() + QStringLiteral("/tern.sqlite");
+        QCOMPARE(::mkfifo(QFile::encodeName(p).constData(), 0600), 0);
+        QString asked;
+        Database db;
+        const ChatsDatabaseOpening r = openChatsDatabase(db, p, [&](const QString& q) {
+            asked = q;
+            return DamagedDatabaseChoice::SetAside;
+        });
+        QVERIFY2(asked.contains(QStringLiteral("not a regular file")) && asked.contains(p), qPrintable(asked));
+        QVERIFY2(r.open, qPrintable(r.notice));
+        QVERIFY(QFileInfo(p).isFile());  // a new database, not the FIFO
+        const QFileInfoList aside = QDir(home.path()).entryInfoList({QStringLiteral("tern.sqlite.damaged-*")}, QDir::System);
+        QCOMPARE(aside.size(), 1);
+        QVERIFY(!aside[0].isFile());  // the FIFO itself, renamed
+    }
+
+    // A file that cannot be read is asked about the same way (root reads every file: skipped there).
+    void unreadableDatabaseAtStartIsAskedAbout() {
+        if (::geteuid() == 0) QSKIP("root can read a file without read permission");
+        QTemporaryDir home;
+        const QString p = home.path() + QStringLiteral("/tern.sqlite");
+        {
+            Database db;
+            QVERIFY(db.open(p));
+            QVERIFY(db.createConversation(QStringLiteral("Mine")) > 0);
+        }
+        QVERIFY(QFile::setPermissions(p, QFileDevice::WriteOwner));
+        QString asked;
+        Database db;
+        const ChatsDatabaseOpening r = openChatsDatabase(db, p, [&](const QString& q) {
+            asked = q;
+            return DamagedDatabaseChoice::Quit;
+        });
+        QVERIFY(r.quit);
+        QVERIFY2(asked.contains(p), qPrintable(asked));
+        QVERIFY(QFile::exists(p));
     }
 
     // The same with a real filesystem: a tmpfs filled to the last byte, then remounted read-only.
