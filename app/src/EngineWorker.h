@@ -38,8 +38,9 @@ public Q_SLOTS:
     void loadModel(const tern::app::LoadRequest& request);
     void unloadModel();
     void generate(const tern::app::GenerationRequest& request);
-    // tern::bench on the model at request.path in each precision, each loaded afresh on this
-    // thread (the chat's model stays loaded). Emits benchmarkResult once per test and precision,
+    // tern::bench on the model at request.path in each precision, then on its FP16 twin when
+    // given, each loaded afresh on this thread (the chat's model stays loaded), with the
+    // perplexity of the quality text when given. Emits benchmarkResult once per test and model,
     // then benchmarkFinished.
     void runBenchmark(const tern::app::BenchmarkRequest& request);
     // Writes a random-weight model of the given preset (benchmark only).
@@ -66,6 +67,8 @@ Q_SIGNALS:
     // phase: what runs now, for people ("FP16 · tg64"); fraction of the whole benchmark.
     void benchmarkRunProgress(quint64 benchId, const QString& phase, double fraction);
     void benchmarkResult(quint64 benchId, const tern::app::BenchmarkRow& row);
+    // The perplexity test could not score the text (the speed tests go on); said once per run.
+    void benchmarkQualitySkipped(quint64 benchId, const QString& reason);
     // error: "" on success or cancel.
     void benchmarkFinished(quint64 benchId, bool cancelled, const QString& error);
     void benchmarkModelProgress(const QString& preset, double fraction);
