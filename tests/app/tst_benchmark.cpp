@@ -369,7 +369,10 @@ private Q_SLOTS:
         }
         QCOMPARE(stored.keys(), want.keys());
         for (const QString& p : want.keys()) {
-            QVERIFY2(qAbs(stored[p] - want[p].ppl()) < 1e-6 * want[p].ppl(), qPrintable(p));
+            // 1e-3: two runs of the same model here came out up to 4e-5 apart (ternary 125.2840 and
+            // 125.2890, FP16 125.30172 and 125.30190: the threads' split of the work differs).
+            QVERIFY2(qAbs(stored[p] - want[p].ppl()) < 1e-3 * want[p].ppl(),
+                     qPrintable(QStringLiteral("%1: stored %2, engine %3").arg(p).arg(stored[p], 0, 'g', 10).arg(want[p].ppl(), 0, 'g', 10)));
             QVERIFY(stored[p] > 1);
         }
         QCOMPARE(db.benchmarkRuns().size(), 9);  // pp16, tg8, ppl for each of the three
@@ -394,6 +397,11 @@ private Q_SLOTS:
         }
         QVERIFY(bars->barSets()[2]->label().contains(QStringLiteral("twin")));
         QVERIFY(chart->property("textName").toString() == QStringLiteral("demo-validation.txt"));
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty()) {
+            window->resize(1320, 1500);
+            QTest::qWait(300);
+            window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/benchmark-quality.png"));
+        }
     }
 
     // Quality without a usable text: said in words, never a crash or a hang; speed still measured.
