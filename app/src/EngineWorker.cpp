@@ -104,6 +104,7 @@ void EngineWorker::loadModel(const LoadRequest& request) {
 void EngineWorker::unloadModel() {
     session_.reset();
     model_.reset();
+    twin_.reset();
 }
 
 void EngineWorker::generate(const GenerationRequest& request) {
@@ -297,6 +298,52 @@ void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
     } catch (const std::exception& e) {
         spdlog::warn("benchmark failed: {}", e.what());
         Q_EMIT benchmarkFinished(benchId, false, QString::fromUtf8(e.what()));
+    }
+}
+
+void EngineWorker::requestCancelTwinComparison(quint64 id) {
+    quint64 prev = cancelTwinUpTo_.load();
+    while (prev < id && !cancelTwinUpTo_.compare_exchange_weak(prev, id)) {}
+}
+
+void EngineWorker::compareWithTwin(const GenerationRequest& request, const QString& twinPath) {
+    const quint64 id = request.id;
+    const auto cancelled = [this, id] { return cancelTwinUpTo_.load() >= id; };
+    if (cancelled()) return;  // while queued: a new answer is coming
+    if (!model_) {
+        Q_EMIT twinAnswers(id, {}, {}, tr("No model is loaded."));
+        return;
+    }
+    try {
+        if (!twin_ || twinPath_ != twinPath) {
+            twin_.reset();
+            LoadOptions lo;
+            lo.n_threads = model_->info().n_threads;  // as the chat runs, on the CPU
+            twin_ = Model::load(twinPath.toStdString(), lo);
+            twinPath_ = twinPath;
+        }
+        GenerateOptions g;
+        g.max_tokens = request.sampling.maxTokens;
+        g.sampling.temperature = 0;  // greedy: each model's most likely answer, so the two compare
+        g.sampling.repeat_penalty = 1.0f;
+        const auto greedy = [&](const std::shared_ptr<Model>& m) {
+            Session s(m, {.n_ctx = m->info().n_ctx_train});
+            const auto ids = m->tokenizer().encode(format_chat(request.messages, m->chat_template(), true), true, true);
+            std::string out;
+            tern::generate(s, ids, g, [&](std::string_view text, int32_t) {
+                out += text;
+                return !cancelled();
+            });
+            if (cancelled()) throw Cancelled();
+            return QString::fromStdString(out);
+        };
+        const QString own = greedy(model_);
+        const QString twin = greedy(twin_);
+        Q_EMIT twinAnswers(id, own, twin, {});
+    } catch (const Cancelled&) {
+    } catch (const std::exception& e) {  // a question longer than the twin's context, a damaged file
+        spdlog::warn("FP16 twin comparison failed: {}", e.what());
+        Q_EMIT twinAnswers(id, {}, {}, QString::fromUtf8(e.what()));
     }
 }
 
