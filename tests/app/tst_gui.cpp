@@ -353,8 +353,10 @@ private Q_SLOTS:
         };
         QCOMPARE(ref[0][QStringLiteral("question")].toString(), QStringLiteral("What is a harbor?"));
         expectComparison(0);
-        // The next question: its comparison replaces the last one (and never holds up the answer).
+        // The next question, in a new chat (the comparison asks with the whole conversation, and
+        // the committed answers are to single questions): its comparison replaces the last one.
         finished.clear();
+        app.conversations()->newChat();
         QVERIFY(app.conversations()->send(ref[1][QStringLiteral("question")].toString()));
         QVERIFY(app.metrics()->twin().isEmpty());  // the old comparison is gone with the new question
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
