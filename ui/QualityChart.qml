@@ -15,7 +15,7 @@ Rectangle {
     property var bars: []
     readonly property real peak: Math.max(1, Math.max.apply(null, bars.map(b => b.value)))
 
-    function fmt(v) { return v >= 100 ? v.toFixed(0) : v.toFixed(1) }
+    function fmt(v) { return v.toFixed(v >= 10 ? 1 : 2) }
     function rebuild() {
         series.clear()
         for (const b of bars) {
@@ -54,9 +54,7 @@ Rectangle {
             antialiasing: true
             backgroundColor: "transparent"
             plotAreaColor: "transparent"
-            legend.visible: true
-            legend.alignment: Qt.AlignBottom
-            legend.labelColor: Theme.text
+            legend.visible: false  // the rows below name each bar
             margins { left: 0; right: 0; top: 4; bottom: 0 }
             animationOptions: ChartView.NoAnimation
             Accessible.name: qsTr("Perplexity per model")

@@ -95,8 +95,10 @@ QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
                     : p == QLatin1String("fp16-twin") ? 2 : -1;
         if (i < 0) continue;
         out[QStringLiteral("batch")] = batch;
-        out[QStringLiteral("model")] = modelName(r);
-        out[QStringLiteral("createdAt")] = r.createdAt;
+        if (i < 2 || !out.contains(QStringLiteral("model"))) {  // the benchmarked file's name, not its twin's
+            out[QStringLiteral("model")] = modelName(r);
+            out[QStringLiteral("createdAt")] = r.createdAt;
+        }
         for (const char* k : {"backend", "head", "threads", "kvType"})
             if (m.contains(QLatin1String(k))) out[QLatin1String(k)] = m.value(QLatin1String(k));
         QVariantMap& s = side[i];

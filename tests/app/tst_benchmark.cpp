@@ -139,6 +139,13 @@ private Q_SLOTS:
                    ppl(6, QStringLiteral("fp16"), 125.5),
                    run(7, QStringLiteral("q"), QStringLiteral("fp16-twin"), QStringLiteral("tg64"), 20, 1e-4, -1, 1e7),
                    ppl(8, QStringLiteral("fp16-twin"), 83.5)});
+        // The twin's rows carry its own name; the run is named after the benchmarked model.
+        QVector<BenchmarkRunRow> rows = h.runs();
+        for (BenchmarkRunRow& r : rows)
+            if (r.metrics.value(QStringLiteral("precision")) == QStringLiteral("fp16-twin"))
+                r.metrics[QStringLiteral("modelName")] = QStringLiteral("the twin");
+        h.setRuns(rows);
+        QCOMPARE(h.comparison(QStringLiteral("q")).value(QStringLiteral("model")).toString(), QStringLiteral("tiny"));
         const QVariantMap c = h.comparison(QStringLiteral("q"));
         QCOMPARE(c.value(QStringLiteral("pplTest")).toString(), QStringLiteral("ppl@c256"));
         QCOMPARE(c.value(QStringLiteral("qualityText")).toString(), QStringLiteral("demo-validation.txt"));
