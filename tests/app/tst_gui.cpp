@@ -348,11 +348,18 @@ private Q_SLOTS:
             const QString text = summary->property("text").toString();
             QCOMPARE(text, LiveMetrics::compareAnswers(own, twin).value(QStringLiteral("summary")).toString());
             QVERIFY2(text.startsWith(QStringLiteral("FP16 twin ")), qPrintable(text));
+            QVERIFY(summary->isVisible());  // in the open live panel
             QQuickItem* both = firstItem(window->contentItem(), QStringLiteral("twinAnswers"));
             QVERIFY(both && both->property("text").toString().contains(twin));
         };
         QCOMPARE(ref[0][QStringLiteral("question")].toString(), QStringLiteral("What is a harbor?"));
+        app.navigation()->setProfileOpen(true);
         expectComparison(0);
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty()) {
+            window->resize(1320, 1100);
+            QTest::qWait(300);
+            window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/twin-comparison.png"));
+        }
         // The next question, in a new chat (the comparison asks with the whole conversation, and
         // the committed answers are to single questions): its comparison replaces the last one.
         finished.clear();
