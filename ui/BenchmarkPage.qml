@@ -14,6 +14,9 @@ ScrollView {
     property string selectedBatch: ""
     readonly property string shownBatch: selectedBatch || history.latestBatch
     property var cmp: ({})
+    // The text the quality test scores: one the user chose, else the model's own held-out text.
+    property string pickedText: ""
+    readonly property string qualityText: pickedText || Benchmarks.heldOutTextFor(modelBox.currentValue || "")
     function refreshComparison() { cmp = history.comparison(shownBatch) }
     onShownBatchChanged: refreshComparison()
     Connections { target: page.history; function onCountChanged() { page.refreshComparison() } }
@@ -57,7 +60,7 @@ ScrollView {
         Item { Layout.preferredHeight: 16 }
         Label { text: qsTr("Benchmark"); font.pixelSize: 24; font.weight: Font.DemiBold; color: Theme.text }
         Label {
-            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 after a warm-up; the model is loaded afresh for each precision.").arg(Format.times(repsBox.value))
+            text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 after a warm-up; the model is loaded afresh for each precision. With a held-out text, each model's perplexity on it shows what the precision costs in quality.").arg(Format.times(repsBox.value))
             color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
 
@@ -124,6 +127,18 @@ ScrollView {
                     Label { text: qsTr("Precisions"); color: Theme.text; Layout.preferredWidth: 120 }
                     CheckBox { id: ternaryBox; text: qsTr("Ternary"); checked: true; enabled: !Benchmarks.running }
                     CheckBox { id: fp16Box; text: qsTr("FP16 baseline"); checked: true; enabled: !Benchmarks.running }
+                    CheckBox {
+                        id: twinBox
+                        objectName: "benchTwinBox"
+                        // Only a model that ships with a separately trained FP16 model (the demo pair).
+                        readonly property string twin: Benchmarks.twinFor(modelBox.currentValue || "")
+                        visible: twin.length > 0
+                        text: qsTr("FP16 twin")
+                        checked: true
+                        enabled: !Benchmarks.running
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("%1: the same size, data and training steps with ordinary float weights").arg(twin.split("/").pop())
+                    }
                     Label {
                         objectName: "fp16MemoryHint"
                         // From the chosen file: the projections grow 8×, the embedding and head do not.
@@ -132,6 +147,37 @@ ScrollView {
                         text: qsTr("FP16 needs about %1× the memory of this model's weights.").arg(ratio.toFixed(1))
                         color: Theme.textMuted; font.pixelSize: 12
                         wrapMode: Text.Wrap; Layout.fillWidth: true
+                    }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: 12
+                    Label { text: qsTr("Quality"); color: Theme.text; Layout.preferredWidth: 120 }
+                    CheckBox {
+                        id: qualityBox
+                        objectName: "benchQualityBox"
+                        text: qsTr("Perplexity on held-out text")
+                        checked: true
+                        enabled: !Benchmarks.running
+                    }
+                    Label {
+                        objectName: "benchQualityText"
+                        visible: qualityBox.checked
+                        text: page.qualityText.length > 0
+                              ? qsTr("%1: its first %2 chunks of the model's context, scored by each model").arg(page.qualityText.split("/").pop()).arg(Benchmarks.qualityChunks)
+                              : qsTr("No held-out text ships with this model: choose a text it was not trained on, or only speed is measured.")
+                        color: Theme.textMuted; font.pixelSize: 12
+                        wrapMode: Text.Wrap; Layout.fillWidth: true
+                    }
+                    TButton {
+                        visible: qualityBox.checked
+                        text: qsTr("Choose text…")
+                        flat: true
+                        enabled: !Benchmarks.running
+                        onClicked: {
+                            const picked = Benchmarks.pickQualityText()
+                            if (picked.length > 0) page.pickedText = picked
+                        }
                     }
                 }
                 // Wraps in a narrow window instead of running past the card's edge.
@@ -168,13 +214,14 @@ ScrollView {
                         text: Benchmarks.running ? qsTr("Cancel") : qsTr("Run benchmark")
                         icon.source: Benchmarks.running ? "qrc:/resources/icons/stop.svg" : "qrc:/resources/icons/gauge.svg"
                         primary: !Benchmarks.running
-                        enabled: Benchmarks.running || (modelBox.currentIndex >= 0 && (ternaryBox.checked || fp16Box.checked)
+                        enabled: Benchmarks.running || (modelBox.currentIndex >= 0 && (ternaryBox.checked || fp16Box.checked || (twinBox.visible && twinBox.checked))
                                                       && !Conversations.generating && ModelSession.state !== ModelSession.Loading)
                         onClicked: {
                             if (Benchmarks.running) { Benchmarks.cancel(); return }
                             page.selectedBatch = ""
                             Benchmarks.run(modelBox.currentValue, promptBox.value, genBox.value, repsBox.value,
-                                           ternaryBox.checked, fp16Box.checked)
+                                           ternaryBox.checked, fp16Box.checked, twinBox.visible && twinBox.checked,
+                                           qualityBox.checked ? page.qualityText : "")
                         }
                         Accessible.name: Benchmarks.running ? qsTr("Cancel the benchmark") : qsTr("Run the benchmark")
                     }
@@ -296,6 +343,32 @@ ScrollView {
             }
         }
 
+        // Quality beside speed: the same held-out text scored by each model of the shown run.
+        QualityChart {
+            id: qualityChart
+            visible: page.cmp.pplTest !== undefined
+            Layout.fillWidth: true
+            Layout.maximumWidth: 640
+            textName: page.cmp.qualityText || ""
+            scoredTokens: page.side("ternary").pplTokens || page.side("fp16").pplTokens || page.side("twin").pplTokens || 0
+            bars: {
+                const out = []
+                const add = (name, label, c) => { if (page.side(name).ppl > 0) out.push({ label: label, value: page.side(name).ppl, color: c }) }
+                add("ternary", qsTr("Ternary"), Theme.accent)
+                add("fp16", qsTr("FP16 baseline (the same weights expanded)"), Theme.fp16)
+                add("twin", qsTr("FP16 twin (trained separately with float weights)"), Theme.twin)
+                return out
+            }
+        }
+        Label {
+            objectName: "qualityNote"
+            visible: page.cmp.batch !== undefined && page.cmp.pplTest === undefined && Benchmarks.qualityNote.length > 0
+                     && page.shownBatch === page.history.latestBatch
+            text: Benchmarks.qualityNote
+            color: Theme.textMuted; font.pixelSize: 12
+            wrapMode: Text.Wrap; Layout.fillWidth: true
+        }
+
         // Every stored result.
         RowLayout {
             Layout.fillWidth: true
@@ -331,7 +404,7 @@ ScrollView {
             visible: page.history.count > 0
             Layout.fillWidth: true
             implicitHeight: tableCol.implicitHeight
-            readonly property var weights: [1.65, 1.5, 0.6, 0.8, 1.2, 0.7, 1.2, 0.75, 0.95, 0.95, 0.95, 0.95]
+            readonly property var weights: [1.65, 1.5, 0.75, 0.8, 1.2, 0.7, 1.2, 0.75, 0.95, 0.95, 0.95, 0.95, 0.8]
             readonly property real unit: width / weights.reduce((a, b) => a + b, 0)
             function w(i) { return weights[i] * unit }
 
@@ -346,7 +419,7 @@ ScrollView {
                         anchors.fill: parent; anchors.leftMargin: 8
                         Repeater {
                             model: [qsTr("Date"), qsTr("Model"), qsTr("Test"), qsTr("Precision"), qsTr("Backend"), qsTr("Threads"),
-                                    qsTr("tok/s ± sd"), qsTr("TTFT"), qsTr("Peak RSS"), qsTr("Weights+KV"), qsTr("J/tok est."), qsTr("J/tok meas.")]
+                                    qsTr("tok/s ± sd"), qsTr("TTFT"), qsTr("Peak RSS"), qsTr("Weights+KV"), qsTr("J/tok est."), qsTr("J/tok meas."), qsTr("PPL")]
                             Label {
                                 required property int index
                                 required property string modelData
@@ -380,6 +453,7 @@ ScrollView {
                         required property double memoryBytes
                         required property double joulesEst
                         required property double joulesMeasured
+                        required property double perplexity
                         readonly property bool shown: batch === page.shownBatch
                         width: tableCol.width; height: 28
                         radius: 4
@@ -393,11 +467,13 @@ ScrollView {
                             anchors.fill: parent; anchors.leftMargin: 8
                             Repeater {
                                 model: [page.dateOf(row.createdAt), row.model, row.test,
-                                        row.precision === "fp16" ? "FP16" : qsTr("ternary"), row.backend, String(row.threads),
+                                        row.precision === "fp16" ? "FP16" : row.precision === "fp16-twin" ? qsTr("FP16 twin") : qsTr("ternary"),
+                                        row.backend, String(row.threads),
                                         row.tokensPerSecond.toFixed(1) + " ± " + row.stddev.toFixed(1),
                                         row.ttftMs.toFixed(row.ttftMs < 10 ? 1 : 0) + " ms",
                                         Format.bytes(row.peakRssBytes), Format.bytes(row.memoryBytes),
-                                        page.energyText(row.joulesEst), row.joulesMeasured >= 0 ? page.energyText(row.joulesMeasured) : "—"]
+                                        page.energyText(row.joulesEst), row.joulesMeasured >= 0 ? page.energyText(row.joulesMeasured) : "—",
+                                        row.perplexity > 0 ? row.perplexity.toFixed(row.perplexity >= 100 ? 1 : 2) : "—"]
                                 Label {
                                     required property int index
                                     required property string modelData
@@ -406,7 +482,7 @@ ScrollView {
                                     verticalAlignment: Text.AlignVCenter
                                     text: modelData
                                     rightPadding: 6
-                                    color: index === 3 ? (row.precision === "fp16" ? Theme.fp16 : Theme.accent)
+                                    color: index === 3 ? (row.precision === "fp16" ? Theme.fp16 : row.precision === "fp16-twin" ? Theme.twin : Theme.accent)
                                                        : index === 10 ? Theme.estimate : Theme.text
                                     font.pixelSize: 12
                                     font.family: index >= 5 ? Theme.mono : Qt.application.font.family
@@ -420,7 +496,7 @@ ScrollView {
         }
         Label {
             visible: page.history.count > 0
-            text: qsTr("Click a row to chart its run. J/tok est. is an estimate (energy model); J/tok meas. is measured with RAPL where readable. Peak RSS is the whole process.")
+            text: qsTr("Click a row to chart its run. J/tok est. is an estimate (energy model); J/tok meas. is measured with RAPL where readable. Peak RSS is the whole process. PPL: perplexity of the quality text (ppl tests; lower is better), whose tok/s is the speed of scoring it.")
             color: Theme.textMuted; font.pixelSize: 11
             wrapMode: Text.Wrap; Layout.fillWidth: true
         }

@@ -194,6 +194,47 @@ Rectangle {
                         color: panel.cmpMeasured ? Theme.accent : Theme.estimate
                         wrapMode: Text.Wrap; Layout.fillWidth: true
                     }
+                    // "Same answers?": only where the model ships with an FP16 twin (the demo pair).
+                    ColumnLayout {
+                        id: twinBlock
+                        objectName: "twinComparison"
+                        readonly property var t: Metrics.twin
+                        property bool expanded: false
+                        visible: (t.state || "") !== ""
+                        Layout.fillWidth: true
+                        spacing: 2
+                        Label {
+                            objectName: "twinSameAnswer"
+                            text: twinBlock.t.summary || ""
+                            font.pixelSize: 14; font.weight: Font.DemiBold
+                            color: twinBlock.t.state === "done" ? (twinBlock.t.same ? Theme.accent : Theme.fp16) : Theme.textMuted
+                            wrapMode: Text.Wrap; Layout.fillWidth: true
+                            HoverHandler { id: twinHover }
+                            ToolTip.visible: twinHover.hovered && twinBlock.t.state === "done"
+                            ToolTip.text: qsTr("This model: %1\nFP16 twin: %2").arg(twinBlock.t.ownAnswer || "").arg(twinBlock.t.twinAnswer || "")
+                            Accessible.name: text
+                        }
+                        Label {
+                            text: qsTr("Same question, greedy answers (temperature 0, at most 64 tokens) of this model and of its FP16 twin, a float model trained the same way; your answer above may have been sampled.")
+                            color: Theme.textMuted; font.pixelSize: 11
+                            wrapMode: Text.Wrap; Layout.fillWidth: true
+                        }
+                        TButton {
+                            objectName: "twinAnswersButton"
+                            visible: twinBlock.t.state === "done"
+                            flat: true
+                            text: twinBlock.expanded ? qsTr("Hide the answers") : qsTr("Show both answers")
+                            onClicked: twinBlock.expanded = !twinBlock.expanded
+                        }
+                        Label {
+                            objectName: "twinAnswers"
+                            visible: twinBlock.expanded && twinBlock.t.state === "done"
+                            text: qsTr("This model: %1").arg(twinBlock.t.ownAnswer || "") + "\n" + qsTr("FP16 twin: %1").arg(twinBlock.t.twinAnswer || "")
+                            color: Theme.text; font.pixelSize: 12
+                            wrapMode: Text.Wrap; Layout.fillWidth: true
+                            textFormat: Text.PlainText
+                        }
+                    }
                     CompareRow { header: true; ours: qsTr("Ternary"); fp16: "FP16" }
                     // Measured: the stored benchmark's figures, both sides from the same run.
                     CompareRow {

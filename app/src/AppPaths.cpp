@@ -50,6 +50,18 @@ QString bundledModelsDir() {
     return {};
 }
 
+namespace {
+QString besideDemoModel(const QString& modelPath, const QString& name) {
+    const QFileInfo model(modelPath);
+    if (model.fileName() != QLatin1String("demo-ternary.gguf")) return {};
+    const QFileInfo f(model.absolutePath() + QLatin1Char('/') + name);
+    return f.isFile() ? f.filePath() : QString();
+}
+}  // namespace
+
+QString twinModel(const QString& modelPath) { return besideDemoModel(modelPath, QStringLiteral("demo-fp16.gguf")); }
+QString heldOutText(const QString& modelPath) { return besideDemoModel(modelPath, QStringLiteral("demo-validation.txt")); }
+
 QString localPath(const QString& pathOrUrl) {
     return pathOrUrl.startsWith(QStringLiteral("file:")) ? QUrl(pathOrUrl).toLocalFile() : pathOrUrl;
 }

@@ -40,7 +40,8 @@ QString benchmarkCsv(const QVector<BenchmarkRunRow>& rows) {
     static const char* const kHeader[] = {
         "date", "model", "model_file", "test", "precision", "backend", "head", "threads", "n_tokens",
         "tokens_per_second", "stddev", "ttft_ms", "load_ms", "peak_rss_bytes", "weight_bytes", "kv_bytes",
-        "bytes_per_token", "gb_per_second", "joules_per_token_estimated", "joules_per_token_measured", "run"};
+        "bytes_per_token", "gb_per_second", "joules_per_token_estimated", "joules_per_token_measured", "perplexity",
+        "quality_text", "run"};
     QStringList lines;
     QStringList header;
     for (const char* h : kHeader) header << QLatin1String(h);
@@ -62,6 +63,8 @@ QString benchmarkCsv(const QVector<BenchmarkRunRow>& rows) {
           << csvNumber(m.value(QStringLiteral("gbPerSecond")), 3)
           << csvNumber(m.value(QStringLiteral("joulesPerTokenEst")))
           << (measured.isValid() && measured.toDouble() >= 0 ? csvNumber(measured) : QString())
+          << csvNumber(m.value(QStringLiteral("perplexity")), 4)
+          << csvField(m.value(QStringLiteral("qualityText")).toString())
           << csvField(m.value(QStringLiteral("batch")).toString());
         lines << f.join(QLatin1Char(','));
     }
@@ -83,16 +86,19 @@ QString BenchmarkHistory::latestBatch() const {
 
 QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
     QVariantMap out;
-    QVariantMap side[2];  // ternary, fp16
+    QVariantMap side[3];  // ternary, fp16, fp16-twin
     for (const BenchmarkRunRow& r : runs_) {
         const QVariantMap& m = r.metrics;
         if (m.value(QStringLiteral("batch")).toString() != batch) continue;
         const QString p = m.value(QStringLiteral("precision")).toString();
-        const int i = p == QLatin1String("ternary") ? 0 : p == QLatin1String("fp16") ? 1 : -1;
+        const int i = p == QLatin1String("ternary") ? 0 : p == QLatin1String("fp16") ? 1
+                    : p == QLatin1String("fp16-twin") ? 2 : -1;
         if (i < 0) continue;
         out[QStringLiteral("batch")] = batch;
-        out[QStringLiteral("model")] = modelName(r);
-        out[QStringLiteral("createdAt")] = r.createdAt;
+        if (i < 2 || !out.contains(QStringLiteral("model"))) {  // the benchmarked file's name, not its twin's
+            out[QStringLiteral("model")] = modelName(r);
+            out[QStringLiteral("createdAt")] = r.createdAt;
+        }
         for (const char* k : {"backend", "head", "threads", "kvType"})
             if (m.contains(QLatin1String(k))) out[QLatin1String(k)] = m.value(QLatin1String(k));
         QVariantMap& s = side[i];
@@ -100,7 +106,12 @@ QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
         s[QStringLiteral("peakRssBytes")] = std::max(s.value(QStringLiteral("peakRssBytes")).toDouble(),
                                                      m.value(QStringLiteral("peakRssBytes")).toDouble());
         const QString test = m.value(QStringLiteral("test")).toString();
-        if (test.startsWith(QLatin1String("pp"))) {
+        if (test.startsWith(QLatin1String("ppl"))) {  // quality: the perplexity test
+            out[QStringLiteral("pplTest")] = test;
+            out[QStringLiteral("qualityText")] = m.value(QStringLiteral("qualityText"));
+            s[QStringLiteral("ppl")] = m.value(QStringLiteral("perplexity")).toDouble();
+            s[QStringLiteral("pplTokens")] = m.value(QStringLiteral("nTokens")).toInt();
+        } else if (test.startsWith(QLatin1String("pp"))) {
             out[QStringLiteral("ppTest")] = test;
             s[QStringLiteral("ppTps")] = tps;
             if (!s.contains(QStringLiteral("memoryBytes"))) s[QStringLiteral("memoryBytes")] = memoryOf(m);
@@ -115,6 +126,7 @@ QVariantMap BenchmarkHistory::comparison(const QString& batch) const {
     }
     if (!side[0].isEmpty()) out[QStringLiteral("ternary")] = side[0];
     if (!side[1].isEmpty()) out[QStringLiteral("fp16")] = side[1];
+    if (!side[2].isEmpty()) out[QStringLiteral("twin")] = side[2];
     auto ratio = [&](const char* key, bool higherIsBetter) {
         const double t = side[0].value(QLatin1String(key), -1).toDouble();
         const double f = side[1].value(QLatin1String(key), -1).toDouble();
@@ -178,6 +190,7 @@ QVariant BenchmarkHistory::data(const QModelIndex& index, int role) const {
     case MemoryRole: return memoryOf(m);
     case JoulesEstRole: return m.value(QStringLiteral("joulesPerTokenEst")).toDouble();
     case JoulesMeasuredRole: return m.value(QStringLiteral("joulesPerTokenMeasured"), -1).toDouble();
+    case PerplexityRole: return m.value(QStringLiteral("perplexity"), 0).toDouble();
     }
     return {};
 }
@@ -191,7 +204,7 @@ QHash<int, QByteArray> BenchmarkHistory::roleNames() const {
             {TokensPerSecondRole, "tokensPerSecond"}, {StddevRole, "stddev"},
             {TtftMsRole, "ttftMs"},      {PeakRssRole, "peakRssBytes"},
             {MemoryRole, "memoryBytes"}, {JoulesEstRole, "joulesEst"},
-            {JoulesMeasuredRole, "joulesMeasured"}};
+            {JoulesMeasuredRole, "joulesMeasured"}, {PerplexityRole, "perplexity"}};
 }
 
 }  // namespace tern::app

@@ -7,7 +7,10 @@
 //   precision ("ternary", "fp16"), backend, head, kvType ("F16", "F32", "Q8_0"), threads, nTokens,
 //   tokensPerSecond, stddev, ttftMs, loadMs, peakRssBytes, weightBytes, kvBytes, bytesPerToken, gbPerSecond,
 //   joulesPerTokenEst (ESTIMATED, energy model), joulesPerTokenMeasured (MEASURED, RAPL; < 0 when
-//   it could not be read), nPrompt, nGen, repetitions.
+//   it could not be read), nPrompt, nGen, repetitions; the quality test ("ppl@c256") also
+//   perplexity (nTokens: the tokens it scored) and qualityText (the text file's name). Precision
+//   "fp16-twin" is a separately trained FP16 model (the demo's twin). Rows stored before quality
+//   existed simply lack these keys: the metrics are JSON, so no schema change was needed.
 #include <QAbstractListModel>
 #include <QVariantMap>
 #include <QVector>
@@ -29,7 +32,7 @@ public:
     enum Roles {
         IdRole = Qt::UserRole + 1, CreatedAtRole, BatchRole, ModelRole, ModelPathRole, TestRole, PrecisionRole,
         BackendRole, HeadRole, ThreadsRole, TokensPerSecondRole, StddevRole, TtftMsRole, PeakRssRole, MemoryRole,
-        JoulesEstRole, JoulesMeasuredRole
+        JoulesEstRole, JoulesMeasuredRole, PerplexityRole  // 0 for the speed tests
     };
 
     explicit BenchmarkHistory(QObject* parent = nullptr);
@@ -42,6 +45,8 @@ public:
     // Ternary against FP16 for one batch (a click of Run), from its tg (decode) and pp results:
     // {batch, model, createdAt, backend, head, threads, kvType, tgTest, ppTest, ternary: {tgTps, ppTps, memoryBytes, peakRssBytes, joulesEst,
     // joulesMeasured}, fp16: {...}, speedup, memoryRatio, energyRatioEst, energyRatioMeasured}.
+    // With the quality test: pplTest, qualityText, and ppl, pplTokens in each side; the FP16
+    // twin's side is twin: {...}.
     // A precision that did not run is missing; a ratio that cannot be formed is 0.
     Q_INVOKABLE QVariantMap comparison(const QString& batch) const;
     // The newest batch that benchmarked the model file at `modelPath` (the same file, however the

@@ -12,6 +12,7 @@
 #include "AppPaths.h"
 #include "Database.h"
 #include "EngineWorker.h"
+#include "Format.h"
 #include "LiveMetrics.h"
 #include "ModelLibrary.h"
 #include "ModelSession.h"
@@ -48,6 +49,11 @@ Benchmarks::Benchmarks(Settings* settings, Database* db, ModelSession* session, 
         }
         updateMeasuredComparison();
     }, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::benchmarkQualitySkipped, this, [this](quint64 id, const QString& reason) {
+        if (id != active_) return;
+        qualityNote_ = tr("Quality not measured: %1").arg(reason);
+        Q_EMIT changed();
+    }, Qt::QueuedConnection);
     connect(worker, &EngineWorker::benchmarkFinished, this, [this](quint64 id, bool cancelled, const QString& error) {
         if (id != active_) return;
         active_ = 0;
@@ -67,7 +73,58 @@ void Benchmarks::updateMeasuredComparison() {
     metrics_->setBenchmarkComparison(batch.isEmpty() ? QVariantMap() : history_.comparison(batch));
 }
 
-bool Benchmarks::run(const QString& pathOrUrl, int nPrompt, int nGen, int repetitions, bool ternary, bool fp16) {
+namespace {
+
+// The text to score, read whole; "" and `error` set when it cannot be (not a regular file, too
+// large, empty, not text).
+std::string readQualityText(const QString& path, QString* error) {
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        *error = Benchmarks::tr("The text file %1 does not exist.").arg(path);
+        return {};
+    }
+    if (!info.isFile()) {  // a folder, a FIFO or a device: reading it could block or never end
+        *error = Benchmarks::tr("%1 is not a regular file; pick a text file to measure quality.").arg(path);
+        return {};
+    }
+    if (info.size() > Benchmarks::kMaxQualityTextBytes) {
+        *error = Benchmarks::tr("%1 is %2; pick a text of at most %3 to measure quality.")
+                     .arg(info.fileName(), Format::bytes(double(info.size())),
+                          Format::bytes(double(Benchmarks::kMaxQualityTextBytes)));
+        return {};
+    }
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = Benchmarks::tr("Could not read %1: %2").arg(path, f.errorString());
+        return {};
+    }
+    const QByteArray bytes = f.readAll();
+    if (bytes.trimmed().isEmpty()) {
+        *error = Benchmarks::tr("%1 is empty; pick a text to measure quality.").arg(info.fileName());
+        return {};
+    }
+    if (bytes.contains('\0')) {
+        *error = Benchmarks::tr("%1 is not a text file (it holds binary data).").arg(info.fileName());
+        return {};
+    }
+    return bytes.toStdString();
+}
+
+}  // namespace
+
+QString Benchmarks::twinFor(const QString& pathOrUrl) const { return AppPaths::twinModel(AppPaths::localPath(pathOrUrl)); }
+
+QString Benchmarks::heldOutTextFor(const QString& pathOrUrl) const {
+    return AppPaths::heldOutText(AppPaths::localPath(pathOrUrl));
+}
+
+QString Benchmarks::pickQualityText() {
+    return QFileDialog::getOpenFileName(nullptr, tr("Text to measure perplexity on"), {},
+                                        tr("Text files (*.txt);;All files (*)"));
+}
+
+bool Benchmarks::run(const QString& pathOrUrl, int nPrompt, int nGen, int repetitions, bool ternary, bool fp16,
+                     bool twin, const QString& qualityText) {
     const QString path = AppPaths::localPath(pathOrUrl);
     if (active_) return false;
     if (const QString busy = busyCheck_ ? busyCheck_() : QString(); !busy.isEmpty()) {
@@ -83,7 +140,22 @@ bool Benchmarks::run(const QString& pathOrUrl, int nPrompt, int nGen, int repeti
     r.precisions.clear();
     if (ternary) r.precisions.push_back(Precision::Ternary);
     if (fp16) r.precisions.push_back(Precision::Fp16);
-    if (r.precisions.isEmpty()) return false;
+    if (twin) r.twinPath = twinFor(path);
+    if (r.precisions.isEmpty() && r.twinPath.isEmpty()) return false;
+    const QString textPath = AppPaths::localPath(qualityText);
+    QString note;
+    if (!textPath.isEmpty()) {
+        QString error;
+        r.qualityText = readQualityText(textPath, &error);
+        if (!error.isEmpty()) {
+            alerts_->report(error);
+            return false;
+        }
+        r.qualityName = QFileInfo(textPath).fileName();
+        r.qualityChunks = kQualityChunks;
+    } else {
+        note = tr("Quality not measured: no held-out text was chosen for this model. Pick a text file the model was not trained on to compare perplexity.");
+    }
     r.nPrompt = nPrompt;
     r.nGen = nGen;
     r.repetitions = repetitions;
@@ -92,6 +164,7 @@ bool Benchmarks::run(const QString& pathOrUrl, int nPrompt, int nGen, int repeti
     alerts_->clear();
     r.id = active_ = ++next_;
     path_ = path;
+    qualityNote_ = note;
     progress_ = 0;
     phase_ = tr("Starting");
     Q_EMIT changed();

@@ -26,7 +26,16 @@ class Benchmarks : public QObject {
     Q_PROPERTY(QString phase READ phase NOTIFY changed)
     // The model the page should select when it opens (set by measureFp16), "" for none.
     Q_PROPERTY(QString target READ target NOTIFY changed)
+    // Why the last run measured no quality (no text chosen, a text it could not score), "" when it did.
+    Q_PROPERTY(QString qualityNote READ qualityNote NOTIFY changed)
+    Q_PROPERTY(int qualityChunks READ qualityChunks CONSTANT)
 public:
+    // The perplexity test scores at most this many chunks of the model's context from the start
+    // of the text: 16 x 256 tokens take a few seconds per precision on the demo model.
+    static constexpr int kQualityChunks = 16;
+    // A quality text larger than this is refused (it is read into memory).
+    static constexpr qint64 kMaxQualityTextBytes = 16 << 20;
+
     Benchmarks(Settings* settings, Database* db, ModelSession* session, ModelLibrary* library, LiveMetrics* metrics,
                Alerts* alerts, QObject* parent = nullptr);
     ~Benchmarks() override;
@@ -39,11 +48,20 @@ public:
     double progress() const { return progress_; }
     QString phase() const { return phase_; }
     QString target() const { return target_; }
+    QString qualityNote() const { return qualityNote_; }
+    int qualityChunks() const { return kQualityChunks; }
 
-    // Benchmarks the model at `pathOrUrl` in the chosen precisions, loaded as Settings say.
-    // Refused (false, an alert) while another runs, an answer streams or a model loads.
+    // Benchmarks the model at `pathOrUrl` in the chosen precisions, loaded as Settings say; with
+    // `twin`, also its FP16 twin (twinFor); with a quality text (a path or file: URL; "" for
+    // none), each model's perplexity on it as well. Refused (false, an alert) while another runs,
+    // an answer streams or a model loads, or when the text cannot be read.
     Q_INVOKABLE bool run(const QString& pathOrUrl, int nPrompt = 128, int nGen = 64, int repetitions = 3,
-                         bool ternary = true, bool fp16 = true);
+                         bool ternary = true, bool fp16 = true, bool twin = false, const QString& qualityText = {});
+    // The FP16 twin and the held-out text that ship with a model (the demo pair), "" for none.
+    Q_INVOKABLE QString twinFor(const QString& pathOrUrl) const;
+    Q_INVOKABLE QString heldOutTextFor(const QString& pathOrUrl) const;
+    // Asks for a text file to measure perplexity on; "" when cancelled.
+    Q_INVOKABLE QString pickQualityText();
     Q_INVOKABLE void cancel();
     Q_INVOKABLE void clearHistory();
     // Writes the history as CSV to a path or file: URL; false (and an alert) on failure.
@@ -80,6 +98,7 @@ private:
     QString path_;
     QString target_;
     QString phase_;
+    QString qualityNote_;
     double progress_ = 0;
 };
 

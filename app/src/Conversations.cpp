@@ -43,6 +43,11 @@ Conversations::Conversations(Settings* settings, Database* db, ModelSession* ses
     }, Qt::QueuedConnection);
     connect(worker, &EngineWorker::generationFinished, this, &Conversations::onFinished, Qt::QueuedConnection);
     connect(worker, &EngineWorker::generationFailed, this, &Conversations::onFailed, Qt::QueuedConnection);
+    connect(this, &Conversations::twinComparisonRequested, worker, &EngineWorker::compareWithTwin, Qt::QueuedConnection);
+    connect(worker, &EngineWorker::twinAnswers, this,
+            [this](quint64 id, const QString& own, const QString& twin, const QString& error) {
+                if (id == twinRequest_) metrics_->setTwinAnswers(own, twin, error);
+            }, Qt::QueuedConnection);
     retry_.setInterval(kRetryMs);
     connect(&retry_, &QTimer::timeout, this, &Conversations::saveNow);
 }
@@ -86,6 +91,8 @@ void Conversations::startAnswer(quint64 seed) {
     saveNow();
     sinceCheckpoint_.start();
     request.id = activeRequest_ = ++nextRequest_;
+    cancelTwinComparison();  // the new answer never waits for the last one's comparison
+    lastMessages_ = request.messages;
     metrics_->beginAnswer();
     Q_EMIT generatingChanged();
     Q_EMIT generationRequested(request);
@@ -370,6 +377,7 @@ void Conversations::onFinished(quint64 id, const GenerationStats& stats) {
         return;
     }
     metrics_->finishAnswer(stats);
+    if (stats.stopReason == StopReason::EndOfText || stats.stopReason == StopReason::MaxTokens) compareWithTwin();
     const int row = answerRow_;
     // The streamed deltas and the final text agree; the final text wins in case a delta was dropped.
     chat_.setContent(row, stats.text);
@@ -403,6 +411,23 @@ void Conversations::onFailed(quint64 id, const QString& error) {
     answerRow_ = -1;
     Q_EMIT generatingChanged();
     alerts_->report(error);
+}
+
+void Conversations::compareWithTwin() {
+    const QString twin = AppPaths::twinModel(session_->model().path());
+    if (twin.isEmpty() || lastMessages_.empty()) return;
+    GenerationRequest r;
+    r.id = twinRequest_ = ++nextRequest_;
+    r.messages = lastMessages_;
+    r.sampling.maxTokens = kTwinMaxTokens;
+    metrics_->setTwinRunning();
+    Q_EMIT twinComparisonRequested(r, twin);
+}
+
+void Conversations::cancelTwinComparison() {
+    if (twinRequest_) session_->worker()->requestCancelTwinComparison(twinRequest_);
+    twinRequest_ = 0;
+    metrics_->clearTwin();
 }
 
 }  // namespace tern::app

@@ -108,6 +108,7 @@ Q_SIGNALS:
     void answerFinished(int row, const tern::app::GenerationStats& stats);
     // To the worker (queued).
     void generationRequested(const tern::app::GenerationRequest& request);
+    void twinComparisonRequested(const tern::app::GenerationRequest& request, const QString& twinPath);
 
 private:
     bool ready() const;
@@ -115,6 +116,9 @@ private:
     void onTokens(quint64 id, const QString& delta, int n, double ms, int nPast, quint64 kvUsed);
     void onFinished(quint64 id, const GenerationStats& stats);
     void onFailed(quint64 id, const QString& error);
+    // After an answer on a model with an FP16 twin: both models' greedy answers, compared.
+    void compareWithTwin();
+    void cancelTwinComparison();
     void dropFrom(int row);  // chat rows row.. and their stored copies
     // A write failed (db_->error() says why): tell the user once, keep the turns, retry later.
     void storageFailed();
@@ -122,6 +126,11 @@ private:
     void storeAnswer(int row);
     void refuseToLeave();
 
+    // The twin comparison's answers are short: the first words are what it is about.
+    static constexpr int kTwinMaxTokens = 64;
+    // The messages the last answer was asked with, for the twin comparison.
+    std::vector<tern::ChatMessage> lastMessages_;
+    quint64 twinRequest_ = 0;  // the comparison in flight or last asked for
     Settings* settings_;
     Database* db_;
     ModelSession* session_;

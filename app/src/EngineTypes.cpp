@@ -65,6 +65,10 @@ QVariantMap BenchmarkRow::toMap() const {
     m[QStringLiteral("nPrompt")] = nPrompt;
     m[QStringLiteral("nGen")] = nGen;
     m[QStringLiteral("repetitions")] = repetitions;
+    if (r.perplexity > 0) {  // the ppl test: nTokens are the tokens it scored
+        m[QStringLiteral("perplexity")] = r.perplexity;
+        m[QStringLiteral("qualityText")] = qualityName;
+    }
     return m;
 }
 

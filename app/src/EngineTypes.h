@@ -135,12 +135,21 @@ struct BenchmarkRequest {
     int nPrompt = 128, nGen = 64, repetitions = 3;
     QString batch;  // one click of Run: all its tests and precisions
     LoadRequest load;  // threads, backend, head and KV cache (id and path unused)
+    // A separately trained FP16 model to run after the precisions (the demo's twin), "" for none;
+    // its results are labelled "fp16-twin".
+    QString twinPath;
+    // Quality: perplexity of this text (its file name for people), at most qualityChunks chunks
+    // of the model's context; empty text: speed only.
+    std::string qualityText;
+    QString qualityName;
+    int qualityChunks = 0;
 };
 
 // One result of tern::bench, as the history stores it (metrics keys in BenchmarkHistory.h).
 struct BenchmarkRow {
     tern::BenchResult result;
     QString batch, modelName;
+    QString qualityName;  // the ppl test's text file; "" for speed tests
     int nPrompt = 0, nGen = 0, repetitions = 0;
     QVariantMap toMap() const;
 };

@@ -63,6 +63,7 @@ RaplMeter& EngineWorker::rapl() {
 
 void EngineWorker::releaseModel() {
     session_.reset();
+    twin_.reset();
     if (!model_) return;
     model_.reset();
     Q_EMIT modelShared(nullptr, 0);
@@ -277,20 +278,37 @@ void EngineWorker::generate(const GenerationRequest& request) {
 void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
     const quint64 benchId = request.id;
     const auto cancelled = [this, benchId] { return cancelBenchUpTo_.load() >= benchId; };
-    const QList<Precision> precisions = request.precisions;
+    // The models to run: each precision of the file, then its FP16 twin (its own weights as stored).
+    struct Step {
+        QString path, label, precision;  // precision: the results' label ("" = the engine's)
+        Precision load;
+    };
+    QList<Step> steps;
+    for (Precision p : request.precisions)
+        steps.push_back({request.path, p == Precision::Fp16 ? QStringLiteral("FP16") : tr("Ternary"), {}, p});
+    if (!request.twinPath.isEmpty())
+        steps.push_back({request.twinPath, tr("FP16 twin"), QStringLiteral("fp16-twin"), Precision::Ternary});
+    const bool quality = !request.qualityText.empty();
+    // Of each step: loading, the speed tests, the perplexity test.
+    const double loadShare = 0.15, speedShare = quality ? 0.55 : 0.85;
     BenchOptions bo;
     bo.n_prompt = request.nPrompt;
     bo.n_gen = request.nGen;
     bo.repetitions = std::max(1, request.repetitions);
-    const double steps = double(precisions.size());
+    BenchOptions qo;  // the ppl test alone, so a text it cannot score leaves the speed results
+    qo.n_prompt = qo.n_gen = 0;
+    qo.quality_text = request.qualityText;
+    qo.quality_chunks = request.qualityChunks;
+    const double n = double(steps.size());
     uint64_t parameters = 0;  // from the first load, to size the FP16 one
+    QString qualityError;
     try {
-        for (int step = 0; step < precisions.size(); ++step) {
-            const bool fp16 = precisions[step] == Precision::Fp16;
-            const QString label = fp16 ? QStringLiteral("FP16") : tr("Ternary");
+        for (int step = 0; step < steps.size(); ++step) {
+            const Step& st = steps[step];
+            const bool fp16 = st.load == Precision::Fp16;
             if (cancelled()) throw Cancelled();
             LoadOptions lo = loadOptions(request.load);  // as the chat runs it, so the two compare
-            lo.precision = precisions[step];
+            lo.precision = st.load;
             // The FP16 baseline expands every projection to 2 bytes a weight: say so before the
             // system starts swapping.
             const uint64_t available = availableMemoryBytes();
@@ -301,30 +319,49 @@ void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
                                 .toStdString());
             lo.progress = [&](float f) {
                 if (cancelled()) return false;
-                Q_EMIT benchmarkRunProgress(benchId, tr("Loading %1").arg(label), (step + 0.15 * f) / steps);
+                Q_EMIT benchmarkRunProgress(benchId, tr("Loading %1").arg(st.label), (step + loadShare * f) / n);
                 return true;
             };
-            reset_peak_rss();  // each precision's peak of its own
-            std::shared_ptr<Model> model = Model::load(request.path.toStdString(), lo);
-            parameters = model->info().parameters;
-            bo.progress = [&](std::string_view test, float f) {
-                if (cancelled()) return false;
-                Q_EMIT benchmarkRunProgress(benchId, QStringLiteral("%1 · %2").arg(label, QString::fromUtf8(test.data(), qsizetype(test.size()))),
-                                            (step + 0.15 + 0.85 * f) / steps);
-                return true;
+            reset_peak_rss();  // each model's peak of its own
+            std::shared_ptr<Model> model = Model::load(st.path.toStdString(), lo);
+            if (st.precision.isEmpty()) parameters = model->info().parameters;
+            const auto progressFrom = [&](double start, double share) {
+                return [&, start, share](std::string_view test, float f) {
+                    if (cancelled()) return false;
+                    Q_EMIT benchmarkRunProgress(
+                        benchId, QStringLiteral("%1 · %2").arg(st.label, QString::fromUtf8(test.data(), qsizetype(test.size()))),
+                        (step + start + share * f) / n);
+                    return true;
+                };
             };
             ModelSummary summary;
             summary.info = model->info();
             const QString name = summary.name();
-            for (const BenchResult& r : bench(model, bo)) {
+            const auto emitRow = [&](const BenchResult& r) {
                 BenchmarkRow row;
                 row.result = r;
+                if (!st.precision.isEmpty()) row.result.precision = st.precision.toStdString();
                 row.batch = request.batch;
                 row.modelName = name;
                 row.nPrompt = bo.n_prompt;
                 row.nGen = bo.n_gen;
                 row.repetitions = bo.repetitions;
+                if (r.perplexity > 0) row.qualityName = request.qualityName;
                 Q_EMIT benchmarkResult(benchId, row);
+            };
+            bo.progress = progressFrom(loadShare, speedShare);
+            if (bo.n_prompt > 0 || bo.n_gen > 0)
+                for (const BenchResult& r : bench(model, bo)) emitRow(r);
+            if (quality && qualityError.isEmpty()) {
+                qo.progress = progressFrom(loadShare + speedShare, 1 - loadShare - speedShare);
+                try {
+                    for (const BenchResult& r : bench(model, qo)) emitRow(r);
+                } catch (const Cancelled&) {
+                    throw;
+                } catch (const std::exception& e) {  // e.g. a text shorter than one chunk
+                    qualityError = QString::fromUtf8(e.what());
+                    Q_EMIT benchmarkQualitySkipped(benchId, qualityError);
+                }
             }
         }
         Q_EMIT benchmarkRunProgress(benchId, tr("Done"), 1.0);
@@ -334,6 +371,52 @@ void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
     } catch (const std::exception& e) {
         spdlog::warn("benchmark failed: {}", e.what());
         Q_EMIT benchmarkFinished(benchId, false, QString::fromUtf8(e.what()));
+    }
+}
+
+void EngineWorker::requestCancelTwinComparison(quint64 id) {
+    quint64 prev = cancelTwinUpTo_.load();
+    while (prev < id && !cancelTwinUpTo_.compare_exchange_weak(prev, id)) {}
+}
+
+void EngineWorker::compareWithTwin(const GenerationRequest& request, const QString& twinPath) {
+    const quint64 id = request.id;
+    const auto cancelled = [this, id] { return cancelTwinUpTo_.load() >= id; };
+    if (cancelled()) return;  // while queued: a new answer is coming
+    if (!model_) {
+        Q_EMIT twinAnswers(id, {}, {}, tr("No model is loaded."));
+        return;
+    }
+    try {
+        if (!twin_ || twinPath_ != twinPath) {
+            twin_.reset();
+            LoadOptions lo;
+            lo.n_threads = model_->info().n_threads;  // as the chat runs, on the CPU
+            twin_ = Model::load(twinPath.toStdString(), lo);
+            twinPath_ = twinPath;
+        }
+        GenerateOptions g;
+        g.max_tokens = request.sampling.maxTokens;
+        g.sampling.temperature = 0;  // greedy: each model's most likely answer, so the two compare
+        g.sampling.repeat_penalty = 1.0f;
+        const auto greedy = [&](const std::shared_ptr<Model>& m) {
+            Session s(m, {.n_ctx = m->info().n_ctx_train});
+            const auto ids = m->tokenizer().encode(format_chat(request.messages, m->chat_template(), true), true, true);
+            std::string out;
+            tern::generate(s, ids, g, [&](std::string_view text, int32_t) {
+                out += text;
+                return !cancelled();
+            });
+            if (cancelled()) throw Cancelled();
+            return QString::fromStdString(out);
+        };
+        const QString own = greedy(model_);
+        const QString twin = greedy(twin_);
+        Q_EMIT twinAnswers(id, own, twin, {});
+    } catch (const Cancelled&) {
+    } catch (const std::exception& e) {  // a question longer than the twin's context, a damaged file
+        spdlog::warn("FP16 twin comparison failed: {}", e.what());
+        Q_EMIT twinAnswers(id, {}, {}, QString::fromUtf8(e.what()));
     }
 }
 

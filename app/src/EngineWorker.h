@@ -29,6 +29,9 @@ public:
     void requestCancelLoad(quint64 id);
     // Thread-safe. Cancels benchmark `id` (and earlier ones) at its next load step or test run.
     void requestCancelBenchmark(quint64 id);
+    // Thread-safe. Stops twin comparison `id` (and earlier ones), running or queued, at its next
+    // token, so the chat's next answer never waits for it.
+    void requestCancelTwinComparison(quint64 id);
 
     // Repaint budget: token text is batched and emitted at most this often (30 per second).
     static constexpr int kEmitIntervalMs = 33;
@@ -38,10 +41,15 @@ public Q_SLOTS:
     void loadModel(const tern::app::LoadRequest& request);
     void unloadModel();
     void generate(const tern::app::GenerationRequest& request);
-    // tern::bench on the model at request.path in each precision, each loaded afresh on this
-    // thread (the chat's model stays loaded). Emits benchmarkResult once per test and precision,
+    // tern::bench on the model at request.path in each precision, then on its FP16 twin when
+    // given, each loaded afresh on this thread (the chat's model stays loaded), with the
+    // perplexity of the quality text when given. Emits benchmarkResult once per test and model,
     // then benchmarkFinished.
     void runBenchmark(const tern::app::BenchmarkRequest& request);
+    // "Same answers?": the loaded model's and the FP16 twin's (at twinPath, loaded once and kept)
+    // greedy answers to request.messages, at most request.sampling.maxTokens tokens each, each in
+    // a session of its own (the chat's cache is untouched). Emits twinAnswers, nothing when cancelled.
+    void compareWithTwin(const tern::app::GenerationRequest& request, const QString& twinPath);
     // Writes a random-weight model of the given preset (benchmark only).
     void createBenchmarkModel(const tern::app::BenchmarkModelRequest& request);
 
@@ -70,8 +78,12 @@ Q_SIGNALS:
     // phase: what runs now, for people ("FP16 · tg64"); fraction of the whole benchmark.
     void benchmarkRunProgress(quint64 benchId, const QString& phase, double fraction);
     void benchmarkResult(quint64 benchId, const tern::app::BenchmarkRow& row);
+    // The perplexity test could not score the text (the speed tests go on); said once per run.
+    void benchmarkQualitySkipped(quint64 benchId, const QString& reason);
     // error: "" on success or cancel.
     void benchmarkFinished(quint64 benchId, bool cancelled, const QString& error);
+    // error: "" when both answers are there.
+    void twinAnswers(quint64 requestId, const QString& ownAnswer, const QString& twinAnswer, const QString& error);
     void benchmarkModelProgress(const QString& preset, double fraction);
     void benchmarkModelCreated(const QString& preset, const QString& path);
     void benchmarkModelFailed(const QString& preset, const QString& error);
@@ -86,6 +98,8 @@ private:
     void releaseModel();
 
     std::shared_ptr<tern::Model> model_;
+    std::shared_ptr<tern::Model> twin_;
+    QString twinPath_;
     std::unique_ptr<tern::RaplMeter> rapl_;
     std::unique_ptr<tern::Session> session_;
     std::atomic<quint64> stopUpTo_{0};
@@ -93,6 +107,7 @@ private:
     std::atomic<bool> stopFlag_{false};
     std::atomic<quint64> cancelLoadUpTo_{0};
     std::atomic<quint64> cancelBenchUpTo_{0};
+    std::atomic<quint64> cancelTwinUpTo_{0};
 };
 
 }  // namespace tern::app

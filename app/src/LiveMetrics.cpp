@@ -1,5 +1,7 @@
 #include "LiveMetrics.h"
 
+#include <QRegularExpression>
+
 #include <QDateTime>
 
 #include <algorithm>
@@ -68,6 +70,7 @@ void LiveMetrics::clearModel() {
     estimate_.clear();
     benchmark_.clear();
     resetMeasured();
+    clearTwin();
     updateFp16();
     Q_EMIT modelChanged();
     Q_EMIT changed();
@@ -258,6 +261,47 @@ QVariantMap LiveMetrics::messageMetrics(const GenerationStats& s) const {
                                                     {QStringLiteral("raplTokens"), measured_.value(QStringLiteral("tokens"))},
                                                     {QStringLiteral("jPerToken"), measured_.value(QStringLiteral("jPerToken"))}};
     return m;
+}
+
+QVariantMap LiveMetrics::compareAnswers(const QString& own, const QString& twin) {
+    const QStringList a = own.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    const QStringList b = twin.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    int agree = 0;
+    while (agree < a.size() && agree < b.size() && a[agree] == b[agree]) ++agree;
+    const bool same = a == b;
+    QVariantMap m;
+    m[QStringLiteral("state")] = QStringLiteral("done");
+    m[QStringLiteral("same")] = same;
+    m[QStringLiteral("agreeingWords")] = agree;
+    m[QStringLiteral("ownAnswer")] = own;
+    m[QStringLiteral("twinAnswer")] = twin;
+    m[QStringLiteral("summary")] = same ? tr("FP16 twin gives the same answer")
+                                 : agree == 0 ? tr("FP16 twin differs from the first word")
+                                 : agree == 1 ? tr("FP16 twin differs after 1 word")
+                                              : tr("FP16 twin differs after %1 words").arg(agree);
+    return m;
+}
+
+void LiveMetrics::setTwinRunning() {
+    twin_ = {{QStringLiteral("state"), QStringLiteral("running")},
+             {QStringLiteral("summary"), tr("Asking the FP16 twin the same question…")}};
+    Q_EMIT twinChanged();
+}
+
+void LiveMetrics::setTwinAnswers(const QString& own, const QString& twin, const QString& error) {
+    if (error.isEmpty()) {
+        twin_ = compareAnswers(own, twin);
+    } else {
+        twin_ = {{QStringLiteral("state"), QStringLiteral("failed")}, {QStringLiteral("error"), error},
+                 {QStringLiteral("summary"), tr("Could not compare with the FP16 twin: %1").arg(error)}};
+    }
+    Q_EMIT twinChanged();
+}
+
+void LiveMetrics::clearTwin() {
+    if (twin_.isEmpty()) return;
+    twin_.clear();
+    Q_EMIT twinChanged();
 }
 
 }  // namespace tern::app

@@ -57,7 +57,14 @@ class LiveMetrics : public QObject {
     // energyRatioMeasured; estimated: energyRatio, memoryRatio, bandwidthRatio and the weights.
     Q_PROPERTY(QVariantMap fp16 READ fp16 NOTIFY changed)
     Q_PROPERTY(double elapsedSeconds READ elapsedSeconds NOTIFY changed)
+    // "Same answers?" where the model has an FP16 twin (the demo pair): state ("" none, "running",
+    // "done", "failed"), summary (for people), same, agreeingWords, ownAnswer, twinAnswer, error.
+    Q_PROPERTY(QVariantMap twin READ twin NOTIFY twinChanged)
 public:
+    // The two greedy answers compared word by word (words: runs of non-space characters): the
+    // twin map's done fields.
+    static QVariantMap compareAnswers(const QString& own, const QString& twin);
+
     explicit LiveMetrics(QObject* parent = nullptr);
 
     void setModel(const ModelSummary& model);
@@ -65,6 +72,10 @@ public:
     // A benchmark of the loaded model in both precisions (BenchmarkHistory::comparison), or {}.
     void setBenchmarkComparison(const QVariantMap& comparison);
     void beginAnswer();
+    // The twin comparison of the last answer: started, its answers (error "" when it worked), none.
+    void setTwinRunning();
+    void setTwinAnswers(const QString& own, const QString& twin, const QString& error);
+    void clearTwin();
     // The context the answer's first token sees (EngineWorker::generationStarted).
     void setAnswerContext(int contextTokens);
     // nPast and kvUsedBytes: the KV cache now (-1: unknown), so the context meter moves.
@@ -98,6 +109,7 @@ public:
     QVariantMap measured() const { return measured_; }
     QVariantMap fp16() const { return fp16_; }
     double elapsedSeconds() const { return elapsed_; }
+    QVariantMap twin() const { return twin_; }
 
 Q_SIGNALS:
     void changed();
@@ -106,6 +118,7 @@ Q_SIGNALS:
     // A new point for the rolling chart: x seconds since the answer started, y tokens/s.
     void sampleAdded(double x, double y);
     void seriesCleared();
+    void twinChanged();
 
 private:
     void updateEstimate(int tokens);
@@ -120,7 +133,7 @@ private:
     int generated_ = 0, promptTokens_ = 0, contextUsed_ = 0, contextSize_ = 0;
     int answerContext_ = 0;  // the context the answer's first token sees
     QString stopReason_, backend_;
-    QVariantMap estimate_, measured_, fp16_, benchmark_;
+    QVariantMap estimate_, measured_, fp16_, benchmark_, twin_;
 };
 
 }  // namespace tern::app

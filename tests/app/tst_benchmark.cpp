@@ -12,7 +12,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QBarSeries>
+#include <QBarSet>
+#include <sys/stat.h>
+
 #include "AppContext.h"
+#include "AppPaths.h"
+#include "tern/model.h"
+#include "tern/perplexity.h"
+#include "tern/session.h"
 #include "Alerts.h"
 #include "Benchmarks.h"
 #include "Conversations.h"
@@ -91,16 +99,72 @@ private Q_SLOTS:
         // Plain values, '.' decimals, fixed precision; an unreadable measurement is an empty field.
         QVERIFY2(lines[1].startsWith("2026-01-02T03:04:05.000Z,tiny,/models/m.gguf,tg64,ternary,cpu-avx2,F16,4,64,45.125,0.500,12.250,"),
                  lines[1].constData());
-        QVERIFY2(lines[1].endsWith(",0.0025,,b1\r"), lines[1].constData());
+        QVERIFY2(lines[1].endsWith(",0.0025,,,,b1\r"), lines[1].constData());  // no perplexity, no quality text
         // Quotes doubled, fields with commas quoted, a formula defused.
         QVERIFY(lines[2].contains(",\"my \"\"best\"\", model\","));
         QVERIFY(lines[2].contains(",\"'=HYPERLINK(\"\"x\"\")\","));
-        QVERIFY2(lines[2].endsWith(",0.03,0.0125,b1\r"), lines[2].constData());
+        QVERIFY2(lines[2].endsWith(",0.03,0.0125,,,b1\r"), lines[2].constData());
+        QVERIFY(lines[0].endsWith(",perplexity,quality_text,run\r"));
         // Locale-independent numbers.
         QLocale::setDefault(QLocale(QLocale::German));
         QCOMPARE(benchmarkCsv(rows), csv);
         QLocale::setDefault(QLocale::c());
         QCOMPARE(csvLines(benchmarkCsv({})).size(), 1);  // just the header
+
+        // A quality row: its perplexity and the text it scored.
+        BenchmarkRunRow q = run(3, QStringLiteral("b1"), QStringLiteral("fp16-twin"), QStringLiteral("ppl@c256"), 900, 1e-4, -1, 1e7);
+        q.metrics[QStringLiteral("perplexity")] = 83.61234;
+        q.metrics[QStringLiteral("qualityText")] = QStringLiteral("demo-validation.txt");
+        const auto withQuality = csvLines(benchmarkCsv({q}));
+        QVERIFY2(withQuality[1].endsWith(",83.6123,demo-validation.txt,b1\r"), withQuality[1].constData());
+        QVERIFY(withQuality[1].contains(",ppl@c256,fp16-twin,"));
+    }
+
+    // The quality test beside the speed tests: each model's perplexity in the comparison, the
+    // twin as its own side, and rows stored before quality existed read as "not measured".
+    void comparisonWithQuality() {
+        auto ppl = [](qint64 id, const QString& precision, double value) {
+            BenchmarkRunRow r = run(id, QStringLiteral("q"), precision, QStringLiteral("ppl@c256"), 2000, 1e-4, -1, 1e7);
+            r.metrics[QStringLiteral("perplexity")] = value;
+            r.metrics[QStringLiteral("nTokens")] = 2032;
+            r.metrics[QStringLiteral("qualityText")] = QStringLiteral("demo-validation.txt");
+            return r;
+        };
+        BenchmarkHistory h;
+        h.setRuns({run(1, QStringLiteral("q"), QStringLiteral("ternary"), QStringLiteral("pp128"), 400, 1e-4, -1, 3e6),
+                   run(2, QStringLiteral("q"), QStringLiteral("ternary"), QStringLiteral("tg64"), 45, 1e-4, -1, 3e6),
+                   ppl(3, QStringLiteral("ternary"), 125.75),
+                   run(4, QStringLiteral("q"), QStringLiteral("fp16"), QStringLiteral("pp128"), 300, 1e-4, -1, 1e7),
+                   run(5, QStringLiteral("q"), QStringLiteral("fp16"), QStringLiteral("tg64"), 15, 1e-4, -1, 1e7),
+                   ppl(6, QStringLiteral("fp16"), 125.5),
+                   run(7, QStringLiteral("q"), QStringLiteral("fp16-twin"), QStringLiteral("tg64"), 20, 1e-4, -1, 1e7),
+                   ppl(8, QStringLiteral("fp16-twin"), 83.5)});
+        // The twin's rows carry its own name; the run is named after the benchmarked model.
+        QVector<BenchmarkRunRow> rows = h.runs();
+        for (BenchmarkRunRow& r : rows)
+            if (r.metrics.value(QStringLiteral("precision")) == QStringLiteral("fp16-twin"))
+                r.metrics[QStringLiteral("modelName")] = QStringLiteral("the twin");
+        h.setRuns(rows);
+        QCOMPARE(h.comparison(QStringLiteral("q")).value(QStringLiteral("model")).toString(), QStringLiteral("tiny"));
+        const QVariantMap c = h.comparison(QStringLiteral("q"));
+        QCOMPARE(c.value(QStringLiteral("pplTest")).toString(), QStringLiteral("ppl@c256"));
+        QCOMPARE(c.value(QStringLiteral("qualityText")).toString(), QStringLiteral("demo-validation.txt"));
+        QCOMPARE(c.value(QStringLiteral("ternary")).toMap().value(QStringLiteral("ppl")).toDouble(), 125.75);
+        QCOMPARE(c.value(QStringLiteral("fp16")).toMap().value(QStringLiteral("ppl")).toDouble(), 125.5);
+        QCOMPARE(c.value(QStringLiteral("twin")).toMap().value(QStringLiteral("ppl")).toDouble(), 83.5);
+        QCOMPARE(c.value(QStringLiteral("twin")).toMap().value(QStringLiteral("pplTokens")).toInt(), 2032);
+        QCOMPARE(c.value(QStringLiteral("twin")).toMap().value(QStringLiteral("tgTps")).toDouble(), 20.0);
+        // "ppl@c256" is no prompt-processing test: the pp speeds stay those of pp128.
+        QCOMPARE(c.value(QStringLiteral("ppTest")).toString(), QStringLiteral("pp128"));
+        QCOMPARE(c.value(QStringLiteral("ternary")).toMap().value(QStringLiteral("ppTps")).toDouble(), 400.0);
+        QCOMPARE(c.value(QStringLiteral("speedup")).toDouble(), 3.0);  // ternary against the FP16 baseline, as before
+        // The view's PPL column: the value for a ppl row, 0 (shown "—") for a speed row.
+        QCOMPARE(h.data(h.index(0), BenchmarkHistory::PerplexityRole).toDouble(), 83.5);
+        QCOMPARE(h.data(h.index(1), BenchmarkHistory::PerplexityRole).toDouble(), 0.0);
+        // An older run has no quality keys at all: no pplTest, nothing to chart.
+        h.setRuns({run(1, QStringLiteral("old"), QStringLiteral("ternary"), QStringLiteral("tg64"), 10, 1, -1, 1e9)});
+        QVERIFY(!h.comparison(QStringLiteral("old")).contains(QStringLiteral("pplTest")));
+        QCOMPARE(h.data(h.index(0), BenchmarkHistory::PerplexityRole).toDouble(), 0.0);
     }
 
     void comparisonOfOneRun() {
@@ -251,6 +315,153 @@ private Q_SLOTS:
         app.benchmarks()->clearHistory();
         QCOMPARE(app.benchmarks()->history()->rowCount(), 0);
         QCOMPARE(db.benchmarkRuns().size(), 0);
+    }
+
+    // The demo pair: ternary, its FP16 expansion and the FP16 twin, each scoring the held-out text
+    // on the engine thread; the three perplexities stored with the run and charted, one bar each.
+    void demoQualityStoredAndCharted() {
+        const QString demo = AppPaths::bundledModelsDir() + QStringLiteral("/demo-ternary.gguf");
+        QVERIFY2(QFileInfo::exists(demo), qPrintable(demo));
+        Settings settings;
+        settings.setThreads(2);
+        Database db;
+        QVERIFY(db.open(dir_.path() + QStringLiteral("/quality.sqlite")));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        app.navigation()->setPage(Navigation::Benchmark);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        Benchmarks* b = app.benchmarks();
+        const QString text = b->heldOutTextFor(demo);
+        QCOMPARE(QFileInfo(text).fileName(), QStringLiteral("demo-validation.txt"));
+        QCOMPARE(QFileInfo(b->twinFor(demo)).fileName(), QStringLiteral("demo-fp16.gguf"));
+        QVERIFY(b->twinFor(tern::app::test::tinyModel()).isEmpty());  // only the demo pair has one
+
+        QSignalSpy finished(b, &Benchmarks::finished);
+        QVERIFY(b->run(demo, 16, 8, 1, true, true, true, text));
+        QVERIFY(b->running());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 240000);
+        QCOMPARE(finished[0][1].toString(), QString());
+        QCOMPARE(b->qualityNote(), QString());
+
+        // What the engine itself gives on the first chunks of the text, model by model.
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const std::string bytes = f.readAll().toStdString();
+        auto expected = [&](const QString& path, tern::Precision precision) {
+            tern::LoadOptions lo;
+            lo.n_threads = 2;
+            lo.precision = precision;
+            auto model = tern::Model::load(path.toStdString(), lo);
+            const int ctx = std::min(model->info().n_ctx_train, 512);
+            tern::Session s(model, {.n_ctx = ctx, .n_batch = ctx});
+            auto tokens = model->tokenizer().encode(bytes, true, false);
+            tokens.resize(std::min<size_t>(tokens.size(), size_t(Benchmarks::kQualityChunks) * ctx));
+            return tern::perplexity(s, tokens, ctx);
+        };
+        const QMap<QString, tern::PerplexityResult> want = {
+            {QStringLiteral("ternary"), expected(demo, tern::Precision::Ternary)},
+            {QStringLiteral("fp16"), expected(demo, tern::Precision::Fp16)},
+            {QStringLiteral("fp16-twin"), expected(b->twinFor(demo), tern::Precision::Ternary)}};
+
+        // The stored rows: speed tests and one ppl row per model, all of one batch.
+        QMap<QString, double> stored;
+        for (const auto& r : db.benchmarkRuns()) {
+            const QString p = r.metrics.value(QStringLiteral("precision")).toString();
+            if (!r.metrics.value(QStringLiteral("test")).toString().startsWith(QLatin1String("ppl@c"))) continue;
+            stored[p] = r.metrics.value(QStringLiteral("perplexity")).toDouble();
+            QCOMPARE(r.metrics.value(QStringLiteral("qualityText")).toString(), QStringLiteral("demo-validation.txt"));
+            QCOMPARE(r.metrics.value(QStringLiteral("nTokens")).toLongLong(), want[p].n_scored);
+        }
+        QCOMPARE(stored.keys(), want.keys());
+        for (const QString& p : want.keys()) {
+            // 1e-3: two runs of the same model here came out up to 4e-5 apart (ternary 125.2840 and
+            // 125.2890, FP16 125.30172 and 125.30190: the threads' split of the work differs).
+            QVERIFY2(qAbs(stored[p] - want[p].ppl()) < 1e-3 * want[p].ppl(),
+                     qPrintable(QStringLiteral("%1: stored %2, engine %3").arg(p).arg(stored[p], 0, 'g', 10).arg(want[p].ppl(), 0, 'g', 10)));
+            QVERIFY(stored[p] > 1);
+        }
+        QCOMPARE(db.benchmarkRuns().size(), 9);  // pp16, tg8, ppl for each of the three
+        QVERIFY(stored[QStringLiteral("fp16-twin")] < stored[QStringLiteral("ternary")]);  // as measured by tern-cli
+
+        // The chart: one bar per model with its stored value.
+        QQuickItem* chart = nullptr;
+        QTRY_VERIFY((chart = firstItem(window->contentItem(), QStringLiteral("qualityChart"))) && chart->isVisible());
+        QQuickItem* view = nullptr;
+        for (QQuickItem* i : chart->findChildren<QQuickItem*>())
+            if (QByteArray(i->metaObject()->className()).contains("DeclarativeChart")) view = i;
+        QVERIFY(view);
+        QAbstractSeries* series = nullptr;
+        QVERIFY(QMetaObject::invokeMethod(view, "series", Q_RETURN_ARG(QAbstractSeries*, series), Q_ARG(int, 0)));
+        auto* bars = qobject_cast<QBarSeries*>(series);
+        QVERIFY(bars);
+        QCOMPARE(bars->count(), 3);
+        const QStringList order{QStringLiteral("ternary"), QStringLiteral("fp16"), QStringLiteral("fp16-twin")};
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(bars->barSets()[i]->count(), 1);
+            QVERIFY2(qAbs(bars->barSets()[i]->at(0) - stored[order[i]]) < 1e-9, qPrintable(order[i]));
+        }
+        QVERIFY(bars->barSets()[2]->label().contains(QStringLiteral("twin")));
+        QVERIFY(chart->property("textName").toString() == QStringLiteral("demo-validation.txt"));
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty()) {
+            window->resize(1320, 1500);
+            QTest::qWait(300);
+            window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/benchmark-quality.png"));
+        }
+    }
+
+    // Quality without a usable text: said in words, never a crash or a hang; speed still measured.
+    void qualityTextRefusedOrSkipped() {
+        Settings settings;
+        settings.setThreads(2);
+        AppContext app(&settings, nullptr);
+        Benchmarks* b = app.benchmarks();
+        const QString model = tern::app::test::tinyModel();
+        QVERIFY(b->heldOutTextFor(model).isEmpty());
+
+        // Refused before anything runs: a FIFO (reading it would block), an empty file, binary data, a folder.
+        const QString fifo = dir_.path() + QStringLiteral("/fifo.txt");
+        QCOMPARE(mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QVERIFY(!b->run(model, 16, 8, 1, true, false, false, fifo));
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("not a regular file")), qPrintable(app.alerts()->message()));
+        const QString empty = dir_.path() + QStringLiteral("/empty.txt");
+        QFile(empty).open(QIODevice::WriteOnly);
+        QVERIFY(!b->run(model, 16, 8, 1, true, false, false, empty));
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("empty")));
+        const QString binary = dir_.path() + QStringLiteral("/binary.txt");
+        {
+            QFile bf(binary);
+            QVERIFY(bf.open(QIODevice::WriteOnly));
+            bf.write(QByteArray("GGUF\0\0\0\3", 8));
+        }
+        QVERIFY(!b->run(model, 16, 8, 1, true, false, false, binary));
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("not a text file")));
+        QVERIFY(!b->run(model, 16, 8, 1, true, false, false, dir_.path()));
+        QVERIFY(!b->running());
+
+        // A text shorter than one chunk: the speed tests run and are kept, quality says why not.
+        const QString shortText = dir_.path() + QStringLiteral("/short.txt");
+        {
+            QFile sf(shortText);
+            QVERIFY(sf.open(QIODevice::WriteOnly));
+            sf.write("A few words only.");
+        }
+        QSignalSpy finished(b, &Benchmarks::finished);
+        QVERIFY(b->run(model, 16, 8, 1, true, false, false, shortText));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        QCOMPARE(finished[0][1].toString(), QString());
+        QVERIFY2(b->qualityNote().startsWith(QStringLiteral("Quality not measured: ")), qPrintable(b->qualityNote()));
+        QVERIFY2(b->qualityNote().contains(QStringLiteral("fewer than one chunk")), qPrintable(b->qualityNote()));
+        QCOMPARE(b->history()->rowCount(), 2);  // pp16 and tg8
+
+        // No text at all: speed only, and the note says how to get quality.
+        finished.clear();
+        QVERIFY(b->run(model, 16, 8, 1, true, false));
+        QVERIFY(b->qualityNote().contains(QStringLiteral("no held-out text")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        QCOMPARE(b->history()->rowCount(), 4);
     }
 };
 

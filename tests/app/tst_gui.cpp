@@ -18,6 +18,8 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QtTest>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 #include "AppContext.h"
 #include "Alerts.h"
@@ -437,6 +439,48 @@ private Q_SLOTS:
         QVERIFY(stats.stopReason == StopReason::MaxTokens || stats.stopReason == StopReason::EndOfText);
         QVERIFY(stats.nGenerated > 0);
         QVERIFY(app.metrics()->generated() > 0);
+
+        // "Same answers?": after the answer, both models' greedy answers to the question, compared
+        // in the panel; they are the ones the training script recorded for that question.
+        QFile refFile(QStringLiteral(TERN_TEST_DATA_DIR "/demo/demo-ternary-prompts.json"));
+        QFile twinRefFile(QStringLiteral(TERN_TEST_DATA_DIR "/demo/demo-fp16-prompts.json"));
+        QVERIFY(refFile.open(QIODevice::ReadOnly) && twinRefFile.open(QIODevice::ReadOnly));
+        const QJsonArray ref = QJsonDocument::fromJson(refFile.readAll())[QStringLiteral("prompts")].toArray();
+        const QJsonArray twinRef = QJsonDocument::fromJson(twinRefFile.readAll())[QStringLiteral("prompts")].toArray();
+        QVERIFY(ref.size() >= 2 && twinRef.size() >= 2);
+        auto expectComparison = [&](int i) {
+            QCOMPARE(ref[i][QStringLiteral("question")].toString(), twinRef[i][QStringLiteral("question")].toString());
+            const QString own = ref[i][QStringLiteral("greedy_answer")].toString();
+            const QString twin = twinRef[i][QStringLiteral("greedy_answer")].toString();
+            QTRY_COMPARE_WITH_TIMEOUT(app.metrics()->twin().value(QStringLiteral("state")).toString(), QStringLiteral("done"), 60000);
+            QCOMPARE(app.metrics()->twin().value(QStringLiteral("ownAnswer")).toString(), own);
+            QCOMPARE(app.metrics()->twin().value(QStringLiteral("twinAnswer")).toString(), twin);
+            QQuickItem* summary = firstItem(window->contentItem(), QStringLiteral("twinSameAnswer"));
+            QVERIFY(summary);
+            const QString text = summary->property("text").toString();
+            QCOMPARE(text, LiveMetrics::compareAnswers(own, twin).value(QStringLiteral("summary")).toString());
+            QVERIFY2(text.startsWith(QStringLiteral("FP16 twin ")), qPrintable(text));
+            QVERIFY(summary->isVisible());  // in the open live panel
+            QQuickItem* both = firstItem(window->contentItem(), QStringLiteral("twinAnswers"));
+            QVERIFY(both && both->property("text").toString().contains(twin));
+        };
+        QCOMPARE(ref[0][QStringLiteral("question")].toString(), QStringLiteral("What is a harbor?"));
+        app.navigation()->setProfileOpen(true);
+        expectComparison(0);
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty()) {
+            window->resize(1320, 1100);
+            QTest::qWait(300);
+            window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/twin-comparison.png"));
+        }
+        // The next question, in a new chat (the comparison asks with the whole conversation, and
+        // the committed answers are to single questions): its comparison replaces the last one.
+        finished.clear();
+        app.conversations()->newChat();
+        QVERIFY(app.conversations()->send(ref[1][QStringLiteral("question")].toString()));
+        QVERIFY(app.metrics()->twin().isEmpty());  // the old comparison is gone with the new question
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+        expectComparison(1);
+
         // The library remembers it (QSettings): forget it again so the next test starts empty.
         QVERIFY(app.library()->remove(QFileInfo(demo).canonicalFilePath()));
     }

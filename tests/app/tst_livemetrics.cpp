@@ -97,6 +97,24 @@ private Q_SLOTS:
 
     // What a user checks: both precisions are estimated (and say so), the numbers are real, they
     // are the engine's energy model, and the ratio moves with the model's shape as it should.
+    // The twin comparison's words: the same answer, or after how many words the two part.
+    void twinAnswersComparedWordByWord() {
+        auto summary = [](const char* a, const char* b) {
+            return LiveMetrics::compareAnswers(QString::fromUtf8(a), QString::fromUtf8(b)).value(QStringLiteral("summary")).toString();
+        };
+        QCOMPARE(summary("A sheltered port.", "A sheltered port."), QStringLiteral("FP16 twin gives the same answer"));
+        QCOMPARE(summary("A sheltered  port.\n", " A sheltered port."), QStringLiteral("FP16 twin gives the same answer"));
+        QCOMPARE(summary("A sheltered port.", "A sheltered place."), QStringLiteral("FP16 twin differs after 2 words"));
+        QCOMPARE(summary("A port.", "A place."), QStringLiteral("FP16 twin differs after 1 word"));
+        QCOMPARE(summary("100ish or yellowish.", "uttering or unpented."), QStringLiteral("FP16 twin differs from the first word"));
+        QCOMPARE(summary("A sheltered port.", "A sheltered port where ships dock."), QStringLiteral("FP16 twin differs after 2 words"));
+        const QVariantMap m = LiveMetrics::compareAnswers(QStringLiteral("a b c"), QStringLiteral("a b d"));
+        QCOMPARE(m.value(QStringLiteral("agreeingWords")).toInt(), 2);
+        QCOMPARE(m.value(QStringLiteral("same")).toBool(), false);
+        QCOMPARE(m.value(QStringLiteral("twinAnswer")).toString(), QStringLiteral("a b d"));
+        QCOMPARE(LiveMetrics::compareAnswers({}, {}).value(QStringLiteral("same")).toBool(), true);
+    }
+
     void estimatesComeFromTheEngineAndFollowTheShape() {
         LiveMetrics m;
         m.setModel(shape2b4t());

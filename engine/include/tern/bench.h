@@ -24,11 +24,13 @@ struct BenchOptions {
     // (llama.cpp's chunking) in chunks of quality_ctx tokens (0: the model's context, at most 512).
     std::string quality_text;
     int quality_ctx = 0;
+    // At most this many chunks of the text are scored (0: all): a quick figure from its start.
+    int quality_chunks = 0;
     // The run group every result is tagged with (results of one invocation belong together);
     // empty: bench() makes a new one (new_bench_group()).
     std::string group;
-    // Called before each run with the test name and the fraction done; return false to cancel
-    // (bench() then throws tern::Cancelled).
+    // Called before each run (for the ppl test, before each chunk) with the test name and the
+    // fraction done; return false to cancel (bench() then throws tern::Cancelled).
     std::function<bool(std::string_view test, float fraction)> progress;
 };
 

@@ -139,13 +139,20 @@ public:
     BenchResult quality() {
         const ModelInfo& info = model_->info();
         const int ctx = o_.quality_ctx > 0 ? o_.quality_ctx : std::min(info.n_ctx_train, 512);
-        const std::vector<int32_t> tokens = model_->tokenizer().encode(o_.quality_text, true, false);
+        std::vector<int32_t> tokens = model_->tokenizer().encode(o_.quality_text, true, false);
+        const int all_chunks = static_cast<int>(tokens.size() / static_cast<size_t>(ctx));
+        const int chunks = o_.quality_chunks > 0 ? std::min(o_.quality_chunks, all_chunks) : all_chunks;
+        if (chunks > 0) tokens.resize(static_cast<size_t>(chunks) * ctx);
         Session s(model_, {.n_ctx = ctx, .n_batch = ctx});
         const std::string test = "ppl@c" + std::to_string(ctx);
-        report(test, -1);
+        const auto chunk_done = [&](int c, double) {
+            if (o_.progress && !o_.progress(test, static_cast<float>(c + 1) / static_cast<float>(chunks)))
+                throw Cancelled();
+        };
+        if (o_.progress && !o_.progress(test, 0)) throw Cancelled();
         const double joules0 = rapl_.joules();
         const auto start = Clock::now();
-        const PerplexityResult p = perplexity(s, tokens, ctx);
+        const PerplexityResult p = perplexity(s, tokens, ctx, chunk_done);
         const double sec = seconds_since(start);
         const double evaluated = static_cast<double>(p.n_chunks) * ctx;
         const double bytes = static_cast<double>(info.weight_bytes_per_token) / ctx +
@@ -239,6 +246,7 @@ std::string validate(const BenchOptions& o) {
         return "bench: the prompt, generation and depth token counts must not be negative";
     if (o.repetitions < 1) return "bench: repetitions must be at least 1, not " + std::to_string(o.repetitions);
     if (o.quality_ctx < 0) return "bench: the quality context must not be negative (0 = the model's, at most 512)";
+    if (o.quality_chunks < 0) return "bench: the number of quality chunks must not be negative (0 = all of the text)";
     return "";
 }
 

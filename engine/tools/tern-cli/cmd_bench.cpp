@@ -127,6 +127,7 @@ int cmd_bench(int argc, char** argv) {
     options.push_back({{"--membw"}, "", "measure memory read bandwidth first and report % of that roof"});
     options.push_back({{"--quality"}, "FILE", "also score this text's perplexity with each precision (quality next to speed)"});
     options.push_back({{"--quality-ctx"}, "N", "chunk length for --quality (default: the model's context, at most 512)"});
+    options.push_back({{"--quality-chunks"}, "N", "score at most N chunks from the start of the --quality text (default: all)"});
     options.push_back({{"--twin"}, "MODEL", "an FP16 model trained alongside MODEL (demo-fp16.gguf): benchmarked too, as fp16-twin"});
     options.push_back({{"--sweep"}, "AXIS", "threads, pp or depth: run one axis over --values (measures the bandwidth roof)"});
     options.push_back({{"--values"}, "LIST", "the sweep's values, e.g. 1,2,4 (default: threads 1,2,4..all; pp 16..1024; depth 0..context)"});
@@ -149,6 +150,8 @@ int cmd_bench(int argc, char** argv) {
         if (bo.quality_text.empty()) throw Error(*q + ": the --quality text is empty");
     }
     bo.quality_ctx = args.get_int("--quality-ctx", 0);
+    bo.quality_chunks = args.get_int("--quality-chunks", 0);
+    check(validate(bo));
     if (args.get("--values") && !args.get("--sweep")) throw Error("--values goes with --sweep");
     if (args.get("--sweep") && (args.get("--twin") || args.get("--quality")))
         throw Error("--twin and --quality do not go with --sweep");
