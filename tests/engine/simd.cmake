@@ -26,3 +26,7 @@ tern_add_test(attention_kernels_test
 tern_add_test(elementwise_kernels_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/elementwise_kernels_test.cpp
   LIBS tern_cpu_simd tern_engine_internal)
+
+tern_add_test(qk_kernels_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/qk_kernels_test.cpp
+  LIBS tern_cpu_simd tern_engine_internal)
