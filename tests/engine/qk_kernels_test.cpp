@@ -200,6 +200,17 @@ TEST(QKReference, MatchesDoublePrecisionDotOfDequantizedValues) {
     }
 }
 
+// The CPU backend runs the kernel of the chosen ternary kernel's ISA: every SIMD one has a Q4_K /
+// Q5_K kernel. Run with TERN_CPU_KERNEL=neon (the arm64 suite), this also fails when the CPU lacks
+// the dot product instead of skipping the NEON cases.
+TEST(QKDispatch, ChosenKernelHasAQKKernel) {
+    const TernaryKernel& chosen = best_kernel();
+    if (chosen.isa == KernelIsa::scalar) GTEST_SKIP() << "the portable kernel runs the reference";
+    const DenseKernel* dense = dense_kernel_for(chosen.isa);
+    ASSERT_NE(dense, nullptr);
+    EXPECT_NE(dense->qk_packed, nullptr) << isa_name(chosen.isa);
+}
+
 TEST(QKRepack, RejectsOtherTypes) {
     const std::vector<uint8_t> bytes(kQ6KBlockBytes);
     try {
