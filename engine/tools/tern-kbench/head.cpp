@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include "backend/cpu/cpu_ops.h"
 #include "backend/cpu/simd/dense_kernels.h"
 #include "backend/cpu/simd/qk_repack.h"
@@ -25,14 +27,31 @@ namespace tern {
 
 namespace {
 
-double seconds_per_call(const std::function<void()>& fn, double min_seconds) {
+double process_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Wall and process CPU seconds per call, each the fastest of at least 3 calls made within
+// min_seconds. On a shared machine the wall time includes the time other processes held the
+// cores; the CPU time (all threads together) does not.
+struct CallTime {
+    double wall = 1e30, cpu = 1e30;
+};
+
+CallTime time_call(const std::function<void()>& fn, double min_seconds) {
     fn();  // warm caches and the thread pool
-    double best = 1e30, total = 0.0;
+    CallTime best;
+    double total = 0.0;
     for (int calls = 0; calls < 3 || total < min_seconds; ++calls) {
         const auto start = std::chrono::steady_clock::now();
+        const double cpu_start = process_cpu_seconds();
         fn();
+        const double cpu = process_cpu_seconds() - cpu_start;
         const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::min(best, sec);
+        best.wall = std::min(best.wall, sec);
+        best.cpu = std::min(best.cpu, cpu);
         total += sec;
     }
     return best;
@@ -85,7 +104,8 @@ int bench_head(int argc, char** argv) {
     std::printf("%s head %d x %d: %.1f MB in the file, %.1f MB repacked; SIMD kernel %s\n", type_arg.c_str(), n, k,
                 static_cast<double>(bytes.size()) / 1e6, static_cast<double>(packed.bytes()) / 1e6,
                 fast ? fast->name : "-");
-    std::printf("%4s %9s %-9s %10s %8s %8s %8s\n", "thr", "read GB/s", "kernel", "ms/call", "GB/s", "% read", "speedup");
+    std::printf("%4s %9s %-9s %10s %8s %8s %8s %11s %11s\n", "thr", "read GB/s", "kernel", "ms/call", "GB/s", "% read",
+                "speedup", "cpu ms/call", "cpu speedup");
     for (int threads : {1, 2}) {
         // Only when both run: a lone kernel is for timing the whole process against the other.
         const double bandwidth = which == "both" ? measure_read_bandwidth(threads) : 0.0;
@@ -96,34 +116,36 @@ int bench_head(int argc, char** argv) {
                 rows(g0 * simd::kRowGroup, std::min<int64_t>(g1 * simd::kRowGroup, n));
             });
         };
-        double ref = 0;
-        auto report = [&](const char* name, double sec, size_t read) {
-            const double gbs = static_cast<double>(read) / sec / 1e9;
-            std::printf("%4d %9.1f %-9s %10.2f %8.2f %7.0f%% ", threads, bandwidth / 1e9, name, sec * 1e3, gbs,
+        CallTime ref;
+        auto report = [&](const char* name, CallTime t, size_t read, bool is_ref) {
+            const double gbs = static_cast<double>(read) / t.wall / 1e9;
+            std::printf("%4d %9.1f %-9s %10.2f %8.2f %7.0f%% ", threads, bandwidth / 1e9, name, t.wall * 1e3, gbs,
                         bandwidth > 0 ? 100.0 * gbs * 1e9 / bandwidth : 0.0);
-            if (ref > 0 && ref != sec) std::printf("%7.1fx", ref / sec);
-            std::printf("\n");
+            if (!is_ref && ref.wall < 1e30)
+                std::printf("%7.1fx %11.2f %10.1fx\n", ref.wall / t.wall, t.cpu * 1e3, ref.cpu / t.cpu);
+            else
+                std::printf("%8s %11.2f\n", "", t.cpu * 1e3);
             std::fflush(stdout);
         };
         if (which != "simd") {
-            ref = seconds_per_call(
+            ref = time_call(
                 [&] {
                     split([&](int64_t r0, int64_t r1) {
                         (five ? cpu_q5_k_rows : cpu_q4_k_rows)(view, r0, r1, x.data(), 1, 1.0f, out.data(), n);
                     });
                 },
                 min_seconds);
-            report("reference", ref, bytes.size());
+            report("reference", ref, bytes.size(), true);
         }
         if (which != "reference") {
-            const double sec = seconds_per_call(
+            const CallTime t = time_call(
                 [&] {
                     split([&](int64_t r0, int64_t r1) {
                         fast->qk_packed(packed, r0, r1, x.data(), 1, 1.0f, out.data(), n);
                     });
                 },
                 min_seconds);
-            report(fast->name, sec, packed.bytes());
+            report(fast->name, t, packed.bytes(), false);
         }
     }
     return 0;
