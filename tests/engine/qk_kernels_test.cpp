@@ -115,8 +115,8 @@ protected:
 
 TEST_P(QKKernelTest, MatchesReferenceBitForBitOnAwkwardShapes) {
     // rows: 1, under a half-group, one group, between groups, many groups with a partial last one
-    const int shapes[][3] = {{256, 1, 1}, {512, 7, 1}, {4096, 33, 1}, {256, 9, 3}, {768, 16, 5}, {1024, 13, 2},
-                             {2560, 50, 1}};
+    const int shapes[][3] = {{256, 1, 1},  {512, 7, 1},   {4096, 33, 1}, {256, 9, 3},
+                             {768, 16, 5}, {1024, 13, 2}, {2560, 50, 1}};
     uint32_t seed = 10;
     for (TypeId type : {TypeId::Q4_K, TypeId::Q5_K})
         for (const auto& s : shapes) check_encoded(type, s[0], s[1], s[2], 0, s[1], s[1], seed++);
@@ -151,8 +151,10 @@ TEST_P(QKKernelTest, ExtremeBytesMatchReferenceBitForBit) {
             if (b / block % 5 == 0) std::fill(bytes.begin() + b + 4, bytes.begin() + b + block, 0xFF);  // all at max
         }
         std::vector<float> x(static_cast<size_t>(k) * 2);
-        for (size_t i = 0; i < x.size(); ++i) x[i] = i < static_cast<size_t>(k) ? (i % 3 ? 100.0f : -100.0f) : 1e-30f * (i % 7);
-        check(view_of(type, k, rows, bytes), x, 2, 0, rows, rows, type_name(static_cast<uint32_t>(type)) + " extreme bytes");
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] = i < static_cast<size_t>(k) ? (i % 3 ? 100.0f : -100.0f) : 1e-30f * (i % 7);
+        check(view_of(type, k, rows, bytes), x, 2, 0, rows, rows,
+              type_name(static_cast<uint32_t>(type)) + " extreme bytes");
     }
 }
 

@@ -66,8 +66,9 @@ int bench_head(int argc, char** argv) {
     const std::string which = argc > 6 ? argv[6] : "both";
     if ((type_arg != "q4_k" && type_arg != "q5_k") || k <= 0 || k % kQKBlock != 0 || n <= 0 ||
         (which != "both" && which != "reference" && which != "simd")) {
-        std::fprintf(stderr, "usage: tern-kbench head [q4_k|q5_k] [k, a multiple of 256] [n] [min_seconds] "
-                             "[both|reference|simd]\n");
+        std::fprintf(stderr,
+                     "usage: tern-kbench head [q4_k|q5_k] [k, a multiple of 256] [n] [min_seconds] "
+                     "[both|reference|simd]\n");
         return 2;
     }
     const bool five = type_arg == "q5_k";

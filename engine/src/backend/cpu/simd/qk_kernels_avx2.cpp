@@ -75,7 +75,8 @@ void packed_qk(const RepackedQK& w, int64_t r0, int64_t r1, const float* x, int 
                                                  _mm256_maddubs_epi16(r[4 * q + 1], broadcast_word(a + 16 * q + 4))),
                                 _mm256_add_epi16(_mm256_maddubs_epi16(r[4 * q + 2], broadcast_word(a + 16 * q + 8)),
                                                  _mm256_maddubs_epi16(r[4 * q + 3], broadcast_word(a + 16 * q + 12))));
-                        const __m256i dot = _mm256_add_epi32(_mm256_madd_epi16(p[0], ones), _mm256_madd_epi16(p[1], ones));
+                        const __m256i dot =
+                            _mm256_add_epi32(_mm256_madd_epi16(p[0], ones), _mm256_madd_epi16(p[1], ones));
                         const __m256i sc = _mm256_cvtepu8_epi32(
                             _mm_loadl_epi64(reinterpret_cast<const __m128i*>(blk.scales + j * kRowGroup + 8 * half)));
                         const __m256i mn = _mm256_cvtepu8_epi32(
@@ -84,7 +85,8 @@ void packed_qk(const RepackedQK& w, int64_t r0, int64_t r1, const float* x, int 
                         scaled = _mm256_add_ps(scaled, _mm256_mul_ps(scaled_dot, _mm256_set1_ps(act.d[s])));
                         mins = _mm256_add_ps(mins, _mm256_mul_ps(_mm256_cvtepi32_ps(mn), _mm256_set1_ps(act.sum_d[s])));
                     }
-                    const __m256 d = _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(blk.d + 8 * half)));
+                    const __m256 d =
+                        _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(blk.d + 8 * half)));
                     const __m256 dmin =
                         _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(blk.dmin + 8 * half)));
                     acc = _mm256_add_ps(acc, _mm256_sub_ps(_mm256_mul_ps(d, scaled), _mm256_mul_ps(dmin, mins)));

@@ -77,8 +77,8 @@ void qk_groups(const RepackedQK& w, int64_t g0, const QKActivations& act, __m512
                 }
                 const __m512i sc = _mm512_cvtepu8_epi32(
                     _mm_load_si128(reinterpret_cast<const __m128i*>(blk[g].scales + j * kRowGroup)));
-                const __m512i mn = _mm512_cvtepu8_epi32(
-                    _mm_load_si128(reinterpret_cast<const __m128i*>(blk[g].mins + j * kRowGroup)));
+                const __m512i mn =
+                    _mm512_cvtepu8_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(blk[g].mins + j * kRowGroup)));
                 const __m512 scaled_dot = _mm512_cvtepi32_ps(_mm512_mullo_epi32(_mm512_add_epi32(lo, hi), sc));
                 scaled[g] = _mm512_add_ps(scaled[g], _mm512_mul_ps(scaled_dot, xd));
                 mins[g] = _mm512_add_ps(mins[g], _mm512_mul_ps(_mm512_cvtepi32_ps(mn), sum_d));

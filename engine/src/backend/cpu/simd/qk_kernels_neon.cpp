@@ -19,9 +19,12 @@ constexpr int kQuads = kRowGroup / 4;  // 128-bit registers per 64-byte one (4 r
 // Bit M of each byte of h as bit 4 (the fifth bit of code register R_M).
 template <int M>
 inline uint8x16_t high_bit(uint8x16_t h, uint8x16_t m10) {
-    if constexpr (M < 4) return vandq_u8(vshlq_n_u8(h, 4 - M), m10);
-    else if constexpr (M == 4) return vandq_u8(h, m10);
-    else return vandq_u8(vshrq_n_u8(h, M - 4), m10);
+    if constexpr (M < 4)
+        return vandq_u8(vshlq_n_u8(h, 4 - M), m10);
+    else if constexpr (M == 4)
+        return vandq_u8(h, m10);
+    else
+        return vandq_u8(vshrq_n_u8(h, M - 4), m10);
 }
 
 // One quad (4 rows) of a sub-block: the exact integer dot of its codes and the 32 activations a.

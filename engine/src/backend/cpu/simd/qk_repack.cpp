@@ -48,7 +48,7 @@ RepackedQK repack_qk(const TensorView& w, ThreadPool* pool) {
                         tail[j * kRowGroup + lane] = scales[j];
                         tail[kQKScaleBytes + j * kRowGroup + lane] = mins[j];
                     }
-                    std::memcpy(tail + 2 * kQKScaleBytes + 2 * lane, src, 2);                  // d
+                    std::memcpy(tail + 2 * kQKScaleBytes + 2 * lane, src, 2);                      // d
                     std::memcpy(tail + 2 * kQKScaleBytes + 2 * kRowGroup + 2 * lane, src + 2, 2);  // dmin
                 }
             }

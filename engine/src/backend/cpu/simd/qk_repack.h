@@ -28,10 +28,10 @@ class ThreadPool;
 
 namespace tern::simd {
 
-inline constexpr int kQKCodeBytes = kQKSubBlocks * 4 * 64;   // 2048 per super-block
-inline constexpr int kQKHighBytes = kQKSubBlocks * 64;       // 512 (Q5_K only)
-inline constexpr int kQKScaleBytes = kQKSubBlocks * kRowGroup;  // 128, and as many for the mins
-inline constexpr int kQKTailBytes = 2 * kQKScaleBytes + 2 * kRowGroup * 2;  // scales, mins, d, dmin
+inline constexpr int kQKCodeBytes = kQKSubBlocks * 4 * 64;                          // 2048 per super-block
+inline constexpr int kQKHighBytes = kQKSubBlocks * 64;                              // 512 (Q5_K only)
+inline constexpr int kQKScaleBytes = kQKSubBlocks * kRowGroup;                      // 128, and as many for the mins
+inline constexpr int kQKTailBytes = 2 * kQKScaleBytes + 2 * kRowGroup * 2;          // scales, mins, d, dmin
 inline constexpr int kQ4KPackedBytes = kQKCodeBytes + kQKTailBytes;                 // 2368
 inline constexpr int kQ5KPackedBytes = kQKCodeBytes + kQKHighBytes + kQKTailBytes;  // 2880
 static_assert(kQ4KPackedBytes % 64 == 0 && kQ5KPackedBytes % 64 == 0);
