@@ -28,7 +28,7 @@ struct RefModel {
     bool silu, sub_norms, neox, qk_norm;
     Mat embd, head;
     Vec out_norm;
-    bool head_q8_input = false;  // a Q8_0 or Q6_K head takes its input in int8 blocks of 32
+    bool head_q8_input = false;  // a Q8_0, Q6_K, Q4_K or Q5_K head takes its input in int8 blocks of 32
     struct Layer {
         Vec attn_norm, attn_sub_norm, ffn_norm, ffn_sub_norm, q_norm, k_norm;
         Mat q, k, v, o, gate, up, down;
@@ -83,7 +83,8 @@ RefModel load_reference(const std::string& path) {
     const gguf::TensorInfo* head = f->find_tensor("output.weight");
     m.head = head ? read_matrix(*f, "output.weight") : m.embd;
     const uint32_t head_type = (head ? head : f->find_tensor("token_embd.weight"))->type;
-    m.head_q8_input = head_type == static_cast<uint32_t>(TypeId::Q8_0) || head_type == static_cast<uint32_t>(TypeId::Q6_K);
+    for (TypeId t : {TypeId::Q8_0, TypeId::Q6_K, TypeId::Q4_K, TypeId::Q5_K})
+        if (head_type == static_cast<uint32_t>(t)) m.head_q8_input = true;
     m.out_norm = read_vector(*f, "output_norm.weight");
     for (int i = 0; i < m.n_layer; ++i) {
         const std::string b = "blk." + std::to_string(i) + ".";
@@ -159,7 +160,7 @@ void rope(Vec& x, int n_heads, int hd, int pos, double theta, bool neox) {
         }
 }
 
-// The input of a Q8_0 / Q6_K head as llama.cpp and the engine take it: per block of 32, int8 codes
+// The input of a Q8_0 / Q6_K / Q4_K / Q5_K head as llama.cpp and the engine take it: per block of 32, int8 codes
 // round(x / d) with d = absmax / 127 (ties to even), times d.
 void q8_blocks(Vec& x) {
     for (size_t b = 0; b < x.size(); b += 32) {

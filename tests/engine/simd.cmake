@@ -12,7 +12,7 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64|ARM64")
 endif()
 
 add_executable(tern-kbench ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/main.cpp
-  ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/attention.cpp)
+  ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/attention.cpp ${CMAKE_SOURCE_DIR}/engine/tools/tern-kbench/head.cpp)
 target_link_libraries(tern-kbench PRIVATE tern_cpu_simd tern_engine_internal)
 
 tern_add_test(dense_kernels_test
@@ -26,3 +26,11 @@ tern_add_test(attention_kernels_test
 tern_add_test(elementwise_kernels_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/elementwise_kernels_test.cpp
   LIBS tern_cpu_simd tern_engine_internal)
+
+tern_add_test(qk_kernels_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/qk_kernels_test.cpp
+  LIBS tern_cpu_simd tern_engine_internal)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64|ARM64")
+  add_test(NAME qk_kernels_test.forced_neon COMMAND qk_kernels_test)
+  set_tests_properties(qk_kernels_test.forced_neon PROPERTIES ENVIRONMENT TERN_CPU_KERNEL=neon LABELS engine)
+endif()

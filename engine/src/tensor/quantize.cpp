@@ -230,7 +230,7 @@ std::vector<uint8_t> encode_qk(std::span<const float> values, int bits, const ch
             // The offset rounds up: a block's lowest value then stays within its code range.
             mn[j] = dmin > 0 ? std::min(63, static_cast<int>(std::ceil(offset[j] / dmin))) : 0;
         }
-        uint8_t* packed = blk + 4;  // the inverse of k_scale_min (type_traits.cpp)
+        uint8_t* packed = blk + 4;  // the inverse of qk_codes (type_traits.cpp)
         for (int j = 0; j < 4; ++j) {
             packed[j] = static_cast<uint8_t>(sc[j]);
             packed[j + 4] = static_cast<uint8_t>(mn[j]);

@@ -191,39 +191,16 @@ void q6_k_row(const uint8_t* src, uint64_t ne0, float* out) {
     }
 }
 
-// Q4_K / Q5_K: a 256-value block of eight 32-value sub-blocks, value = d * scale_j * q - dmin * min_j
-// with 6-bit scale_j and min_j packed in 12 bytes: sub-blocks 0-3 in the low 6 bits of bytes j
-// (scale) and j + 4 (min); sub-blocks 4-7 take their low 4 bits from byte j + 4 (scale low nibble,
-// min high nibble) and their top 2 bits from the top bits of bytes j - 4 (scale) and j (min).
-void k_scale_min(const uint8_t* packed, int j, int& scale, int& min) {
-    if (j < 4) {
-        scale = packed[j] & 63;
-        min = packed[j + 4] & 63;
-    } else {
-        scale = (packed[j + 4] & 0xf) | (packed[j - 4] >> 6) << 4;
-        min = (packed[j + 4] >> 4) | (packed[j] >> 6) << 4;
-    }
-}
-
-// Sub-blocks 2i and 2i + 1 share qs[32i..32i+31]: low nibbles, then high nibbles. Q5_K adds bit
-// 2i (sub-block 2i) or 2i + 1 of qh[m] as the fifth bit (16) of element m of the sub-block.
+// Q4_K / Q5_K: value = d * scale_j * code - dmin * min_j per 32-value sub-block j (qk_codes).
 void qk_row(const uint8_t* src, uint64_t ne0, float* out, bool five_bits) {
-    const uint64_t block_bytes = five_bits ? 176 : 144;
-    for (uint64_t b = 0; b < ne0 / 256; ++b, src += block_bytes) {
+    const uint64_t block_bytes = five_bits ? kQ5KBlockBytes : kQ4KBlockBytes;
+    uint8_t codes[kQKBlock], scale[kQKSubBlocks], min[kQKSubBlocks];
+    for (uint64_t b = 0; b < ne0 / kQKBlock; ++b, src += block_bytes) {
+        qk_codes(src, five_bits, codes, scale, min);
         const float d = f16_to_f32(load_u16(src)), dmin = f16_to_f32(load_u16(src + 2));
-        const uint8_t* packed = src + 4;
-        const uint8_t* qh = src + 16;
-        const uint8_t* qs = src + (five_bits ? 48 : 16);
-        for (int j = 0; j < 8; ++j) {
-            int scale, min;
-            k_scale_min(packed, j, scale, min);
-            const float a = d * static_cast<float>(scale), m = dmin * static_cast<float>(min);
-            const uint8_t* q = qs + 32 * (j / 2);
-            for (int e = 0; e < 32; ++e) {
-                int code = j % 2 == 0 ? q[e] & 0xf : q[e] >> 4;
-                if (five_bits && (qh[e] >> j & 1)) code += 16;
-                *out++ = a * static_cast<float>(code) - m;
-            }
+        for (int j = 0; j < kQKSubBlocks; ++j) {
+            const float a = d * static_cast<float>(scale[j]), m = dmin * static_cast<float>(min[j]);
+            for (int e = 0; e < kQKSubBlock; ++e) *out++ = a * static_cast<float>(codes[kQKSubBlock * j + e]) - m;
         }
     }
 }
@@ -250,6 +227,35 @@ void q6_k_codes(const uint8_t* block, uint8_t* codes) {
             c[32 + m] = static_cast<uint8_t>((ql[32 + m] & 0xf) | (qh[m] >> 2 & 3) << 4);
             c[64 + m] = static_cast<uint8_t>(ql[m] >> 4 | (qh[m] >> 4 & 3) << 4);
             c[96 + m] = static_cast<uint8_t>(ql[32 + m] >> 4 | (qh[m] >> 6) << 4);
+        }
+    }
+}
+
+// Q4_K / Q5_K block: f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, (Q5_K: qh[32],) qs[128].
+// Sub-blocks 0-3 take scale and min from the low 6 bits of bytes j and j + 4; sub-blocks 4-7 their
+// low 4 bits from byte j + 4 (scale low nibble, min high nibble) and their top 2 bits from the top
+// bits of bytes j - 4 (scale) and j (min). Sub-blocks 2i and 2i + 1 share qs[32i..32i+31]: low
+// nibbles, then high nibbles. Q5_K adds bit j of qh[m] as the fifth bit (16) of element m of
+// sub-block j.
+void qk_codes(const uint8_t* block, bool five_bits, uint8_t* codes, uint8_t* scales, uint8_t* mins) {
+    const uint8_t* packed = block + 4;
+    for (int j = 0; j < kQKSubBlocks; ++j) {
+        if (j < 4) {
+            scales[j] = packed[j] & 63;
+            mins[j] = packed[j + 4] & 63;
+        } else {
+            scales[j] = static_cast<uint8_t>((packed[j + 4] & 0xf) | (packed[j - 4] >> 6) << 4);
+            mins[j] = static_cast<uint8_t>((packed[j + 4] >> 4) | (packed[j] >> 6) << 4);
+        }
+    }
+    const uint8_t* qh = block + 16;
+    const uint8_t* qs = block + (five_bits ? 48 : 16);
+    for (int j = 0; j < kQKSubBlocks; ++j) {
+        const uint8_t* q = qs + 32 * (j / 2);
+        for (int e = 0; e < kQKSubBlock; ++e) {
+            int code = j % 2 == 0 ? q[e] & 0xf : q[e] >> 4;
+            if (five_bits && (qh[e] >> j & 1)) code += 16;
+            codes[kQKSubBlock * j + e] = static_cast<uint8_t>(code);
         }
     }
 }

@@ -77,6 +77,16 @@ inline constexpr int kQ6KBlock = 256;
 inline constexpr int kQ6KBlockBytes = 210;
 void q6_k_codes(const uint8_t* block, uint8_t* codes);
 
+// One Q4_K (144 bytes) or Q5_K (176 bytes) block of 256 weights as its codes (0..15 or 0..31) and
+// the 6-bit scales and mins of its eight 32-weight sub-blocks: weight e is
+// d * scales[e / 32] * codes[e] - dmin * mins[e / 32], with d and dmin the F16s at bytes 0 and 2.
+inline constexpr int kQKBlock = 256;
+inline constexpr int kQKSubBlock = 32;
+inline constexpr int kQKSubBlocks = kQKBlock / kQKSubBlock;
+inline constexpr int kQ4KBlockBytes = 144;
+inline constexpr int kQ5KBlockBytes = 176;
+void qk_codes(const uint8_t* block, bool five_bits, uint8_t* codes, uint8_t* scales, uint8_t* mins);
+
 // Ternary types only: row `row` as values in {-1,0,+1} (ne[0] of them) and its scales.
 // I2_S writes one scale (the tensor's) into scales[0]; TQ1_0/TQ2_0 write ne[0]/256 block scales.
 // Value times its scale is the dequantized weight.

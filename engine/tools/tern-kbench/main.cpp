@@ -5,6 +5,8 @@
 //        LM-head shape (2560 x 128256, streamed from DRAM) and a 2560 x 2560 prefill.
 //        tern-kbench attention [min_seconds_per_case]: attention over an F16 and a Q8_0 KV cache
 //        (attention.cpp).
+//        tern-kbench head [q4_k|q5_k] [k] [n] [min_seconds] [both|reference|simd]: one token through a
+//        k-quant LM head (default Llama-3-8B's, 4096 x 128256), reference and SIMD (head.cpp).
 // GB/s counts the 2-bit weight bytes once per call; Gop/s counts 2 ops per weight per token.
 // The matrices (1.6-4.4 MB) fit in a large L3, so decode numbers are cache, not DRAM, bandwidth.
 #include <algorithm>
@@ -25,6 +27,7 @@
 
 namespace tern {
 int bench_attention(double min_seconds);  // attention.cpp
+int bench_head(int argc, char** argv);     // head.cpp
 }
 
 namespace {
@@ -122,6 +125,7 @@ int bench_dense(double min_seconds) {
 int main(int argc, char** argv) {
     using namespace tern;
     if (argc > 1 && std::string(argv[1]) == "dense") return bench_dense(argc > 2 ? std::atof(argv[2]) : 0.3);
+    if (argc > 1 && std::string(argv[1]) == "head") return bench_head(argc, argv);
     if (argc > 1 && std::string(argv[1]) == "attention") return bench_attention(argc > 2 ? std::atof(argv[2]) : 0.3);
     const double min_seconds = argc > 1 ? std::atof(argv[1]) : 0.3;
     const int max_tokens = argc > 2 ? std::atoi(argv[2]) : 128;

@@ -31,6 +31,7 @@ struct CpuWeight {
     std::optional<simd::RepackedTernary> packed;  // the fast kernels' layout, when they run
     std::optional<simd::RepackedQ8> q8;           // a Q8_0 matrix in the AVX-512 kernel's layout
     std::optional<simd::RepackedQ6K> q6;          // a Q6_K matrix in the SIMD kernels' layout
+    std::optional<simd::RepackedQK> qk;           // a Q4_K or Q5_K matrix in the SIMD kernels' layout
     std::vector<uint8_t> copy;                    // a vector's own bytes (view points here)
 };
 
@@ -80,6 +81,9 @@ public:
         } else if (w.type == TypeId::Q6_K && dense && dense->q6_k_packed) {
             cw.q6 = simd::repack_q6_k(w, &pool_);
             bytes_ += cw.q6->bytes();
+        } else if ((w.type == TypeId::Q4_K || w.type == TypeId::Q5_K) && dense && dense->qk_packed) {
+            cw.qk = simd::repack_qk(w, &pool_);
+            bytes_ += cw.qk->bytes();
         } else {
             bytes_ += w.nbytes;
         }
@@ -88,7 +92,8 @@ public:
 
     bool owns_copy(const Weight& w) const override {
         const auto* cw = static_cast<const CpuWeight*>(w.storage);
-        return cw->packed.has_value() || cw->q8.has_value() || cw->q6.has_value() || !cw->copy.empty();
+        return cw->packed.has_value() || cw->q8.has_value() || cw->q6.has_value() || cw->qk.has_value() ||
+               !cw->copy.empty();
     }
 
     // Norm gains are copied: a few KB each, and the file pages around them can then be released
@@ -236,15 +241,17 @@ public:
                     cpu_ternary_rows(w.view, r0, r1, act_q_.data(), act_scale_.data(), n, w.extra_scale,
                                      rows_of(out), out.cols);
                 });
-            } else if (w.q8 || w.q6) {
+            } else if (w.q8 || w.q6 || w.qk) {
                 // Threads split whole 16-row groups of the repacked layout.
                 const int64_t g = simd::kRowGroup;
                 pool_.parallel_for((m + g - 1) / g, 1, [&](int64_t g0, int64_t g1) {
                     const int64_t r0 = g0 * g, r1 = std::min(g1 * g, m);
                     if (w.q8)
                         dense_->q8_0_packed(*w.q8, r0, r1, rows_of(x), n, w.extra_scale, rows_of(out), out.cols);
-                    else
+                    else if (w.q6)
                         dense_->q6_k_packed(*w.q6, r0, r1, rows_of(x), n, w.extra_scale, rows_of(out), out.cols);
+                    else
+                        dense_->qk_packed(*w.qk, r0, r1, rows_of(x), n, w.extra_scale, rows_of(out), out.cols);
                 });
             } else {
                 const float* xf = rows_of(x);
@@ -256,6 +263,10 @@ public:
                         cpu_q8_0_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                     else if (w.view.type == TypeId::Q6_K)  // and so does the 6-bit one
                         cpu_q6_k_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                    else if (w.view.type == TypeId::Q4_K)  // and the k-quant ones of llama.cpp's files
+                        cpu_q4_k_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
+                    else if (w.view.type == TypeId::Q5_K)
+                        cpu_q5_k_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                     else
                         cpu_dense_rows(w.view, r0, r1, xf, n, w.extra_scale, rows_of(out), out.cols);
                 });

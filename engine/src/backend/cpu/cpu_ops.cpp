@@ -171,6 +171,58 @@ void cpu_q6_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, 
     }
 }
 
+namespace {
+
+void qk_rows(const TensorView& w, bool five_bits, int64_t r0, int64_t r1, const float* x, int n_tokens,
+             float extra_scale, float* out, int out_stride) {
+    const int k = static_cast<int>(w.ne[0]), nb = k / kQKBlock;
+    const size_t block_bytes = five_bits ? kQ5KBlockBytes : kQ4KBlockBytes;
+    std::vector<int8_t> xq(k);
+    std::vector<float> xd(k / kQKSubBlock), sum_xd(k / kQKSubBlock);
+    uint8_t codes[kQKBlock], scale[kQKSubBlocks], min[kQKSubBlocks];
+    for (int t = 0; t < n_tokens; ++t) {
+        cpu_quantize_q8_0_activations(x + static_cast<size_t>(t) * k, k, xq.data(), xd.data());
+        for (int s = 0; s < k / kQKSubBlock; ++s) {
+            int32_t sum = 0;
+            for (int i = 0; i < kQKSubBlock; ++i) sum += xq[s * kQKSubBlock + i];
+            sum_xd[s] = static_cast<float>(sum) * xd[s];
+        }
+        for (int64_t r = r0; r < r1; ++r) {
+            const uint8_t* row = w.data + static_cast<size_t>(r) * nb * block_bytes;
+            float sum = 0.0f;
+            for (int b = 0; b < nb; ++b) {
+                const uint8_t* blk = row + static_cast<size_t>(b) * block_bytes;
+                qk_codes(blk, five_bits, codes, scale, min);
+                const float d = f16_to_f32(static_cast<uint16_t>(blk[0] | blk[1] << 8));
+                const float dmin = f16_to_f32(static_cast<uint16_t>(blk[2] | blk[3] << 8));
+                float scaled = 0.0f, mins = 0.0f;
+                for (int j = 0; j < kQKSubBlocks; ++j) {
+                    const int s = b * kQKSubBlocks + j;
+                    const int8_t* a = xq.data() + s * kQKSubBlock;
+                    int32_t dot = 0;
+                    for (int i = 0; i < kQKSubBlock; ++i) dot += codes[kQKSubBlock * j + i] * a[i];
+                    scaled += static_cast<float>(scale[j] * dot) * xd[s];
+                    mins += static_cast<float>(min[j]) * sum_xd[s];
+                }
+                sum += d * scaled - dmin * mins;
+            }
+            out[static_cast<size_t>(t) * out_stride + r] = sum * extra_scale;
+        }
+    }
+}
+
+}  // namespace
+
+void cpu_q4_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride) {
+    qk_rows(w, false, r0, r1, x, n_tokens, extra_scale, out, out_stride);
+}
+
+void cpu_q5_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride) {
+    qk_rows(w, true, r0, r1, x, n_tokens, extra_scale, out, out_stride);
+}
+
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out) {
     // Element i goes to partial sum i % 8, then the partials add pairwise: eight independent add
     // chains instead of one latency-bound chain, and an order any SIMD width can reproduce.

@@ -18,7 +18,8 @@ float cpu_quantize_row_i8(const float* x, int n, int8_t* q);
 void cpu_ternary_rows(const TensorView& w, int64_t r0, int64_t r1, const int8_t* act_q, const float* act_scale,
                       int n_tokens, float extra_scale, float* out, int out_stride);
 
-// The same for float-typed matrices (F32, F16, BF16, Q8_0, Q6_K) with float activations x[n][k].
+// The same for float-typed matrices (F32, F16, BF16, Q8_0, Q6_K, Q4_K, Q5_K) with float activations
+// x[n][k], each row dequantized.
 void cpu_dense_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
                     float* out, int out_stride);
 
@@ -40,6 +41,18 @@ void cpu_q8_0_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, 
 // scale; the two sub-blocks of an activation block add as integers, are scaled by d_w * d_x, and
 // summed over blocks in order. The fast kernels reproduce the integer part exactly.
 void cpu_q6_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride);
+
+// Q4_K / Q5_K weights (the k-quant heads of llama.cpp's files) times the same Q8_0-quantized
+// activations, whose blocks of 32 are the weights' sub-blocks: per sub-block j of a 256-block an
+// exact integer dot of the codes and the activations, dot_j, and the activations' sum, sum_j; then
+//   row += (d * S - dmin * M),  S = sum over j of float(scale_j * dot_j) * xd_j,
+//                               M = sum over j of float(min_j) * (float(sum_j) * xd_j),
+// over the 256-blocks in order (S and M each over j in order, no fused multiply-adds), times
+// extra_scale. The fast kernels repeat these operations in this order, so they match bit for bit.
+void cpu_q4_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
+                   float* out, int out_stride);
+void cpu_q5_k_rows(const TensorView& w, int64_t r0, int64_t r1, const float* x, int n_tokens, float extra_scale,
                    float* out, int out_stride);
 
 void cpu_rms_norm(const float* x, const float* gain, int n, float eps, float* out);

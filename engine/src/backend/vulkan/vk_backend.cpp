@@ -122,12 +122,14 @@ private:
     }
 
     // F16 and F32 stay as they are, Q8_0 is repacked (its activations are quantized too, as the
-    // CPU does), other float types are dequantized to F32. Split into row chunks that each fit one
+    // CPU does), other float types are dequantized to F32 (Q4_K / Q5_K with their input rounded to
+    // Q8_0 blocks, as the CPU takes it). Split into row chunks that each fit one
     // binding (the 2B model's F16 head is 657 MB; lavapipe binds 128 MiB).
     void upload_dense(const TensorView& w, VkWeight& vw) {
         const uint64_t k = w.ne[0], rows = w.n_rows();
         vw.f16 = w.type == TypeId::F16;
         vw.q8 = w.type == TypeId::Q8_0 && vw.rows > 1;  // vectors (norm gains) stay f32
+        vw.q8_input = (w.type == TypeId::Q4_K || w.type == TypeId::Q5_K) && vw.rows > 1;
         if (vw.q8) return upload_q8_0(w, vw);
         const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
         uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);

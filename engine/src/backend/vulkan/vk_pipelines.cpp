@@ -139,6 +139,7 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
         case Kernel::GetRowsQ8_0: name = "get_rows_q8_0"; break;
         case Kernel::QuantizeQ8_0: name = "quantize_q8_0"; break;
+        case Kernel::RoundQ8_0: name = "round_q8_0"; break;
         case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;
         case Kernel::Rope: name = "rope"; break;
         // With FP64: exp correctly rounded like the CPU's expf (see exp_rn in common.glsl).

@@ -25,6 +25,7 @@ enum class Kernel {
     GetRowsF32,
     GetRowsQ8_0,
     QuantizeQ8_0,
+    RoundQ8_0,
     MatvecQ8_0,
     RmsNorm,
     Rope,

@@ -336,8 +336,26 @@ private:
         }
     }
 
+    // x with each value replaced by its Q8_0 code times the block's d, in a scratch tensor.
+    Tensor rounded_q8_0(Tensor x) {
+        const uint64_t n = static_cast<uint64_t>(x.rows), k = static_cast<uint64_t>(x.cols);
+        if (k % 32) throw VkError("linear: Q4_K / Q5_K rows must be a multiple of 32 values");
+        if (n * k > xr_cap_) {
+            if (xr_.handle()) rec_.retire(std::move(xr_));
+            xr_cap_ = std::max<uint64_t>(n * k, static_cast<uint64_t>(max_rows_) * k);
+            xr_ = Buffer(dev_, xr_cap_ * 4, MemoryKind::Device);
+        }
+        const Tensor r{&xr_, 0, x.rows, x.cols};
+        QuantizeQ8Push qp{0, static_cast<uint32_t>(k), static_cast<uint32_t>(n), 0, 0};
+        qp.x_off = rec_.bind(3, all(x), false);
+        qp.q_off = rec_.bind(5, all(r), true);
+        rec_.dispatch(Kernel::RoundQ8_0, &qp, sizeof qp, static_cast<uint32_t>(n));
+        return r;
+    }
+
     void dense_linear(Tensor x, const VkWeight& w, Tensor out) {
         if (w.q8) return q8_linear(x, w, out);
+        if (w.q8_input) x = rounded_q8_0(x);
         if (x.rows > kTokensPerDispatch) return dense_matmul(x, w, out);
         const Kernel kernel = w.f16 ? Kernel::MatvecDenseF16 : Kernel::MatvecDenseF32;
         const uint32_t nr = ctx_.pipelines->get(kernel).rows;
@@ -411,6 +429,8 @@ private:
     uint64_t xq_cap_ = 0, xs_cap_ = 0;
     Buffer xq8_, xd8_;  // Q8_0 activations: packed int8 and a scale per 32 values
     uint64_t xq8_cap_ = 0;  // ints
+    Buffer xr_;  // the input of a Q4_K / Q5_K head rounded to Q8_0 blocks (floats)
+    uint64_t xr_cap_ = 0;
     Buffer ids_;
     uint64_t ids_cap_ = 0, ids_used_ = 0;
     Buffer rope_;

@@ -24,6 +24,7 @@ struct VkWeight {
     // scales from word q8_scale_off(rows) on (see matvec_q8_0.comp).
     bool f16 = false;
     bool q8 = false;
+    bool q8_input = false;  // Q4_K / Q5_K expanded to F32: the input is rounded to Q8_0 blocks, as the CPU takes it
     struct Chunk {
         Buffer buffer;
         int row0 = 0, rows = 0;
