@@ -6,7 +6,8 @@
 // final, not retried. A request that receives nothing for stallTimeoutMs is abandoned and
 // retried; an answer's Content-Range and size are checked before a byte of it is written. A
 // failure is remembered in <dir>/<name>.part.failed until the download is started again or
-// cancelled, so the app can show it after a restart (restore()).
+// cancelled, so the app can show it after a restart (restore()). Without a catalog hash, the
+// SHA-256 the server publishes is used: Hugging Face sends an LFS file's in X-Linked-Etag.
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
@@ -34,6 +35,9 @@ class DownloadManager : public QObject {
     // Why the download is waiting to retry ("no data from the server for 30 s", "HTTP 503");
     // empty while bytes flow.
     Q_PROPERTY(QString retryReason READ retryReason NOTIFY stateChanged)
+    // What the finished file was checked against: "catalog" (the catalog's SHA-256), "server" (the
+    // SHA-256 the server sent in X-Linked-Etag), "none" (no hash published); "" until it is done.
+    Q_PROPERTY(QString verification READ verification NOTIFY stateChanged)
 public:
     explicit DownloadManager(QObject* parent = nullptr);
 
@@ -55,6 +59,7 @@ public:
     QString error() const { return error_; }
     int attempt() const { return attempt_; }
     QString retryReason() const { return retryReason_; }
+    QString verification() const { return verification_; }
     QString partPath() const { return dir_ + QLatin1Char('/') + fileName_ + QStringLiteral(".part"); }
     QString finalPath() const { return dir_ + QLatin1Char('/') + fileName_; }
 
@@ -84,6 +89,7 @@ private:
     void rememberFailure() const;
     void verifyAndInstall();
     void retryLater(const QString& why);
+    void noteLinkedEtag(const QNetworkReply* reply);
 
     QNetworkAccessManager nam_;
     QPointer<QNetworkReply> reply_;
@@ -106,6 +112,8 @@ private:
     QByteArray errorBody_;
     QStringList tlsErrors_;
     QString retryReason_;
+    QString linkedSha256_;  // the server's X-Linked-Etag, when it is a SHA-256
+    QString verification_;
 };
 
 }  // namespace tern::app

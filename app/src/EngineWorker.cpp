@@ -80,8 +80,11 @@ void EngineWorker::loadModel(const LoadRequest& request) {
         const int trained = model_->info().n_ctx_train;
         so.n_ctx = trained > 0 && request.contextLength > trained ? trained : request.contextLength;
         session_ = std::make_unique<Session>(model_, so);
+        chatTemplate_ = request.chatTemplate.value_or(model_->chat_template());
         ModelSummary summary;
         summary.info = model_->info();
+        summary.chatTemplate = chatTemplate_;
+        summary.chatTemplateChosen = request.chatTemplate.has_value();
         summary.loadMs = model_->load_ms();
         summary.nCtx = session_->n_ctx();
         summary.kvBytes = session_->stats().kv_bytes;
@@ -141,7 +144,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     };
     try {
         const auto& tok = model_->tokenizer();
-        const auto ids = tok.encode(format_chat(chat, model_->chat_template(), true), true, true);
+        const auto ids = tok.encode(format_chat(chat, chatTemplate_, true), true, true);
         Q_EMIT generationStarted(requestId, std::min(int(ids.size()), session_->n_ctx()));
         const GenerateResult r = tern::generate(*session_, ids, g, [&](std::string_view text, int32_t) {
             ++nTokens;

@@ -77,6 +77,7 @@ private:
     tern::RaplMeter& rapl();
 
     std::shared_ptr<tern::Model> model_;
+    tern::ChatTemplate chatTemplate_ = tern::ChatTemplate::Plain;  // the loaded model's, or the user's choice
     std::unique_ptr<tern::RaplMeter> rapl_;
     std::unique_ptr<tern::Session> session_;
     std::atomic<quint64> stopUpTo_{0};
