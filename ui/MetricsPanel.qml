@@ -303,6 +303,12 @@ Rectangle {
                 MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: panel.m.headType || "—"; unit: panel.m.headBytes > 0 ? Format.bytes(m.headBytes) : "" }
                 MetricTile { label: qsTr("Device"); value: panel.m.backend || "—"; unit: ModelSession.model.ternaryType || "" }
                 MetricTile { label: qsTr("Threads"); value: ModelSession.model.nThreads || "—" }
+                MetricTile {
+                    objectName: "chatTemplateTile"
+                    label: qsTr("Chat template")
+                    value: ModelSession.model.loaded ? ModelSession.model.chatTemplate : "—"
+                    unit: ModelSession.model.loaded ? (ModelSession.model.chatTemplateChosen ? qsTr("chosen") : qsTr("the file's")) : ""
+                }
             }
 
             Item { Layout.preferredHeight: 10 }

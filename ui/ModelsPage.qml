@@ -72,6 +72,8 @@ ScrollView {
                 required property string error
                 required property bool external
                 required property bool benchmark
+                required property string chatTemplate
+                required property string chatTemplateNote
                 Layout.fillWidth: true
                 implicitHeight: libRow.implicitHeight + 24
                 radius: Theme.radius
@@ -95,6 +97,28 @@ ScrollView {
                                      : error
                             color: ok ? Theme.textMuted : Theme.danger; font.pixelSize: 12
                             wrapMode: Text.Wrap; Layout.fillWidth: true
+                        }
+                        // Which prompt format the chat uses, and the user's choice of another.
+                        RowLayout {
+                            visible: ok
+                            spacing: 8
+                            Label { text: qsTr("Chat template"); color: Theme.textMuted; font.pixelSize: 12 }
+                            ComboBox {
+                                objectName: "chatTemplateChoice"
+                                property string modelPath: path
+                                model: Library.chatTemplateChoices
+                                textRole: "title"
+                                valueRole: "name"
+                                currentIndex: count > 0 ? indexOfValue(chatTemplate) : -1
+                                onActivated: Library.setChatTemplate(path, currentValue)
+                                Accessible.name: qsTr("Chat template of %1").arg(name)
+                            }
+                            Label {
+                                objectName: "chatTemplateNote"
+                                text: chatTemplateNote
+                                color: Theme.textMuted; font.pixelSize: 12
+                                wrapMode: Text.Wrap; Layout.fillWidth: true
+                            }
                         }
                         Label { text: path; color: Theme.textMuted; font.pixelSize: 11; elide: Text.ElideMiddle; Layout.fillWidth: true }
                     }
@@ -153,6 +177,16 @@ ScrollView {
                                 color: Theme.textMuted; font.pixelSize: 12
                             }
                             Label { text: modelData.description; color: Theme.textMuted; font.pixelSize: 12; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                            // After a download: what its bytes were checked against.
+                            Label {
+                                objectName: "downloadVerification"
+                                visible: page.dl.fileName === modelData.file && page.dl.state === "done"
+                                text: page.dl.verification === "catalog" ? qsTr("Downloaded and verified against the published SHA-256.")
+                                    : page.dl.verification === "server" ? qsTr("Downloaded and verified against the server's SHA-256 (X-Linked-Etag).")
+                                    : qsTr("Downloaded; not verified: no hash published.")
+                                color: page.dl.verification === "none" ? Theme.warning : Theme.textMuted
+                                font.pixelSize: 12; wrapMode: Text.Wrap; Layout.fillWidth: true
+                            }
                         }
                         TButton {
                             visible: !active
@@ -167,7 +201,9 @@ ScrollView {
                         Layout.fillWidth: true
                         ProgressBar {
                             Layout.fillWidth: true
-                            from: 0; to: Math.max(1, page.dl.totalBytes); value: page.dl.receivedBytes
+                            // Without an exact size in the catalog, its rounded size is the scale.
+                            from: 0; to: Math.max(1, page.dl.totalBytes > 0 ? page.dl.totalBytes : modelData.bytes)
+                            value: page.dl.receivedBytes
                             indeterminate: page.dl.state === "verifying"
                             Accessible.name: qsTr("Download progress")
                         }
@@ -182,7 +218,8 @@ ScrollView {
                                     : page.dl.state === "checking" ? qsTr("Checking the part already downloaded…")
                                     : page.dl.state === "verifying" ? qsTr("Verifying SHA-256…")
                                     : qsTr("%1 of %2 · %3/s · %4 left%5").arg(Format.bytes(page.dl.receivedBytes))
-                                          .arg(Format.bytes(page.dl.totalBytes)).arg(Format.bytes(page.dl.bytesPerSecond))
+                                          .arg(page.dl.totalBytes > 0 ? Format.bytes(page.dl.totalBytes) : "≈ " + Format.bytes(modelData.bytes))
+                                          .arg(Format.bytes(page.dl.bytesPerSecond))
                                           .arg(page.duration(page.dl.etaSeconds))
                                           .arg(page.dl.state === "paused" ? qsTr(" · paused") : page.dl.attempt > 0 ? qsTr(" · retry %1").arg(page.dl.attempt) : "")
                             }

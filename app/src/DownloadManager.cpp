@@ -13,6 +13,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+
 namespace tern::app {
 
 namespace {
@@ -40,6 +42,18 @@ ContentRange parseContentRange(const QByteArray& value) {
         r.last = last;
     }
     return r;
+}
+
+// An X-Linked-Etag that is a SHA-256 (64 hex digits, quotes and a weak "W/" prefix stripped),
+// lower case; "" for anything else (a git blob's SHA-1, a missing header, junk).
+QString sha256FromEtag(const QByteArray& value) {
+    QByteArray v = value.trimmed();
+    if (v.startsWith("W/")) v = v.mid(2);
+    if (v.size() >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.mid(1, v.size() - 2);
+    if (v.size() != 64) return {};
+    for (char c : v)
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return {};
+    return QString::fromLatin1(v).toLower();
 }
 
 // The total of a 416's "bytes */TOTAL" (-1 when absent).
@@ -146,6 +160,8 @@ void DownloadManager::start(const QUrl& url, const QString& dir, const QString& 
     fileName_ = fileName;
     expected_ = expectedBytes;
     sha256_ = sha256.toLower();
+    linkedSha256_.clear();
+    verification_.clear();
     error_.clear();
     retryReason_.clear();
     attempt_ = 0;
@@ -217,6 +233,8 @@ void DownloadManager::request() {
     speedClock_.start();
     speedBytes_ = received_;
     reply_ = nam_.get(req);
+    // Hugging Face puts X-Linked-Etag on its redirect to the CDN, not on the CDN's answer.
+    connect(reply_, &QNetworkReply::redirected, this, [this] { noteLinkedEtag(reply_); });
     connect(reply_, &QNetworkReply::metaDataChanged, this, [this] {
         stallTimer_.start(stallTimeoutMs);
         checkHeaders();
@@ -252,6 +270,7 @@ bool DownloadManager::checkHeaders() {
     const QVariant code = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!code.isValid()) return true;  // not yet
     headersChecked_ = true;
+    noteLinkedEtag(reply_);
     const int status = code.toInt();
     if (status == 206) {
         const ContentRange range = parseContentRange(reply_->rawHeader("Content-Range"));
@@ -376,6 +395,11 @@ void DownloadManager::retryLater(const QString& why) {
     Q_EMIT stateChanged();
 }
 
+void DownloadManager::noteLinkedEtag(const QNetworkReply* reply) {
+    if (!reply || !linkedSha256_.isEmpty()) return;
+    linkedSha256_ = sha256FromEtag(reply->rawHeader("X-Linked-Etag"));
+}
+
 void DownloadManager::verifyAndInstall() {
     setState(QStringLiteral("verifying"));
     part_.flush();
@@ -385,11 +409,17 @@ void DownloadManager::verifyAndInstall() {
         return;
     }
     const QString got = QString::fromLatin1(hash_.result().toHex());
-    if (!sha256_.isEmpty() && got != sha256_) {
+    // The catalog's hash first; without one, the server's (still catches a damaged transfer).
+    const bool fromCatalog = !sha256_.isEmpty();
+    const QString want = fromCatalog ? sha256_ : linkedSha256_;
+    if (!want.isEmpty() && got != want) {
         QFile::remove(partPath());  // corrupt: resuming it would never succeed
-        fail(tr("Checksum mismatch: the downloaded file is damaged or not the expected one (SHA-256 %1).").arg(got));
+        fail(fromCatalog ? tr("Checksum mismatch: the downloaded file is damaged or not the expected one (SHA-256 %1).").arg(got)
+                         : tr("Checksum mismatch: the downloaded file is damaged; its SHA-256 is %1, the server published %2 (X-Linked-Etag).")
+                               .arg(got, want));
         return;
     }
+    verification_ = fromCatalog ? QStringLiteral("catalog") : want.isEmpty() ? QStringLiteral("none") : QStringLiteral("server");
     QFile::remove(finalPath());
     if (!QFile::rename(partPath(), finalPath())) {  // same folder: atomic
         fail(tr("Could not move the download into place at %1.").arg(finalPath()));

@@ -7,6 +7,8 @@
 // retried; an answer's Content-Range and size are checked before a byte of it is written. Each
 // download is recorded in <dir>/<name>.part.json (what it fetches, and its failure if it failed)
 // until it is done or cancelled, so after a restart the app shows it again (restore()).
+// Without a catalog hash, the SHA-256 the server publishes is used: Hugging Face sends an LFS
+// file's in X-Linked-Etag.
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
@@ -37,6 +39,9 @@ class DownloadManager : public QObject {
     // What the card says while it waits: "Retrying in 8 s: HTTP 503", then "Retrying now: …";
     // empty while bytes flow. Counts down once a second.
     Q_PROPERTY(QString retryStatus READ retryStatus NOTIFY retryStatusChanged)
+    // What the finished file was checked against: "catalog" (the catalog's SHA-256), "server" (the
+    // SHA-256 the server sent in X-Linked-Etag), "none" (no hash published); "" until it is done.
+    Q_PROPERTY(QString verification READ verification NOTIFY stateChanged)
 public:
     explicit DownloadManager(QObject* parent = nullptr);
 
@@ -60,6 +65,7 @@ public:
     int attempt() const { return attempt_; }
     QString retryReason() const { return retryReason_; }
     QString retryStatus() const;
+    QString verification() const { return verification_; }
     QString partPath() const { return dir_ + QLatin1Char('/') + fileName_ + QStringLiteral(".part"); }
     QString finalPath() const { return dir_ + QLatin1Char('/') + fileName_; }
 
@@ -90,6 +96,7 @@ private:
     void writeRecord() const;  // the download and error_ (empty while it runs)
     void verifyAndInstall();
     void retryLater(const QString& why);
+    void noteLinkedEtag(const QNetworkReply* reply);
 
     QNetworkAccessManager nam_;
     QPointer<QNetworkReply> reply_;
@@ -113,6 +120,8 @@ private:
     QByteArray errorBody_;
     QStringList tlsErrors_;
     QString retryReason_;
+    QString linkedSha256_;  // the server's X-Linked-Etag, when it is a SHA-256
+    QString verification_;
 };
 
 }  // namespace tern::app

@@ -12,6 +12,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include <memory>
+#include <optional>
 
 #include "ContextWindow.h"
 #include "tern/bench.h"
@@ -34,6 +35,8 @@ struct LoadRequest {
     int device = -1;
     HeadType head = HeadType::AsStored;
     KvType kv = KvType::F16;
+    // The user's choice for this file (Settings::chatTemplateOverride); none: the file's own.
+    std::optional<ChatTemplate> chatTemplate;
 };
 
 // A loaded model as the GUI shows it: the engine's ModelInfo plus the session's context and cache.
@@ -51,8 +54,13 @@ struct ModelSummary {
     Q_PROPERTY(QString headType READ headType)
     Q_PROPERTY(QString kvType READ kvType)
     Q_PROPERTY(int contextSize MEMBER nCtx)
+    // The chat template prompts are written in ("Llama 3"), and whether the user chose it.
+    Q_PROPERTY(QString chatTemplate READ chatTemplateTitle)
+    Q_PROPERTY(bool chatTemplateChosen MEMBER chatTemplateChosen)
 public:
     tern::ModelInfo info;
+    tern::ChatTemplate chatTemplate = tern::ChatTemplate::Plain;
+    bool chatTemplateChosen = false;
     int nCtx = 0;
     quint64 kvBytes = 0;
     double loadMs = 0;
@@ -69,6 +77,7 @@ public:
     QString backendFallbackReason() const { return QString::fromStdString(info.backend_fallback_reason); }
     QString headType() const { return QString::fromStdString(info.head_type); }
     QString kvType() const { return QString::fromLatin1(kv_type_name(info.kv_type)); }
+    QString chatTemplateTitle() const { return QString::fromLatin1(chat_template_title(chatTemplate)); }
 };
 
 // Sampling for one answer: the Settings defaults with the chat's own values on top (Sampling.h).

@@ -87,8 +87,11 @@ void EngineWorker::loadModel(const LoadRequest& request) {
         const int trained = model_->info().n_ctx_train;
         so.n_ctx = trained > 0 && request.contextLength > trained ? trained : request.contextLength;
         session_ = std::make_unique<Session>(model_, so);
+        chatTemplate_ = request.chatTemplate.value_or(model_->chat_template());
         ModelSummary summary;
         summary.info = model_->info();
+        summary.chatTemplate = chatTemplate_;
+        summary.chatTemplateChosen = request.chatTemplate.has_value();
         summary.loadMs = model_->load_ms();
         summary.nCtx = session_->n_ctx();
         summary.kvBytes = session_->stats().kv_bytes;
@@ -160,7 +163,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     };
     try {
         const auto& tok = model_->tokenizer();
-        const ChatTemplate tmpl = model_->chat_template();
+        const ChatTemplate tmpl = chatTemplate_;
         const ChatEncoder encode = [&](const std::vector<ChatMessage>& m) {
             return tok.encode(format_chat(m, tmpl, true), true, true);
         };

@@ -100,6 +100,7 @@ private:
     std::shared_ptr<tern::Model> model_;
     std::shared_ptr<tern::Model> twin_;
     QString twinPath_;
+    tern::ChatTemplate chatTemplate_ = tern::ChatTemplate::Plain;  // the loaded model's, or the user's choice
     std::unique_ptr<tern::RaplMeter> rapl_;
     std::unique_ptr<tern::Session> session_;
     std::atomic<quint64> stopUpTo_{0};

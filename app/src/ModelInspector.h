@@ -17,9 +17,15 @@ struct ModelDescription {
     qint64 ramBytes = 0;   // file + KV cache at min(training context, 4096)
     bool synthetic = false;  // random weights (the file's tern.synthetic key)
     double fp16Ratio = 0;    // weight memory as the FP16 baseline / as stored (tern::ModelFile)
+    QString chatTemplate;    // the engine's name of the template the file gets ("llama3")
+    bool chatTemplateRecognised = false;  // found in the file; false: the default runs
     QVariantMap toMap() const;
 };
 
 ModelDescription inspectModel(const QString& path);
+
+// Which chat template runs for a file, for people: "detected: Llama 3", "default: Plain — no
+// known template found", or with a choice (an engine template name) "chosen: ChatML (detected: Llama 3)".
+QString chatTemplateNote(const ModelDescription& d, const QString& chosen);
 
 }  // namespace tern::app

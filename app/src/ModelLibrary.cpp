@@ -6,6 +6,7 @@
 #include <QUrl>
 
 #include "Settings.h"
+#include "tern/chat.h"
 
 namespace tern::app {
 
@@ -30,6 +31,11 @@ QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
     case ErrorRole: return e.d.error;
     case ExternalRole: return e.external;
     case BenchmarkRole: return e.d.synthetic;  // the file's tern.synthetic key, whatever its name
+    case ChatTemplateRole: {
+        const QString chosen = settings_->chatTemplateOverride(e.path);
+        return chosen.isEmpty() ? e.d.chatTemplate : chosen;
+    }
+    case ChatTemplateNoteRole: return chatTemplateNote(e.d, settings_->chatTemplateOverride(e.path));
     }
     return {};
 }
@@ -37,7 +43,27 @@ QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
 QHash<int, QByteArray> ModelLibrary::roleNames() const {
     return {{PathRole, "path"}, {NameRole, "name"}, {ArchRole, "arch"}, {TernaryTypeRole, "ternaryType"},
             {FileBytesRole, "fileBytes"}, {RamBytesRole, "ramBytes"}, {OkRole, "ok"}, {ErrorRole, "error"},
-            {ExternalRole, "external"}, {BenchmarkRole, "benchmark"}};
+            {ExternalRole, "external"}, {BenchmarkRole, "benchmark"}, {ChatTemplateRole, "chatTemplate"},
+            {ChatTemplateNoteRole, "chatTemplateNote"}};
+}
+
+QVariantList ModelLibrary::chatTemplateChoices() const {
+    QVariantList out;
+    for (const ChatTemplateName& t : chat_template_names())
+        out.push_back(QVariantMap{{QStringLiteral("name"), QString::fromLatin1(t.name)},
+                                  {QStringLiteral("title"), QString::fromLatin1(t.title)}});
+    return out;
+}
+
+void ModelLibrary::setChatTemplate(const QString& path, const QString& name) {
+    for (int row = 0; row < entries_.size(); ++row) {
+        const Entry& e = entries_[row];
+        if (e.path != path) continue;
+        // Choosing the file's own template is no choice: it would stay even if the file changed.
+        settings_->setChatTemplateOverride(path, name == e.d.chatTemplate ? QString() : name);
+        Q_EMIT dataChanged(index(row), index(row), {ChatTemplateRole, ChatTemplateNoteRole});
+        return;
+    }
 }
 
 double ModelLibrary::totalBytes() const {

@@ -15,9 +15,13 @@ class ModelLibrary : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY changed)
     Q_PROPERTY(double totalBytes READ totalBytes NOTIFY changed)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    // The chat templates a model can be given: [{name: "llama3", title: "Llama 3"}, ...].
+    Q_PROPERTY(QVariantList chatTemplateChoices READ chatTemplateChoices CONSTANT)
 public:
+    // ChatTemplateRole: the engine's name of the template that runs (the user's choice, else the
+    // file's); ChatTemplateNoteRole: the same for people, with where it comes from.
     enum Roles { PathRole = Qt::UserRole + 1, NameRole, ArchRole, TernaryTypeRole, FileBytesRole, RamBytesRole,
-                 OkRole, ErrorRole, ExternalRole, BenchmarkRole };
+                 OkRole, ErrorRole, ExternalRole, BenchmarkRole, ChatTemplateRole, ChatTemplateNoteRole };
 
     explicit ModelLibrary(Settings* settings, QObject* parent = nullptr);
 
@@ -26,6 +30,7 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     double totalBytes() const;
+    QVariantList chatTemplateChoices() const;
     QString lastError() const { return lastError_; }
 
     Q_INVOKABLE void refresh();
@@ -36,6 +41,9 @@ public:
     Q_INVOKABLE bool contains(const QString& path) const;
     // How many times the weights' memory the FP16 baseline of this library model needs (0: unknown).
     Q_INVOKABLE double fp16Ratio(const QString& path) const;
+    // Runs this model's chats in template `name` (an engine name) from its next load on (a loaded
+    // model reloads); "" or the file's own template goes back to the file's.
+    Q_INVOKABLE void setChatTemplate(const QString& path, const QString& name);
 
 Q_SIGNALS:
     void changed();

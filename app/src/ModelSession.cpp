@@ -94,6 +94,7 @@ LoadRequest ModelSession::loadRequest(const QString& path) const {
     r.device = settings_->device();
     r.head = parse_head(settings_->lmHead().toStdString()).value_or(HeadType::AsStored);
     r.kv = parse_kv(settings_->kvCache().toStdString()).value_or(KvType::F16);
+    r.chatTemplate = chat_template_from_name(settings_->chatTemplateOverride(path).toStdString());
     return r;
 }
 
@@ -117,8 +118,8 @@ void ModelSession::load(const QString& pathOrUrl) {
 void ModelSession::reloadIfModelOptionsChanged() {
     if (applied_.path.isEmpty() || state_ == NoModel) return;
     const LoadRequest wanted = loadRequest(applied_.path);
-    if (wanted.head == applied_.head && wanted.kv == applied_.kv) return;
-    spdlog::info("LM head or KV cache setting changed: reloading {}", applied_.path.toStdString());
+    if (wanted.head == applied_.head && wanted.kv == applied_.kv && wanted.chatTemplate == applied_.chatTemplate) return;
+    spdlog::info("LM head, KV cache or chat template setting changed: reloading {}", applied_.path.toStdString());
     load(applied_.path);
 }
 

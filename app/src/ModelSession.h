@@ -67,7 +67,7 @@ Q_SIGNALS:
 
 private:
     void setState(State s);
-    // Settings changed: a new LM head or KV cache type reloads the model.
+    // Settings changed: a new LM head, KV cache type or chat template of this file reloads the model.
     void reloadIfModelOptionsChanged();
 
     Settings* settings_;

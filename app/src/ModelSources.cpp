@@ -65,9 +65,11 @@ void ModelSources::download(int index) {
     if (index < 0 || index >= catalog_.size()) return;
     const QVariantMap m = catalog_[index].toMap();
     alerts_->clear();
+    // A size the hub only shows rounded is for the card; the download then trusts the hash alone.
+    const bool exact = m.value(QStringLiteral("bytesExact"), true).toBool();
     downloads_.start(QUrl(m.value(QStringLiteral("url")).toString()), settings_->modelsDir(),
-                     m.value(QStringLiteral("file")).toString(), m.value(QStringLiteral("bytes")).toLongLong(),
-                     m.value(QStringLiteral("sha256")).toString());
+                     m.value(QStringLiteral("file")).toString(),
+                     exact ? m.value(QStringLiteral("bytes")).toLongLong() : 0, m.value(QStringLiteral("sha256")).toString());
 }
 
 QString ModelSources::bundledModelPath() const {

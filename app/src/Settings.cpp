@@ -2,9 +2,11 @@
 
 #include "AppPaths.h"
 
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QPalette>
 
+#include "tern/chat.h"
 #include "tern/options.h"
 
 namespace tern::app {
@@ -73,6 +75,27 @@ QString Settings::modelsDir() const {
     return s_.value(QStringLiteral("models/dir"), AppPaths::defaultModelsDir()).toString();
 }
 void Settings::setModelsDir(const QString& v) { set(QStringLiteral("models/dir"), v); }
+namespace {
+const QString kChatTemplatesKey = QStringLiteral("models/chatTemplates");  // canonical path -> template name
+QString modelKey(const QString& path) {
+    const QFileInfo fi(path);
+    const QString canon = fi.canonicalFilePath();
+    return canon.isEmpty() ? fi.absoluteFilePath() : canon;
+}
+}  // namespace
+
+QString Settings::chatTemplateOverride(const QString& modelPath) const {
+    const QString name = s_.value(kChatTemplatesKey).toMap().value(modelKey(modelPath)).toString();
+    return tern::chat_template_from_name(name.toStdString()) ? name : QString();
+}
+
+void Settings::setChatTemplateOverride(const QString& modelPath, const QString& name) {
+    QVariantMap all = s_.value(kChatTemplatesKey).toMap();
+    if (tern::chat_template_from_name(name.toStdString())) all.insert(modelKey(modelPath), name);
+    else all.remove(modelKey(modelPath));
+    set(kChatTemplatesKey, all);
+}
+
 QString Settings::lastModel() const { return s_.value(QStringLiteral("models/last")).toString(); }
 void Settings::setLastModel(const QString& v) { set(QStringLiteral("models/last"), v); }
 double Settings::temperature() const { return s_.value(QStringLiteral("sampling/temperature"), 0.8).toDouble(); }

@@ -87,6 +87,15 @@ public:
     QString serverApiKey() const;
     void setServerApiKey(const QString& v);
 
+    // The chat template chosen for one model file, by the engine's name for it (tern/chat.h:
+    // "llama3", "chatml", ...); "" when none was chosen and the file's own (detected) one runs.
+    // Keyed by the file's canonical path, not its hash: hashing a multi-gigabyte file would take
+    // seconds on every look at the library, and the path is how the library and "last model"
+    // already name a model. A moved file falls back to its detected template.
+    QString chatTemplateOverride(const QString& modelPath) const;
+    // "" (or a name the engine does not know) removes the choice.
+    void setChatTemplateOverride(const QString& modelPath, const QString& name);
+
     // The sampling defaults in the form EngineWorker::generate takes (keys in Sampling.h).
     Q_INVOKABLE QVariantMap samplingParams() const;
     // Back to the built-in sampling defaults.

@@ -65,6 +65,10 @@ public:
     int wrongRangeFirst = 0;  // answer this many Range requests with a 206 of the whole file
     QByteArray junk;          // sent after the blob, with no Content-Length (the body ends at close)
     QList<QByteArray> ranges; // Range header of each request ("" when none)
+    // X-Linked-Etag, as the hub sends an LFS file's SHA-256: on the 200/206 answers, or (with
+    // redirect) only on the 302 from /resolve/model.gguf to /model.gguf, as huggingface.co does.
+    QByteArray linkedEtag;
+    bool redirect = false;
 
     RangeServer() {
         server_.listen(QHostAddress::LocalHost, 0);
@@ -112,6 +116,9 @@ private:
         for (const QByteArray& line : req.split('\n'))
             if (line.toLower().startsWith("range:")) range = line.mid(6).trimmed();
         ranges.push_back(range);
+        const QByteArray etag = linkedEtag.isEmpty() ? QByteArray() : "X-Linked-Etag: " + linkedEtag + "\r\n";
+        if (req.startsWith("GET /resolve/model.gguf ") && redirect)
+            return reply(s, "302 Found", {}, etag + "Location: " + url().toEncoded() + "\r\n");
         if (!req.startsWith("GET /model.gguf ")) return reply(s, "404 Not Found");
         if (silentFirst > 0) {
             --silentFirst;
@@ -134,6 +141,7 @@ private:
         const QByteArray body = blob.mid(from);
         const QByteArray status = from > 0 || wrongRange ? "206 Partial Content" : "200 OK";
         QByteArray headers = "Accept-Ranges: bytes\r\n";
+        if (!redirect) headers += etag;
         if (from > 0 || wrongRange)
             headers += "Content-Range: bytes " + QByteArray::number(from) + "-" + QByteArray::number(blob.size() - 1) +
                        "/" + total + "\r\n";
@@ -284,6 +292,55 @@ private Q_SLOTS:
         QVERIFY(d.dm.error().contains(QStringLiteral("Checksum")));
         QVERIFY(!QFile::exists(d.path()));         // never becomes a model
         QVERIFY(!QFile::exists(d.path(".part")));  // and is not resumed
+    }
+
+    // Issue 15: without a catalog hash, the SHA-256 the server publishes in X-Linked-Etag (on
+    // Hugging Face's redirect to its CDN) verifies the file, and the download says so; a wrong one
+    // fails with both hashes named and the damaged .part removed, as a catalog mismatch does.
+    void serverPublishedHashVerifiesWithoutACatalogHash() {
+        Download d(1 << 20);
+        d.srv.redirect = true;
+        d.srv.linkedEtag = '"' + sha(d.srv.blob).toLatin1() + '"';
+        d.start(QString(), "/resolve/model.gguf");
+        QVERIFY_DONE(d);
+        QCOMPARE(d.dm.verification(), QStringLiteral("server"));
+        QCOMPARE(d.saved(), d.srv.blob);
+    }
+
+    void wrongServerPublishedHashFailsAndDropsThePart() {
+        Download d(1 << 20);
+        d.srv.redirect = true;
+        const QString other = sha(QByteArray("another file"));
+        d.srv.linkedEtag = '"' + other.toUpper().toLatin1() + '"';  // hex case does not matter
+        d.start(QString(), "/resolve/model.gguf");
+        QCOMPARE(d.finish(), QStringLiteral("failed"));
+        QVERIFY2(d.dm.error().contains(QStringLiteral("X-Linked-Etag")) && d.dm.error().contains(other) &&
+                     d.dm.error().contains(sha(d.srv.blob)),
+                 qPrintable(d.dm.error()));
+        QCOMPARE(d.dm.verification(), QString());
+        QVERIFY(!QFile::exists(d.path()));
+        QVERIFY(!QFile::exists(d.path(".part")));
+    }
+
+    // The catalog's hash is the one that counts when it has one; a header that is not a SHA-256
+    // (a git blob's SHA-1, as the hub sends for small files) is no hash; with none, the download
+    // says it was not verified.
+    void catalogHashFirstAndNoHashIsSaid() {
+        {
+            Download d(1 << 19);
+            d.srv.linkedEtag = '"' + sha(QByteArray("stale")).toLatin1() + '"';  // on the 200 itself
+            d.start();
+            QVERIFY_DONE(d);
+            QCOMPARE(d.dm.verification(), QStringLiteral("catalog"));
+        }
+        {
+            Download d(1 << 19);
+            d.srv.linkedEtag = "\"0123456789abcdef0123456789abcdef01234567\"";
+            d.start(QString());
+            QVERIFY_DONE(d);
+            QCOMPARE(d.dm.verification(), QStringLiteral("none"));
+            QCOMPARE(d.saved(), d.srv.blob);
+        }
     }
 
     void serverErrorIsRetried() {

@@ -35,10 +35,13 @@
 #include "ModelSources.h"
 #include "Navigation.h"
 #include "Database.h"
+#include "EngineWorker.h"
 #include "Settings.h"
 #include "UiLoader.h"
 #include "quick_items.h"
 #include "test_models.h"
+#include "tern/chat.h"
+#include "tern/model.h"
 
 #include <sys/stat.h>
 
@@ -192,6 +195,82 @@ private Q_SLOTS:
         QSignalSpy quit(&engine, &QQmlEngine::quit);
         QTest::keyClick(window, Qt::Key_Q, Qt::ControlModifier);
         QTRY_COMPARE(quit.count(), 1);
+    }
+
+    // Issue 15: the Models page says which chat template a file gets (a `llama` file from tern-cli
+    // synth carries the Llama-3 one); choosing ChatML there reloads the model and the next prompt
+    // is written in ChatML: the engine evaluates exactly as many prompt tokens as that format has.
+    void chatTemplateChoiceChangesThePrompt() {
+        Settings settings;
+        settings.setMaxTokens(1);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/template.sqlite")));
+        AppContext app(&settings, &db);
+        const QString path = app.library()->importFile(tern::app::test::tinyModel(QStringLiteral("tiny"), QStringLiteral("llama")));
+        QVERIFY2(!path.isEmpty(), qPrintable(app.library()->lastError()));
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        app.navigation()->setPage(Navigation::Models);
+
+        // The row of this file: its note and its choice.
+        auto rowItem = [&](const QString& name) -> QQuickItem* {
+            for (QQuickItem* combo : items(window->contentItem(), QStringLiteral("chatTemplateChoice")))
+                if (combo->property("modelPath").toString() == path)
+                    return name == QLatin1String("chatTemplateChoice") ? combo : firstItem(combo->parentItem(), name);
+            return nullptr;
+        };
+        QTRY_VERIFY(rowItem(QStringLiteral("chatTemplateNote")) != nullptr);
+        QCOMPARE(rowItem(QStringLiteral("chatTemplateNote"))->property("text").toString(), QStringLiteral("detected: Llama 3"));
+        QTRY_COMPARE(rowItem(QStringLiteral("chatTemplateChoice"))->property("currentText").toString(), QStringLiteral("Llama 3"));
+
+        // The prompt tokens of a request in a template, as the engine counts them.
+        const auto model = tern::Model::load(path.toStdString());
+        auto promptTokens = [&](const GenerationRequest& r, tern::ChatTemplate t) {
+            return int(model->tokenizer().encode(tern::format_chat(r.messages, t, true), true, true).size());
+        };
+        // Sends one message in a new chat; returns the request and the prompt tokens the worker evaluated.
+        auto ask = [&]() -> std::pair<GenerationRequest, int> {
+            app.conversations()->newChat();
+            QSignalSpy requested(app.conversations(), &Conversations::generationRequested);
+            QSignalSpy started(app.session()->worker(), &EngineWorker::generationStarted);
+            QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+            if (!app.conversations()->send(QStringLiteral("Which template?"))) return {};
+            if (!QTest::qWaitFor([&] { return finished.count() > 0; }, 60000) || requested.isEmpty() || started.isEmpty()) return {};
+            return {requested[0][0].value<GenerationRequest>(), started[0][1].toInt()};
+        };
+
+        app.session()->load(path);
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        QCOMPARE(app.session()->model().chatTemplateTitle(), QStringLiteral("Llama 3"));
+        QVERIFY(!app.session()->model().chatTemplateChosen);
+        const auto [asLlama3, llama3Tokens] = ask();
+        QVERIFY(!asLlama3.messages.empty());
+        QCOMPARE(llama3Tokens, promptTokens(asLlama3, tern::ChatTemplate::Llama3));
+
+        // Chosen in the page's combo box, as a click does it: the loaded model reloads with it.
+        QQuickItem* combo = rowItem(QStringLiteral("chatTemplateChoice"));
+        int index = -1;
+        QVERIFY(QMetaObject::invokeMethod(combo, "indexOfValue", Q_RETURN_ARG(int, index), Q_ARG(QVariant, QStringLiteral("chatml"))));
+        QVERIFY(index >= 0);
+        combo->setProperty("currentIndex", index);
+        QVERIFY(QMetaObject::invokeMethod(combo, "activated", Q_ARG(int, index)));
+        QTRY_VERIFY_WITH_TIMEOUT(app.session()->state() == ModelSession::Ready && app.session()->model().chatTemplateChosen, 60000);
+        QCOMPARE(app.session()->model().chatTemplateTitle(), QStringLiteral("ChatML"));
+        QTRY_COMPARE(rowItem(QStringLiteral("chatTemplateNote"))->property("text").toString(),
+                     QStringLiteral("chosen: ChatML (detected: Llama 3)"));
+        const auto [asChatml, chatmlTokens] = ask();
+        QVERIFY(!asChatml.messages.empty());
+        QCOMPARE(chatmlTokens, promptTokens(asChatml, tern::ChatTemplate::ChatML));
+        QVERIFY(chatmlTokens != promptTokens(asChatml, tern::ChatTemplate::Llama3));  // a different prompt, not the same one
+
+        // Back to the file's own: the choice is dropped.
+        app.library()->setChatTemplate(path, QStringLiteral("llama3"));
+        QCOMPARE(settings.chatTemplateOverride(path), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(app.session()->state() == ModelSession::Ready && !app.session()->model().chatTemplateChosen, 60000);
+        app.library()->remove(path);
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the

@@ -1,4 +1,9 @@
 // ModelLibrary: scanning the models folder, import validation, removal.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -98,6 +103,88 @@ private Q_SLOTS:
         QVERIFY(lib.remove(lib.data(lib.index(0), ModelLibrary::PathRole).toString()));
         QCOMPARE(lib.rowCount(), 0);
         QVERIFY(!QFile::exists(models.path() + QStringLiteral("/a.gguf")));
+    }
+
+    // Issue 15: each file says which chat template its chats get: the one recognised in the file
+    // (a `llama` synth file carries Llama 3's), else the default with the reason (the 2B4T
+    // layout's placeholder template is not a known one). A choice is stored per file and is still
+    // there after a restart (a new Settings and library read it back); the file's own template,
+    // or a name the engine does not know, is no choice.
+    void chatTemplateIsShownAndTheChoiceSurvivesARestart() {
+        QTemporaryDir models;
+        const QString llama = models.path() + QStringLiteral("/llama.gguf");
+        const QString bitnet = models.path() + QStringLiteral("/bitnet.gguf");
+        QVERIFY(QFile::copy(tern::app::test::tinyModel(QStringLiteral("tiny"), QStringLiteral("llama")), llama));
+        QVERIFY(QFile::copy(tern::app::test::tinyModel(), bitnet));
+        auto row = [](const ModelLibrary& lib, const QString& path) {
+            for (int r = 0; r < lib.rowCount(); ++r)
+                if (lib.data(lib.index(r), ModelLibrary::PathRole).toString() == path) return lib.index(r);
+            return QModelIndex();
+        };
+        {
+            Settings settings;
+            settings.setModelsDir(models.path());
+            ModelLibrary lib(&settings);
+            QCOMPARE(lib.data(row(lib, llama), ModelLibrary::ChatTemplateNoteRole).toString(), QStringLiteral("detected: Llama 3"));
+            QCOMPARE(lib.data(row(lib, llama), ModelLibrary::ChatTemplateRole).toString(), QStringLiteral("llama3"));
+            QCOMPARE(lib.data(row(lib, bitnet), ModelLibrary::ChatTemplateNoteRole).toString(),
+                     QStringLiteral("default: BitNet 2B4T — no known template found"));
+            QStringList names;
+            for (const QVariant& c : lib.chatTemplateChoices()) names << c.toMap().value(QStringLiteral("name")).toString();
+            QCOMPARE(names, (QStringList{"bitnet", "plain", "llama3", "chatml", "falcon3"}));
+
+            QSignalSpy changed(&lib, &QAbstractItemModel::dataChanged);
+            lib.setChatTemplate(llama, QStringLiteral("chatml"));
+            QCOMPARE(changed.count(), 1);
+            QCOMPARE(lib.data(row(lib, llama), ModelLibrary::ChatTemplateRole).toString(), QStringLiteral("chatml"));
+            QCOMPARE(lib.data(row(lib, llama), ModelLibrary::ChatTemplateNoteRole).toString(),
+                     QStringLiteral("chosen: ChatML (detected: Llama 3)"));
+            QCOMPARE(lib.data(row(lib, bitnet), ModelLibrary::ChatTemplateRole).toString(), QStringLiteral("bitnet"));  // per file
+        }
+        {
+            Settings settings;  // a restart: everything read back from the settings file
+            ModelLibrary lib(&settings);
+            QCOMPARE(lib.data(row(lib, llama), ModelLibrary::ChatTemplateRole).toString(), QStringLiteral("chatml"));
+            QCOMPARE(settings.chatTemplateOverride(llama), QStringLiteral("chatml"));
+            lib.setChatTemplate(llama, QStringLiteral("jinja"));  // unknown: no choice
+            QCOMPARE(settings.chatTemplateOverride(llama), QString());
+            lib.setChatTemplate(llama, QStringLiteral("falcon3"));
+            lib.setChatTemplate(llama, QStringLiteral("llama3"));  // the file's own: no choice
+            QCOMPARE(settings.chatTemplateOverride(llama), QString());
+            QCOMPARE(lib.data(row(lib, llama), ModelLibrary::ChatTemplateNoteRole).toString(), QStringLiteral("detected: Llama 3"));
+        }
+    }
+
+    // Issue 15: every catalog entry (as the app reads it, from its resources) can be downloaded
+    // from Hugging Face over https and says what it is: its size, licence, architecture and RAM
+    // need; no two entries save to the same file; a published hash is a SHA-256.
+    void catalogEntriesAreComplete() {
+        QFile f(QStringLiteral(":/resources/catalog.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonArray models = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("models")).toArray();
+        QVERIFY(models.size() >= 2);
+        const QStringList archs{"bitnet-b1.58", "bitnet-25", "bitnet", "llama", "qwen3"};  // tern::ModelInfo::arch
+        QSet<QString> files;
+        for (const QJsonValue& v : models) {
+            const QJsonObject m = v.toObject();
+            const QString id = m.value(QStringLiteral("id")).toString();
+            const QUrl url(m.value(QStringLiteral("url")).toString());
+            QVERIFY2(url.scheme() == QLatin1String("https") && url.host() == QLatin1String("huggingface.co"), qPrintable(id));
+            QVERIFY2(url.path().startsWith(QLatin1Char('/') + id + QStringLiteral("/resolve/")), qPrintable(id));
+            QVERIFY2(m.value(QStringLiteral("homepage")).toString() == QStringLiteral("https://huggingface.co/") + id, qPrintable(id));
+            QVERIFY2(m.value(QStringLiteral("bytes")).toDouble() > 0, qPrintable(id));
+            QVERIFY2(m.value(QStringLiteral("ramBytes")).toDouble() > m.value(QStringLiteral("bytes")).toDouble(), qPrintable(id));
+            QVERIFY2(!m.value(QStringLiteral("licence")).toString().trimmed().isEmpty(), qPrintable(id));
+            QVERIFY2(archs.contains(m.value(QStringLiteral("arch")).toString()), qPrintable(id));
+            QVERIFY2(!m.value(QStringLiteral("name")).toString().isEmpty() && !m.value(QStringLiteral("ternaryType")).toString().isEmpty(),
+                     qPrintable(id));
+            const QString file = m.value(QStringLiteral("file")).toString();
+            QVERIFY2(file.endsWith(QStringLiteral(".gguf")) && !file.contains(QLatin1Char('/')), qPrintable(id));
+            QVERIFY2(!files.contains(file), qPrintable(file));
+            files.insert(file);
+            const QString sha = m.value(QStringLiteral("sha256")).toString();
+            QVERIFY2(sha.isEmpty() || QRegularExpression(QStringLiteral("^[0-9a-f]{64}$")).match(sha).hasMatch(), qPrintable(id));
+        }
     }
 };
 

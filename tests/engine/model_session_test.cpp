@@ -14,6 +14,7 @@
 #include "synth_models.h"
 #include "tern/error.h"
 #include "tern/generate.h"
+#include "tern/inspect.h"
 #include "tern/model.h"
 #include "tern/perplexity.h"
 #include "tern/session.h"
@@ -62,6 +63,26 @@ TEST(ModelLoad, OlderBitnetArchitectureUsesSiluAndItsOwnVocabulary) {
     EXPECT_EQ(m->info().activation, "silu");
     EXPECT_EQ(m->info().n_head_kv, m->info().n_head);
     EXPECT_EQ(m->chat_template(), ChatTemplate::Plain);
+}
+
+// The chat template a front end shows before loading (inspect_model) is the one the loaded model
+// uses, and says whether the file's template was recognised: tern-cli synth's llama file carries
+// Llama 3's; the 2B4T layout's placeholder is no known template (the default for a vocabulary
+// with <|eot_id|>); the older bitnet vocabulary has no template and no <|eot_id|> (Plain).
+TEST(ModelLoad, InspectAndLoadAgreeOnTheChatTemplate) {
+    struct Case {
+        std::string path;
+        ChatTemplate want;
+        bool recognised;
+    };
+    for (const Case& c : {Case{test::synth_model("llama"), ChatTemplate::Llama3, true},
+                          Case{test::synth_model("bitnet-b1.58"), ChatTemplate::BitNet2B, false},
+                          Case{test::synth_model("bitnet"), ChatTemplate::Plain, false}}) {
+        const ModelFile f = inspect_model(c.path);
+        EXPECT_EQ(f.chat_template, c.want) << c.path;
+        EXPECT_EQ(f.chat_template_recognised, c.recognised) << c.path;
+        EXPECT_EQ(load(c.path)->chat_template(), c.want) << c.path;
+    }
 }
 
 TEST(TernaryEncodings, I2sTq2Tq1GiveIdenticalLogitsForTheSameWeights) {

@@ -11,6 +11,9 @@ namespace tern {
 
 struct BenchmarkModelOptions {
     std::string preset = "2b4t";  // tiny | small | 2b4t (the real bitnet-b1.58-2B-4T shapes)
+    // bitnet-b1.58, or another layout tern-cli synth writes (llama: I2_S projections, an untied
+    // head, the Llama-3 vocabulary and chat template; its presets are tiny, small, falcon3-1b, llama3-8b).
+    std::string arch = "bitnet-b1.58";
     uint64_t seed = 1;            // same options, same bytes
     std::string tokenizer_json;   // a Hugging Face tokenizer.json with the Llama-3 vocabulary
     std::function<void(float)> progress;  // fraction written, in [0, 1], rising steadily

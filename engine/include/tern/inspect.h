@@ -18,6 +18,10 @@ struct ModelFile {
     // cost of this model, about 8x for the projections but much less where the vocabulary dominates.
     uint64_t fp16_weight_bytes = 0;
     bool synthetic = false;  // written by tern's synth writer (random weights: gibberish text)
+    // The chat template Model::load will use, and whether it was recognised in the file's
+    // tokenizer.chat_template (false: no known template there, so the default runs).
+    ChatTemplate chat_template = ChatTemplate::Plain;
+    bool chat_template_recognised = false;
 };
 
 // Throws tern::Error with a message for people: not a GGUF file, not a language model, an

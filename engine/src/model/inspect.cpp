@@ -9,6 +9,24 @@
 
 namespace tern {
 
+namespace {
+// Whether the vocabulary ends chat turns with an end-of-turn token, decided as the tokenizer does
+// (VocabTokenizer): tokenizer.ggml.eot_token_id, else a "<|eot_id|>" token. Read from the parsed
+// metadata directly: building the tokenizer here would cost more than the rest of the look.
+bool vocab_has_eot(const gguf::File& file) {
+    if (const gguf::Value* v = file.find("tokenizer.ggml.eot_token_id"); v && v->is_integer())
+        return v->type == gguf::ValueType::INT8 || v->type == gguf::ValueType::INT16 ||
+                       v->type == gguf::ValueType::INT32 || v->type == gguf::ValueType::INT64
+                   ? v->i >= 0
+                   : true;
+    const gguf::Value* tokens = file.find("tokenizer.ggml.tokens");
+    if (!tokens) return false;
+    for (std::string_view t : tokens->strings)
+        if (t == "<|eot_id|>") return true;
+    return false;
+}
+}  // namespace
+
 ModelFile inspect_model(const std::string& path) {
     const auto file = gguf::File::open(path);
     const std::string file_name = std::filesystem::path(path).filename().string();
@@ -36,6 +54,9 @@ ModelFile inspect_model(const std::string& path) {
     }
     // Only a boolean counts: another writer's key of that name says nothing about the weights.
     if (const auto* v = file->find("tern.synthetic"); v && v->type == gguf::ValueType::BOOL) m.synthetic = v->u != 0;
+    const auto recognised = recognise_chat_template(file->get_string("tokenizer.chat_template").value_or(""));
+    m.chat_template_recognised = recognised.has_value();
+    m.chat_template = recognised.value_or(default_chat_template(vocab_has_eot(*file)));
     return m;
 }
 

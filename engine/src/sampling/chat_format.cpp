@@ -102,29 +102,43 @@ std::string format_chat(const std::vector<ChatMessage>& messages, ChatTemplate t
     return out;
 }
 
-ChatTemplate detect_chat_template(std::string_view t, bool has_eot) {
+std::optional<ChatTemplate> recognise_chat_template(std::string_view t) {
     if (contains(t, "<|im_start|>")) return ChatTemplate::ChatML;
     if (contains(t, "<|start_header_id|>") && contains(t, "<|end_header_id|>")) return ChatTemplate::Llama3;
     if (contains(t, "<|user|>") && contains(t, "<|assistant|>")) return ChatTemplate::Falcon3;
     if (contains(t, "Assistant: ") && contains(t, "<|eot_id|>")) return ChatTemplate::BitNet2B;
-    return has_eot ? ChatTemplate::BitNet2B : ChatTemplate::Plain;
+    return std::nullopt;
 }
 
-const char* chat_template_name(ChatTemplate t) {
-    switch (t) {
-        case ChatTemplate::BitNet2B: return "bitnet";
-        case ChatTemplate::Plain: return "plain";
-        case ChatTemplate::Llama3: return "llama3";
-        case ChatTemplate::ChatML: return "chatml";
-        case ChatTemplate::Falcon3: return "falcon3";
-    }
-    return "plain";
+ChatTemplate default_chat_template(bool has_eot) { return has_eot ? ChatTemplate::BitNet2B : ChatTemplate::Plain; }
+
+ChatTemplate detect_chat_template(std::string_view t, bool has_eot) {
+    return recognise_chat_template(t).value_or(default_chat_template(has_eot));
 }
+
+namespace {
+constexpr ChatTemplateName kTemplateNames[] = {
+    {ChatTemplate::BitNet2B, "bitnet", "BitNet 2B4T"},
+    {ChatTemplate::Plain, "plain", "Plain"},
+    {ChatTemplate::Llama3, "llama3", "Llama 3"},
+    {ChatTemplate::ChatML, "chatml", "ChatML"},
+    {ChatTemplate::Falcon3, "falcon3", "Falcon 3"},
+};
+const ChatTemplateName& entry(ChatTemplate t) {
+    for (const ChatTemplateName& n : kTemplateNames)
+        if (n.value == t) return n;
+    return kTemplateNames[1];  // unreachable for valid enum values
+}
+}  // namespace
+
+std::span<const ChatTemplateName> chat_template_names() { return kTemplateNames; }
+
+const char* chat_template_name(ChatTemplate t) { return entry(t).name; }
+const char* chat_template_title(ChatTemplate t) { return entry(t).title; }
 
 std::optional<ChatTemplate> chat_template_from_name(std::string_view name) {
-    for (ChatTemplate t : {ChatTemplate::BitNet2B, ChatTemplate::Plain, ChatTemplate::Llama3, ChatTemplate::ChatML,
-                           ChatTemplate::Falcon3})
-        if (name == chat_template_name(t)) return t;
+    for (const ChatTemplateName& n : kTemplateNames)
+        if (name == n.name) return n.value;
     return std::nullopt;
 }
 

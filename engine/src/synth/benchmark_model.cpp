@@ -7,6 +7,7 @@ namespace tern {
 void write_benchmark_model(const BenchmarkModelOptions& options, const std::string& out_path) {
     SynthOptions o;
     o.preset = options.preset;
+    o.arch = options.arch;
     o.seed = options.seed;
     o.tokenizer_json = options.tokenizer_json;
     o.progress = options.progress;

@@ -204,8 +204,15 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
                          "{% for message in messages %}Human: {{ message['content'] }}\n\nBITNETAssistant: "
                          "{{ eos_token }}{% endfor %}");
         } else {
-            // What llama.cpp's converter writes for the Llama-3 vocabulary.
+            // What llama.cpp's converter writes for the Llama-3 vocabulary, and the Llama-3
+            // chat template's markers (Llama3-8B-1.58 is a fine-tune of Llama-3-8B-Instruct), so
+            // front ends see a detected template as they do with the published files.
             w.set_string("tokenizer.ggml.pre", "llama-bpe");
+            w.set_string("tokenizer.chat_template",
+                         "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + "
+                         "'<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}"
+                         "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}"
+                         "{% endif %}");
         }
     } else {
         n_vocab = o.preset == "2b4t" ? 32002 : 1024;
