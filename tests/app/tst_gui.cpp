@@ -177,6 +177,42 @@ private Q_SLOTS:
         QTRY_COMPARE(quit.count(), 1);
     }
 
+    // Defect 3: at every width from 900 px (the smallest window) to the default 1320 px, no text of
+    // the live profile or the sidebar runs out of its box or its tile, or over another one; a
+    // figure cut short says it is (its tooltip has the whole of it).
+    void liveProfileAndSidebarTextFitsFrom900px() {
+        Settings settings;
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/layout.sqlite")));
+        db.createConversation(QStringLiteral("A conversation with a title far too long to fit in the sidebar's width"));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        QQuickItem* panel = window->findChild<QQuickItem*>(QStringLiteral("metricsPanel"));
+        QQuickItem* sidebar = window->findChild<QQuickItem*>(QStringLiteral("sidebar"));
+        QVERIFY(panel && sidebar);
+        for (int width : {900, 1000, 1320}) {
+            window->resize(width, 820);
+            QTRY_COMPARE(window->contentItem()->width(), qreal(width));
+            app.navigation()->setProfileOpen(true);  // closed by default below 1080 px
+            QTRY_VERIFY(panel->isVisible());
+            QTest::qWait(50);  // layouts settle on the next frame
+            const QStringList problems = textLayoutProblems(panel) + textLayoutProblems(sidebar);
+            QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("at %1 px: ").arg(width) + problems.join(QStringLiteral("; "))));
+            for (const char* tile : {"kvTile", "deviceTile"}) {
+                QQuickItem* t = firstItem(panel, QLatin1String(tile));
+                QVERIFY(t);
+                const QString full = t->property("fullText").toString();
+                QVERIFY2(full.contains(t->property("value").toString()), qPrintable(full));
+            }
+        }
+    }
+
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
     // chat, restored when it is reopened, dropped for a new chat.
     void chatSamplingIsStoredAndPassedToTheWorker() {
