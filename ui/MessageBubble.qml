@@ -177,6 +177,7 @@ Item {
                 icon.width: 16; icon.height: 16
                 onClicked: Conversations.copyText(bubble.content)
                 Accessible.name: qsTr("Copy message")
+                FocusRing {}
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Copy")
             }
             ToolButton {
@@ -186,6 +187,7 @@ Item {
                 enabled: !Conversations.generating
                 onClicked: bubble.editRequested(bubble.index, bubble.content)
                 Accessible.name: qsTr("Edit and resend")
+                FocusRing {}
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Edit and resend")
             }
             ToolButton {
@@ -195,6 +197,7 @@ Item {
                 enabled: !Conversations.generating
                 onClicked: Conversations.regenerate()
                 Accessible.name: qsTr("Regenerate the answer")
+                FocusRing {}
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Regenerate")
             }
         }

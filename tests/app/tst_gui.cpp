@@ -1,5 +1,6 @@
 // The real main window, offscreen: with no model it shows the welcome page; with the tiny model a
 // message typed into the composer and sent with Enter streams an answer into the chat.
+#include <QAccessible>
 #include <QApplication>
 #include <QStyleHints>
 #include <QQmlApplicationEngine>
@@ -211,6 +212,59 @@ private Q_SLOTS:
                 QVERIFY2(full.contains(t->property("value").toString()), qPrintable(full));
             }
         }
+    }
+
+    // Defect 5: Tab from the message box walks the whole window: the page buttons, New chat and a
+    // message's actions (copy, regenerate) are all reached, each button showing a focus ring while
+    // it has the focus; Ctrl+N from a page button starts a new chat.
+    void tabReachesEveryControlWithAFocusRing() {
+        Settings settings;
+        settings.setMaxTokens(6);
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/tab.sqlite")));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        QSignalSpy finished(app.conversations(), &Conversations::answerFinished);
+        QVERIFY(app.conversations()->send(QStringLiteral("Hi")));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+
+        QQuickItem* composer = nullptr;
+        QTRY_VERIFY((composer = firstItem(window->contentItem(), QStringLiteral("composer"))) != nullptr);
+        composer->forceActiveFocus();
+        QTRY_VERIFY(composer->hasActiveFocus());
+        // Each focused control by what it is called (its accessible name, else its text).
+        QStringList reached;
+        QStringList withoutRing;
+        for (int i = 0; i < 60; ++i) {
+            QTest::keyClick(window, Qt::Key_Tab);
+            QQuickItem* f = window->activeFocusItem();
+            QVERIFY(f);
+            if (f == composer) break;  // round the whole window
+            const QString name = QAccessible::queryAccessibleInterface(f) ? QAccessible::queryAccessibleInterface(f)->text(QAccessible::Name) : QString();
+            reached << (name.isEmpty() ? f->property("text").toString() : name);
+            // Buttons draw a ring; text fields show their cursor and Material's accent line.
+            QQuickItem* ring = firstItem(f, QStringLiteral("focusRing"));
+            if (f->inherits("QQuickAbstractButton") && (!ring || !ring->isVisible())) withoutRing << reached.last();
+        }
+        const QString seen = reached.join(QStringLiteral(" | "));
+        for (const QString& want : {QStringLiteral("Start a new chat"), QStringLiteral("Chat"), QStringLiteral("Models"),
+                                    QStringLiteral("Benchmark"), QStringLiteral("Settings"), QStringLiteral("Copy message"),
+                                    QStringLiteral("Regenerate the answer")})
+            QVERIFY2(reached.contains(want), qPrintable(QStringLiteral("Tab never reached %1; it reached: %2").arg(want, seen)));
+        QVERIFY2(withoutRing.isEmpty(), qPrintable(QStringLiteral("no visible focus ring on: ") + withoutRing.join(QStringLiteral(" | "))));
+
+        // Ctrl+N with the focus on a page button starts a new chat.
+        while (QAccessible::queryAccessibleInterface(window->activeFocusItem())->text(QAccessible::Name) != QStringLiteral("Models"))
+            QTest::keyClick(window, Qt::Key_Tab);
+        QVERIFY(app.conversations()->chat()->rowCount() > 0);
+        QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(app.conversations()->chat()->rowCount(), 0);
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
