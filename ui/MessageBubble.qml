@@ -131,6 +131,12 @@ Item {
                             Accessible.role: Accessible.StaticText
                             Accessible.name: qsTr("Answer: ") + segment.segmentText
                             ParagraphLayout { textDocument: prose.textDocument }
+                            MarkdownStyle {
+                                textDocument: prose.textDocument
+                                linkColor: Theme.link
+                                quoteColor: Theme.textMuted
+                                quoteBackground: Theme.surfaceAlt
+                            }
                         }
                     }
                     Component {

@@ -5,6 +5,13 @@
 #include <QStyleHints>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
+#include <QQuickTextDocument>
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTextLayout>
+#include <QTextTable>
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -265,6 +272,94 @@ private Q_SLOTS:
         QVERIFY(app.conversations()->chat()->rowCount() > 0);
         QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
         QTRY_COMPARE(app.conversations()->chat()->rowCount(), 0);
+    }
+
+    // Defect 12: an answer with a link, a table and a block quote, in the dark theme: the link is
+    // readable on the chat's background (WCAG contrast >= 4.5), each table header cell is aligned
+    // like its column's body cells, and the quote has its own tinted background on screen.
+    void markdownIsReadableInTheDarkTheme() {
+        Settings settings;
+        settings.setTheme(QStringLiteral("dark"));
+        const auto lightAgain = qScopeGuard([&] { settings.setTheme(QStringLiteral("system")); });  // stored in QSettings
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/markdown.sqlite")));
+        const qint64 chat = db.createConversation(QStringLiteral("Markdown"));
+        db.addMessage(chat, {0, QStringLiteral("user"), QStringLiteral("Show me"), false, {}, {}}, true);
+        db.addMessage(chat, {0, QStringLiteral("assistant"),
+                             QStringLiteral("See [the Qt site](https://qt.io) for more.\n\n"
+                                            "| Name | Size |\n|:---|---:|\n| alpha | 1 |\n| beta | 22000 |\n\n"
+                                            "> A quoted line that is the wise words of someone.\n\nAfter the quote."),
+                             false, {}, {}}, true);
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        app.session()->load(tern::app::test::tinyModel());
+        QTRY_COMPARE_WITH_TIMEOUT(app.session()->state(), ModelSession::Ready, 60000);
+        app.conversations()->open(chat);
+
+        QQuickItem* prose = nullptr;
+        QTRY_VERIFY([&] {
+            for (QQuickItem* t : items(window->contentItem(), QStringLiteral("messageText")))
+                if (t->property("text").toString().contains(QStringLiteral("quoted line"))) prose = t;
+            return prose != nullptr;
+        }());
+        QTextDocument* doc = prose->property("textDocument").value<QQuickTextDocument*>()->textDocument();
+        const QColor background = window->color();  // the answer sits on the window's background
+        QCOMPARE(background, QColor(QStringLiteral("#14171c")));  // the dark theme's
+
+        auto luminance = [](const QColor& c) {
+            auto channel = [](qreal v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+        };
+        auto contrast = [&](const QColor& a, const QColor& b) {
+            const qreal la = luminance(a), lb = luminance(b);
+            return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+        };
+        int links = 0;
+        QTextBlock quote;
+        QTextTable* table = nullptr;
+        for (QTextBlock b = doc->begin(); b.isValid(); b = b.next()) {
+            for (auto it = b.begin(); !it.atEnd(); ++it) {
+                const QTextCharFormat f = it.fragment().charFormat();
+                if (!f.isAnchor()) continue;
+                ++links;
+                const qreal ratio = contrast(f.foreground().color(), background);
+                QVERIFY2(ratio >= 4.5, qPrintable(QStringLiteral("link %1 on %2: contrast %3")
+                                                      .arg(f.foreground().color().name(), background.name()).arg(ratio)));
+            }
+            if (b.blockFormat().intProperty(QTextFormat::BlockQuoteLevel) > 0) quote = b;
+            if (!table) table = QTextCursor(b).currentTable();
+        }
+        QCOMPARE(links, 1);
+        QVERIFY(table);
+        QCOMPARE(table->rows(), 3);
+        for (int col = 0; col < table->columns(); ++col) {
+            const Qt::Alignment head = table->cellAt(0, col).firstCursorPosition().blockFormat().alignment() & Qt::AlignHorizontal_Mask;
+            for (int row = 1; row < table->rows(); ++row)
+                QCOMPARE(int(table->cellAt(row, col).firstCursorPosition().blockFormat().alignment() & Qt::AlignHorizontal_Mask), int(head));
+        }
+        QCOMPARE(int(table->cellAt(0, 1).firstCursorPosition().blockFormat().alignment() & Qt::AlignHorizontal_Mask), int(Qt::AlignRight));
+
+        // The quote on screen: the top of its first line, above the letters, has the quote's own
+        // tint, not the page's background.
+        QVERIFY(quote.isValid());
+        const QTextCharFormat quoteFormat = quote.begin().fragment().charFormat();
+        const QTextLine line = quote.layout()->lineAt(0);
+        const QPointF blockAt = doc->documentLayout()->blockBoundingRect(quote).topLeft();
+        const QPointF probe = prose->mapToScene(blockAt + QPointF(line.naturalTextRect().center().x(), line.y() + 1));
+        QVERIFY(sceneRect(prose).contains(probe));
+        const QImage shot = window->grabWindow();
+        const QColor pixel = shot.pixelColor((probe * shot.devicePixelRatio()).toPoint());
+        QVERIFY2(pixel != background && pixel == quoteFormat.background().color(),
+                 qPrintable(QStringLiteral("quote background on screen %1, page %2").arg(pixel.name(), background.name())));
+        QVERIFY(quoteFormat.fontItalic());
+        const QColor quoteText = quote.begin().fragment().charFormat().foreground().color();
+        QVERIFY2(quote.begin().fragment().charFormat().hasProperty(QTextFormat::ForegroundBrush) &&
+                     quoteText != prose->property("color").value<QColor>(),
+                 "the quote's text looks like the answer's");
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
