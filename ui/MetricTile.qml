@@ -32,25 +32,26 @@ Rectangle {
         spacing: 0
         Label { id: labelText; text: root.label; color: Theme.textMuted; font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true }
         RowLayout {
+            id: valueRow
             Layout.fillWidth: true
             spacing: 4
-            // The value takes what it needs and gives way first; the unit keeps its natural width
-            // unless the tile is narrower than the unit alone.
+            // The value gives way first (elided to what the unit leaves); the unit keeps its width
+            // unless it alone is wider than the tile.
             Label {
                 id: valueText
                 text: String(root.value); color: Theme.text; font.pixelSize: root.big ? 22 : 14; font.weight: Font.DemiBold
                 elide: Text.ElideRight
-                Layout.fillWidth: true
-                Layout.maximumWidth: implicitWidth
+                // Its text's width, less what the unit needs when both do not fit the tile (from the
+                // tile's width, which the grid sets: the row's own width follows its content).
+                Layout.preferredWidth: Math.max(0, Math.min(implicitWidth, root.width - 16 - (unitText.visible ? unitText.implicitWidth + valueRow.spacing : 0)))
             }
             Label {
                 id: unitText
                 text: root.unit; color: Theme.textMuted; font.pixelSize: 11; Layout.alignment: Qt.AlignBaseline; visible: root.unit.length > 0
                 elide: Text.ElideRight
-                Layout.maximumWidth: implicitWidth
-                Layout.fillWidth: true
+                Layout.preferredWidth: Math.min(implicitWidth, root.width - 16)
             }
-            Item { Layout.fillWidth: true }  // keeps the unit beside the value when there is room
+            Item { Layout.fillWidth: true }
         }
     }
 }
