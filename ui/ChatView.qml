@@ -46,6 +46,7 @@ Item {
                 checked: Navigation.profileOpen
                 onToggled: Navigation.profileOpen = checked
                 Accessible.name: checked ? qsTr("Hide the live profile") : qsTr("Show the live profile")
+                FocusRing {}
                 ToolTip.visible: hovered
                 ToolTip.text: Accessible.name
             }
@@ -64,6 +65,7 @@ Item {
                 highlighted: custom > 0
                 onClicked: samplingPopup.opened ? samplingPopup.close() : samplingPopup.open()
                 Accessible.name: qsTr("Sampling settings for this chat")
+                FocusRing {}
                 ToolTip.visible: hovered && !samplingPopup.opened
                 ToolTip.text: qsTr("Sampling for this chat: temperature %1, top-p %2, min-p %3, repeat penalty %4")
                                   .arg(Number(Conversations.sampling.temperature).toFixed(2)).arg(Number(Conversations.sampling.topP).toFixed(2))

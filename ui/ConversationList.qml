@@ -54,6 +54,7 @@ ColumnLayout {
                 text: "⋯"
                 onClicked: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
                 Accessible.name: qsTr("Conversation actions")
+                FocusRing {}
             }
         }
         Label {

@@ -50,6 +50,7 @@ ApplicationWindow {
         spacing: 0
 
         Sidebar {
+            objectName: "sidebar"
             Layout.fillHeight: true
             Layout.preferredWidth: 248
         }

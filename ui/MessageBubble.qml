@@ -141,6 +141,12 @@ Item {
                             Accessible.role: Accessible.StaticText
                             Accessible.name: qsTr("Answer: ") + segment.segmentText
                             ParagraphLayout { textDocument: prose.textDocument }
+                            MarkdownStyle {
+                                textDocument: prose.textDocument
+                                linkColor: Theme.link
+                                quoteColor: Theme.textMuted
+                                quoteBackground: Theme.surfaceAlt
+                            }
                         }
                     }
                     Component {
@@ -197,6 +203,7 @@ Item {
                 icon.width: 16; icon.height: 16
                 onClicked: Conversations.copyText(bubble.content)
                 Accessible.name: qsTr("Copy message")
+                FocusRing {}
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Copy")
             }
             ToolButton {
@@ -206,6 +213,7 @@ Item {
                 enabled: !Conversations.generating
                 onClicked: bubble.editRequested(bubble.index, bubble.content)
                 Accessible.name: qsTr("Edit and resend")
+                FocusRing {}
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Edit and resend")
             }
             ToolButton {
@@ -215,6 +223,7 @@ Item {
                 enabled: !Conversations.generating
                 onClicked: Conversations.regenerate()
                 Accessible.name: qsTr("Regenerate the answer")
+                FocusRing {}
                 ToolTip.visible: hovered; ToolTip.text: qsTr("Regenerate")
             }
         }

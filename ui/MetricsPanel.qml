@@ -301,7 +301,7 @@ Rectangle {
                 MetricTile { label: qsTr("Model weights"); value: Format.bytes(panel.m.modelBytes) }
                 MetricTile { objectName: "kvTile"; label: qsTr("KV cache"); value: Format.bytes(panel.m.kvUsedBytes) + " / " + Format.bytes(m.kvBytes); unit: panel.m.kvType }
                 MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: panel.m.headType || "—"; unit: panel.m.headBytes > 0 ? Format.bytes(m.headBytes) : "" }
-                MetricTile { label: qsTr("Device"); value: panel.m.backend || "—"; unit: ModelSession.model.ternaryType || "" }
+                MetricTile { objectName: "deviceTile"; label: qsTr("Device"); value: panel.m.backend || "—"; unit: ModelSession.model.ternaryType || "" }
                 MetricTile { label: qsTr("Threads"); value: ModelSession.model.nThreads || "—" }
                 MetricTile {
                     objectName: "chatTemplateTile"

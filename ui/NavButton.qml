@@ -10,6 +10,8 @@ ItemDelegate {
     Layout.fillWidth: true
     icon.source: "qrc:/resources/icons/" + iconName + ".svg"
     highlighted: Navigation.page === page
+    focusPolicy: Qt.StrongFocus  // an ItemDelegate is left out of the Tab order by default
     onClicked: Navigation.page = page
     Accessible.name: text
+    FocusRing {}
 }

@@ -37,8 +37,9 @@ Button {
         radius: 8
         color: b.primary ? (b.down ? Qt.darker(Theme.accent, 1.2) : b.hovered ? Qt.lighter(Theme.accent, 1.08) : Theme.accent)
                          : (b.down ? Theme.border : b.hovered ? Theme.surfaceAlt : "transparent")
-        border.width: b.visualFocus ? 2 : (b.primary || b.flat ? 0 : 1)
-        border.color: b.visualFocus ? Theme.text : Theme.border
+        border.width: b.primary || b.flat ? 0 : 1
+        border.color: Theme.border
         opacity: b.enabled ? 1 : 0.5
     }
+    FocusRing {}
 }

@@ -22,6 +22,7 @@
 #include "ModelSession.h"
 #include "ModelSources.h"
 #include "Navigation.h"
+#include "MarkdownStyle.h"
 #include "ParagraphLayout.h"
 #include "Settings.h"
 
@@ -148,6 +149,11 @@ struct ParagraphLayoutType {
     Q_GADGET
     QML_FOREIGN(tern::app::ParagraphLayout)
     QML_NAMED_ELEMENT(ParagraphLayout)
+};
+struct MarkdownStyleType {
+    Q_GADGET
+    QML_FOREIGN(tern::app::MarkdownStyle)
+    QML_NAMED_ELEMENT(MarkdownStyle)
 };
 
 // Types QML only reads through the singletons' properties.

@@ -16,7 +16,9 @@ struct BenchmarkModelOptions {
     std::string arch = "bitnet-b1.58";
     uint64_t seed = 1;            // same options, same bytes
     std::string tokenizer_json;   // a Hugging Face tokenizer.json with the Llama-3 vocabulary
-    std::function<void(float)> progress;  // fraction written, in [0, 1], rising steadily
+    // 0 first, then the share of the file's bytes made so far (after each tensor and every 1% of
+    // the embedding table's rows), 1 once the file is written; called on the writing thread.
+    std::function<void(float)> progress;
 };
 
 // Throws tern::Error on an unknown preset, a bad tokenizer or a failed write.

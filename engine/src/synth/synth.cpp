@@ -1,5 +1,6 @@
 #include "synth/synth.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -39,27 +40,41 @@ private:
 // the very same weights.
 float f16_exact(double v) { return f16_to_f32(f32_to_f16(static_cast<float>(v))); }
 
+// Share of the progress bar for making the tensors; the rest is writing the file out.
+constexpr double kGenerateShare = 0.95;
+
+// Makes the tensors one after the other. A counting writer (counting = true) makes nothing and only
+// adds up the bytes the tensors will take, so the real pass can report progress as the fraction of
+// those bytes made: the 2B4T embedding alone is over half of them and takes most of the time.
 class SynthWriter {
 public:
-    SynthWriter(const SynthOptions& o, const SynthShape& s) : o_(o), s_(s), rng_(o.seed) {}
+    SynthWriter(const SynthOptions& o, const SynthShape& s, bool counting = false)
+        : o_(o), s_(s), rng_(o.seed), counting_(counting) {}
+
+    uint64_t counted_bytes() const { return done_; }
+    void plan(uint64_t bytes) { planned_ = bytes; }
 
     void norm(const std::string& name, int n) {
+        if (count(TypeId::F32, {static_cast<uint64_t>(n)})) return;
         std::vector<float> v(n);
         for (float& x : v) x = static_cast<float>(0.8 + 0.4 * rng_.uniform());
-        w_.add_tensor(name, static_cast<uint32_t>(TypeId::F32), {static_cast<uint64_t>(n)}, encode_f32(v));
+        add(name, static_cast<uint32_t>(TypeId::F32), {static_cast<uint64_t>(n)}, encode_f32(v));
     }
 
     // Encoded a row at a time: the 2B4T table is 1.3 GB as floats, 0.66 GB as F16.
     void embedding(const std::string& name, int n_vocab) {
+        if (count(o_.embd_type, {static_cast<uint64_t>(s_.n_embd), static_cast<uint64_t>(n_vocab)})) return;
         std::vector<uint8_t> bytes;
         bytes.reserve(static_cast<size_t>(n_vocab) * s_.n_embd * 2);
         std::vector<float> row(s_.n_embd);
+        const int report_every = std::max(1, n_vocab / 100);
         for (int r = 0; r < n_vocab; ++r) {
             for (float& x : row) x = static_cast<float>(0.02 * rng_.normal());
             const std::vector<uint8_t> encoded = encode_row(row);
             bytes.insert(bytes.end(), encoded.begin(), encoded.end());
+            if ((r + 1) % report_every == 0) report(done_ + bytes.size());
         }
-        w_.add_tensor(name, static_cast<uint32_t>(o_.embd_type),
+        add(name, static_cast<uint32_t>(o_.embd_type),
                       {static_cast<uint64_t>(s_.n_embd), static_cast<uint64_t>(n_vocab)}, std::move(bytes));
     }
 
@@ -78,6 +93,7 @@ public:
     // A projection with in inputs and out outputs, scaled so its outputs keep unit variance.
     void projection(const std::string& name, int in, int out) {
         const std::vector<uint64_t> ne{static_cast<uint64_t>(in), static_cast<uint64_t>(out)};
+        if (count(o_.type, ne)) return;
         const bool is_float = o_.type == TypeId::F16 || o_.type == TypeId::F32;
         auto encode_float = [&](const std::vector<float>& f) {
             return o_.type == TypeId::F16 ? encode_f16(f) : encode_f32(f);
@@ -85,7 +101,7 @@ public:
         if (is_float && o_.arch == "llama") {  // a dense model
             std::vector<float> f(static_cast<size_t>(in) * out);
             for (float& x : f) x = static_cast<float>(rng_.normal() / std::sqrt(in));
-            w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
+            add(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
             return;
         }
         std::vector<int8_t> t(static_cast<size_t>(in) * out);
@@ -100,9 +116,9 @@ public:
             return v;
         };
         switch (o_.type) {
-            case TypeId::I2_S: w_.add_tensor(name, 36, ne, encode_i2_s(t, scale)); break;
-            case TypeId::TQ2_0: w_.add_tensor(name, 35, ne, encode_tq2_0(t, group_scales(256))); break;
-            case TypeId::TQ1_0: w_.add_tensor(name, 34, ne, encode_tq1_0(t, group_scales(256))); break;
+            case TypeId::I2_S: add(name, 36, ne, encode_i2_s(t, scale)); break;
+            case TypeId::TQ2_0: add(name, 35, ne, encode_tq2_0(t, group_scales(256))); break;
+            case TypeId::TQ1_0: add(name, 34, ne, encode_tq1_0(t, group_scales(256))); break;
             case TypeId::F16:
             case TypeId::F32: {
                 if (grouped) {
@@ -110,13 +126,13 @@ public:
                     const std::vector<float> g = group_scales(128);
                     std::vector<float> f(t.size());
                     for (size_t i = 0; i < t.size(); ++i) f[i] = t[i] * g[i / 128];
-                    w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
+                    add(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
                     break;
                 }
                 const std::vector<float> f(t.begin(), t.end());
-                w_.add_tensor(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
+                add(name, static_cast<uint32_t>(o_.type), ne, encode_float(f));
                 const std::string scale_name = name.substr(0, name.size() - 7) + ".scale";
-                w_.add_tensor(scale_name, 0, {1}, encode_f32(std::vector<float>{scale}));
+                add(scale_name, 0, {1}, encode_f32(std::vector<float>{scale}));
                 break;
             }
             default: throw Error("synth: unsupported projection type " + type_name(static_cast<uint32_t>(o_.type)));
@@ -125,14 +141,33 @@ public:
 
     gguf::Writer& writer() { return w_; }
     void progress(float p) {
-        if (o_.progress) o_.progress(p);
+        if (o_.progress && !counting_) o_.progress(p);
     }
 
 private:
+    // Counting: adds the tensor's bytes and says so (the caller then makes nothing). Otherwise
+    // the tensor about to be made is counted as done once it is added (see add()).
+    bool count(TypeId type, std::vector<uint64_t> ne) {
+        if (!counting_) return false;
+        done_ += tensor_nbytes(static_cast<uint32_t>(type), ne).value_or(0);
+        return true;
+    }
+    void add(const std::string& name, uint32_t type, std::vector<uint64_t> ne, std::vector<uint8_t> bytes) {
+        done_ += bytes.size();
+        w_.add_tensor(name, type, std::move(ne), std::move(bytes));
+        report(done_);
+    }
+    void report(uint64_t done) {
+        if (planned_ > 0) progress(static_cast<float>(kGenerateShare * std::min(1.0, static_cast<double>(done) / planned_)));
+    }
+
     const SynthOptions& o_;
     const SynthShape& s_;
     Rng rng_;
     gguf::Writer w_;
+    bool counting_;
+    uint64_t planned_ = 0;
+    uint64_t done_ = 0;
 };
 
 uint32_t file_type(TypeId t) {
@@ -182,7 +217,32 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     const int head_dim = s.head_dim > 0 ? s.head_dim : s.n_embd / s.n_head;
     const int q_dim = s.n_head * head_dim, kv = s.n_head_kv * head_dim;
     const bool tied = s.tied >= 0 ? s.tied == 1 : o.arch != "bitnet-25";
+    // The tensors in file order, made by `out` (or only counted, see SynthWriter).
+    auto tensors = [&](SynthWriter& out, int n_vocab) {
+        out.embedding("token_embd.weight", n_vocab);
+        if (!tied) out.embedding("output.weight", n_vocab);
+        for (int i = 0; i < s.n_layer; ++i) {
+            const std::string b = "blk." + std::to_string(i) + ".";
+            out.norm(b + "attn_norm.weight", s.n_embd);
+            out.projection(b + "attn_q.weight", s.n_embd, q_dim);
+            out.projection(b + "attn_k.weight", s.n_embd, kv);
+            out.projection(b + "attn_v.weight", s.n_embd, kv);
+            if (arch->qk_norm) {
+                out.norm(b + "attn_q_norm.weight", head_dim);
+                out.norm(b + "attn_k_norm.weight", head_dim);
+            }
+            if (bitnet) out.norm(b + "attn_sub_norm.weight", q_dim);
+            out.projection(b + "attn_output.weight", q_dim, s.n_embd);
+            out.norm(b + "ffn_norm.weight", s.n_embd);
+            out.projection(b + "ffn_gate.weight", s.n_embd, s.n_ff);
+            out.projection(b + "ffn_up.weight", s.n_embd, s.n_ff);
+            if (bitnet) out.norm(b + "ffn_sub_norm.weight", s.n_ff);
+            out.projection(b + "ffn_down.weight", s.n_ff, s.n_embd);
+        }
+        out.norm("output_norm.weight", s.n_embd);
+    };
     SynthWriter sw(o, s);
+    sw.progress(0.0f);
     gguf::Writer& w = sw.writer();
     const std::string a = o.arch + ".";
 
@@ -234,28 +294,10 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     }
     w.set_f32(a + "attention.layer_norm_rms_epsilon", bitnet ? 1e-5f : 1e-6f);
 
-    sw.embedding("token_embd.weight", n_vocab);
-    if (!tied) sw.embedding("output.weight", n_vocab);
-    for (int i = 0; i < s.n_layer; ++i) {
-        const std::string b = "blk." + std::to_string(i) + ".";
-        sw.norm(b + "attn_norm.weight", s.n_embd);
-        sw.projection(b + "attn_q.weight", s.n_embd, q_dim);
-        sw.projection(b + "attn_k.weight", s.n_embd, kv);
-        sw.projection(b + "attn_v.weight", s.n_embd, kv);
-        if (arch->qk_norm) {
-            sw.norm(b + "attn_q_norm.weight", head_dim);
-            sw.norm(b + "attn_k_norm.weight", head_dim);
-        }
-        if (bitnet) sw.norm(b + "attn_sub_norm.weight", q_dim);
-        sw.projection(b + "attn_output.weight", q_dim, s.n_embd);
-        sw.norm(b + "ffn_norm.weight", s.n_embd);
-        sw.projection(b + "ffn_gate.weight", s.n_embd, s.n_ff);
-        sw.projection(b + "ffn_up.weight", s.n_embd, s.n_ff);
-        if (bitnet) sw.norm(b + "ffn_sub_norm.weight", s.n_ff);
-        sw.projection(b + "ffn_down.weight", s.n_ff, s.n_embd);
-        sw.progress(0.9f * (i + 1) / s.n_layer);
-    }
-    sw.norm("output_norm.weight", s.n_embd);
+    SynthWriter counter(o, s, /*counting=*/true);
+    tensors(counter, n_vocab);
+    sw.plan(counter.counted_bytes());
+    tensors(sw, n_vocab);
     w.write_file(out_path);
     sw.progress(1.0f);
 }
