@@ -1,0 +1,85 @@
+// Q4_K, Q5_K and Q6_K blocks of 256 weights read as the GGUF stores them (the decoders qk_codes and
+// q6_k_codes in engine/src/tensor/type_traits.cpp define the layouts), from the buffer `uint w[]`
+// that the including shader declares. Addresses are in bytes from the start of the buffer (one
+// row chunk); define Q4_K, Q5_K or Q6_K first.
+
+uint byte_at(uint a) { return (w[a >> 2] >> ((a & 3u) * 8u)) & 0xFFu; }
+
+// Four bytes from an even address: a Q6_K block is 210 bytes, so every other one starts mid-word.
+uint word_at(uint a) {
+    const uint i = a >> 2, s = (a & 3u) * 8u;
+    return s == 0u ? w[i] : (w[i] >> s) | (w[i + 1u] << (32u - s));
+}
+
+float half_at(uint a) { return unpackHalf2x16(w[a >> 2] >> ((a & 2u) * 8u)).x; }  // a even
+
+// Four packed int8 lanes times four packed int8 lanes, summed (codes below 128 read as int8 too).
+int dot4(int a, int b) {
+    return bitfieldExtract(a, 0, 8) * bitfieldExtract(b, 0, 8) + bitfieldExtract(a, 8, 8) * bitfieldExtract(b, 8, 8) +
+           bitfieldExtract(a, 16, 8) * bitfieldExtract(b, 16, 8) + bitfieldExtract(a, 24, 8) * bitfieldExtract(b, 24, 8);
+}
+
+#if defined(Q6_K)
+// ql[128], qh[64], int8 scales[16], f16 d. Element 32 * g + m of a block (group g of its eight
+// 32-value groups): half h = g / 4 and q = g % 4 within it; the low nibble from
+// ql[64h + 32(q & 1) + m] (the high nibble for q >= 2), the top two bits from bits 2q, 2q + 1 of
+// qh[32h + m]; the value is d * scales[(32g + m) / 16] * (code - 32).
+const uint BLOCK_BYTES = 210u;
+
+// The codes (0..63) of elements 4i..4i+3 of group g, one per byte.
+uint block_codes4(uint blk, uint g, uint i) {
+    const uint h = g >> 2, q = g & 3u;
+    const uint lo = (word_at(blk + 64u * h + 32u * (q & 1u) + 4u * i) >> (4u * (q >> 1))) & 0x0F0F0F0Fu;
+    const uint hi = (word_at(blk + 128u + 32u * h + 4u * i) >> (2u * q)) & 0x03030303u;
+    return lo | (hi << 4);
+}
+// The code of element e (0..255).
+uint block_code(uint blk, uint e) {
+    const uint g = e >> 5, m = e & 31u, h = g >> 2, q = g & 3u;
+    const uint lo = (byte_at(blk + 64u * h + 32u * (q & 1u) + m) >> (4u * (q >> 1))) & 15u;
+    const uint hi = (byte_at(blk + 128u + 32u * h + m) >> (2u * q)) & 3u;
+    return lo | (hi << 4);
+}
+int q6_scale(uint blk, uint j) { return bitfieldExtract(int(byte_at(blk + 192u + j)), 0, 8); }
+float q6_d(uint blk) { return half_at(blk + 208u); }
+#else
+// f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, (Q5_K: qh[32],) qs[128]. Sub-block j (32
+// values) has code c_e = the low (j even) or high (j odd) nibble of qs[32 (j / 2) + e], plus 16
+// when Q5_K's bit j of qh[e] is set; its values are d * scale_j * c_e - dmin * min_j.
+#ifdef Q5_K
+const uint BLOCK_BYTES = 176u, QS = 48u;
+#else
+const uint BLOCK_BYTES = 144u, QS = 16u;
+#endif
+
+// The codes of elements 4i..4i+3 of sub-block j, one per byte (blk is word-aligned: 144 and 176
+// are multiples of 4).
+uint block_codes4(uint blk, uint j, uint i) {
+    uint c = (w[(blk + QS) / 4u + 8u * (j >> 1) + i] >> (4u * (j & 1u))) & 0x0F0F0F0Fu;
+#ifdef Q5_K
+    c |= ((w[(blk + 16u) / 4u + i] >> j) & 0x01010101u) << 4;
+#endif
+    return c;
+}
+uint block_code(uint blk, uint e) {
+    const uint j = e >> 5, m = e & 31u;
+    uint c = (byte_at(blk + QS + 32u * (j >> 1) + m) >> (4u * (j & 1u))) & 15u;
+#ifdef Q5_K
+    c |= ((byte_at(blk + 16u + m) >> j) & 1u) << 4;
+#endif
+    return c;
+}
+// Sub-block j's scale and min: the low 6 bits of packed bytes j and j + 4 for j < 4; else the
+// nibbles of byte j + 4 and the top two bits of bytes j - 4 (scale) and j (min).
+void qk_scale_min(uint blk, uint j, out uint sc, out uint mn) {
+    const uint p = blk + 4u;
+    if (j < 4u) {
+        sc = byte_at(p + j) & 63u;
+        mn = byte_at(p + j + 4u) & 63u;
+    } else {
+        const uint b = byte_at(p + j + 4u);
+        sc = (b & 15u) | ((byte_at(p + j - 4u) >> 6) << 4);
+        mn = (b >> 4) | ((byte_at(p + j) >> 6) << 4);
+    }
+}
+#endif
