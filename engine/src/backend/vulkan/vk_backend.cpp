@@ -49,7 +49,7 @@ public:
         vw.cols = static_cast<int>(w.ne[0]);
         vw.extra_scale = extra_scale;
         if (ternary) upload_ternary(w, vw);
-        else upload_dense(w, vw);
+        else upload_dense(w, vw, true);
         return {&vw, vw.rows, vw.cols, ternary, w.nbytes};
     }
 
@@ -64,7 +64,7 @@ public:
         VkWeight& vw = weights_.emplace_back();
         vw.rows = 1;
         vw.cols = static_cast<int>(v.ne[0]);
-        upload_dense(v, vw);
+        upload_dense(v, vw, false);
         return {&vw, 1, vw.cols, false};
     }
 
@@ -142,12 +142,13 @@ private:
 
     // F16 and F32 stay as they are, Q8_0 is repacked and the k-quants are kept as stored (their
     // activations are quantized to Q8_0 blocks, as the CPU does), other float types are
-    // dequantized to F32. Split into row chunks that each fit one binding.
-    void upload_dense(const TensorView& w, VkWeight& vw) {
+    // dequantized to F32, as are vectors (norm gains). Split into row chunks that each fit one
+    // binding.
+    void upload_dense(const TensorView& w, VkWeight& vw, bool matrix) {
         const uint64_t k = w.ne[0], rows = w.n_rows();
         vw.f16 = w.type == TypeId::F16;
-        vw.q8 = w.type == TypeId::Q8_0 && vw.rows > 1;  // vectors (norm gains) stay f32
-        if (vw.rows > 1) vw.kquant = kquant_of(w.type);
+        vw.q8 = w.type == TypeId::Q8_0 && matrix;
+        if (matrix) vw.kquant = kquant_of(w.type);
         if (vw.q8) return upload_q8_0(w, vw);
         if (vw.kquant != KQuant::None) return upload_kquant(w, vw);
         const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
