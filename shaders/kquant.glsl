@@ -6,17 +6,21 @@
 uint byte_at(uint a) { return (w[a >> 2] >> ((a & 3u) * 8u)) & 0xFFu; }
 
 // Four bytes from an even address: a Q6_K block is 210 bytes, so every other one starts mid-word.
+// Without a branch (neighbouring threads' blocks alternate); the next word must exist, and its
+// bytes drop out when a is aligned (two shifts: a shift by 32 is undefined).
 uint word_at(uint a) {
     const uint i = a >> 2, s = (a & 3u) * 8u;
-    return s == 0u ? w[i] : (w[i] >> s) | (w[i + 1u] << (32u - s));
+    return (w[i] >> s) | ((w[i + 1u] << (31u - s)) << 1u);
 }
 
 float half_at(uint a) { return unpackHalf2x16(w[a >> 2] >> ((a & 2u) * 8u)).x; }  // a even
 
-// Four packed int8 lanes times four packed int8 lanes, summed (codes below 128 read as int8 too).
-int dot4(int a, int b) {
-    return bitfieldExtract(a, 0, 8) * bitfieldExtract(b, 0, 8) + bitfieldExtract(a, 8, 8) * bitfieldExtract(b, 8, 8) +
-           bitfieldExtract(a, 16, 8) * bitfieldExtract(b, 16, 8) + bitfieldExtract(a, 24, 8) * bitfieldExtract(b, 24, 8);
+// Four codes, one per byte (each below 128), times four activations already unpacked, summed.
+int dot4(uint c, ivec4 a) {
+    return int(c & 0xFFu) * a.x + int((c >> 8) & 0xFFu) * a.y + int((c >> 16) & 0xFFu) * a.z + int(c >> 24) * a.w;
+}
+ivec4 unpack_i8(int v) {
+    return ivec4(bitfieldExtract(v, 0, 8), bitfieldExtract(v, 8, 8), bitfieldExtract(v, 16, 8), bitfieldExtract(v, 24, 8));
 }
 
 #if defined(Q6_K)

@@ -72,18 +72,19 @@ void main() {
 #endif
         }
         for (uint t = 0; t < p.n_tok; ++t) {
+            // The activation codes unpacked once for all NR rows.
             const uint xb = p.xq_off + t * p.nb * 8u + u * 8u;
-            int a[8];
-            [[unroll]] for (uint i = 0; i < 8; ++i) a[i] = xq[xb + i];
+            ivec4 a[8];
+            [[unroll]] for (uint i = 0; i < 8; ++i) a[i] = unpack_i8(xq[xb + i]);
             const float x_d = xd[p.xd_off + t * p.nb + u];
 #if defined(Q6_K)
-            const int sum0 = dot4(a[0], 0x01010101) + dot4(a[1], 0x01010101) + dot4(a[2], 0x01010101) + dot4(a[3], 0x01010101);
-            const int sum1 = dot4(a[4], 0x01010101) + dot4(a[5], 0x01010101) + dot4(a[6], 0x01010101) + dot4(a[7], 0x01010101);
+            const ivec4 s0 = (a[0] + a[1]) + (a[2] + a[3]), s1 = (a[4] + a[5]) + (a[6] + a[7]);
+            const int sum0 = (s0.x + s0.y) + (s0.z + s0.w), sum1 = (s1.x + s1.y) + (s1.z + s1.w);
             [[unroll]] for (uint r = 0; r < NR; ++r) {
                 int dot0 = -32 * sum0, dot1 = -32 * sum1;
                 [[unroll]] for (uint i = 0; i < 4; ++i) {
-                    dot0 += dot4(int(c[r * 8 + i]), a[i]);
-                    dot1 += dot4(int(c[r * 8 + 4 + i]), a[4 + i]);
+                    dot0 += dot4(c[r * 8 + i], a[i]);
+                    dot1 += dot4(c[r * 8 + 4 + i], a[4 + i]);
                 }
                 precise float scale = d[r] * x_d;
                 precise float prod = float(dot0 * sc0[r] + dot1 * sc1[r]) * scale;
@@ -91,12 +92,12 @@ void main() {
                 acc[t * NR + r] = sum;
             }
 #else
-            int sum = 0;
-            [[unroll]] for (uint i = 0; i < 8; ++i) sum += dot4(a[i], 0x01010101);
+            const ivec4 s4 = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+            const int sum = (s4.x + s4.y) + (s4.z + s4.w);
             precise float sum_xd = float(sum) * x_d;
             [[unroll]] for (uint r = 0; r < NR; ++r) {
                 int dot = 0;
-                [[unroll]] for (uint i = 0; i < 8; ++i) dot += dot4(int(c[r * 8 + i]), a[i]);
+                [[unroll]] for (uint i = 0; i < 8; ++i) dot += dot4(c[r * 8 + i], a[i]);
                 precise float scaled = float(sc[r] * dot) * x_d;
                 precise float mins = mn[r] * sum_xd;
                 precise float y = d[r] * scaled - dmin[r] * mins;
