@@ -5,23 +5,7 @@
 
 uint byte_at(uint a) { return (w[a >> 2] >> ((a & 3u) * 8u)) & 0xFFu; }
 
-// Four bytes from an even address: a Q6_K block is 210 bytes, so every other one starts mid-word.
-// Without a branch (neighbouring threads' blocks alternate); the next word must exist, and its
-// bytes drop out when a is aligned (two shifts: a shift by 32 is undefined).
-uint word_at(uint a) {
-    const uint i = a >> 2, s = (a & 3u) * 8u;
-    return (w[i] >> s) | ((w[i + 1u] << (31u - s)) << 1u);
-}
-
 float half_at(uint a) { return unpackHalf2x16(w[a >> 2] >> ((a & 2u) * 8u)).x; }  // a even
-
-// Four codes, one per byte (each below 128), times four activations already unpacked, summed.
-int dot4(uint c, ivec4 a) {
-    return int(c & 0xFFu) * a.x + int((c >> 8) & 0xFFu) * a.y + int((c >> 16) & 0xFFu) * a.z + int(c >> 24) * a.w;
-}
-ivec4 unpack_i8(int v) {
-    return ivec4(bitfieldExtract(v, 0, 8), bitfieldExtract(v, 8, 8), bitfieldExtract(v, 16, 8), bitfieldExtract(v, 24, 8));
-}
 
 #if defined(Q6_K)
 // ql[128], qh[64], int8 scales[16], f16 d. Element 32 * g + m of a block (group g of its eight
@@ -30,12 +14,19 @@ ivec4 unpack_i8(int v) {
 // qh[32h + m]; the value is d * scales[(32g + m) / 16] * (code - 32).
 const uint BLOCK_BYTES = 210u;
 
-// The codes (0..63) of elements 4i..4i+3 of group g, one per byte.
-uint block_codes4(uint blk, uint g, uint i) {
-    const uint h = g >> 2, q = g & 3u;
-    const uint lo = (word_at(blk + 64u * h + 32u * (q & 1u) + 4u * i) >> (4u * (q >> 1))) & 0x0F0F0F0Fu;
-    const uint hi = (word_at(blk + 128u + 32u * h + 4u * i) >> (2u * q)) & 0x03030303u;
-    return lo | (hi << 4);
+// The codes (0..63) of group g, four per word (elements 4i..4i+3 in c[i]). The ql and qh runs
+// share the block's alignment: nine words each, shifted into place.
+void block_codes(uint blk, uint g, out uint c[8]) {
+    const uint h = g >> 2, q = g & 3u, s = (blk & 3u) * 8u;
+    const uint l0 = (blk + 64u * h + 32u * (q & 1u)) >> 2, h0 = (blk + 128u + 32u * h) >> 2;
+    uint l = w[l0], hb = w[h0];
+    [[unroll]] for (uint i = 0; i < 8; ++i) {
+        const uint ln = w[l0 + i + 1u], hn = w[h0 + i + 1u];
+        const uint lw = (l >> s) | ((ln << (31u - s)) << 1u), hw = (hb >> s) | ((hn << (31u - s)) << 1u);
+        c[i] = ((lw >> (4u * (q >> 1))) & 0x0F0F0F0Fu) | (((hw >> (2u * q)) & 0x03030303u) << 4);
+        l = ln;
+        hb = hn;
+    }
 }
 // The code of element e (0..255).
 uint block_code(uint blk, uint e) {
@@ -56,14 +47,15 @@ const uint BLOCK_BYTES = 176u, QS = 48u;
 const uint BLOCK_BYTES = 144u, QS = 16u;
 #endif
 
-// The codes of elements 4i..4i+3 of sub-block j, one per byte (blk is word-aligned: 144 and 176
-// are multiples of 4).
-uint block_codes4(uint blk, uint j, uint i) {
-    uint c = (w[(blk + QS) / 4u + 8u * (j >> 1) + i] >> (4u * (j & 1u))) & 0x0F0F0F0Fu;
+// The codes of sub-block j, four per word (elements 4i..4i+3 in c[i]; blk is word-aligned: 144
+// and 176 are multiples of 4).
+void block_codes(uint blk, uint j, out uint c[8]) {
+    [[unroll]] for (uint i = 0; i < 8; ++i) {
+        c[i] = (w[(blk + QS) / 4u + 8u * (j >> 1) + i] >> (4u * (j & 1u))) & 0x0F0F0F0Fu;
 #ifdef Q5_K
-    c |= ((w[(blk + 16u) / 4u + i] >> j) & 0x01010101u) << 4;
+        c[i] |= ((w[(blk + 16u) / 4u + i] >> j) & 0x01010101u) << 4;
 #endif
-    return c;
+    }
 }
 uint block_code(uint blk, uint e) {
     const uint j = e >> 5, m = e & 31u;

@@ -10,7 +10,15 @@
 //               dot_i = dot(codes, a) - 32 * sum(a), the exact dot of (code - 32) and a.
 // The integer parts are exact; the float sums over groups are the CPU's to rounding (per-thread
 // partial sums, then a reduction).
+// With INT_DOT: the four-byte dots as OpSDot (devices with accelerated 4x8-bit dot products).
 #include "common.glsl"
+
+#ifdef INT_DOT
+#extension GL_EXT_spirv_intrinsics : require
+// OpSDot (SPV_KHR_integer_dot_product); this glslc cannot compile GL_EXT_integer_dot_product.
+spirv_instruction(extensions = ["SPV_KHR_integer_dot_product"], capabilities = [6019, 6018], id = 4450)
+int dotPacked4x8EXT(int a, int b, spirv_literal int fmt);
+#endif
 
 layout(constant_id = 0) const uint WG = 32;  // power of two
 layout(constant_id = 1) const uint NR = 2;   // rows per workgroup
@@ -31,6 +39,24 @@ layout(push_constant) uniform P {
 
 #include "kquant.glsl"
 
+// Four activation codes: packed for OpSDot, else unpacked once for all NR rows.
+#ifdef INT_DOT
+#define ACT4 int
+ACT4 act4(int v) { return v; }
+int act_sum(ACT4 a) { return dotPacked4x8EXT(a, 0x01010101, 0); }
+// Four weight codes, one per byte (each below 128), times four activation codes, summed.
+int dot4(uint c, ACT4 a) { return dotPacked4x8EXT(int(c), a, 0); }
+#else
+#define ACT4 ivec4
+ACT4 act4(int v) {
+    return ivec4(bitfieldExtract(v, 0, 8), bitfieldExtract(v, 8, 8), bitfieldExtract(v, 16, 8), bitfieldExtract(v, 24, 8));
+}
+int act_sum(ACT4 a) { return (a.x + a.y) + (a.z + a.w); }
+int dot4(uint c, ACT4 a) {
+    return int(c & 0xFFu) * a.x + int((c >> 8) & 0xFFu) * a.y + int((c >> 16) & 0xFFu) * a.z + int(c >> 24) * a.w;
+}
+#endif
+
 shared float red[NT * NR * WG];
 
 void main() {
@@ -45,7 +71,7 @@ void main() {
     for (uint u = lid; u < p.nb; u += WG) {
         const uint b = u >> 3, g = u & 7u;
         // This group's codes and scales for every row, then each token's activations once.
-        uint c[NR * 8];
+        uint c[NR][8];
 #if defined(Q6_K)
         int sc0[NR], sc1[NR];
         float d[NR];
@@ -56,7 +82,7 @@ void main() {
         [[unroll]] for (uint r = 0; r < NR; ++r) {
             const uint row = min(row0 + r, p.rows - 1);  // out-of-range rows are computed, not stored
             const uint blk = row * row_bytes + b * BLOCK_BYTES;
-            [[unroll]] for (uint i = 0; i < 8; ++i) c[r * 8 + i] = block_codes4(blk, g, i);
+            block_codes(blk, g, c[r]);
 #if defined(Q6_K)
             sc0[r] = q6_scale(blk, 2u * g);
             sc1[r] = q6_scale(blk, 2u * g + 1u);
@@ -72,19 +98,18 @@ void main() {
 #endif
         }
         for (uint t = 0; t < p.n_tok; ++t) {
-            // The activation codes unpacked once for all NR rows.
             const uint xb = p.xq_off + t * p.nb * 8u + u * 8u;
-            ivec4 a[8];
-            [[unroll]] for (uint i = 0; i < 8; ++i) a[i] = unpack_i8(xq[xb + i]);
+            ACT4 a[8];
+            [[unroll]] for (uint i = 0; i < 8; ++i) a[i] = act4(xq[xb + i]);
             const float x_d = xd[p.xd_off + t * p.nb + u];
 #if defined(Q6_K)
-            const ivec4 s0 = (a[0] + a[1]) + (a[2] + a[3]), s1 = (a[4] + a[5]) + (a[6] + a[7]);
-            const int sum0 = (s0.x + s0.y) + (s0.z + s0.w), sum1 = (s1.x + s1.y) + (s1.z + s1.w);
+            const int sum0 = (act_sum(a[0]) + act_sum(a[1])) + (act_sum(a[2]) + act_sum(a[3]));
+            const int sum1 = (act_sum(a[4]) + act_sum(a[5])) + (act_sum(a[6]) + act_sum(a[7]));
             [[unroll]] for (uint r = 0; r < NR; ++r) {
                 int dot0 = -32 * sum0, dot1 = -32 * sum1;
                 [[unroll]] for (uint i = 0; i < 4; ++i) {
-                    dot0 += dot4(c[r * 8 + i], a[i]);
-                    dot1 += dot4(c[r * 8 + 4 + i], a[4 + i]);
+                    dot0 += dot4(c[r][i], a[i]);
+                    dot1 += dot4(c[r][4 + i], a[4 + i]);
                 }
                 precise float scale = d[r] * x_d;
                 precise float prod = float(dot0 * sc0[r] + dot1 * sc1[r]) * scale;
@@ -92,12 +117,12 @@ void main() {
                 acc[t * NR + r] = sum;
             }
 #else
-            const ivec4 s4 = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-            const int sum = (s4.x + s4.y) + (s4.z + s4.w);
+            int sum = 0;
+            [[unroll]] for (uint i = 0; i < 8; ++i) sum += act_sum(a[i]);
             precise float sum_xd = float(sum) * x_d;
             [[unroll]] for (uint r = 0; r < NR; ++r) {
                 int dot = 0;
-                [[unroll]] for (uint i = 0; i < 8; ++i) dot += dot4(c[r * 8 + i], a[i]);
+                [[unroll]] for (uint i = 0; i < 8; ++i) dot += dot4(c[r][i], a[i]);
                 precise float scaled = float(sc[r] * dot) * x_d;
                 precise float mins = mn[r] * sum_xd;
                 precise float y = d[r] * scaled - dmin[r] * mins;

@@ -301,6 +301,7 @@ void VulkanOps::dense_linear_and_get_rows() {
 // workgroup, tokens over one and two dispatches, a Llama-2-sized vocabulary of 32003 rows; the
 // rows of a table bit for bit; and the device holds the file's bytes, not an F32 copy.
 TEST_F(VulkanOps, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(true); }
+TEST_F(VulkanOpsIntDot, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(false); }
 TEST_F(VulkanOpsNoSubgroups, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(false); }
 TEST_F(VulkanOpsWideMatvec, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(false); }
 

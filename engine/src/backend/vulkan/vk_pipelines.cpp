@@ -130,9 +130,9 @@ const Pipeline& Pipelines::get(Kernel k) {
                    : k == Kernel::MatvecDenseF16 ? "matvec_dense_f16"
                    : k == Kernel::MatvecDenseF32 ? "matvec_dense_f32"
                    : k == Kernel::MatvecQ8_0     ? "matvec_q8_0"
-                   : k == Kernel::MatvecQ4_K     ? "matvec_q4_k"
-                   : k == Kernel::MatvecQ5_K     ? "matvec_q5_k"
-                                                 : "matvec_q6_k";
+                   : k == Kernel::MatvecQ4_K     ? (int_dot_ ? "matvec_q4_k_dot" : "matvec_q4_k")
+                   : k == Kernel::MatvecQ5_K     ? (int_dot_ ? "matvec_q5_k_dot" : "matvec_q5_k")
+                                                 : (int_dot_ ? "matvec_q6_k_dot" : "matvec_q6_k");
             // One subgroup per workgroup (between 8 and 64 lanes); a CPU device (lavapipe) does
             // best with narrow workgroups and more rows each.
             wg = std::clamp<uint32_t>(pow2_at_most(matvec_wg_ ? matvec_wg_ : sg), 8, 64);

@@ -48,7 +48,8 @@ struct Pipeline {
 
 class Pipelines {
 public:
-    // int_dot: use the OpSDot variant of the ternary mat-vec (the device feature must be on).
+    // int_dot: use the OpSDot variants of the ternary and k-quant mat-vecs (the device feature
+    // must be on).
     // subgroups: reductions with subgroup arithmetic where the device has it (else shared memory).
     // matvec_wg: mat-vec workgroup size instead of the subgroup's (tests).
     Pipelines(Device& dev, bool int_dot, bool subgroups = true, uint32_t matvec_wg = 0);
