@@ -10,6 +10,8 @@ layout(local_size_x_id = 0) in;
 layout(binding = 0) readonly buffer T { uint table[]; };
 #elif defined(Q8_0)
 layout(binding = 0) readonly buffer T { int table[]; };  // matvec_q8_0.comp's layout
+#elif defined(Q4_K) || defined(Q5_K) || defined(Q6_K)
+layout(binding = 0) readonly buffer T { uint w[]; };  // the rows as in the file (kquant.glsl)
 #else
 layout(binding = 0) readonly buffer T { float table[]; };
 #endif
@@ -22,6 +24,10 @@ layout(push_constant) uniform P {
     uint out_off;
     uint scale_off;  // Q8_0: where the block scales start, in words
 } p;
+
+#if defined(Q4_K) || defined(Q5_K) || defined(Q6_K)
+#include "kquant.glsl"
+#endif
 
 void main() {
     const uint i = flat_group();
@@ -38,6 +44,22 @@ void main() {
         const uint e = base + c;
         const float q = float(bitfieldExtract(table[e >> 2], int(8 * (e & 3u)), 8));
         precise float y = intBitsToFloat(table[p.scale_off + e / 32]) * q;
+        o[p.out_off + i * p.k + c] = y;
+#elif defined(Q6_K)
+        // d * scale * (code - 32), as dequantize_row computes it.
+        const uint blk = (id - p.row_begin) * (p.k / 256u) * BLOCK_BYTES + c / 256u * BLOCK_BYTES, e = c & 255u;
+        precise float ds = q6_d(blk) * float(q6_scale(blk, e >> 4));
+        precise float y = ds * float(int(block_code(blk, e)) - 32);
+        o[p.out_off + i * p.k + c] = y;
+#elif defined(Q4_K) || defined(Q5_K)
+        // d * scale * code - dmin * min, as dequantize_row computes it.
+        const uint blk = (id - p.row_begin) * (p.k / 256u) * BLOCK_BYTES + c / 256u * BLOCK_BYTES, e = c & 255u;
+        uint sc, mn;
+        qk_scale_min(blk, e >> 5, sc, mn);
+        const vec2 dd = unpackHalf2x16(w[blk >> 2]);
+        precise float a = dd.x * float(sc);
+        precise float m = dd.y * float(mn);
+        precise float y = a * float(block_code(blk, e)) - m;
         o[p.out_off + i * p.k + c] = y;
 #else
         o[p.out_off + i * p.k + c] = table[base + c];

@@ -1,21 +1,16 @@
 #version 450
-// Activations for Q8_0 weights, quantized like the CPU reference (cpu_quantize_q8_0_activations):
-// per 32-value block d = amax / 127 and q = roundEven(x / d) clamped to [-127, 127] (0 when
-// d == 0), both divisions correctly rounded. One workgroup per token, one thread per block.
-// With ROUND: each value as its code times d instead (q_off then indexes floats; no d output), the
-// input of a Q4_K / Q5_K head expanded to F32, which the CPU takes in Q8_0 blocks too.
+// Activations for Q8_0, Q4_K, Q5_K and Q6_K weights, quantized like the CPU reference
+// (cpu_quantize_q8_0_activations): per 32-value block d = amax / 127 and q = roundEven(x / d)
+// clamped to [-127, 127] (0 when d == 0), both divisions correctly rounded. One workgroup per
+// token, one thread per block.
 #include "common.glsl"
 
 layout(constant_id = 0) const uint WG = 64;
 layout(local_size_x_id = 0) in;
 
 layout(binding = 3) readonly buffer X { float x[]; };
-#ifdef ROUND
-layout(binding = 5) writeonly buffer R { float r[]; };  // per token: k values
-#else
 layout(binding = 5) writeonly buffer Q { int q[]; };    // per token: k / 4 packed int8
 layout(binding = 6) writeonly buffer D { float d[]; };  // per token: k / 32 scales
-#endif
 
 layout(push_constant) uniform P {
     uint x_off, k, n_tok;
@@ -31,10 +26,6 @@ void main() {
         float amax = 0.0;
         for (uint i = 0; i < 32; ++i) amax = max(amax, abs(x[base + i]));
         const float db = div_rn(amax, 127.0);
-#ifdef ROUND
-        for (uint i = 0; i < 32; ++i)
-            r[p.q_off + t * p.k + b * 32 + i] = db > 0.0 ? clamp(roundEven(div_rn(x[base + i], db)), -127.0, 127.0) * db : 0.0;
-#else
         for (uint i = 0; i < 8; ++i) {
             int packed = 0;
             [[unroll]] for (uint j = 0; j < 4; ++j) {
@@ -44,6 +35,5 @@ void main() {
             q[p.q_off + t * (p.k / 4) + b * 8 + i] = packed;
         }
         d[p.d_off + t * nb + b] = db;
-#endif
     }
 }

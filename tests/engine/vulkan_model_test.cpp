@@ -14,6 +14,7 @@
 #include "synth_models.h"
 #include "tern/devices.h"
 #include "tern/generate.h"
+#include "tern/inspect.h"
 #include "tern/model.h"
 #include "tern/session.h"
 
@@ -109,15 +110,17 @@ TEST(VulkanQ8Head, LogitsMatchCpuAndGreedyIsIdentical) {
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 
-// The 6-bit head has no shader: asked for on Vulkan, the head runs as Q8_0, and says so.
-TEST(VulkanQ8Head, AQ6_KHeadRunsAsQ8_0) {
+// The opt-in 6-bit head runs as Q6_K on Vulkan too, with the CPU's numerics.
+TEST(VulkanQ8Head, AQ6_KHeadRunsAsQ6_K) {
     SKIP_WITHOUT_VULKAN(device);
     const std::string path = test::synth_model("bitnet-b1.58", TypeId::I2_S);
     const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device, Precision::Ternary, HeadType::Q6_K);
     ASSERT_EQ(gpu->backend_fallback_reason(), "");
-    EXPECT_EQ(gpu->info().head_type, "Q8_0");
-    const auto cpu = load(path, LoadOptions::BackendKind::Cpu, -1, Precision::Ternary, HeadType::Q8_0);
+    EXPECT_EQ(gpu->info().head_type, "Q6_K");
+    const auto cpu = load(path, LoadOptions::BackendKind::Cpu, -1, Precision::Ternary, HeadType::Q6_K);
+    ASSERT_EQ(cpu->info().head_type, "Q6_K");
     EXPECT_LE(rel_rms(all_logits(gpu, 4), all_logits(cpu, 4)), 1e-5);
+    EXPECT_EQ(greedy(gpu, 32), greedy(cpu, 32));
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 
@@ -181,9 +184,11 @@ INSTANTIATE_TEST_SUITE_P(AllArchsAndTypes, VulkanModel,
                                            // per-head Q/K norms, Q wider than the stream, weight-only
                                            ModelCase{"qwen3", TypeId::TQ2_0}, ModelCase{"qwen3", TypeId::TQ1_0},
                                            ModelCase{"qwen3", TypeId::F16},
-                                           // k-quant tables (expanded to F32 on the device)
+                                           // k-quant tables, kept as stored on the device (qwen3: tied)
                                            ModelCase{"llama", TypeId::TQ2_0, TypeId::Q4_K},
-                                           ModelCase{"qwen3", TypeId::TQ1_0, TypeId::Q5_K}),
+                                           ModelCase{"llama", TypeId::I2_S, TypeId::Q6_K},
+                                           ModelCase{"qwen3", TypeId::TQ1_0, TypeId::Q5_K},
+                                           ModelCase{"qwen3", TypeId::TQ2_0, TypeId::Q6_K}),
                          [](const auto& info) {
                              std::string name = std::string(info.param.arch) + "_" +
                                                 type_name(static_cast<uint32_t>(info.param.type));
@@ -258,6 +263,40 @@ TEST(VulkanModelAttention, HeadDim128Theta500kMatchesCpuAtEveryPosition) {
         ASSERT_EQ(got.size(), want.size());
         for (size_t i = 0; i < want.size(); ++i)
             EXPECT_LE(rel_rms(got[i], want[i]), 1e-3) << "position " << i << ", batches of " << n_batch;
+    }
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
+}
+
+// A k-quant embedding and head take on the device the bytes they take in the file: against the
+// same model with F16 tables, the weights and the device memory are smaller by exactly what the
+// file saves (an F32 copy would make them larger).
+TEST(VulkanKQuantTables, TakeTheirFileBytesOnTheDevice) {
+    SKIP_WITHOUT_VULKAN(device);
+    const auto file_bytes = [](TypeId embd) {
+        return inspect_model(test::synth_model("llama", TypeId::I2_S, "tiny", 7, std::nullopt, "", true, embd))
+            .info.weight_bytes;
+    };
+    const auto on_device = [&](TypeId embd) {
+        return load(test::synth_model("llama", TypeId::I2_S, "tiny", 7, std::nullopt, "", true, embd),
+                    LoadOptions::BackendKind::Vulkan, device);
+    };
+    const auto f16 = on_device(TypeId::F16);
+    ASSERT_EQ(f16->backend_fallback_reason(), "");
+    ASSERT_FALSE(f16->info().tied_head);  // two tables: token_embd and output
+    for (TypeId embd : {TypeId::Q4_K, TypeId::Q5_K, TypeId::Q6_K}) {
+        const std::string what = type_name(static_cast<uint32_t>(embd));
+        const auto m = on_device(embd);
+        ASSERT_EQ(m->backend_fallback_reason(), "") << what;
+        EXPECT_EQ(m->info().head_type, what);
+        const uint64_t saved = file_bytes(TypeId::F16) - file_bytes(embd);
+        ASSERT_GT(saved, 0u) << what;
+        // Up to 3 bytes of padding per table (whole words).
+        EXPECT_GE(f16->info().weight_bytes - m->info().weight_bytes + 6, saved) << what;
+        EXPECT_LE(f16->info().weight_bytes - m->info().weight_bytes, saved) << what;
+        // Allocations are rounded up to the device's alignment (a few KB at most).
+        EXPECT_NEAR(static_cast<double>(f16->device_memory_bytes() - m->device_memory_bytes()),
+                    static_cast<double>(saved), 8192.0)
+            << what;
     }
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }

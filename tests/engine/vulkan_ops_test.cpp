@@ -8,10 +8,14 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <span>
+#include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/cpu_ops.h"
 #include "backend/vulkan/vk_backend.h"
 #include "backend/vulkan/vk_context.h"
 #include "backend/vulkan/vk_recorder.h"
@@ -144,6 +148,7 @@ protected:
     }
 
     void dense_linear_and_get_rows();
+    void kquant_linear_and_get_rows(bool vocab_sized);
     void rms_norm_glu_add();
     void rope_and_attention();
 
@@ -282,6 +287,63 @@ void VulkanOps::dense_linear_and_get_rows() {
 
             const std::vector<int32_t> ids{5, 0, 1000, 5, 77};
             const Pair rows_out{cs_->alloc(5, k), vs_->alloc(5, k)};
+            cs_->get_rows(wc, ids, rows_out.cpu);
+            vs_->get_rows(wv, ids, rows_out.vk);
+            expect_close(rows_out, 0.0, "get_rows " + what);
+        }
+    }
+}
+
+// The k-quant heads and tables of llama.cpp's files (Q4_K, Q5_K, Q6_K), kept on the device as the
+// file stores them, against the CPU scalar references cpu_q4_k_rows / cpu_q5_k_rows /
+// cpu_q6_k_rows: one and several 256-weight blocks per row (more 32-value groups than a
+// workgroup has threads, and not a multiple of it), heights that are no multiple of the rows per
+// workgroup, tokens over one and two dispatches, a Llama-2-sized vocabulary of 32003 rows; the
+// rows of a table bit for bit; and the device holds the file's bytes, not an F32 copy.
+TEST_F(VulkanOps, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(true); }
+TEST_F(VulkanOpsIntDot, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(false); }
+TEST_F(VulkanOpsNoSubgroups, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(false); }
+TEST_F(VulkanOpsWideMatvec, KQuantLinearAndGetRows) { kquant_linear_and_get_rows(false); }
+
+void VulkanOps::kquant_linear_and_get_rows(bool vocab_sized) {
+    using RowsFn = void (*)(const TensorView&, int64_t, int64_t, const float*, int, float, float*, int);
+    struct Case {
+        TypeId type;
+        RowsFn reference;
+        std::vector<uint8_t> (*encode)(std::span<const float>);
+    };
+    const Case cases[] = {{TypeId::Q4_K, cpu_q4_k_rows, encode_q4_k},
+                          {TypeId::Q5_K, cpu_q5_k_rows, encode_q5_k},
+                          {TypeId::Q6_K, cpu_q6_k_rows, encode_q6_k}};
+    std::vector<std::pair<int, int>> shapes{{256, 1}, {256, 13}, {768, 33}, {2304, 101}};
+    if (vocab_sized) shapes.push_back({512, 32003});
+    for (const Case& c : cases) {
+        for (const auto& [k, rows] : shapes) {
+            sessions();
+            // Rows with a positive, zero or negative mean: the mins of Q4_K / Q5_K matter.
+            auto data = random(static_cast<size_t>(rows) * k, 0.05f);
+            for (size_t i = 0; i < data.size(); ++i) data[i] += 0.03f * static_cast<float>(static_cast<int>(i / k % 3) - 1);
+            const HostTensor w = make_tensor(c.type, k, rows, c.encode(data));
+            const std::string what = type_name(static_cast<uint32_t>(c.type)) + " k " + std::to_string(k) + " rows " +
+                                     std::to_string(rows);
+            const uint64_t before = vk_->weight_bytes();
+            const Weight wc = cpu_->upload_matrix(w.view, 0.75f), wv = vk_->upload_matrix(w.view, 0.75f);
+            // Whole 4-byte words per row chunk: at most 2 bytes of padding per 64 KiB chunk here.
+            EXPECT_GE(vk_->weight_bytes() - before, w.view.nbytes) << what;
+            EXPECT_LE(vk_->weight_bytes() - before, w.view.nbytes + w.view.nbytes / 16384 + 2) << what;
+            for (int n : {1, 5, 11}) {
+                const auto xs = random(static_cast<size_t>(n) * k);
+                const Pair x = tensor(n, k, xs);
+                const Tensor out = vs_->alloc(n, rows);
+                const Weight* pv[] = {&wv};
+                vs_->linear(x.vk, pv, std::span<const Tensor>(&out, 1));
+                std::vector<float> want(static_cast<size_t>(n) * rows);
+                c.reference(w.view, 0, rows, xs.data(), n, 0.75f, want.data(), rows);
+                // Exact integer dots; the float sums over 32-value groups in another order.
+                EXPECT_LE(rel_rms(read(*vs_, out), want), 2e-6) << what << " tokens " << n;
+            }
+            const std::vector<int32_t> ids{0, rows - 1, rows / 2, 0};
+            const Pair rows_out{cs_->alloc(4, k), vs_->alloc(4, k)};
             cs_->get_rows(wc, ids, rows_out.cpu);
             vs_->get_rows(wv, ids, rows_out.vk);
             expect_close(rows_out, 0.0, "get_rows " + what);

@@ -18,6 +18,7 @@ namespace {
 using vk::Buffer;
 using vk::MemoryKind;
 using vk::VkWeight;
+using KQuant = vk::VkWeight::KQuant;
 
 class VulkanBackend final : public Backend {
 public:
@@ -48,13 +49,14 @@ public:
         vw.cols = static_cast<int>(w.ne[0]);
         vw.extra_scale = extra_scale;
         if (ternary) upload_ternary(w, vw);
-        else upload_dense(w, vw);
+        else upload_dense(w, vw, true);
         return {&vw, vw.rows, vw.cols, ternary, w.nbytes};
     }
 
-    // upload_dense keeps F16, F32 and Q8_0; anything else would become F32 on the device.
+    // upload_dense keeps F16, F32, Q8_0 and the k-quants; anything else would become F32 on the
+    // device.
     bool runs_natively(TypeId type) const override {
-        return type == TypeId::F16 || type == TypeId::F32 || type == TypeId::Q8_0 ||
+        return type == TypeId::F16 || type == TypeId::F32 || type == TypeId::Q8_0 || kquant_of(type) != KQuant::None ||
                type_traits(static_cast<uint32_t>(type))->ternary;
     }
 
@@ -62,7 +64,7 @@ public:
         VkWeight& vw = weights_.emplace_back();
         vw.rows = 1;
         vw.cols = static_cast<int>(v.ne[0]);
-        upload_dense(v, vw);
+        upload_dense(v, vw, false);
         return {&vw, 1, vw.cols, false};
     }
 
@@ -121,20 +123,36 @@ private:
         bytes_ += bytes;
     }
 
-    // F16 and F32 stay as they are, Q8_0 is repacked (its activations are quantized too, as the
-    // CPU does), other float types are dequantized to F32 (Q4_K / Q5_K with their input rounded to
-    // Q8_0 blocks, as the CPU takes it). Split into row chunks that each fit one
-    // binding (the 2B model's F16 head is 657 MB; lavapipe binds 128 MiB).
-    void upload_dense(const TensorView& w, VkWeight& vw) {
-        const uint64_t k = w.ne[0], rows = w.n_rows();
-        vw.f16 = w.type == TypeId::F16;
-        vw.q8 = w.type == TypeId::Q8_0 && vw.rows > 1;  // vectors (norm gains) stay f32
-        vw.q8_input = (w.type == TypeId::Q4_K || w.type == TypeId::Q5_K) && vw.rows > 1;
-        if (vw.q8) return upload_q8_0(w, vw);
-        const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
+    static KQuant kquant_of(TypeId type) {
+        switch (type) {
+            case TypeId::Q4_K: return KQuant::Q4_K;
+            case TypeId::Q5_K: return KQuant::Q5_K;
+            case TypeId::Q6_K: return KQuant::Q6_K;
+            default: return KQuant::None;
+        }
+    }
+
+    // The most bytes one row chunk may hold: what one binding covers (the 2B model's F16 head is
+    // 657 MB; lavapipe binds 128 MiB), or less for the tests.
+    uint64_t chunk_limit() const {
         uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
         if (max_chunk_bytes_) limit = std::min(limit, max_chunk_bytes_);
-        uint64_t chunk_rows = std::max<uint64_t>(1, limit / row_bytes);
+        return limit;
+    }
+
+    // F16 and F32 stay as they are, Q8_0 is repacked and the k-quants are kept as stored (their
+    // activations are quantized to Q8_0 blocks, as the CPU does), other float types are
+    // dequantized to F32, as are vectors (norm gains). Split into row chunks that each fit one
+    // binding.
+    void upload_dense(const TensorView& w, VkWeight& vw, bool matrix) {
+        const uint64_t k = w.ne[0], rows = w.n_rows();
+        vw.f16 = w.type == TypeId::F16;
+        vw.q8 = w.type == TypeId::Q8_0 && matrix;
+        if (matrix) vw.kquant = kquant_of(w.type);
+        if (vw.q8) return upload_q8_0(w, vw);
+        if (vw.kquant != KQuant::None) return upload_kquant(w, vw);
+        const uint64_t row_bytes = k * (vw.f16 ? 2 : 4);
+        uint64_t chunk_rows = std::max<uint64_t>(1, chunk_limit() / row_bytes);
         if (vw.f16 && k % 2 && chunk_rows > 1) chunk_rows &= ~uint64_t{1};  // chunks start on a uint
         std::vector<float> row(k);
         for (uint64_t r0 = 0; r0 < rows; r0 += chunk_rows) {
@@ -157,9 +175,7 @@ private:
     void upload_q8_0(const TensorView& w, VkWeight& vw) {
         const uint64_t k = w.ne[0], rows = w.n_rows(), nb = k / 32;
         const uint64_t row_bytes = nb * 36;  // 32 int8 values and an f32 scale per block
-        uint64_t limit = std::min<uint64_t>(ctx_.device->limits().maxStorageBufferRange, 1ull << 30);
-        if (max_chunk_bytes_) limit = std::min(limit, max_chunk_bytes_);
-        const uint64_t chunk_rows = std::max<uint64_t>(1, limit / row_bytes);
+        const uint64_t chunk_rows = std::max<uint64_t>(1, chunk_limit() / row_bytes);
         for (uint64_t r0 = 0; r0 < rows; r0 += chunk_rows) {
             const uint64_t n = std::min(chunk_rows, rows - r0);
             std::vector<uint8_t> bytes(n * row_bytes);
@@ -177,6 +193,28 @@ private:
             ch.buffer = Buffer(*ctx_.device, bytes.size(), MemoryKind::Device);
             ctx_.uploader->write(ch.buffer, 0, bytes.data(), bytes.size());
             bytes_ += bytes.size();
+        }
+    }
+
+    // Q4_K / Q5_K / Q6_K: the file's bytes as they are, so the device holds what the file does
+    // (a chunk padded to whole words: Q6_K blocks are 210 bytes).
+    void upload_kquant(const TensorView& w, VkWeight& vw) {
+        const uint64_t rows = w.n_rows(), row_bytes = w.nbytes / rows;
+        const uint64_t chunk_rows = std::max<uint64_t>(1, chunk_limit() / row_bytes);
+        for (uint64_t r0 = 0; r0 < rows; r0 += chunk_rows) {
+            const uint64_t n = std::min(chunk_rows, rows - r0), bytes = n * row_bytes, padded = (bytes + 3) / 4 * 4;
+            VkWeight::Chunk& ch = vw.chunks.emplace_back();
+            ch.row0 = static_cast<int>(r0);
+            ch.rows = static_cast<int>(n);
+            ch.buffer = Buffer(*ctx_.device, padded, MemoryKind::Device);
+            const uint64_t whole = bytes / 4 * 4;
+            ctx_.uploader->write(ch.buffer, 0, w.data + r0 * row_bytes, whole);
+            if (padded > whole) {
+                uint8_t tail[4] = {};
+                std::memcpy(tail, w.data + r0 * row_bytes + whole, bytes - whole);
+                ctx_.uploader->write(ch.buffer, whole, tail, 4);
+            }
+            bytes_ += padded;
         }
     }
 

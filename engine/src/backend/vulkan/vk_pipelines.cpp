@@ -123,10 +123,16 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::MatvecDenseF16:
         case Kernel::MatvecDenseF32:
         case Kernel::MatvecQ8_0:
+        case Kernel::MatvecQ4_K:
+        case Kernel::MatvecQ5_K:
+        case Kernel::MatvecQ6_K:
             name = k == Kernel::MatvecTernary    ? (int_dot_ ? "matvec_ternary_dot" : "matvec_ternary")
                    : k == Kernel::MatvecDenseF16 ? "matvec_dense_f16"
                    : k == Kernel::MatvecDenseF32 ? "matvec_dense_f32"
-                                                 : "matvec_q8_0";
+                   : k == Kernel::MatvecQ8_0     ? "matvec_q8_0"
+                   : k == Kernel::MatvecQ4_K     ? (int_dot_ ? "matvec_q4_k_dot" : "matvec_q4_k")
+                   : k == Kernel::MatvecQ5_K     ? (int_dot_ ? "matvec_q5_k_dot" : "matvec_q5_k")
+                                                 : (int_dot_ ? "matvec_q6_k_dot" : "matvec_q6_k");
             // One subgroup per workgroup (between 8 and 64 lanes); a CPU device (lavapipe) does
             // best with narrow workgroups and more rows each.
             wg = std::clamp<uint32_t>(pow2_at_most(matvec_wg_ ? matvec_wg_ : sg), 8, 64);
@@ -138,8 +144,10 @@ const Pipeline& Pipelines::get(Kernel k) {
         case Kernel::GetRowsF16: name = "get_rows_f16"; break;
         case Kernel::GetRowsF32: name = "get_rows_f32"; break;
         case Kernel::GetRowsQ8_0: name = "get_rows_q8_0"; break;
+        case Kernel::GetRowsQ4_K: name = "get_rows_q4_k"; break;
+        case Kernel::GetRowsQ5_K: name = "get_rows_q5_k"; break;
+        case Kernel::GetRowsQ6_K: name = "get_rows_q6_k"; break;
         case Kernel::QuantizeQ8_0: name = "quantize_q8_0"; break;
-        case Kernel::RoundQ8_0: name = "round_q8_0"; break;
         case Kernel::RmsNorm: name = dev_.caps().fp64 ? "rms_norm_f64" : "rms_norm"; break;
         case Kernel::Rope: name = "rope"; break;
         // With FP64: exp correctly rounded like the CPU's expf (see exp_rn in common.glsl).
@@ -151,7 +159,8 @@ const Pipeline& Pipelines::get(Kernel k) {
     // The reductions of these kernels have a subgroup-arithmetic variant.
     std::string variant = name;
     const bool reduces = k == Kernel::Quantize || k == Kernel::MatvecTernary || k == Kernel::MatvecDenseF16 ||
-                         k == Kernel::MatvecDenseF32 || k == Kernel::MatvecQ8_0 || k == Kernel::RmsNorm ||
+                         k == Kernel::MatvecDenseF32 || k == Kernel::MatvecQ8_0 || k == Kernel::MatvecQ4_K ||
+                         k == Kernel::MatvecQ5_K || k == Kernel::MatvecQ6_K || k == Kernel::RmsNorm ||
                          k == Kernel::Attention;
     if (reduces && subgroups_) variant += "_sg";
     name = variant.c_str();

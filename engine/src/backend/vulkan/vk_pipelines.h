@@ -24,9 +24,14 @@ enum class Kernel {
     GetRowsF16,
     GetRowsF32,
     GetRowsQ8_0,
+    GetRowsQ4_K,
+    GetRowsQ5_K,
+    GetRowsQ6_K,
     QuantizeQ8_0,
-    RoundQ8_0,
     MatvecQ8_0,
+    MatvecQ4_K,
+    MatvecQ5_K,
+    MatvecQ6_K,
     RmsNorm,
     Rope,
     Attention,
@@ -43,7 +48,8 @@ struct Pipeline {
 
 class Pipelines {
 public:
-    // int_dot: use the OpSDot variant of the ternary mat-vec (the device feature must be on).
+    // int_dot: use the OpSDot variants of the ternary and k-quant mat-vecs (the device feature
+    // must be on).
     // subgroups: reductions with subgroup arithmetic where the device has it (else shared memory).
     // matvec_wg: mat-vec workgroup size instead of the subgroup's (tests).
     Pipelines(Device& dev, bool int_dot, bool subgroups = true, uint32_t matvec_wg = 0);

@@ -66,6 +66,10 @@ struct MatvecQ8Push {
     uint32_t nb, n_tok, rows, xq_off, xd_off, scale_off, out_off, out_stride;
     float extra;
 };
+struct MatvecKQuantPush {
+    uint32_t nb, n_tok, rows, xq_off, xd_off, out_off, out_stride;
+    float extra;
+};
 struct NormPush {
     uint32_t n, n_rows, x_off, out_off;
     float eps;
@@ -130,7 +134,12 @@ public:
             rec_.bind(0, whole(ch.buffer), false);
             p.ids_off = rec_.bind(3, id_range, false);
             p.out_off = rec_.bind(5, tagged(rows(out, 0, static_cast<int>(n)), tag), true);
-            const Kernel k = w.q8 ? Kernel::GetRowsQ8_0 : w.f16 ? Kernel::GetRowsF16 : Kernel::GetRowsF32;
+            const Kernel k = w.q8                                  ? Kernel::GetRowsQ8_0
+                             : w.kquant == VkWeight::KQuant::Q4_K ? Kernel::GetRowsQ4_K
+                             : w.kquant == VkWeight::KQuant::Q5_K ? Kernel::GetRowsQ5_K
+                             : w.kquant == VkWeight::KQuant::Q6_K ? Kernel::GetRowsQ6_K
+                             : w.f16                              ? Kernel::GetRowsF16
+                                                                  : Kernel::GetRowsF32;
             rec_.dispatch(k, &p, sizeof p, n);
         }
     }
@@ -302,10 +311,11 @@ private:
         rec_.dispatch(Kernel::MatmulTernary, &p, sizeof p, p.groups_m * div_up(static_cast<uint64_t>(n), 32));
     }
 
-    // Q8_0 weights: the activations are quantized to Q8_0 blocks first, as the CPU does.
-    void q8_linear(Tensor x, const VkWeight& w, Tensor out) {
+    // The activations of Q8_0 and k-quant weights: quantized to Q8_0 blocks first, as the CPU
+    // does, into xq8_ (packed int8) and xd8_ (a scale per 32 values).
+    void q8_activations(Tensor x, const char* what) {
         const uint64_t n = static_cast<uint64_t>(x.rows), k = static_cast<uint64_t>(x.cols);
-        if (k % 32) throw VkError("linear: Q8_0 rows must be a multiple of 32 values");
+        if (k % 32) throw VkError(std::string("linear: ") + what + " rows must be a multiple of 32 values");
         if (n * k / 4 > xq8_cap_) {
             if (xq8_.handle()) {
                 rec_.retire(std::move(xq8_));
@@ -320,6 +330,11 @@ private:
         qp.q_off = rec_.bind(5, {&xq8_, 0, n * k}, true);
         qp.d_off = rec_.bind(6, {&xd8_, 0, n * k / 8}, true);
         rec_.dispatch(Kernel::QuantizeQ8_0, &qp, sizeof qp, static_cast<uint32_t>(n));
+    }
+
+    void q8_linear(Tensor x, const VkWeight& w, Tensor out) {
+        q8_activations(x, "Q8_0");
+        const uint64_t k = static_cast<uint64_t>(x.cols);
         const uint32_t nr = ctx_.pipelines->get(Kernel::MatvecQ8_0).rows;
         const uint64_t tag = rec_.new_tag();
         for (const VkWeight::Chunk& ch : w.chunks) {
@@ -336,26 +351,34 @@ private:
         }
     }
 
-    // x with each value replaced by its Q8_0 code times the block's d, in a scratch tensor.
-    Tensor rounded_q8_0(Tensor x) {
-        const uint64_t n = static_cast<uint64_t>(x.rows), k = static_cast<uint64_t>(x.cols);
-        if (k % 32) throw VkError("linear: Q4_K / Q5_K rows must be a multiple of 32 values");
-        if (n * k > xr_cap_) {
-            if (xr_.handle()) rec_.retire(std::move(xr_));
-            xr_cap_ = std::max<uint64_t>(n * k, static_cast<uint64_t>(max_rows_) * k);
-            xr_ = Buffer(dev_, xr_cap_ * 4, MemoryKind::Device);
+    // Q4_K / Q5_K / Q6_K weights as stored. Prefill with all logits (perplexity) runs the mat-vec
+    // per 8 tokens too; a plain prefill asks the head for the last token only.
+    void kquant_linear(Tensor x, const VkWeight& w, Tensor out) {
+        q8_activations(x, "k-quant");
+        const uint64_t k = static_cast<uint64_t>(x.cols);
+        const Kernel kernel = w.kquant == VkWeight::KQuant::Q4_K   ? Kernel::MatvecQ4_K
+                              : w.kquant == VkWeight::KQuant::Q5_K ? Kernel::MatvecQ5_K
+                                                                   : Kernel::MatvecQ6_K;
+        const uint32_t nr = ctx_.pipelines->get(kernel).rows;
+        const uint64_t tag = rec_.new_tag();
+        for (const VkWeight::Chunk& ch : w.chunks) {
+            for (int t0 = 0; t0 < x.rows; t0 += kTokensPerDispatch) {
+                const int nt = std::min(kTokensPerDispatch, x.rows - t0);
+                MatvecKQuantPush p{static_cast<uint32_t>(k / 32), static_cast<uint32_t>(nt),
+                                   static_cast<uint32_t>(ch.rows), 0, 0, 0, static_cast<uint32_t>(out.cols),
+                                   w.extra_scale};
+                rec_.bind(0, whole(ch.buffer), false);
+                p.xq_off = rec_.bind(3, {&xq8_, t0 * k, nt * k}, false);
+                p.xd_off = rec_.bind(4, {&xd8_, t0 * k / 8, nt * k / 8}, false);
+                p.out_off = rec_.bind(5, tagged(rows(out, t0, nt), tag), true) + static_cast<uint32_t>(ch.row0);
+                rec_.dispatch(kernel, &p, sizeof p, div_up(static_cast<uint64_t>(ch.rows), nr));
+            }
         }
-        const Tensor r{&xr_, 0, x.rows, x.cols};
-        QuantizeQ8Push qp{0, static_cast<uint32_t>(k), static_cast<uint32_t>(n), 0, 0};
-        qp.x_off = rec_.bind(3, all(x), false);
-        qp.q_off = rec_.bind(5, all(r), true);
-        rec_.dispatch(Kernel::RoundQ8_0, &qp, sizeof qp, static_cast<uint32_t>(n));
-        return r;
     }
 
     void dense_linear(Tensor x, const VkWeight& w, Tensor out) {
         if (w.q8) return q8_linear(x, w, out);
-        if (w.q8_input) x = rounded_q8_0(x);
+        if (w.kquant != VkWeight::KQuant::None) return kquant_linear(x, w, out);
         if (x.rows > kTokensPerDispatch) return dense_matmul(x, w, out);
         const Kernel kernel = w.f16 ? Kernel::MatvecDenseF16 : Kernel::MatvecDenseF32;
         const uint32_t nr = ctx_.pipelines->get(kernel).rows;
@@ -429,8 +452,6 @@ private:
     uint64_t xq_cap_ = 0, xs_cap_ = 0;
     Buffer xq8_, xd8_;  // Q8_0 activations: packed int8 and a scale per 32 values
     uint64_t xq8_cap_ = 0;  // ints
-    Buffer xr_;  // the input of a Q4_K / Q5_K head rounded to Q8_0 blocks (floats)
-    uint64_t xr_cap_ = 0;
     Buffer ids_;
     uint64_t ids_cap_ = 0, ids_used_ = 0;
     Buffer rope_;

@@ -19,12 +19,13 @@ struct VkWeight {
     uint32_t chunks_per_block = 1;
     uint32_t scale_offset = 0;    // in uints
 
-    // Dense (F16, F32 or Q8_0) and vectors: row chunks, each small enough for one binding.
-    // Q8_0 chunks hold the int8 values (8 packed ints per 32-value block) and then the f32 block
-    // scales from word q8_scale_off(rows) on (see matvec_q8_0.comp).
+    // Dense (F16, F32, Q8_0 or a k-quant) and vectors: row chunks, each small enough for one
+    // binding. Q8_0 chunks hold the int8 values (8 packed ints per 32-value block) and then the
+    // f32 block scales from word q8_scale_off(rows) on (see matvec_q8_0.comp); k-quant chunks hold
+    // the file's blocks as they are (see kquant.glsl).
     bool f16 = false;
     bool q8 = false;
-    bool q8_input = false;  // Q4_K / Q5_K expanded to F32: the input is rounded to Q8_0 blocks, as the CPU takes it
+    enum class KQuant { None, Q4_K, Q5_K, Q6_K } kquant = KQuant::None;
     struct Chunk {
         Buffer buffer;
         int row0 = 0, rows = 0;
