@@ -211,6 +211,7 @@ private Q_SLOTS:
             QSqlQuery q(raw);
             QVERIFY(q.exec(QStringLiteral("DROP INDEX benchmark_runs_by_kind")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE conversations DROP COLUMN context_policy")));  // schema 5's
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE benchmark_groups")));  // schema 6's
             QVERIFY(q.exec(QStringLiteral("CREATE TABLE b2 (id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, created_at TEXT NOT NULL, metrics TEXT NOT NULL)")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE benchmark_runs")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE b2 RENAME TO benchmark_runs")));
@@ -226,6 +227,7 @@ private Q_SLOTS:
         QCOMPARE(db.schemaVersion(), Database::kSchemaVersion);
         QCOMPARE(db.benchmarkRuns(QStringLiteral("answer")).size(), 1);  // old rows are answers
         QCOMPARE(db.benchmarkRuns().size(), 0);
+        QVERIFY(db.benchmarkGroups().isEmpty());  // an answer's figures are no run group
         QVERIFY(db.addBenchmarkRun(QStringLiteral("/m.gguf"), {{QStringLiteral("tokensPerSecond"), 9.5}}, QStringLiteral("bench")));
         const auto runs = db.benchmarkRuns();
         QCOMPARE(runs.size(), 1);
