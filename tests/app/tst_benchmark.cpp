@@ -710,6 +710,49 @@ private Q_SLOTS:
         QCOMPARE(b->lastGroup(), QString());
     }
 
+    // "Measure" on the machine summary: the bandwidth, measured on the engine thread, then the
+    // roof of every Run after it; a group left 'running' by a quit is 'cancelled' at the next start.
+    void machineMeasuredThenRoofs() {
+        Settings settings;
+        settings.setThreads(2);
+        const QString dbPath = dir_.path() + QStringLiteral("/machine.sqlite");
+        Database db;
+        QVERIFY(db.open(dbPath));
+        QVERIFY(db.addBenchmarkGroup({QStringLiteral("quit-mid-run"), QStringLiteral("sweep"), QStringLiteral("pp"), {}, {},
+                                      QStringLiteral("running"), {}}));
+        QVERIFY(db.addBenchmarkRun(QStringLiteral("/m.gguf"), {{QStringLiteral("batch"), QStringLiteral("quit-mid-run")}}, QStringLiteral("bench")));
+        QVERIFY(db.addBenchmarkGroup({QStringLiteral("quit-before-a-point"), QStringLiteral("run"), {}, {}, {},
+                                      QStringLiteral("running"), {}}));
+        AppContext app(&settings, &db);
+        Benchmarks* b = app.benchmarks();
+        const QVariantList groups = b->history()->groups();
+        QCOMPARE(groups.size(), 1);
+        QCOMPARE(groups[0].toMap().value(QStringLiteral("id")).toString(), QStringLiteral("quit-mid-run"));
+        QCOMPARE(groups[0].toMap().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+
+        QSignalSpy machineChanged(b, &Benchmarks::machineChanged);
+        b->measureMachine();
+        QVERIFY(b->measuringMachine());
+        QTRY_VERIFY_WITH_TIMEOUT(!b->measuringMachine(), 60000);
+        const double bandwidth = b->machine().value(QStringLiteral("readBandwidth")).toDouble();
+        QVERIFY(bandwidth > 1e8);  // any machine reads faster than 100 MB/s
+        QVERIFY2(b->machineSummary().contains(QStringLiteral("GB/s")), qPrintable(b->machineSummary()));
+        QVERIFY(machineChanged.count() >= 2);  // measuring, measured
+
+        QSignalSpy finished(b, &Benchmarks::finished);
+        QVERIFY(b->run(tern::app::test::tinyModel(), 16, 4, 1, true, false));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        const QVariantList rows = b->history()->runsInGroup(b->lastGroup());
+        QCOMPARE(rows.size(), 2);
+        for (const QVariant& v : rows) {
+            const QVariantMap m = v.toMap();
+            QCOMPARE(m.value(QStringLiteral("machine")).toMap().value(QStringLiteral("readBandwidth")).toDouble(), bandwidth);
+            QVERIFY(m.value(QStringLiteral("roofTokensPerSecond")).toDouble() > 0);
+            QCOMPARE(m.value(QStringLiteral("roofTokensPerSecond")).toDouble(),
+                     bandwidth / m.value(QStringLiteral("bytesPerToken")).toDouble());
+        }
+    }
+
     void qualityTextRefusedOrSkipped() {
         Settings settings;
         settings.setThreads(2);
