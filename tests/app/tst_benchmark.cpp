@@ -2,6 +2,7 @@
 // database, and a real run of tern::bench on the engine thread with a tiny synthetic model
 // (results stored, cancel works), shown in the real window.
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -703,6 +704,29 @@ private Q_SLOTS:
         QVERIFY(!b->exportRunsJson(ids, dir_.path() + QStringLiteral("/no/such/dir/x.json")));
         QVERIFY(app.alerts()->message().contains(QStringLiteral("Could not write")));
         QCOMPARE(db.benchmarkGroups().size(), 3);
+
+        // What the command line writes for a sweep: one import group on the sweep's axis, its points
+        // with their values, lines and roofs.
+        QProcess cli;
+        cli.start(QStringLiteral(TERN_CLI), {QStringLiteral("bench"), QStringLiteral("-m"), demo, QStringLiteral("-t"),
+                                            QStringLiteral("2"), QStringLiteral("--sweep"), QStringLiteral("pp"),
+                                            QStringLiteral("--values"), QStringLiteral("8,16"), QStringLiteral("-r"),
+                                            QStringLiteral("1"), QStringLiteral("--json")});
+        QVERIFY2(cli.waitForFinished(120000), TERN_CLI);
+        QCOMPARE(cli.exitCode(), 0);
+        const QString sweepFile = write(QStringLiteral("cli-sweep.json"), cli.readAllStandardOutput());
+        QCOMPARE(b->importBenchJson(sweepFile), 2);
+        const QVariantMap sg = h->groups().value(0).toMap();
+        QCOMPARE(sg.value(QStringLiteral("kind")).toString(), QStringLiteral("import"));
+        QCOMPARE(sg.value(QStringLiteral("axis")).toString(), QStringLiteral("pp"));
+        const QVariantList swept = h->runsInGroup(b->lastGroup());
+        QCOMPARE(swept.size(), 2);
+        QCOMPARE(swept[0].toMap().value(QStringLiteral("sweepValue")).toInt(), 8);
+        QCOMPARE(swept[1].toMap().value(QStringLiteral("sweepValue")).toInt(), 16);
+        for (const QVariant& v : swept) {
+            QCOMPARE(v.toMap().value(QStringLiteral("series")).toString(), QStringLiteral("ternary cpu"));
+            QVERIFY(v.toMap().value(QStringLiteral("roofTokensPerSecond")).toDouble() > 0);
+        }
 
         b->clearHistory();
         QVERIFY(h->groups().isEmpty());
