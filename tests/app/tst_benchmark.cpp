@@ -525,6 +525,32 @@ private Q_SLOTS:
         QVERIFY(h->run(987654).isEmpty());
         QVERIFY(h->runsInGroup(QStringLiteral("no-such-group")).isEmpty());
 
+        // CPU against Vulkan in one group, the device named, when a Vulkan device is usable
+        // (lavapipe counts: it is asked for explicitly here); refused up front when none is.
+        const bool haveVulkan = !b->machine().value(QStringLiteral("gpus")).toList().isEmpty();
+        finished.clear();
+        if (!haveVulkan) {
+            QVERIFY(!b->runSweep(demo, QStringLiteral("pp"), {16}, true, false, true, true, 16, 4, 1));
+            QVERIFY(app.alerts()->message().contains(QStringLiteral("Vulkan")));
+        } else {
+            QVERIFY(b->runSweep(demo, QStringLiteral("pp"), {16}, true, false, true, true, 16, 4, 1));
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+            QCOMPARE(finished[0][1].toString(), QString());
+            const QVariantList lines = h->runsInGroup(b->lastGroup());
+            QCOMPARE(lines.size(), 2);
+            QCOMPARE(lines[0].toMap().value(QStringLiteral("series")).toString(), QStringLiteral("ternary cpu"));
+            QCOMPARE(lines[1].toMap().value(QStringLiteral("series")).toString(), QStringLiteral("ternary vulkan"));
+            const QString device = lines[1].toMap().value(QStringLiteral("backend")).toString();
+            QVERIFY2(device.startsWith(QStringLiteral("vulkan (")), qPrintable(device));
+            QVERIFY(lines[0].toMap().value(QStringLiteral("backend")).toString().startsWith(QStringLiteral("cpu")));
+            QVERIFY(h->groups().value(0).toMap().value(QStringLiteral("machineSummary")).toString().contains(
+                QStringLiteral("GPU: ") + b->machine().value(QStringLiteral("gpus")).toStringList().value(0)));
+            b->clearHistory();  // the rest of the test counts the pp sweep's rows again
+            finished.clear();
+            QVERIFY(b->runSweep(demo, QStringLiteral("pp"), {16, 32}, true, false, true, false, 16, 4, 1));
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        }
+
         // Cancel from the engine thread as the first point is handed over (Benchmarks' own cancel
         // path, requestCancelBenchmark): the next point never starts.
         EngineWorker* worker = app.session()->worker();
