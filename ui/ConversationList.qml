@@ -1,4 +1,5 @@
 // Saved conversations: search, open, rename, export, delete; import from JSON.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -26,6 +27,7 @@ ColumnLayout {
         model: Conversations.list
         section.property: "section"
         section.delegate: Label {
+            required property string section
             text: section
             color: Theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
             topPadding: 8; bottomPadding: 2; leftPadding: 4
@@ -45,14 +47,14 @@ ColumnLayout {
             Accessible.name: qsTr("Conversation %1").arg(title)
             TapHandler {
                 acceptedButtons: Qt.RightButton
-                onTapped: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+                onTapped: { root.menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
             }
             ToolButton {
                 anchors.right: parent.right
                 anchors.verticalCenter: parent.verticalCenter
                 visible: row.hovered || row.highlighted
                 text: "⋯"
-                onClicked: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+                onClicked: { root.menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
                 Accessible.name: qsTr("Conversation actions")
                 FocusRing {}
             }

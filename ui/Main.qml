@@ -24,7 +24,9 @@ ApplicationWindow {
         onActivated: Conversations.newChat()
     }
     Shortcut {
-        sequences: [StandardKey.Quit, "Ctrl+Q"]
+        // Ctrl+Q everywhere (Qt reads Ctrl as Command on macOS): what StandardKey.Quit is on
+        // Linux and macOS, and Windows has no standard Quit key.
+        sequence: "Ctrl+Q"
         context: Qt.ApplicationShortcut
         onActivated: Qt.quit()
     }

@@ -1,4 +1,5 @@
 // One message: user text in a tinted bubble, answers as Markdown, actions and stored metrics below.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -37,9 +38,9 @@ Item {
             active: bubble.isUser
             visible: active
             Layout.alignment: Qt.AlignRight
-            Layout.preferredWidth: item ? item.preferredWidth : 0
+            // The Loader's implicit width is the bubble's: the text's, up to 80 % of the column.
             sourceComponent: Rectangle {
-                readonly property real preferredWidth: Math.min(userText.implicitWidth + 28, col.width * 0.8)
+                implicitWidth: Math.min(userText.implicitWidth + 28, col.width * 0.8)
                 implicitHeight: userText.implicitHeight + 20
                 radius: Theme.radius + 2
                 color: Theme.userBubble
@@ -135,7 +136,7 @@ Item {
                             font.pixelSize: 15
                             onLinkActivated: (link) => Qt.openUrlExternally(link)
                             HoverHandler {
-                                enabled: parent.hoveredLink !== ""
+                                enabled: prose.hoveredLink !== ""
                                 cursorShape: Qt.PointingHandCursor
                             }
                             Accessible.role: Accessible.StaticText

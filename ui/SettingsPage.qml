@@ -38,8 +38,13 @@ ScrollView {
                 Layout.preferredWidth: 360
                 // Automatic, CPU, then each Vulkan device; unusable ones stay listed with the reason.
                 readonly property var devices: ModelSession.devices()
-                model: [qsTr("Automatic (best GPU, else CPU)"), qsTr("CPU")].concat(
-                           devices.map(d => d.name + " (" + d.type + ")" + (d.usable ? "" : qsTr(" — unavailable"))))
+                function choices() {
+                    const names = [qsTr("Automatic (best GPU, else CPU)"), qsTr("CPU")]
+                    for (const d of deviceBox.devices)
+                        names.push(d.name + " (" + d.type + ")" + (d.usable ? "" : qsTr(" — unavailable")))
+                    return names
+                }
+                model: choices()
                 currentIndex: AppSettings.backend === "cpu" ? 1
                             : AppSettings.backend === "vulkan" ? Math.max(0, devices.findIndex(d => d.index === AppSettings.device)) + 2
                             : 0
