@@ -370,9 +370,93 @@ private Q_SLOTS:
         QTRY_COMPARE(app.conversations()->chat()->rowCount(), 0);
     }
 
+    // Defect 5 on the other pages: Tab walks Settings, Models and Benchmark, and every control it
+    // reaches (switch, combo box, spin box, slider, check box, text field, button) shows a focus
+    // ring around it while it has the focus, in the theme's focus colour.
+    void tabShowsAFocusRingOnEveryPage() {
+        Settings settings;
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/focus.sqlite")));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        const QColor ringColor(QStringLiteral("#1d4ed8"));  // Theme.focusRing, light
+
+        // The control a focused item belongs to (a spin box for its text field).
+        auto controlOf = [](QQuickItem* item) {
+            for (QQuickItem* i = item; i; i = i->parentItem())
+                if (i->inherits("QQuickControl") || i->inherits("QQuickTextField") || i->inherits("QQuickTextArea")) return i;
+            return static_cast<QQuickItem*>(nullptr);
+        };
+        const struct {
+            Navigation::Page page;
+            QStringList kinds;  // what each page must let Tab reach (Qt's class names)
+        } pages[] = {
+            {Navigation::Settings, {QStringLiteral("QQuickComboBox"), QStringLiteral("QQuickSwitch"), QStringLiteral("QQuickSpinBox"),
+                                    QStringLiteral("QQuickSlider"), QStringLiteral("QQuickCheckBox"), QStringLiteral("QQuickTextField")}},
+            {Navigation::Models, {}},  // no model installed: its buttons
+            {Navigation::Benchmark, {QStringLiteral("QQuickComboBox"), QStringLiteral("QQuickSpinBox"), QStringLiteral("QQuickCheckBox")}},
+        };
+        for (const auto& [page, kinds] : pages) {
+            app.navigation()->setPage(page);
+            QTest::qWait(100);
+            window->contentItem()->forceActiveFocus();
+            QSet<QString> reached;
+            QStringList withoutRing;
+            QQuickItem* first = nullptr;
+            for (int i = 0; i < 120; ++i) {
+                QTest::keyClick(window, Qt::Key_Tab);
+                QQuickItem* control = controlOf(window->activeFocusItem());
+                if (!control) continue;
+                if (control == first) break;  // round the whole window
+                if (!first) first = control;
+                for (const char* kind : {"QQuickComboBox", "QQuickSwitch", "QQuickCheckBox", "QQuickSpinBox", "QQuickSlider",
+                                         "QQuickTextField", "QQuickTextArea", "QQuickAbstractButton", "QQuickControl"})
+                    if (control->inherits(kind)) {
+                        reached << QString::fromLatin1(kind);
+                        break;
+                    }
+                // A ring of the control's own, or the shared one moved into it: shown, around it.
+                bool ringed = false;
+                for (QQuickItem* ring : items(control, QStringLiteral("focusRing"))) {
+                    if (ring->parentItem() != control || !ring->isVisible()) continue;
+                    ringed = sceneRect(ring).contains(sceneRect(control).adjusted(1, 1, -1, -1)) &&
+                             ring->property("border").value<QObject*>()->property("color").value<QColor>() == ringColor;
+                }
+                if (!ringed) withoutRing << QString::fromLatin1(control->metaObject()->className()) + QLatin1Char(' ') +
+                                                 (QAccessible::queryAccessibleInterface(control)
+                                                      ? QAccessible::queryAccessibleInterface(control)->text(QAccessible::Name) : QString());
+            }
+            const QString seen = QStringList(reached.begin(), reached.end()).join(QStringLiteral(", "));
+            QVERIFY2(!reached.isEmpty(), qPrintable(QStringLiteral("page %1: Tab reached nothing").arg(int(page))));
+            for (const QString& kind : kinds)
+                QVERIFY2(reached.contains(kind), qPrintable(QStringLiteral("page %1: Tab never reached a %2; it reached %3").arg(int(page)).arg(kind, seen)));
+            QVERIFY2(withoutRing.isEmpty(), qPrintable(QStringLiteral("page %1: no focus ring on %2").arg(int(page)).arg(withoutRing.join(QStringLiteral(" | ")))));
+        }
+
+        // Focus from a click shows no ring (the pointer shows where you are); from Tab it does.
+        app.navigation()->setPage(Navigation::Settings);
+        QQuickItem* port = nullptr;
+        QTRY_VERIFY((port = firstItem(window->contentItem(), QStringLiteral("serverPort"))) != nullptr);
+        auto ringShown = [&] {
+            const QList<QQuickItem*> rings = items(port, QStringLiteral("focusRing"));
+            return std::any_of(rings.begin(), rings.end(), [](QQuickItem* r) { return r->isVisible(); });
+        };
+        port->forceActiveFocus(Qt::MouseFocusReason);
+        QTRY_VERIFY(port->hasActiveFocus());
+        QVERIFY(!ringShown());
+        QTest::keyClick(window, Qt::Key_Tab);                    // on, and back by keyboard
+        QTest::keyClick(window, Qt::Key_Tab, Qt::ShiftModifier);
+        QTRY_VERIFY(port->hasActiveFocus());
+        QTRY_VERIFY(ringShown());
+    }
+
     // Defect 12: an answer with a link, a table and a block quote, in the dark theme: the link is
     // readable on the chat's background (WCAG contrast >= 4.5), each table header cell is aligned
-    // like its column's body cells, and the quote has its own tinted background on screen.
+    // like its column's body cells, and the quote sits in a tinted box with a bar on screen.
     void markdownIsReadableInTheDarkTheme() {
         Settings settings;
         settings.setTheme(QStringLiteral("dark"));
@@ -439,23 +523,46 @@ private Q_SLOTS:
         }
         QCOMPARE(int(table->cellAt(0, 1).firstCursorPosition().blockFormat().alignment() & Qt::AlignHorizontal_Mask), int(Qt::AlignRight));
 
-        // The quote on screen: the top of its first line, above the letters, has the quote's own
-        // tint, not the page's background.
+        // The quote on screen: a box in its own tint behind it with a bar at its side, which the
+        // plain paragraph after it does not have; the quote's words muted and in italics.
         QVERIFY(quote.isValid());
-        const QTextCharFormat quoteFormat = quote.begin().fragment().charFormat();
-        const QTextLine line = quote.layout()->lineAt(0);
-        const QPointF blockAt = doc->documentLayout()->blockBoundingRect(quote).topLeft();
-        const QPointF probe = prose->mapToScene(blockAt + QPointF(line.naturalTextRect().center().x(), line.y() + 1));
-        QVERIFY(sceneRect(prose).contains(probe));
+        QTextBlock after;
+        for (QTextBlock b = quote; b.isValid(); b = b.next())
+            if (b.text().startsWith(QStringLiteral("After the quote"))) after = b;
+        QVERIFY(after.isValid());
+        const QList<QQuickItem*> boxes = items(prose, QStringLiteral("quoteBox"));
+        QCOMPARE(boxes.size(), 1);
+        QQuickItem* box = boxes.first();
+        QQuickItem* bar = firstItem(box, QStringLiteral("quoteBar"));
+        QVERIFY(bar && isShown(box) && isShown(bar));
+        // TextEdit draws the document at its own origin (no padding here): document coordinates.
+        const QRectF quoteLines = doc->documentLayout()->blockBoundingRect(quote);
+        const QRectF afterLines = doc->documentLayout()->blockBoundingRect(after);
+        QVERIFY(QRectF(box->x(), box->y(), box->width(), box->height()).contains(quoteLines));
+        QVERIFY(box->y() + box->height() <= afterLines.top());
+        QVERIFY(quote.layout()->lineAt(0).x() >= bar->width() + 8);  // the words clear of the bar
+
         const QImage shot = window->grabWindow();
-        const QColor pixel = shot.pixelColor((probe * shot.devicePixelRatio()).toPoint());
-        QVERIFY2(pixel != background && pixel == quoteFormat.background().color(),
-                 qPrintable(QStringLiteral("quote background on screen %1, page %2").arg(pixel.name(), background.name())));
+        auto pixel = [&](QQuickItem* item, QPointF at) {
+            return shot.pixelColor((item->mapToScene(at) * shot.devicePixelRatio()).toPoint());
+        };
+        // Past the end of each line's words, at the column's right edge: the quote's tint, and the
+        // page itself beside the plain paragraph.
+        const qreal rightEdge = prose->width() - 4;
+        const QColor tint = pixel(prose, QPointF(rightEdge, quoteLines.center().y()));
+        QCOMPARE(tint, box->property("color").value<QColor>());
+        QVERIFY2(tint != background, qPrintable(tint.name()));
+        QCOMPARE(pixel(prose, QPointF(rightEdge, afterLines.center().y())), background);
+        const QColor barColor = pixel(bar, QPointF(bar->width() / 2, bar->height() / 2));
+        QCOMPARE(barColor, bar->property("color").value<QColor>());
+        QVERIFY(barColor != tint && barColor != background);
+
+        const QTextCharFormat quoteFormat = quote.begin().fragment().charFormat();
         QVERIFY(quoteFormat.fontItalic());
-        const QColor quoteText = quote.begin().fragment().charFormat().foreground().color();
-        QVERIFY2(quote.begin().fragment().charFormat().hasProperty(QTextFormat::ForegroundBrush) &&
-                     quoteText != prose->property("color").value<QColor>(),
+        QVERIFY2(quoteFormat.hasProperty(QTextFormat::ForegroundBrush) &&
+                     quoteFormat.foreground().color() != prose->property("color").value<QColor>(),
                  "the quote's text looks like the answer's");
+        QVERIFY(!after.begin().fragment().charFormat().fontItalic());
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the
