@@ -1,5 +1,7 @@
 // The real main window, offscreen: with no model it shows the welcome page; with the tiny model a
 // message typed into the composer and sent with Enter streams an answer into the chat.
+#include <functional>
+
 #include <QAccessible>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -23,6 +25,8 @@
 #include <QTextTable>
 #include <QQuickWindow>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QtTest>
@@ -452,6 +456,53 @@ private Q_SLOTS:
         QTest::keyClick(window, Qt::Key_Tab, Qt::ShiftModifier);
         QTRY_VERIFY(port->hasActiveFocus());
         QTRY_VERIFY(ringShown());
+    }
+
+    // The sidebar's chats under date headings, each heading once, above its section's first chat.
+    void conversationListShowsDateHeadings() {
+        Settings settings;
+        QTemporaryDir dir;
+        const QString path = dir.path() + QStringLiteral("/sections.sqlite");
+        Database db;
+        QVERIFY(db.open(path));
+        db.createConversation(QStringLiteral("Old one"));
+        db.createConversation(QStringLiteral("Old two"));
+        db.createConversation(QStringLiteral("New one"));
+        {
+            QSqlDatabase aside = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("aside"));
+            aside.setDatabaseName(path);
+            QVERIFY(aside.open());
+            QSqlQuery q(aside);
+            QVERIFY(q.exec(QStringLiteral("UPDATE conversations SET updated_at='2020-01-02T03:04:05.000Z' WHERE title LIKE 'Old%'")));
+            QCOMPARE(q.numRowsAffected(), 2);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("aside"));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QQuickItem* sidebar = window->findChild<QQuickItem*>(QStringLiteral("sidebar"));
+        QVERIFY(sidebar);
+        // The items on screen that show `text` (labels, and the rows' buttons).
+        auto shown = [&](const QString& text) {
+            QList<QQuickItem*> out;
+            std::function<void(QQuickItem*)> walk = [&](QQuickItem* i) {
+                if (!i->isVisible() || i->opacity() <= 0) return;
+                if (i->property("text").toString() == text && isShown(i)) out << i;
+                for (QQuickItem* c : i->childItems()) walk(c);
+            };
+            walk(sidebar);
+            return out;
+        };
+        QTRY_COMPARE(shown(QStringLiteral("Today")).size(), 1);
+        QCOMPARE(shown(QStringLiteral("Earlier")).size(), 1);
+        // Each heading sits above its chats: Today over "New one", Earlier over both old ones.
+        auto top = [&](const QString& text) { return sceneRect(shown(text).value(0)).top(); };
+        QVERIFY(top(QStringLiteral("Today")) < top(QStringLiteral("New one")));
+        QVERIFY(top(QStringLiteral("New one")) < top(QStringLiteral("Earlier")));
+        QVERIFY(top(QStringLiteral("Earlier")) < top(QStringLiteral("Old one")));
+        QVERIFY(top(QStringLiteral("Earlier")) < top(QStringLiteral("Old two")));
     }
 
     // Defect 12: an answer with a link, a table and a block quote, in the dark theme: the link is
