@@ -318,6 +318,11 @@ private Q_SLOTS:
                 const QString full = t->property("fullText").toString();
                 QVERIFY2(full.contains(t->property("value").toString()), qPrintable(full));
             }
+            // The Threads tile shows the engine's thread count (it read a property that did not
+            // exist and showed "—" for every model).
+            QVERIFY(app.session()->model().threads() > 0);
+            QCOMPARE(firstItem(panel, QStringLiteral("threadsTile"))->property("value").toString(),
+                     QString::number(app.session()->model().threads()));
         }
     }
 
