@@ -510,13 +510,21 @@ private Q_SLOTS:
         QVERIFY(top(QStringLiteral("Earlier")) < top(QStringLiteral("Old two")));
     }
 
-    // Defect 12: an answer with a link, a table and a block quote, in the dark theme: the link is
-    // readable on the chat's background (WCAG contrast >= 4.5), each table header cell is aligned
-    // like its column's body cells, and the quote sits in a tinted box with a bar on screen.
-    void markdownIsReadableInTheDarkTheme() {
+    // Defect 12: an answer with a link, a table and a block quote, in the dark and the light theme:
+    // the link is readable on the chat's background (WCAG contrast >= 4.5), each table header cell
+    // is aligned like its column's body cells, and the quote sits in a tinted box with a bar.
+    void markdownIsReadableInBothThemes_data() {
+        QTest::addColumn<QString>("theme");
+        QTest::addColumn<QColor>("page");  // the theme's background, which the answer sits on
+        QTest::newRow("dark") << QStringLiteral("dark") << QColor(QStringLiteral("#14171c"));
+        QTest::newRow("light") << QStringLiteral("light") << QColor(QStringLiteral("#f6f7f9"));
+    }
+    void markdownIsReadableInBothThemes() {
+        QFETCH(QString, theme);
+        QFETCH(QColor, page);
         Settings settings;
-        settings.setTheme(QStringLiteral("dark"));
-        const auto lightAgain = qScopeGuard([&] { settings.setTheme(QStringLiteral("system")); });  // stored in QSettings
+        settings.setTheme(theme);
+        const auto systemAgain = qScopeGuard([&] { settings.setTheme(QStringLiteral("system")); });  // stored in QSettings
         QTemporaryDir dir;
         Database db;
         QVERIFY(db.open(dir.path() + QStringLiteral("/markdown.sqlite")));
@@ -544,7 +552,7 @@ private Q_SLOTS:
         }());
         QTextDocument* doc = prose->property("textDocument").value<QQuickTextDocument*>()->textDocument();
         const QColor background = window->color();  // the answer sits on the window's background
-        QCOMPARE(background, QColor(QStringLiteral("#14171c")));  // the dark theme's
+        QCOMPARE(background, page);
 
         auto luminance = [](const QColor& c) {
             auto channel = [](qreal v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
@@ -599,6 +607,8 @@ private Q_SLOTS:
         QVERIFY(quote.layout()->lineAt(0).x() >= bar->width() + 8);  // the words clear of the bar
 
         const QImage shot = window->grabWindow();
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty())
+            shot.save(QString::fromLocal8Bit(out) + QStringLiteral("/markdown-%1.png").arg(theme));
         auto pixel = [&](QQuickItem* item, QPointF at) {
             return shot.pixelColor((item->mapToScene(at) * shot.devicePixelRatio()).toPoint());
         };
