@@ -594,34 +594,45 @@ private Q_SLOTS:
         for (QTextBlock b = quote; b.isValid(); b = b.next())
             if (b.text().startsWith(QStringLiteral("After the quote"))) after = b;
         QVERIFY(after.isValid());
+        // Once the chat is laid out: the answer inside the message list, the box as wide as it.
+        QQuickItem* list = firstItem(window->contentItem(), QStringLiteral("messageList"));
+        QVERIFY(list);
+        QTRY_VERIFY(sceneRect(list).contains(sceneRect(prose)));
+        QTRY_COMPARE(items(prose, QStringLiteral("quoteBox")).size(), 1);
+        QTRY_COMPARE(items(prose, QStringLiteral("quoteBox")).first()->width(), prose->width());
+        // TextEdit draws the document at its own origin (no padding here): document coordinates.
+        // (Measured first: laying text out can move the quotes, which makes their boxes anew.)
+        const QRectF quoteLines = doc->documentLayout()->blockBoundingRect(quote);
+        const QRectF afterLines = doc->documentLayout()->blockBoundingRect(after);
         const QList<QQuickItem*> boxes = items(prose, QStringLiteral("quoteBox"));
         QCOMPARE(boxes.size(), 1);
         QQuickItem* box = boxes.first();
         QQuickItem* bar = firstItem(box, QStringLiteral("quoteBar"));
         QVERIFY(bar && isShown(box) && isShown(bar));
-        // TextEdit draws the document at its own origin (no padding here): document coordinates.
-        const QRectF quoteLines = doc->documentLayout()->blockBoundingRect(quote);
-        const QRectF afterLines = doc->documentLayout()->blockBoundingRect(after);
         QVERIFY(QRectF(box->x(), box->y(), box->width(), box->height()).contains(quoteLines));
         QVERIFY(box->y() + box->height() <= afterLines.top());
         QVERIFY(quote.layout()->lineAt(0).x() >= bar->width() + 8);  // the words clear of the bar
 
-        const QImage shot = window->grabWindow();
-        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty())
-            shot.save(QString::fromLocal8Bit(out) + QStringLiteral("/markdown-%1.png").arg(theme));
+        // Read off a fresh grab each time, until the window has settled.
         auto pixel = [&](QQuickItem* item, QPointF at) {
+            const QImage shot = window->grabWindow();
             return shot.pixelColor((item->mapToScene(at) * shot.devicePixelRatio()).toPoint());
         };
+        const QColor tint = box->property("color").value<QColor>();
+        const QColor barColor = bar->property("color").value<QColor>();
+        QVERIFY(tint != background && barColor != tint && barColor != background);
         // Past the end of each line's words, at the column's right edge: the quote's tint, and the
-        // page itself beside the plain paragraph.
-        const qreal rightEdge = prose->width() - 4;
-        const QColor tint = pixel(prose, QPointF(rightEdge, quoteLines.center().y()));
-        QCOMPARE(tint, box->property("color").value<QColor>());
-        QVERIFY2(tint != background, qPrintable(tint.name()));
-        QCOMPARE(pixel(prose, QPointF(rightEdge, afterLines.center().y())), background);
-        const QColor barColor = pixel(bar, QPointF(bar->width() / 2, bar->height() / 2));
-        QCOMPARE(barColor, bar->property("color").value<QColor>());
-        QVERIFY(barColor != tint && barColor != background);
+        // page itself beside the plain paragraph; the bar at the box's left edge.
+        QTRY_COMPARE(pixel(prose, QPointF(prose->width() - 4, quoteLines.center().y())), tint);
+        QTRY_COMPARE(pixel(prose, QPointF(prose->width() - 4, afterLines.center().y())), background);
+        // The boxes are made again whenever the quotes move (a new list of areas): the bar as now.
+        auto barPixel = [&] {
+            QQuickItem* b = firstItem(prose, QStringLiteral("quoteBar"));
+            return b ? pixel(b, QPointF(b->width() / 2, b->height() / 2)) : QColor();
+        };
+        QTRY_COMPARE(barPixel(), barColor);
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty())
+            window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/markdown-%1.png").arg(theme));
 
         const QTextCharFormat quoteFormat = quote.begin().fragment().charFormat();
         QVERIFY(quoteFormat.fontItalic());
