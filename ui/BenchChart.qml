@@ -1,4 +1,5 @@
 // One bar chart of the Benchmark page: ternary against FP16 for a few categories of one quantity.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -62,7 +63,7 @@ Rectangle {
                     gridVisible: false
                     color: Theme.border
                 }
-                axisY: ValueAxis {
+                axisY: ValuesAxis {
                     min: 0
                     max: card.peak * 1.15
                     labelsVisible: false
@@ -78,15 +79,16 @@ Rectangle {
         Repeater {
             model: card.categories
             RowLayout {
+                id: legendRow
                 required property int index
                 required property string modelData
                 Layout.fillWidth: true
                 spacing: 6
-                Label { text: modelData; color: Theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
+                Label { text: legendRow.modelData; color: Theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
                 Rectangle { width: 8; height: 8; radius: 2; color: Theme.accent }
-                Label { text: card.fmt(card.ternary[index]); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
+                Label { text: card.fmt(card.ternary[legendRow.index]); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
                 Rectangle { width: 8; height: 8; radius: 2; color: Theme.fp16; Layout.leftMargin: 4 }
-                Label { text: card.fmt(card.fp16[index]); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
+                Label { text: card.fmt(card.fp16[legendRow.index]); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
             }
         }
         Label {

@@ -1,5 +1,6 @@
 // Benchmark: run tern::bench on a model in the ternary kernels and the FP16 baseline, compare
 // them in charts, and keep (and export) the history of every run.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -485,7 +486,7 @@ ScrollView {
                                     color: index === 3 ? (row.precision === "fp16" ? Theme.fp16 : row.precision === "fp16-twin" ? Theme.twin : Theme.accent)
                                                        : index === 10 ? Theme.estimate : Theme.text
                                     font.pixelSize: 12
-                                    font.family: index >= 5 ? Theme.mono : Qt.application.font.family
+                                    font.family: index >= 5 ? Theme.mono : Application.font.family
                                     elide: Text.ElideRight
                                 }
                             }

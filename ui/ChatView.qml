@@ -143,8 +143,10 @@ Item {
             // Follow the answer as it streams unless the user scrolled up to read.
             property bool pinned: true
             onMovementEnded: pinned = atYEnd
-            onContentHeightChanged: if (pinned) Qt.callLater(positionViewAtEnd)
-            onCountChanged: { pinned = true; Qt.callLater(positionViewAtEnd) }
+            onContentHeightChanged: if (pinned) follow.restart()
+            onCountChanged: { pinned = true; follow.restart() }
+            // Once the layout settles (the next turn of the event loop), as often as it changes.
+            Timer { id: follow; interval: 0; onTriggered: list.positionViewAtEnd() }
 
             Label {
                 anchors.centerIn: parent

@@ -16,12 +16,12 @@ RowLayout {
     Label { text: root.label; color: Theme.textMuted; font.pixelSize: 12; Layout.fillWidth: true; elide: Text.ElideRight }
     Label {
         text: root.ours; color: Theme.accent; font.pixelSize: root.header ? 11 : 12; font.weight: root.header ? Font.DemiBold : Font.Normal
-        font.family: root.header ? Qt.application.font.family : Theme.mono
+        font.family: root.header ? Application.font.family : Theme.mono
         Layout.preferredWidth: 80; horizontalAlignment: Text.AlignRight
     }
     Label {
         text: root.fp16; color: root.header ? Theme.fp16 : Theme.textMuted; font.pixelSize: root.header ? 11 : 12; font.weight: root.header ? Font.DemiBold : Font.Normal
-        font.family: root.header ? Qt.application.font.family : Theme.mono
+        font.family: root.header ? Application.font.family : Theme.mono
         Layout.preferredWidth: 80; horizontalAlignment: Text.AlignRight
     }
 }

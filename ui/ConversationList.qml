@@ -1,4 +1,5 @@
 // Saved conversations: search, open, rename, export, delete; import from JSON.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -24,37 +25,48 @@ ColumnLayout {
         Layout.fillHeight: true
         clip: true
         model: Conversations.list
-        section.property: "section"
-        section.delegate: Label {
-            text: section
-            color: Theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
-            topPadding: 8; bottomPadding: 2; leftPadding: 4
-        }
+        section.property: "section"  // for ListView.section below
         ScrollBar.vertical: ScrollBar {}
-        delegate: ItemDelegate {
+        // A row, headed by its date section (Today, Yesterday, Earlier) when it is the section's
+        // first. Not a section.delegate: Qt 6.4's ListView cannot instantiate one from a file with
+        // pragma ComponentBehavior: Bound ("Component is not ready"), which left the headings out.
+        delegate: Column {
             id: row
             required property var conversationId
             required property string title
             required property int messageCount
+            required property string section
             width: ListView.view.width
-            height: 36
-            highlighted: conversationId === Conversations.current
-            text: title
-            font.pixelSize: 13
-            onClicked: { Navigation.page = Navigation.Chat; Conversations.open(conversationId) }
-            Accessible.name: qsTr("Conversation %1").arg(title)
-            TapHandler {
-                acceptedButtons: Qt.RightButton
-                onTapped: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+
+            Label {
+                objectName: "conversationSection"
+                visible: row.ListView.section !== row.ListView.previousSection
+                text: row.section
+                color: Theme.textMuted; font.pixelSize: 11; font.weight: Font.DemiBold
+                topPadding: 8; bottomPadding: 2; leftPadding: 4
             }
-            ToolButton {
-                anchors.right: parent.right
-                anchors.verticalCenter: parent.verticalCenter
-                visible: row.hovered || row.highlighted
-                text: "⋯"
-                onClicked: { menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
-                Accessible.name: qsTr("Conversation actions")
-                FocusRing {}
+            ItemDelegate {
+                id: rowButton
+                width: row.width
+                height: 36
+                highlighted: row.conversationId === Conversations.current
+                text: row.title
+                font.pixelSize: 13
+                onClicked: { Navigation.page = Navigation.Chat; Conversations.open(row.conversationId) }
+                Accessible.name: qsTr("Conversation %1").arg(row.title)
+                TapHandler {
+                    acceptedButtons: Qt.RightButton
+                    onTapped: { root.menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+                }
+                ToolButton {
+                    anchors.right: parent.right
+                    anchors.verticalCenter: parent.verticalCenter
+                    visible: rowButton.hovered || rowButton.highlighted
+                    text: "⋯"
+                    onClicked: { root.menuTarget = { id: row.conversationId, title: row.title }; convMenu.popup() }
+                    Accessible.name: qsTr("Conversation actions")
+                    FocusRing {}
+                }
             }
         }
         Label {

@@ -3,6 +3,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
+import QtQuick.Templates as T
 import Tern
 
 ApplicationWindow {
@@ -24,7 +25,9 @@ ApplicationWindow {
         onActivated: Conversations.newChat()
     }
     Shortcut {
-        sequences: [StandardKey.Quit, "Ctrl+Q"]
+        // Ctrl+Q everywhere (Qt reads Ctrl as Command on macOS): what StandardKey.Quit is on
+        // Linux and macOS, and Windows has no standard Quit key.
+        sequence: "Ctrl+Q"
         context: Qt.ApplicationShortcut
         onActivated: Qt.quit()
     }
@@ -88,6 +91,23 @@ ApplicationWindow {
     Component { id: settingsPage; SettingsPage {} }
     Component { id: modelsPage; ModelsPage {} }
     Component { id: benchmarkPage; BenchmarkPage {} }
+
+    // Keyboard focus on every page (switches, boxes, fields, sliders...): one more ring, moved into
+    // whichever control has the focus, unless it carries its own (buttons). A child of the control,
+    // not an overlay, so it scrolls and moves with it.
+    FocusRing { id: sharedRing }
+    // Set, not bound: moving the ring changes the children the search looks at.
+    onActiveFocusItemChanged: sharedRing.parent = ringTarget(activeFocusItem)
+    // The control the focused item belongs to (a SpinBox for its text, say), or null.
+    function ringTarget(item) {
+        for (let i = item; i !== null; i = i.parent) {
+            if ((i as T.Control) === null && (i as T.TextField) === null && (i as T.TextArea) === null) continue
+            for (let c = 0; c < i.children.length; ++c)
+                if (i.children[c].objectName === "focusRing" && i.children[c] !== sharedRing) return null
+            return i
+        }
+        return null
+    }
 
     // Errors from the engine or files, in words, dismissable.
     ErrorBanner {

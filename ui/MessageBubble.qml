@@ -1,4 +1,5 @@
 // One message: user text in a tinted bubble, answers as Markdown, actions and stored metrics below.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -32,14 +33,14 @@ Item {
             Layout.alignment: bubble.isUser ? Qt.AlignRight : Qt.AlignLeft
         }
 
-        // The user's text, as typed.
-        Loader {
-            active: bubble.isUser
-            visible: active
-            Layout.alignment: Qt.AlignRight
-            Layout.preferredWidth: item ? item.preferredWidth : 0
-            sourceComponent: Rectangle {
-                readonly property real preferredWidth: Math.min(userText.implicitWidth + 28, col.width * 0.8)
+        // The user's text, as typed. Made only for the user's messages: a Repeater of one or none,
+        // as a Loader cannot instantiate this file's bound components in Qt 6.4.
+        Repeater {
+            model: bubble.isUser ? 1 : 0
+            Rectangle {
+                Layout.alignment: Qt.AlignRight
+                // The text's width, up to 80 % of the column.
+                Layout.preferredWidth: Math.min(userText.implicitWidth + 28, col.width * 0.8)
                 implicitHeight: userText.implicitHeight + 20
                 radius: Theme.radius + 2
                 color: Theme.userBubble
@@ -107,7 +108,9 @@ Item {
 
             Repeater {
                 model: segments
-                delegate: Loader {
+                // Prose or a code block, as the segment's kind says: a Repeater of one for each
+                // (not a Loader, which cannot instantiate bound components in Qt 6.4).
+                delegate: ColumnLayout {
                     id: segment
                     required property int index
                     required property string kind
@@ -116,14 +119,16 @@ Item {
                     required property string highlight
                     required property bool closed
                     readonly property bool last: index === segments.count - 1
+                    readonly property bool code: kind === "code"
                     Layout.fillWidth: true
-                    sourceComponent: kind === "code" ? codeComponent : proseComponent
+                    spacing: 0
 
-                    Component {
-                        id: proseComponent
+                    Repeater {
+                        model: segment.code ? 0 : 1
                         TextEdit {
                             id: prose
                             objectName: "messageText"
+                            Layout.fillWidth: true
                             text: segment.segmentText + (bubble.streaming && segment.last ? " ▍" : "")
                             textFormat: TextEdit.MarkdownText
                             readOnly: true
@@ -135,23 +140,44 @@ Item {
                             font.pixelSize: 15
                             onLinkActivated: (link) => Qt.openUrlExternally(link)
                             HoverHandler {
-                                enabled: parent.hoveredLink !== ""
+                                enabled: prose.hoveredLink !== ""
                                 cursorShape: Qt.PointingHandCursor
                             }
                             Accessible.role: Accessible.StaticText
                             Accessible.name: qsTr("Answer: ") + segment.segmentText
                             ParagraphLayout { textDocument: prose.textDocument }
                             MarkdownStyle {
+                                id: markdownStyle
                                 textDocument: prose.textDocument
                                 linkColor: Theme.link
                                 quoteColor: Theme.textMuted
-                                quoteBackground: Theme.surfaceAlt
+                            }
+                            // Each block quote in a tinted box with a bar at its side, behind the text.
+                            Repeater {
+                                model: markdownStyle.quoteAreas
+                                Rectangle {
+                                    id: quoteBox
+                                    required property rect modelData
+                                    objectName: "quoteBox"
+                                    z: -1
+                                    x: modelData.x; y: modelData.y
+                                    width: modelData.width; height: modelData.height
+                                    radius: 4
+                                    color: Theme.quoteBox
+                                    Rectangle {
+                                        objectName: "quoteBar"
+                                        width: 3; height: quoteBox.height
+                                        radius: 1.5
+                                        color: Theme.quoteBar
+                                    }
+                                }
                             }
                         }
                     }
-                    Component {
-                        id: codeComponent
+                    Repeater {
+                        model: segment.code ? 1 : 0
                         CodeBlock {
+                            Layout.fillWidth: true
                             code: segment.segmentText
                             languageName: segment.languageName
                             highlight: segment.highlight

@@ -61,7 +61,10 @@ Rectangle {
                     plotAreaColor: "transparent"
                     margins { left: 4; right: 8; top: 8; bottom: 4 }
                     Accessible.name: qsTr("Tokens per second over time")
-                    ValueAxis {
+                    // ValuesAxis: Qt Charts' other name for QValueAxis (the same type). Its qmltypes
+                    // lists QValueAxis twice, and qmllint 6.4 keeps only this name's entry, so
+                    // under the name ValueAxis it cannot check the axis's properties at all.
+                    ValuesAxis {
                         id: axisX
                         min: 0; max: 10
                         labelFormat: "%.0f s"
@@ -71,7 +74,7 @@ Rectangle {
                         labelsFont.pixelSize: 10
                         tickCount: 6
                     }
-                    ValueAxis {
+                    ValuesAxis {
                         id: axisY
                         min: 0; max: 5
                         labelFormat: "%.0f"
@@ -141,7 +144,7 @@ Rectangle {
                             text: !panel.meas.available ? qsTr("not readable")
                                   : meas.jPerToken > 0 ? qsTr("%1 / token").arg(panel.joules(meas.jPerToken)) : "—"
                             color: panel.meas.available ? Theme.accent : Theme.textMuted
-                            font.pixelSize: 12; font.family: panel.meas.available ? Theme.mono : Qt.application.font.family
+                            font.pixelSize: 12; font.family: panel.meas.available ? Theme.mono : Application.font.family
                             HoverHandler { id: raplHover }
                             ToolTip.visible: raplHover.hovered
                             ToolTip.delay: 300
@@ -299,10 +302,10 @@ Rectangle {
                 columns: 2; columnSpacing: 8; rowSpacing: 8
                 MetricTile { label: qsTr("Process RSS"); value: Format.bytes(panel.m.rssBytes) }
                 MetricTile { label: qsTr("Model weights"); value: Format.bytes(panel.m.modelBytes) }
-                MetricTile { objectName: "kvTile"; label: qsTr("KV cache"); value: Format.bytes(panel.m.kvUsedBytes) + " / " + Format.bytes(m.kvBytes); unit: panel.m.kvType }
-                MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: panel.m.headType || "—"; unit: panel.m.headBytes > 0 ? Format.bytes(m.headBytes) : "" }
+                MetricTile { objectName: "kvTile"; label: qsTr("KV cache"); value: Format.bytes(panel.m.kvUsedBytes) + " / " + Format.bytes(panel.m.kvBytes); unit: panel.m.kvType }
+                MetricTile { objectName: "headTile"; label: qsTr("LM head"); value: panel.m.headType || "—"; unit: panel.m.headBytes > 0 ? Format.bytes(panel.m.headBytes) : "" }
                 MetricTile { objectName: "deviceTile"; label: qsTr("Device"); value: panel.m.backend || "—"; unit: ModelSession.model.ternaryType || "" }
-                MetricTile { label: qsTr("Threads"); value: ModelSession.model.nThreads || "—" }
+                MetricTile { objectName: "threadsTile"; label: qsTr("Threads"); value: ModelSession.model.threads > 0 ? String(ModelSession.model.threads) : "—" }
                 MetricTile {
                     objectName: "chatTemplateTile"
                     label: qsTr("Chat template")

@@ -1,4 +1,5 @@
 // Model library (installed files, import, delete, disk usage) and the catalog with downloads.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -62,6 +63,7 @@ ScrollView {
         Repeater {
             model: Library
             delegate: Rectangle {
+                id: entry
                 required property string path
                 required property string name
                 required property string arch
@@ -78,7 +80,7 @@ ScrollView {
                 implicitHeight: libRow.implicitHeight + 24
                 radius: Theme.radius
                 color: Theme.surface
-                border.color: ModelSession.model.path === path ? Theme.accent : Theme.border
+                border.color: ModelSession.model.path === entry.path ? Theme.accent : Theme.border
                 RowLayout {
                     id: libRow
                     anchors.fill: parent; anchors.margins: 12
@@ -87,54 +89,54 @@ ScrollView {
                         Layout.fillWidth: true
                         spacing: 2
                         RowLayout {
-                            Label { text: name; color: Theme.text; font.weight: Font.DemiBold; elide: Text.ElideRight; Layout.maximumWidth: 420 }
-                            Badge { visible: benchmark; text: qsTr("BENCHMARK · RANDOM WEIGHTS"); tint: Theme.warning }
-                            Badge { visible: ModelSession.model.path === path; text: qsTr("LOADED"); tint: Theme.accent }
+                            Label { text: entry.name; color: Theme.text; font.weight: Font.DemiBold; elide: Text.ElideRight; Layout.maximumWidth: 420 }
+                            Badge { visible: entry.benchmark; text: qsTr("BENCHMARK · RANDOM WEIGHTS"); tint: Theme.warning }
+                            Badge { visible: ModelSession.model.path === entry.path; text: qsTr("LOADED"); tint: Theme.accent }
                         }
                         Label {
-                            text: ok ? qsTr("%1 · %2 · %3 file · needs ≈ %4 RAM").arg(arch).arg(ternaryType)
-                                           .arg(Format.bytes(fileBytes)).arg(Format.bytes(ramBytes))
-                                     : error
-                            color: ok ? Theme.textMuted : Theme.danger; font.pixelSize: 12
+                            text: entry.ok ? qsTr("%1 · %2 · %3 file · needs ≈ %4 RAM").arg(entry.arch).arg(entry.ternaryType)
+                                           .arg(Format.bytes(entry.fileBytes)).arg(Format.bytes(entry.ramBytes))
+                                     : entry.error
+                            color: entry.ok ? Theme.textMuted : Theme.danger; font.pixelSize: 12
                             wrapMode: Text.Wrap; Layout.fillWidth: true
                         }
                         // Which prompt format the chat uses, and the user's choice of another.
                         RowLayout {
-                            visible: ok
+                            visible: entry.ok
                             spacing: 8
                             Label { text: qsTr("Chat template"); color: Theme.textMuted; font.pixelSize: 12 }
                             ComboBox {
                                 objectName: "chatTemplateChoice"
-                                property string modelPath: path
+                                property string modelPath: entry.path
                                 model: Library.chatTemplateChoices
                                 textRole: "title"
                                 valueRole: "name"
-                                currentIndex: count > 0 ? indexOfValue(chatTemplate) : -1
-                                onActivated: Library.setChatTemplate(path, currentValue)
-                                Accessible.name: qsTr("Chat template of %1").arg(name)
+                                currentIndex: count > 0 ? indexOfValue(entry.chatTemplate) : -1
+                                onActivated: Library.setChatTemplate(entry.path, currentValue)
+                                Accessible.name: qsTr("Chat template of %1").arg(entry.name)
                             }
                             Label {
                                 objectName: "chatTemplateNote"
-                                text: chatTemplateNote
+                                text: entry.chatTemplateNote
                                 color: Theme.textMuted; font.pixelSize: 12
                                 wrapMode: Text.Wrap; Layout.fillWidth: true
                             }
                         }
-                        Label { text: path; color: Theme.textMuted; font.pixelSize: 11; elide: Text.ElideMiddle; Layout.fillWidth: true }
+                        Label { text: entry.path; color: Theme.textMuted; font.pixelSize: 11; elide: Text.ElideMiddle; Layout.fillWidth: true }
                     }
                     TButton {
                         text: qsTr("Load"); primary: true
-                        enabled: ok && ModelSession.model.path !== path && ModelSession.state !== ModelSession.Loading
-                        onClicked: { Navigation.page = Navigation.Chat; ModelSession.load(path) }
-                        Accessible.name: qsTr("Load %1").arg(name)
+                        enabled: entry.ok && ModelSession.model.path !== entry.path && ModelSession.state !== ModelSession.Loading
+                        onClicked: { Navigation.page = Navigation.Chat; ModelSession.load(entry.path) }
+                        Accessible.name: qsTr("Load %1").arg(entry.name)
                     }
                     TButton {
                         icon.source: "qrc:/resources/icons/trash.svg"
                         flat: true
-                        enabled: ModelSession.model.path !== path
-                        onClicked: { deleteDialog.path = path; deleteDialog.name = name; deleteDialog.external = external; deleteDialog.open() }
-                        Accessible.name: external ? qsTr("Remove %1 from the library").arg(name) : qsTr("Delete %1").arg(name)
-                        ToolTip.visible: hovered; ToolTip.text: external ? qsTr("Remove from library") : qsTr("Delete")
+                        enabled: ModelSession.model.path !== entry.path
+                        onClicked: { deleteDialog.path = entry.path; deleteDialog.name = entry.name; deleteDialog.external = entry.external; deleteDialog.open() }
+                        Accessible.name: entry.external ? qsTr("Remove %1 from the library").arg(entry.name) : qsTr("Delete %1").arg(entry.name)
+                        ToolTip.visible: hovered; ToolTip.text: entry.external ? qsTr("Remove from library") : qsTr("Delete")
                     }
                 }
             }
@@ -149,9 +151,10 @@ ScrollView {
         Repeater {
             model: ModelSources.catalog
             delegate: Rectangle {
+                id: catalogEntry
                 required property var modelData
                 required property int index
-                readonly property bool active: page.dl.fileName === modelData.file
+                readonly property bool active: page.dl.fileName === catalogEntry.modelData.file
                                                && ["checking", "downloading", "paused", "verifying", "failed"].indexOf(page.dl.state) >= 0
                 Layout.fillWidth: true
                 implicitHeight: catCol.implicitHeight + 24
@@ -168,19 +171,19 @@ ScrollView {
                             Layout.fillWidth: true
                             spacing: 2
                             RowLayout {
-                                Label { text: modelData.name; color: Theme.text; font.weight: Font.DemiBold }
-                                Badge { visible: modelData.official; text: qsTr("OFFICIAL"); tint: Theme.accent }
+                                Label { text: catalogEntry.modelData.name; color: Theme.text; font.weight: Font.DemiBold }
+                                Badge { visible: catalogEntry.modelData.official; text: qsTr("OFFICIAL"); tint: Theme.accent }
                             }
                             Label {
-                                text: qsTr("%1 · %2 · %3 parameters · %4 · licence %5").arg(modelData.publisher).arg(modelData.ternaryType)
-                                          .arg(modelData.parameters).arg(Format.bytes(modelData.bytes)).arg(modelData.licence)
+                                text: qsTr("%1 · %2 · %3 parameters · %4 · licence %5").arg(catalogEntry.modelData.publisher).arg(catalogEntry.modelData.ternaryType)
+                                          .arg(catalogEntry.modelData.parameters).arg(Format.bytes(catalogEntry.modelData.bytes)).arg(catalogEntry.modelData.licence)
                                 color: Theme.textMuted; font.pixelSize: 12
                             }
-                            Label { text: modelData.description; color: Theme.textMuted; font.pixelSize: 12; wrapMode: Text.Wrap; Layout.fillWidth: true }
+                            Label { text: catalogEntry.modelData.description; color: Theme.textMuted; font.pixelSize: 12; wrapMode: Text.Wrap; Layout.fillWidth: true }
                             // After a download: what its bytes were checked against.
                             Label {
                                 objectName: "downloadVerification"
-                                visible: page.dl.fileName === modelData.file && page.dl.state === "done"
+                                visible: page.dl.fileName === catalogEntry.modelData.file && page.dl.state === "done"
                                 text: page.dl.verification === "catalog" ? qsTr("Downloaded and verified against the published SHA-256.")
                                     : page.dl.verification === "server" ? qsTr("Downloaded and verified against the server's SHA-256 (X-Linked-Etag).")
                                     : qsTr("Downloaded; not verified: no hash published.")
@@ -189,20 +192,20 @@ ScrollView {
                             }
                         }
                         TButton {
-                            visible: !active
+                            visible: !catalogEntry.active
                             text: qsTr("Download"); primary: true
                             icon.source: "qrc:/resources/icons/download.svg"
-                            onClicked: ModelSources.download(index)
-                            Accessible.name: qsTr("Download %1").arg(modelData.name)
+                            onClicked: ModelSources.download(catalogEntry.index)
+                            Accessible.name: qsTr("Download %1").arg(catalogEntry.modelData.name)
                         }
                     }
                     ColumnLayout {
-                        visible: active
+                        visible: catalogEntry.active
                         Layout.fillWidth: true
                         ProgressBar {
                             Layout.fillWidth: true
                             // Without an exact size in the catalog, its rounded size is the scale.
-                            from: 0; to: Math.max(1, page.dl.totalBytes > 0 ? page.dl.totalBytes : modelData.bytes)
+                            from: 0; to: Math.max(1, page.dl.totalBytes > 0 ? page.dl.totalBytes : catalogEntry.modelData.bytes)
                             value: page.dl.receivedBytes
                             indeterminate: page.dl.state === "verifying"
                             Accessible.name: qsTr("Download progress")
@@ -218,7 +221,7 @@ ScrollView {
                                     : page.dl.state === "checking" ? qsTr("Checking the part already downloaded…")
                                     : page.dl.state === "verifying" ? qsTr("Verifying SHA-256…")
                                     : qsTr("%1 of %2 · %3/s · %4 left%5").arg(Format.bytes(page.dl.receivedBytes))
-                                          .arg(page.dl.totalBytes > 0 ? Format.bytes(page.dl.totalBytes) : "≈ " + Format.bytes(modelData.bytes))
+                                          .arg(page.dl.totalBytes > 0 ? Format.bytes(page.dl.totalBytes) : "≈ " + Format.bytes(catalogEntry.modelData.bytes))
                                           .arg(Format.bytes(page.dl.bytesPerSecond))
                                           .arg(page.duration(page.dl.etaSeconds))
                                           .arg(page.dl.state === "paused" ? qsTr(" · paused") : page.dl.attempt > 0 ? qsTr(" · retry %1").arg(page.dl.attempt) : "")
@@ -227,7 +230,7 @@ ScrollView {
                                 objectName: "downloadResume"
                                 text: page.dl.state === "downloading" || page.dl.state === "checking" ? qsTr("Pause")
                                     : page.dl.state === "failed" && page.dl.receivedBytes === 0 ? qsTr("Retry") : qsTr("Resume")
-                                onClicked: page.dl.state === "downloading" || page.dl.state === "checking" ? page.dl.pause() : ModelSources.download(index)
+                                onClicked: page.dl.state === "downloading" || page.dl.state === "checking" ? page.dl.pause() : ModelSources.download(catalogEntry.index)
                             }
                             TButton { text: qsTr("Cancel"); flat: true; onClicked: page.dl.cancel() }
                         }

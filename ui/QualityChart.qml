@@ -1,5 +1,6 @@
 // The Benchmark page's quality chart: one bar per model that ran (ternary, the FP16 baseline, the
 // FP16 twin), the perplexity of the same held-out text, on an axis with its numbers.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -72,7 +73,7 @@ Rectangle {
                     gridVisible: false
                     color: Theme.border
                 }
-                axisY: ValueAxis {
+                axisY: ValuesAxis {
                     min: 0
                     max: card.peak * 1.15
                     labelFormat: "%.0f"
@@ -88,12 +89,13 @@ Rectangle {
         Repeater {
             model: card.bars
             RowLayout {
+                id: legendRow
                 required property var modelData
                 Layout.fillWidth: true
                 spacing: 6
-                Rectangle { width: 8; height: 8; radius: 2; color: modelData.color }
-                Label { text: modelData.label; color: Theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
-                Label { text: card.fmt(modelData.value); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
+                Rectangle { width: 8; height: 8; radius: 2; color: legendRow.modelData.color }
+                Label { text: legendRow.modelData.label; color: Theme.textMuted; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
+                Label { text: card.fmt(legendRow.modelData.value); color: Theme.text; font.pixelSize: 11; font.family: Theme.mono }
             }
         }
     }

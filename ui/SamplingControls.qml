@@ -16,12 +16,14 @@ GridLayout {
     columnSpacing: 12
     rowSpacing: 6
 
+    function isCustom(key) { return form.customKeys.indexOf(key) >= 0 }
+
+    // A parameter's name; `custom` when this chat changed it (an inline component cannot see `form`).
     component Caption: Label {
-        property string key
+        property bool custom
         property string help
-        color: form.customKeys.indexOf(key) >= 0 ? Theme.accent : Theme.text
-        font.weight: form.customKeys.indexOf(key) >= 0 ? Font.DemiBold : Font.Normal
-        Layout.preferredWidth: form.labelWidth
+        color: custom ? Theme.accent : Theme.text
+        font.weight: custom ? Font.DemiBold : Font.Normal
         elide: Text.ElideRight
         HoverHandler { id: captionHover }
         ToolTip.visible: captionHover.hovered && help.length > 0
@@ -30,7 +32,8 @@ GridLayout {
     }
 
     Caption {
-        key: "temperature"
+        custom: form.isCustom("temperature")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Temperature: %1").arg(Number(form.values.temperature || 0).toFixed(2))
         help: qsTr("Higher is more varied, 0 always picks the most likely token.")
     }
@@ -44,7 +47,8 @@ GridLayout {
     }
 
     Caption {
-        key: "topK"
+        custom: form.isCustom("topK")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Top-k")
         help: qsTr("Sample only from this many most likely tokens; 0 turns it off.")
     }
@@ -57,7 +61,8 @@ GridLayout {
     }
 
     Caption {
-        key: "topP"
+        custom: form.isCustom("topP")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Top-p: %1").arg(Number(form.values.topP || 0).toFixed(2))
         help: qsTr("Sample from the most likely tokens that together reach this probability; 1 turns it off.")
     }
@@ -70,7 +75,8 @@ GridLayout {
     }
 
     Caption {
-        key: "minP"
+        custom: form.isCustom("minP")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Min-p: %1").arg(Number(form.values.minP || 0).toFixed(2))
         help: qsTr("Drop tokens less likely than this fraction of the most likely one; 0 turns it off.")
     }
@@ -84,7 +90,8 @@ GridLayout {
     }
 
     Caption {
-        key: "repeatPenalty"
+        custom: form.isCustom("repeatPenalty")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Repeat penalty: %1").arg(Number(form.values.repeatPenalty || 1).toFixed(2))
         help: qsTr("Makes recently used tokens less likely; 1 turns it off.")
     }
@@ -98,7 +105,8 @@ GridLayout {
     }
 
     Caption {
-        key: "repeatLastN"
+        custom: form.isCustom("repeatLastN")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Repeat window")
         help: qsTr("How many recent tokens the repeat penalty looks at; Off, or All for the whole conversation.")
     }
@@ -120,7 +128,8 @@ GridLayout {
     }
 
     Caption {
-        key: "maxTokens"
+        custom: form.isCustom("maxTokens")
+        Layout.preferredWidth: form.labelWidth
         text: qsTr("Maximum answer length")
         help: qsTr("The answer stops after this many tokens.")
     }

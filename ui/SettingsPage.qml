@@ -38,8 +38,13 @@ ScrollView {
                 Layout.preferredWidth: 360
                 // Automatic, CPU, then each Vulkan device; unusable ones stay listed with the reason.
                 readonly property var devices: ModelSession.devices()
-                model: [qsTr("Automatic (best GPU, else CPU)"), qsTr("CPU")].concat(
-                           devices.map(d => d.name + " (" + d.type + ")" + (d.usable ? "" : qsTr(" — unavailable"))))
+                function choices() {
+                    const names = [qsTr("Automatic (best GPU, else CPU)"), qsTr("CPU")]
+                    for (const d of deviceBox.devices)
+                        names.push(d.name + " (" + d.type + ")" + (d.usable ? "" : qsTr(" — unavailable")))
+                    return names
+                }
+                model: choices()
                 currentIndex: AppSettings.backend === "cpu" ? 1
                             : AppSettings.backend === "vulkan" ? Math.max(0, devices.findIndex(d => d.index === AppSettings.device)) + 2
                             : 0
@@ -153,6 +158,15 @@ ScrollView {
             wrapMode: TextEdit.Wrap
             onEditingFinished: AppSettings.systemPrompt = text
             Accessible.name: qsTr("System prompt")
+            // Tab moves on, as in the message box, instead of typing a tab (which kept the focus
+            // here, so Tab never reached the server settings below).
+            Keys.onPressed: (event) => {
+                if (event.key !== Qt.Key_Tab && event.key !== Qt.Key_Backtab) return
+                const forward = event.key === Qt.Key_Tab && !(event.modifiers & Qt.ShiftModifier)
+                const next = nextItemInFocusChain(forward)
+                if (next) next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason)
+                event.accepted = true
+            }
         }
 
         Label { text: qsTr("Local server"); font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text; Layout.topMargin: 8 }
@@ -213,7 +227,7 @@ ScrollView {
                 onEditingFinished: LocalServer.apiKey = text
                 Accessible.name: qsTr("Server API key")
             }
-            CheckBox { id: showKey; text: qsTr("Show") }
+            CheckBox { id: showKey; text: qsTr("Show"); Accessible.name: qsTr("Show the API key") }
         }
         RowLayout {
             Layout.fillWidth: true

@@ -22,6 +22,8 @@ QtObject {
     readonly property color fp16: dark ? "#f0a35e" : "#c2620f"   // the FP16 baseline in charts
     readonly property color twin: dark ? "#60a5fa" : "#1d4ed8"   // the separately trained FP16 twin
     readonly property color link: dark ? "#7dd3fc" : "#0369a1"       // links in answers (WCAG AA on background and surfaces)
+    readonly property color quoteBox: dark ? "#20252d" : "#e8ecf0"   // behind a block quote in answers
+    readonly property color quoteBar: dark ? "#5b6572" : "#aab3bf"   // the bar at the quote's side
     readonly property color focusRing: dark ? "#93c5fd" : "#1d4ed8"  // keyboard focus, on every surface
     readonly property int radius: 10
     readonly property string mono: "monospace"

@@ -28,7 +28,9 @@ class Conversations : public QObject {
     Q_OBJECT
     Q_PROPERTY(tern::app::ChatModel* chat READ chat CONSTANT)
     Q_PROPERTY(tern::app::ConversationListModel* list READ list CONSTANT)
-    Q_PROPERTY(qint64 current READ current NOTIFY currentChanged)
+    // The open chat's id; a double for QML (its numbers are doubles, exact for ids below 2^53,
+    // and qmllint 6.4 knows no 64-bit integer type). C++ reads it as qint64.
+    Q_PROPERTY(double current READ current NOTIFY currentChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     // The open chat's system prompt (new chats start from the default in Settings).
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)

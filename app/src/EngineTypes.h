@@ -56,6 +56,7 @@ struct ModelSummary {
     Q_PROPERTY(QString headType READ headType)
     Q_PROPERTY(QString kvType READ kvType)
     Q_PROPERTY(int contextSize MEMBER nCtx)
+    Q_PROPERTY(int threads READ threads)  // the CPU threads the engine runs on
     // The chat template prompts are written in ("Llama 3"), and whether the user chose it.
     Q_PROPERTY(QString chatTemplate READ chatTemplateTitle)
     Q_PROPERTY(bool chatTemplateChosen MEMBER chatTemplateChosen)
@@ -79,6 +80,7 @@ public:
     QString backendFallbackReason() const { return QString::fromStdString(info.backend_fallback_reason); }
     QString headType() const { return QString::fromStdString(info.head_type); }
     QString kvType() const { return QString::fromLatin1(kv_type_name(info.kv_type)); }
+    int threads() const { return info.n_threads; }
     QString chatTemplateTitle() const { return QString::fromLatin1(chat_template_title(chatTemplate)); }
 };
 

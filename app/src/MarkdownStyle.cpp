@@ -1,5 +1,6 @@
 #include "MarkdownStyle.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -28,6 +29,8 @@ void alignHeaders(QTextTable* table, QTextCursor& cursor) {
     }
 }
 
+int quoteLevel(const QTextBlock& b) { return b.blockFormat().intProperty(QTextFormat::BlockQuoteLevel); }
+
 }  // namespace
 
 void applyMarkdownStyle(QTextDocument* doc, const MarkdownColors& colors) {
@@ -36,18 +39,26 @@ void applyMarkdownStyle(QTextDocument* doc, const MarkdownColors& colors) {
     cursor.beginEditBlock();
     QTextTable* lastTable = nullptr;
     for (QTextBlock b = doc->begin(); b.isValid(); b = b.next()) {
-        const bool quote = b.blockFormat().intProperty(QTextFormat::BlockQuoteLevel) > 0;
+        const int level = quoteLevel(b);
+        if (level > 0) {
+            // Inside its box (quoteAreas): indented from the box's bar, not Qt's 40 px both sides.
+            QTextBlockFormat bf = b.blockFormat();
+            if (bf.leftMargin() != kQuoteIndent * level || bf.rightMargin() != 0) {
+                bf.setLeftMargin(kQuoteIndent * level);
+                bf.setRightMargin(0);
+                cursor.setPosition(b.position());
+                cursor.setBlockFormat(bf);
+            }
+        }
         for (QTextBlock::iterator it = b.begin(); !it.atEnd(); ++it) {
             const QTextFragment frag = it.fragment();
             const QTextCharFormat cf = frag.charFormat();
             QTextCharFormat f;
             if (cf.isAnchor() && colors.link.isValid() && cf.foreground().color() != colors.link) {
                 f.setForeground(colors.link);
-            } else if (!cf.isAnchor() && quote) {
-                // Qt Quick's TextEdit draws neither block backgrounds nor a bar beside a block: the
-                // quote's words get the tint behind them, muted and in italics.
+            } else if (!cf.isAnchor() && level > 0) {
+                // Muted and in italics; the box behind it is the view's.
                 if (colors.quoteText.isValid() && cf.foreground().color() != colors.quoteText) f.setForeground(colors.quoteText);
-                if (colors.quoteBackground.isValid() && cf.background().color() != colors.quoteBackground) f.setBackground(colors.quoteBackground);
                 if (!cf.fontItalic()) f.setFontItalic(true);
             }
             if (f.properties().isEmpty()) continue;
@@ -64,16 +75,67 @@ void applyMarkdownStyle(QTextDocument* doc, const MarkdownColors& colors) {
     cursor.endEditBlock();
 }
 
+QList<QRectF> quoteAreas(QTextDocument* doc) {
+    QList<QRectF> areas;
+    if (!doc) return areas;
+    QAbstractTextDocumentLayout* layout = doc->documentLayout();
+    QRectF run;
+    auto close = [&] {
+        if (run.isValid()) areas << run.adjusted(0, -kQuotePadding, 0, kQuotePadding);
+        run = QRectF();
+    };
+    for (QTextBlock b = doc->begin(); b.isValid(); b = b.next()) {
+        // Quotes inside table cells keep their cell; only the text column's quotes get a box.
+        if (quoteLevel(b) == 0 || QTextCursor(b).currentTable() || !b.layout() || b.layout()->lineCount() == 0) {
+            close();
+            continue;
+        }
+        // The block's layout starts at the column's left edge (the margin is inside its lines),
+        // and its first line ends at the column's right edge.
+        const QTextLine first = b.layout()->lineAt(0);
+        const QRectF text = layout->blockBoundingRect(b);
+        const qreal left = b.layout()->position().x();
+        const QRectF area(left, text.top(), first.x() + first.width(), text.height());
+        run = run.isValid() ? run.united(area) : area;
+    }
+    close();
+    return areas;
+}
+
 MarkdownStyle::MarkdownStyle(QObject* parent) : QObject(parent) {}
 
 void MarkdownStyle::setTextDocument(QQuickTextDocument* d) {
     if (d == doc_) return;
-    disconnect(connection_);
+    for (const auto& c : connections_) disconnect(c);
+    connections_.clear();
     doc_ = d;
-    if (d && d->textDocument())
-        connection_ = connect(d->textDocument(), &QTextDocument::contentsChanged, this, &MarkdownStyle::apply);
+    if (QTextDocument* doc = d ? d->textDocument() : nullptr) {
+        connections_ << connect(doc, &QTextDocument::contentsChanged, this, &MarkdownStyle::apply);
+        // A new width lays the text out again: the quotes move and change size with it.
+        connections_ << connect(doc->documentLayout(), &QAbstractTextDocumentLayout::documentSizeChanged,
+                                this, &MarkdownStyle::updateQuoteAreas);
+        connections_ << connect(doc->documentLayout(), &QAbstractTextDocumentLayout::update,
+                                this, &MarkdownStyle::updateQuoteAreas);
+    }
     apply();
     Q_EMIT changed();
+}
+
+QVariantList MarkdownStyle::quoteAreasForQml() const {
+    QVariantList out;
+    for (const QRectF& r : quoteAreas_) out << r;
+    return out;
+}
+
+void MarkdownStyle::updateQuoteAreas() {
+    // apply() updates them once it is done; measuring lays text out, which reports back here.
+    if (applying_ || measuring_) return;
+    measuring_ = true;
+    QList<QRectF> areas = doc_ ? tern::app::quoteAreas(doc_->textDocument()) : QList<QRectF>();
+    measuring_ = false;
+    if (areas == quoteAreas_) return;
+    quoteAreas_ = std::move(areas);
+    Q_EMIT quoteAreasChanged();
 }
 
 void MarkdownStyle::setColor(QColor& field, const QColor& c) {
@@ -85,13 +147,13 @@ void MarkdownStyle::setColor(QColor& field, const QColor& c) {
 
 void MarkdownStyle::setLinkColor(const QColor& c) { setColor(colors_.link, c); }
 void MarkdownStyle::setQuoteColor(const QColor& c) { setColor(colors_.quoteText, c); }
-void MarkdownStyle::setQuoteBackground(const QColor& c) { setColor(colors_.quoteBackground, c); }
 
 void MarkdownStyle::apply() {
     if (applying_ || !doc_) return;  // our own format changes come back as contentsChanged
     applying_ = true;
     applyMarkdownStyle(doc_->textDocument(), colors_);
     applying_ = false;
+    updateQuoteAreas();
 }
 
 }  // namespace tern::app

@@ -4,11 +4,16 @@
 // theme's background), leaves table header cells unaligned while a column's body cells follow its
 // `:---:` alignment, and marks block quotes only with an indent. Attached to a TextEdit's document,
 // this gives links the theme's link colour, each header cell its column's alignment, and quotes
-// muted italic text on a tint (behind the words: Qt Quick draws no block backgrounds).
+// muted italic text; it also reports where each quote sits (quoteAreas), so the view can draw a
+// tinted box with a bar at its side behind it (Qt Quick's TextEdit draws no block backgrounds or
+// borders of its own).
 #include <QColor>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QQuickTextDocument>
+#include <QRectF>
+#include <QVariantList>
 
 class QTextDocument;
 
@@ -17,19 +22,27 @@ namespace tern::app {
 struct MarkdownColors {
     QColor link;
     QColor quoteText;
-    QColor quoteBackground;
 };
+
+// Quoted text starts this far from the edge of its box per quote level (Qt's reader indents 40 px).
+constexpr qreal kQuoteIndent = 16;
+// The box reaches this far above and below a quote's text (less than the paragraph spacing).
+constexpr qreal kQuotePadding = 4;
 
 void applyMarkdownStyle(QTextDocument* doc, const MarkdownColors& colors);
 
+// One rectangle (document coordinates) per run of consecutive quoted blocks outside tables: from
+// the left edge of the text column to its right edge, kQuotePadding above and below the text.
+QList<QRectF> quoteAreas(QTextDocument* doc);
+
 // For QML: `MarkdownStyle { textDocument: edit.textDocument; linkColor: ...; ... }`; re-applied on
-// every change of the text or the colours.
+// every change of the text or the colours; quoteAreas follows the text and its layout (width).
 class MarkdownStyle : public QObject {
     Q_OBJECT
     Q_PROPERTY(QQuickTextDocument* textDocument READ textDocument WRITE setTextDocument NOTIFY changed)
     Q_PROPERTY(QColor linkColor READ linkColor WRITE setLinkColor NOTIFY changed)
     Q_PROPERTY(QColor quoteColor READ quoteColor WRITE setQuoteColor NOTIFY changed)
-    Q_PROPERTY(QColor quoteBackground READ quoteBackground WRITE setQuoteBackground NOTIFY changed)
+    Q_PROPERTY(QVariantList quoteAreas READ quoteAreasForQml NOTIFY quoteAreasChanged)  // of QRectF
 public:
     explicit MarkdownStyle(QObject* parent = nullptr);
 
@@ -39,19 +52,23 @@ public:
     void setLinkColor(const QColor& c);
     QColor quoteColor() const { return colors_.quoteText; }
     void setQuoteColor(const QColor& c);
-    QColor quoteBackground() const { return colors_.quoteBackground; }
-    void setQuoteBackground(const QColor& c);
+    const QList<QRectF>& quoteAreas() const { return quoteAreas_; }
+    QVariantList quoteAreasForQml() const;
 
 Q_SIGNALS:
     void changed();
+    void quoteAreasChanged();
 
 private:
     void setColor(QColor& field, const QColor& c);
     void apply();
+    void updateQuoteAreas();
     QPointer<QQuickTextDocument> doc_;
-    QMetaObject::Connection connection_;
+    QList<QMetaObject::Connection> connections_;
     MarkdownColors colors_;
+    QList<QRectF> quoteAreas_;
     bool applying_ = false;
+    bool measuring_ = false;
 };
 
 }  // namespace tern::app

@@ -23,7 +23,8 @@ class ModelSources : public QObject {
     Q_PROPERTY(double creationProgress READ creationProgress NOTIFY creationChanged)
     // The demo model that ships with Tern (trained on WordNet), "" when this install lacks it.
     Q_PROPERTY(QString bundledModelPath READ bundledModelPath CONSTANT)
-    Q_PROPERTY(qint64 bundledModelBytes READ bundledModelBytes CONSTANT)
+    // A double for QML, whose numbers are doubles (and whose qmllint 6.4 knows no 64-bit integer type).
+    Q_PROPERTY(double bundledModelBytes READ bundledModelBytes CONSTANT)
 public:
     ModelSources(Settings* settings, ModelLibrary* library, ModelSession* session, Alerts* alerts,
                  QObject* parent = nullptr);

@@ -6,7 +6,6 @@
 // paragraph the direction most of its letters have (code: always left to right) and aligns every
 // paragraph to the left; right-to-left runs inside a line are still ordered by the Unicode
 // bidirectional algorithm. Prose paragraphs (and whole lists) also get some space below them,
-// which Qt's Markdown reader does not give. Prose paragraphs (and whole lists) also get some space below them,
 // which Qt's Markdown reader does not give.
 #include <QObject>
 #include <QPointer>

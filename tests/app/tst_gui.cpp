@@ -1,5 +1,7 @@
 // The real main window, offscreen: with no model it shows the welcome page; with the tiny model a
 // message typed into the composer and sent with Enter streams an answer into the chat.
+#include <functional>
+
 #include <QAccessible>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -23,6 +25,8 @@
 #include <QTextTable>
 #include <QQuickWindow>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QtTest>
@@ -314,6 +318,11 @@ private Q_SLOTS:
                 const QString full = t->property("fullText").toString();
                 QVERIFY2(full.contains(t->property("value").toString()), qPrintable(full));
             }
+            // The Threads tile shows the engine's thread count (it read a property that did not
+            // exist and showed "—" for every model).
+            QVERIFY(app.session()->model().threads() > 0);
+            QCOMPARE(firstItem(panel, QStringLiteral("threadsTile"))->property("value").toString(),
+                     QString::number(app.session()->model().threads()));
         }
     }
 
@@ -370,13 +379,152 @@ private Q_SLOTS:
         QTRY_COMPARE(app.conversations()->chat()->rowCount(), 0);
     }
 
-    // Defect 12: an answer with a link, a table and a block quote, in the dark theme: the link is
-    // readable on the chat's background (WCAG contrast >= 4.5), each table header cell is aligned
-    // like its column's body cells, and the quote has its own tinted background on screen.
-    void markdownIsReadableInTheDarkTheme() {
+    // Defect 5 on the other pages: Tab walks Settings, Models and Benchmark, and every control it
+    // reaches (switch, combo box, spin box, slider, check box, text field, button) shows a focus
+    // ring around it while it has the focus, in the theme's focus colour.
+    void tabShowsAFocusRingOnEveryPage() {
         Settings settings;
-        settings.setTheme(QStringLiteral("dark"));
-        const auto lightAgain = qScopeGuard([&] { settings.setTheme(QStringLiteral("system")); });  // stored in QSettings
+        QTemporaryDir dir;
+        Database db;
+        QVERIFY(db.open(dir.path() + QStringLiteral("/focus.sqlite")));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        const QColor ringColor(QStringLiteral("#1d4ed8"));  // Theme.focusRing, light
+
+        // The control a focused item belongs to (a spin box for its text field).
+        auto controlOf = [](QQuickItem* item) {
+            for (QQuickItem* i = item; i; i = i->parentItem())
+                if (i->inherits("QQuickControl") || i->inherits("QQuickTextField") || i->inherits("QQuickTextArea")) return i;
+            return static_cast<QQuickItem*>(nullptr);
+        };
+        const struct {
+            Navigation::Page page;
+            QStringList kinds;  // what each page must let Tab reach (Qt's class names)
+        } pages[] = {
+            {Navigation::Settings, {QStringLiteral("QQuickComboBox"), QStringLiteral("QQuickSwitch"), QStringLiteral("QQuickSpinBox"),
+                                    QStringLiteral("QQuickSlider"), QStringLiteral("QQuickCheckBox"), QStringLiteral("QQuickTextField")}},
+            {Navigation::Models, {}},  // no model installed: its buttons
+            {Navigation::Benchmark, {QStringLiteral("QQuickComboBox"), QStringLiteral("QQuickSpinBox"), QStringLiteral("QQuickCheckBox")}},
+        };
+        for (const auto& [page, kinds] : pages) {
+            app.navigation()->setPage(page);
+            QTest::qWait(100);
+            window->contentItem()->forceActiveFocus();
+            QSet<QString> reached;
+            QStringList withoutRing;
+            QQuickItem* first = nullptr;
+            for (int i = 0; i < 120; ++i) {
+                QTest::keyClick(window, Qt::Key_Tab);
+                QQuickItem* control = controlOf(window->activeFocusItem());
+                if (!control) continue;
+                if (control == first) break;  // round the whole window
+                if (!first) first = control;
+                for (const char* kind : {"QQuickComboBox", "QQuickSwitch", "QQuickCheckBox", "QQuickSpinBox", "QQuickSlider",
+                                         "QQuickTextField", "QQuickTextArea", "QQuickAbstractButton", "QQuickControl"})
+                    if (control->inherits(kind)) {
+                        reached << QString::fromLatin1(kind);
+                        break;
+                    }
+                // A ring of the control's own, or the shared one moved into it: shown, around it.
+                bool ringed = false;
+                for (QQuickItem* ring : items(control, QStringLiteral("focusRing"))) {
+                    if (ring->parentItem() != control || !ring->isVisible()) continue;
+                    ringed = sceneRect(ring).contains(sceneRect(control).adjusted(1, 1, -1, -1)) &&
+                             ring->property("border").value<QObject*>()->property("color").value<QColor>() == ringColor;
+                }
+                if (!ringed) withoutRing << QString::fromLatin1(control->metaObject()->className()) + QLatin1Char(' ') +
+                                                 (QAccessible::queryAccessibleInterface(control)
+                                                      ? QAccessible::queryAccessibleInterface(control)->text(QAccessible::Name) : QString());
+            }
+            const QString seen = QStringList(reached.begin(), reached.end()).join(QStringLiteral(", "));
+            QVERIFY2(!reached.isEmpty(), qPrintable(QStringLiteral("page %1: Tab reached nothing").arg(int(page))));
+            for (const QString& kind : kinds)
+                QVERIFY2(reached.contains(kind), qPrintable(QStringLiteral("page %1: Tab never reached a %2; it reached %3").arg(int(page)).arg(kind, seen)));
+            QVERIFY2(withoutRing.isEmpty(), qPrintable(QStringLiteral("page %1: no focus ring on %2").arg(int(page)).arg(withoutRing.join(QStringLiteral(" | ")))));
+        }
+
+        // Focus from a click shows no ring (the pointer shows where you are); from Tab it does.
+        app.navigation()->setPage(Navigation::Settings);
+        QQuickItem* port = nullptr;
+        QTRY_VERIFY((port = firstItem(window->contentItem(), QStringLiteral("serverPort"))) != nullptr);
+        auto ringShown = [&] {
+            const QList<QQuickItem*> rings = items(port, QStringLiteral("focusRing"));
+            return std::any_of(rings.begin(), rings.end(), [](QQuickItem* r) { return r->isVisible(); });
+        };
+        port->forceActiveFocus(Qt::MouseFocusReason);
+        QTRY_VERIFY(port->hasActiveFocus());
+        QVERIFY(!ringShown());
+        QTest::keyClick(window, Qt::Key_Tab);                    // on, and back by keyboard
+        QTest::keyClick(window, Qt::Key_Tab, Qt::ShiftModifier);
+        QTRY_VERIFY(port->hasActiveFocus());
+        QTRY_VERIFY(ringShown());
+    }
+
+    // The sidebar's chats under date headings, each heading once, above its section's first chat.
+    void conversationListShowsDateHeadings() {
+        Settings settings;
+        QTemporaryDir dir;
+        const QString path = dir.path() + QStringLiteral("/sections.sqlite");
+        Database db;
+        QVERIFY(db.open(path));
+        db.createConversation(QStringLiteral("Old one"));
+        db.createConversation(QStringLiteral("Old two"));
+        db.createConversation(QStringLiteral("New one"));
+        {
+            QSqlDatabase aside = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("aside"));
+            aside.setDatabaseName(path);
+            QVERIFY(aside.open());
+            QSqlQuery q(aside);
+            QVERIFY(q.exec(QStringLiteral("UPDATE conversations SET updated_at='2020-01-02T03:04:05.000Z' WHERE title LIKE 'Old%'")));
+            QCOMPARE(q.numRowsAffected(), 2);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("aside"));
+        AppContext app(&settings, &db);
+        QQmlApplicationEngine engine;
+        QQuickWindow* window = loadMainWindow(engine, &app);
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QQuickItem* sidebar = window->findChild<QQuickItem*>(QStringLiteral("sidebar"));
+        QVERIFY(sidebar);
+        // The items on screen that show `text` (labels, and the rows' buttons).
+        auto shown = [&](const QString& text) {
+            QList<QQuickItem*> out;
+            std::function<void(QQuickItem*)> walk = [&](QQuickItem* i) {
+                if (!i->isVisible() || i->opacity() <= 0) return;
+                if (i->property("text").toString() == text && isShown(i)) out << i;
+                for (QQuickItem* c : i->childItems()) walk(c);
+            };
+            walk(sidebar);
+            return out;
+        };
+        QTRY_COMPARE(shown(QStringLiteral("Today")).size(), 1);
+        QCOMPARE(shown(QStringLiteral("Earlier")).size(), 1);
+        // Each heading sits above its chats: Today over "New one", Earlier over both old ones.
+        auto top = [&](const QString& text) { return sceneRect(shown(text).value(0)).top(); };
+        QVERIFY(top(QStringLiteral("Today")) < top(QStringLiteral("New one")));
+        QVERIFY(top(QStringLiteral("New one")) < top(QStringLiteral("Earlier")));
+        QVERIFY(top(QStringLiteral("Earlier")) < top(QStringLiteral("Old one")));
+        QVERIFY(top(QStringLiteral("Earlier")) < top(QStringLiteral("Old two")));
+    }
+
+    // Defect 12: an answer with a link, a table and a block quote, in the dark and the light theme:
+    // the link is readable on the chat's background (WCAG contrast >= 4.5), each table header cell
+    // is aligned like its column's body cells, and the quote sits in a tinted box with a bar.
+    void markdownIsReadableInBothThemes_data() {
+        QTest::addColumn<QString>("theme");
+        QTest::addColumn<QColor>("page");  // the theme's background, which the answer sits on
+        QTest::newRow("dark") << QStringLiteral("dark") << QColor(QStringLiteral("#14171c"));
+        QTest::newRow("light") << QStringLiteral("light") << QColor(QStringLiteral("#f6f7f9"));
+    }
+    void markdownIsReadableInBothThemes() {
+        QFETCH(QString, theme);
+        QFETCH(QColor, page);
+        Settings settings;
+        settings.setTheme(theme);
+        const auto systemAgain = qScopeGuard([&] { settings.setTheme(QStringLiteral("system")); });  // stored in QSettings
         QTemporaryDir dir;
         Database db;
         QVERIFY(db.open(dir.path() + QStringLiteral("/markdown.sqlite")));
@@ -404,7 +552,7 @@ private Q_SLOTS:
         }());
         QTextDocument* doc = prose->property("textDocument").value<QQuickTextDocument*>()->textDocument();
         const QColor background = window->color();  // the answer sits on the window's background
-        QCOMPARE(background, QColor(QStringLiteral("#14171c")));  // the dark theme's
+        QCOMPARE(background, page);
 
         auto luminance = [](const QColor& c) {
             auto channel = [](qreal v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
@@ -439,23 +587,59 @@ private Q_SLOTS:
         }
         QCOMPARE(int(table->cellAt(0, 1).firstCursorPosition().blockFormat().alignment() & Qt::AlignHorizontal_Mask), int(Qt::AlignRight));
 
-        // The quote on screen: the top of its first line, above the letters, has the quote's own
-        // tint, not the page's background.
+        // The quote on screen: a box in its own tint behind it with a bar at its side, which the
+        // plain paragraph after it does not have; the quote's words muted and in italics.
         QVERIFY(quote.isValid());
+        QTextBlock after;
+        for (QTextBlock b = quote; b.isValid(); b = b.next())
+            if (b.text().startsWith(QStringLiteral("After the quote"))) after = b;
+        QVERIFY(after.isValid());
+        // Once the chat is laid out: the answer inside the message list, the box as wide as it.
+        QQuickItem* list = firstItem(window->contentItem(), QStringLiteral("messageList"));
+        QVERIFY(list);
+        QTRY_VERIFY(sceneRect(list).contains(sceneRect(prose)));
+        QTRY_COMPARE(items(prose, QStringLiteral("quoteBox")).size(), 1);
+        QTRY_COMPARE(items(prose, QStringLiteral("quoteBox")).first()->width(), prose->width());
+        // TextEdit draws the document at its own origin (no padding here): document coordinates.
+        // (Measured first: laying text out can move the quotes, which makes their boxes anew.)
+        const QRectF quoteLines = doc->documentLayout()->blockBoundingRect(quote);
+        const QRectF afterLines = doc->documentLayout()->blockBoundingRect(after);
+        const QList<QQuickItem*> boxes = items(prose, QStringLiteral("quoteBox"));
+        QCOMPARE(boxes.size(), 1);
+        QQuickItem* box = boxes.first();
+        QQuickItem* bar = firstItem(box, QStringLiteral("quoteBar"));
+        QVERIFY(bar && isShown(box) && isShown(bar));
+        QVERIFY(QRectF(box->x(), box->y(), box->width(), box->height()).contains(quoteLines));
+        QVERIFY(box->y() + box->height() <= afterLines.top());
+        QVERIFY(quote.layout()->lineAt(0).x() >= bar->width() + 8);  // the words clear of the bar
+
+        // Read off a fresh grab each time, until the window has settled.
+        auto pixel = [&](QQuickItem* item, QPointF at) {
+            const QImage shot = window->grabWindow();
+            return shot.pixelColor((item->mapToScene(at) * shot.devicePixelRatio()).toPoint());
+        };
+        const QColor tint = box->property("color").value<QColor>();
+        const QColor barColor = bar->property("color").value<QColor>();
+        QVERIFY(tint != background && barColor != tint && barColor != background);
+        // Past the end of each line's words, at the column's right edge: the quote's tint, and the
+        // page itself beside the plain paragraph; the bar at the box's left edge.
+        QTRY_COMPARE(pixel(prose, QPointF(prose->width() - 4, quoteLines.center().y())), tint);
+        QTRY_COMPARE(pixel(prose, QPointF(prose->width() - 4, afterLines.center().y())), background);
+        // The boxes are made again whenever the quotes move (a new list of areas): the bar as now.
+        auto barPixel = [&] {
+            QQuickItem* b = firstItem(prose, QStringLiteral("quoteBar"));
+            return b ? pixel(b, QPointF(b->width() / 2, b->height() / 2)) : QColor();
+        };
+        QTRY_COMPARE(barPixel(), barColor);
+        if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty())
+            window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/markdown-%1.png").arg(theme));
+
         const QTextCharFormat quoteFormat = quote.begin().fragment().charFormat();
-        const QTextLine line = quote.layout()->lineAt(0);
-        const QPointF blockAt = doc->documentLayout()->blockBoundingRect(quote).topLeft();
-        const QPointF probe = prose->mapToScene(blockAt + QPointF(line.naturalTextRect().center().x(), line.y() + 1));
-        QVERIFY(sceneRect(prose).contains(probe));
-        const QImage shot = window->grabWindow();
-        const QColor pixel = shot.pixelColor((probe * shot.devicePixelRatio()).toPoint());
-        QVERIFY2(pixel != background && pixel == quoteFormat.background().color(),
-                 qPrintable(QStringLiteral("quote background on screen %1, page %2").arg(pixel.name(), background.name())));
         QVERIFY(quoteFormat.fontItalic());
-        const QColor quoteText = quote.begin().fragment().charFormat().foreground().color();
-        QVERIFY2(quote.begin().fragment().charFormat().hasProperty(QTextFormat::ForegroundBrush) &&
-                     quoteText != prose->property("color").value<QColor>(),
+        QVERIFY2(quoteFormat.hasProperty(QTextFormat::ForegroundBrush) &&
+                     quoteFormat.foreground().color() != prose->property("color").value<QColor>(),
                  "the quote's text looks like the answer's");
+        QVERIFY(!after.begin().fragment().charFormat().fontItalic());
     }
 
     // A chat's own sampling parameters: sent to the worker on top of the defaults, stored with the

@@ -283,9 +283,13 @@ private Q_SLOTS:
         // RAPL: a measurement where readable, else the reason.
         const QVariantMap meas = app.metrics()->measured();
         QCOMPARE(meas.value(QStringLiteral("available")).toBool(), tern::RaplMeter().available());
+        const QString raplText = firstItem(window->contentItem(), QStringLiteral("raplValue"))->property("text").toString();
         if (!meas.value(QStringLiteral("available")).toBool()) {
             QVERIFY(!meas.value(QStringLiteral("why")).toString().isEmpty());
-            QCOMPARE(firstItem(window->contentItem(), QStringLiteral("raplValue"))->property("text").toString(), QStringLiteral("not readable"));
+            QCOMPARE(raplText, QStringLiteral("not readable"));
+        } else {
+            // Readable: joules per token once an answer ran, a dash before.
+            QVERIFY2(raplText == QStringLiteral("—") || raplText.endsWith(QStringLiteral(" / token")), qPrintable(raplText));
         }
         if (const QByteArray out = qgetenv("TERN_TEST_SCREENSHOTS"); !out.isEmpty())
             window->grabWindow().save(QString::fromLocal8Bit(out) + QStringLiteral("/panel-measured.png"));

@@ -1,7 +1,10 @@
 // Answers split into prose and fenced code blocks (language tag, unclosed fences while streaming,
-// nested and inline backticks), the per-bubble segment model's in-place updates, and the code
-// highlighter's colours for each language and theme.
+// nested and inline backticks), the per-bubble segment model's in-place updates, the code
+// highlighter's colours for each language and theme, and how block quotes are told apart.
+#include <algorithm>
+
 #include <QAbstractItemModelTester>
+#include <QAbstractTextDocumentLayout>
 #include <QSignalSpy>
 #include <QTextBlock>
 #include <QTextDocument>
@@ -10,6 +13,7 @@
 
 #include "CodeHighlighter.h"
 #include "MarkdownSegments.h"
+#include "MarkdownStyle.h"
 #include "ParagraphLayout.h"
 
 using namespace tern::app;
@@ -281,6 +285,64 @@ private Q_SLOTS:
         QCOMPARE(b.next().blockFormat().alignment(), Qt::AlignLeft | Qt::AlignAbsolute);  // still on the left
         applyParagraphLayout(&doc, true);  // code
         QCOMPARE(b.next().textDirection(), Qt::LeftToRight);
+    }
+
+    // Defect 12: a block quote looks different from plain text. Its words are muted and italic and
+    // indented from the box the view draws behind it; quoteAreas gives one box per quote, spanning
+    // the text column and covering its lines, and none around plain paragraphs or table cells.
+    void blockQuotesGetABox() {
+        QTextDocument doc;
+        doc.setDocumentMargin(0);
+        doc.setMarkdown(QStringLiteral("Before.\n\n> First quoted paragraph.\n>\n> Second, still quoted.\n\n"
+                                       "Between.\n\n> Another quote.\n\n| a |\n|---|\n| > not a quote here |\n\nAfter."));
+        doc.setTextWidth(400);
+        const QColor muted(QStringLiteral("#9aa4b2"));
+        applyMarkdownStyle(&doc, {QColor(QStringLiteral("#7dd3fc")), muted});
+        const QList<QRectF> areas = quoteAreas(&doc);
+        QCOMPARE(areas.size(), 2);
+        for (const QRectF& a : areas) {
+            QCOMPARE(a.left(), 0.0);     // the column's left edge: the bar sits there
+            QCOMPARE(a.width(), 400.0);  // to its right edge
+        }
+        QVERIFY(areas[0].bottom() < areas[1].top());
+
+        int quoted = 0, plain = 0;
+        for (QTextBlock b = doc.begin(); b.isValid(); b = b.next()) {
+            if (b.text().isEmpty()) continue;
+            const QRectF lines = doc.documentLayout()->blockBoundingRect(b);
+            const QTextCharFormat f = b.begin().fragment().charFormat();
+            const bool inQuote = b.blockFormat().intProperty(QTextFormat::BlockQuoteLevel) > 0;
+            const bool inBox = std::any_of(areas.begin(), areas.end(), [&](const QRectF& a) { return a.intersects(lines); });
+            QVERIFY2(inQuote == inBox, qPrintable(b.text()));
+            if (inQuote) {
+                ++quoted;
+                QVERIFY2(std::any_of(areas.begin(), areas.end(), [&](const QRectF& a) {
+                             return a.top() <= lines.top() - kQuotePadding && a.bottom() >= lines.bottom() + kQuotePadding; }),
+                         qPrintable(b.text()));
+                QCOMPARE(b.blockFormat().leftMargin(), kQuoteIndent);   // clear of the bar
+                QCOMPARE(b.layout()->lineAt(0).x(), kQuoteIndent);
+                QVERIFY(f.fontItalic());
+                QCOMPARE(f.foreground().color(), muted);
+            } else {
+                ++plain;
+                QVERIFY2(!f.fontItalic() && !f.hasProperty(QTextFormat::ForegroundBrush), qPrintable(b.text()));
+            }
+        }
+        QCOMPARE(quoted, 3);
+        QCOMPARE(plain, 5);  // Before, Between, the two cells, After
+
+        // Applying again (every change of the text or colours does) changes nothing; a narrower
+        // column narrows the boxes.
+        const QString before = doc.toHtml();
+        applyMarkdownStyle(&doc, {QColor(QStringLiteral("#7dd3fc")), muted});
+        QCOMPARE(doc.toHtml(), before);
+        doc.setTextWidth(250);
+        QCOMPARE(quoteAreas(&doc).value(0).width(), 250.0);
+
+        QTextDocument noQuote;
+        noQuote.setMarkdown(QStringLiteral("Just text.\n\nMore text, no quote."));
+        applyMarkdownStyle(&noQuote, {QColor(QStringLiteral("#7dd3fc")), muted});
+        QVERIFY(quoteAreas(&noQuote).isEmpty());
     }
 };
 

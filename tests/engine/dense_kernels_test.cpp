@@ -57,7 +57,7 @@ protected:
     }
 
     // Rows [r0, r1) of every token through the kernel and the reference.
-    // packed: the Q8_0 matrix regrouped by repack_q8_0, through the kernel's q8_0_packed (skipped
+    // packed: the Q8_0 matrix regrouped by repack_q8_0, through the kernel's q8_0_packed (the test skips
     // where the kernel has none), or the Q6_K matrix by repack_q6_k (every SIMD ISA runs it).
     void check(TypeId type, int k, int rows, int n_tok, int r0, int r1, int out_stride, uint32_t seed,
                bool packed = false) {
@@ -75,17 +75,11 @@ protected:
             ASSERT_NE(kernel_->q6_k_packed, nullptr);
             kernel_->q6_k_packed(repack_q6_k(m.view), r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
         } else if (packed) {
-            if (kernel_->q8_0_packed == nullptr) return;
+            ASSERT_NE(kernel_->q8_0_packed, nullptr);  // the test skips an ISA without one
             kernel_->q8_0_packed(repack_q8_0(m.view), r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
         } else {
             DenseRowsFn fn = dense_rows_fn(*kernel_, type);
-            // Every ISA runs Q8_0 one way or the other; one that only runs it repacked is checked
-            // through the packed cases.
-            if (type == TypeId::Q8_0) {
-                ASSERT_TRUE(fn != nullptr || kernel_->q8_0_packed != nullptr);
-                if (fn == nullptr) return;
-            }
-            ASSERT_NE(fn, nullptr);
+            ASSERT_NE(fn, nullptr);  // the Q8_0 test skips an ISA that only runs it repacked
             fn(m.view, r0, r1, x.data(), n_tok, extra, got.data(), out_stride);
         }
         const std::string what = std::string(type == TypeId::F16    ? "F16"
@@ -124,6 +118,11 @@ TEST_P(DenseKernelTest, F16MatchesReferenceOnAwkwardShapes) {
 }
 
 TEST_P(DenseKernelTest, Q8_0MatchesReferenceOnAwkwardShapes) {
+    // Every ISA runs Q8_0 one way or the other; one that only runs it repacked is checked by
+    // RepackedQ8_0MatchesReference.
+    ASSERT_TRUE(dense_rows_fn(*kernel_, TypeId::Q8_0) != nullptr || kernel_->q8_0_packed != nullptr);
+    if (dense_rows_fn(*kernel_, TypeId::Q8_0) == nullptr)
+        GTEST_SKIP() << "this ISA runs Q8_0 only repacked (RepackedQ8_0MatchesReference checks it)";
     const int shapes[][3] = {{32, 1, 1},   {64, 7, 1},    {2560, 33, 1}, {96, 9, 3},
                              {256, 16, 5}, {1024, 13, 8}, {64, 4, 17}};
     uint32_t seed = 100;
@@ -131,6 +130,7 @@ TEST_P(DenseKernelTest, Q8_0MatchesReferenceOnAwkwardShapes) {
 }
 
 TEST_P(DenseKernelTest, RepackedQ8_0MatchesReference) {
+    if (kernel_->q8_0_packed == nullptr) GTEST_SKIP() << "no repacked Q8_0 kernel for this ISA";
     const int shapes[][3] = {{32, 1, 1},   {64, 7, 1},    {2560, 33, 1}, {96, 9, 3},
                              {256, 16, 5}, {1024, 13, 8}, {64, 4, 17},   {160, 40, 2}};
     uint32_t seed = 200;
@@ -206,7 +206,8 @@ TEST_P(DenseKernelTest, RepackedQ6_KExtremeValues) {
 
 TEST_P(DenseKernelTest, RowRangeAndStride) {
     check(TypeId::F16, 160, 21, 6, 5, 18, 25, 7);
-    check(TypeId::Q8_0, 160, 21, 6, 3, 4, 21, 8);
+    // Q8_0 the way this ISA runs it (AVX-512: repacked only).
+    check(TypeId::Q8_0, 160, 21, 6, 3, 4, 21, 8, dense_rows_fn(*kernel_, TypeId::Q8_0) == nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, DenseKernelTest, ::testing::Values(KernelIsa::avx2, KernelIsa::avx512vnni),
