@@ -1,6 +1,11 @@
 #include "BenchmarkHistory.h"
 
 #include <QFileInfo>
+#include <QHash>
+#include <QSet>
+
+#include "EngineTypes.h"
+#include "tern/machine.h"
 
 namespace tern::app {
 
@@ -78,6 +83,67 @@ void BenchmarkHistory::setRuns(const QVector<BenchmarkRunRow>& oldestFirst) {
     runs_ = oldestFirst;
     endResetModel();
     Q_EMIT countChanged();
+    Q_EMIT groupsChanged();
+}
+
+void BenchmarkHistory::setGroups(const QVector<BenchmarkGroupRow>& oldestFirst) {
+    groups_ = oldestFirst;
+    Q_EMIT groupsChanged();
+}
+
+namespace {
+
+QVariantMap rowMap(const BenchmarkRunRow& r) {
+    QVariantMap m = r.metrics;
+    m[QStringLiteral("id")] = r.id;
+    m[QStringLiteral("createdAt")] = r.createdAt;
+    m[QStringLiteral("model")] = r.model;
+    return m;
+}
+
+}  // namespace
+
+QVariantList BenchmarkHistory::groups() const {
+    QHash<QString, int> counts;
+    for (const BenchmarkRunRow& r : runs_) ++counts[r.metrics.value(QStringLiteral("batch")).toString()];
+    QVariantList out;
+    for (auto it = groups_.crbegin(); it != groups_.crend(); ++it) {
+        const BenchmarkGroupRow& g = *it;
+        out << QVariantMap{{QStringLiteral("id"), g.id},
+                           {QStringLiteral("kind"), g.kind},
+                           {QStringLiteral("axis"), g.axis},
+                           {QStringLiteral("label"), g.label},
+                           {QStringLiteral("createdAt"), g.createdAt},
+                           {QStringLiteral("state"), g.state},
+                           {QStringLiteral("machineSummary"),
+                            g.machine.isEmpty() ? QString()
+                                                : QString::fromStdString(tern::machine_summary(machineFromMap(g.machine)))},
+                           {QStringLiteral("runCount"), counts.value(g.id)}};
+    }
+    return out;
+}
+
+QVariantList BenchmarkHistory::runsInGroup(const QString& groupId) const {
+    QVariantList out;
+    if (groupId.isEmpty()) return out;
+    for (const BenchmarkRunRow& r : runs_)
+        if (r.metrics.value(QStringLiteral("batch")).toString() == groupId) out << rowMap(r);
+    return out;
+}
+
+QVariantMap BenchmarkHistory::run(qint64 id) const {
+    for (const BenchmarkRunRow& r : runs_)
+        if (r.id == id) return rowMap(r);
+    return {};
+}
+
+QVector<BenchmarkRunRow> BenchmarkHistory::rowsWithIds(const QVariantList& ids) const {
+    QSet<qint64> wanted;
+    for (const QVariant& v : ids) wanted.insert(v.toLongLong());
+    QVector<BenchmarkRunRow> out;
+    for (const BenchmarkRunRow& r : runs_)
+        if (wanted.contains(r.id)) out.push_back(r);
+    return out;
 }
 
 QString BenchmarkHistory::latestBatch() const {

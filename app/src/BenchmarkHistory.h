@@ -11,6 +11,14 @@
 //   perplexity (nTokens: the tokens it scored) and qualityText (the text file's name). Precision
 //   "fp16-twin" is a separately trained FP16 model (the demo's twin). Rows stored before quality
 //   existed simply lack these keys: the metrics are JSON, so no schema change was needed.
+// Since run groups (schema 6) every row also has: batch = its run group's id (benchmark_groups;
+//   for a sweep or an import tern's BenchResult::group), nDepth, series (the chart line: "ternary
+//   cpu", "fp16 vulkan"), roofTokensPerSecond (measured read bandwidth / bytes per token; 0 =
+//   unknown), roofFraction, deviceMemoryBytes, modelType ("bitnet-b1.58 5.78M I2_S"), modelArch,
+//   modelFile, modelParams, modelSize, testTime, samplesNs (each repetition's ns), source ("app"
+//   or "import"), importedFrom (the file's name, imports only) and machine (machineToMap in
+//   EngineTypes.h: {cpuModel, isa, logicalCores, physicalCores, readBandwidth, gpus, rapl,
+//   raplReason}); in a sweep sweep ("threads", "pp", "depth") and sweepValue, absent outside one.
 #include <QAbstractListModel>
 #include <QVariantMap>
 #include <QVector>
@@ -53,15 +61,32 @@ public:
     // path is spelled) in both precisions with a generation (tg) test; "" when there is none.
     Q_INVOKABLE QString latestBatchWithBoth(const QString& modelPath) const;
 
+    // The run groups, oldest first (Database::benchmarkGroups()).
+    void setGroups(const QVector<BenchmarkGroupRow>& oldestFirst);
+    const QVector<BenchmarkGroupRow>& groupRows() const { return groups_; }
+    // Newest first: {id, kind, axis, label, createdAt, state, machineSummary (tern::machine_summary;
+    // "" when the group's machine was not recorded), runCount}.
+    Q_INVOKABLE QVariantList groups() const;
+    // The group's rows in the order they ran, each {id, ...every metrics key, createdAt, model
+    // (the model file's path; an import's file name)}.
+    Q_INVOKABLE QVariantList runsInGroup(const QString& groupId) const;
+    // One row the same way; {} when there is none with this id.
+    Q_INVOKABLE QVariantMap run(qint64 id) const;
+    // The stored rows with these ids, oldest first (unknown ids are left out).
+    QVector<BenchmarkRunRow> rowsWithIds(const QVariantList& ids) const;
+
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
 Q_SIGNALS:
     void countChanged();
+    // Emitted whenever the groups or the rows change.
+    void groupsChanged();
 
 private:
     QVector<BenchmarkRunRow> runs_;  // oldest first
+    QVector<BenchmarkGroupRow> groups_;  // oldest first
 };
 
 }  // namespace tern::app

@@ -55,6 +55,18 @@ const char* const kMigrations[] = {
     "CREATE INDEX benchmark_runs_by_kind ON benchmark_runs(kind, id);",
     // 4 -> 5: what each chat does when it outgrows the model's context (ContextPolicy::key).
     "ALTER TABLE conversations ADD COLUMN context_policy TEXT NOT NULL DEFAULT 'rolling';",
+    // 5 -> 6: run groups (a click of Run, a sweep, an import), charted together. Each batch of the
+    // Benchmark page's results so far becomes one 'run' group, created when its first result was.
+    "CREATE TABLE benchmark_groups ("
+    "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, axis TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL, machine TEXT NOT NULL DEFAULT '', state TEXT NOT NULL);"
+    "INSERT INTO benchmark_groups(id, kind, axis, label, created_at, machine, state)"
+    "  SELECT b.batch, 'run', '',"
+    "   COALESCE((SELECT json_extract(r.metrics, '$.modelName') FROM benchmark_runs r WHERE r.id = b.first), ''),"
+    "   (SELECT r.created_at FROM benchmark_runs r WHERE r.id = b.first), '', 'complete'"
+    "  FROM (SELECT json_extract(metrics, '$.batch') AS batch, MIN(id) AS first FROM benchmark_runs"
+    "        WHERE kind = 'bench' AND json_valid(metrics) GROUP BY 1) AS b"
+    "  WHERE typeof(b.batch) = 'text' AND b.batch != '';",
 };
 
 // SQLite's primary result codes (the low byte of an extended one).
@@ -468,6 +480,92 @@ int Database::deleteBenchmarkRuns(const QString& kind) {
     QSqlQuery q(QSqlDatabase::database(connection_));
     q.prepare(QStringLiteral("DELETE FROM benchmark_runs WHERE kind=?"));
     q.addBindValue(nn(kind));
+    return write(q) ? q.numRowsAffected() : 0;
+}
+
+bool Database::addBenchmarkGroup(const BenchmarkGroupRow& g) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("INSERT INTO benchmark_groups(id, kind, axis, label, created_at, machine, state)"
+                             " VALUES(?,?,?,?,?,?,?)"));
+    q.addBindValue(nn(g.id));
+    q.addBindValue(nn(g.kind));
+    q.addBindValue(nn(g.axis));
+    q.addBindValue(nn(g.label));
+    q.addBindValue(g.createdAt.isEmpty() ? now() : g.createdAt);
+    q.addBindValue(toJson(g.machine));
+    q.addBindValue(nn(g.state));
+    return write(q);
+}
+
+bool Database::setBenchmarkGroupState(const QString& id, const QString& state) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE benchmark_groups SET state=? WHERE id=?"));
+    q.addBindValue(nn(state));
+    q.addBindValue(nn(id));
+    return write(q) && q.numRowsAffected() == 1;
+}
+
+bool Database::setBenchmarkGroupMachine(const QString& id, const QVariantMap& machine) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("UPDATE benchmark_groups SET machine=? WHERE id=?"));
+    q.addBindValue(toJson(machine));
+    q.addBindValue(nn(id));
+    return write(q) && q.numRowsAffected() == 1;
+}
+
+QVector<BenchmarkGroupRow> Database::benchmarkGroups() const {
+    QVector<BenchmarkGroupRow> out;
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    // rowid: the order they were added in, whatever the clock said.
+    q.prepare(QStringLiteral("SELECT id, kind, axis, label, created_at, state, machine FROM benchmark_groups ORDER BY rowid"));
+    if (!read(q)) return out;
+    while (q.next())
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                       q.value(4).toString(), q.value(5).toString(), fromJson(q.value(6).toString())});
+    return out;
+}
+
+bool Database::hasBenchmarkGroup(const QString& id) const {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("SELECT 1 FROM benchmark_groups WHERE id=?"));
+    q.addBindValue(nn(id));
+    return read(q) && q.next();
+}
+
+bool Database::deleteBenchmarkGroup(const QString& id) {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("DELETE FROM benchmark_groups WHERE id=?"));
+    q.addBindValue(nn(id));
+    return write(q) && q.numRowsAffected() == 1;
+}
+
+bool Database::addBenchmarkGroupWithRuns(const BenchmarkGroupRow& group, const QVector<BenchmarkRunRow>& runs) {
+    QSqlDatabase db = QSqlDatabase::database(connection_);
+    if (!db.transaction()) {
+        recordFailure(db.lastError());
+        return false;
+    }
+    if (!addBenchmarkGroup(group)) {
+        db.rollback();
+        return false;
+    }
+    for (const BenchmarkRunRow& r : runs) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO benchmark_runs(model, created_at, metrics, kind) VALUES(?,?,?,'bench')"));
+        q.addBindValue(nn(r.model));
+        q.addBindValue(r.createdAt.isEmpty() ? now() : r.createdAt);
+        q.addBindValue(toJson(r.metrics));
+        if (!write(q)) {
+            db.rollback();
+            return false;
+        }
+    }
+    return commit();
+}
+
+int Database::deleteBenchmarkGroups() {
+    QSqlQuery q(QSqlDatabase::database(connection_));
+    q.prepare(QStringLiteral("DELETE FROM benchmark_groups"));
     return write(q) ? q.numRowsAffected() : 0;
 }
 

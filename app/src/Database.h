@@ -45,10 +45,20 @@ struct BenchmarkRunRow {
     QVariantMap metrics;
 };
 
+// One run group (benchmark_groups): what one action produced, so its rows are charted together.
+// kind: "run" (one click of Run), "sweep" (axis: "threads", "pp" or "depth"), "import" (a bench
+// JSON file; label: its name). state: "running", "complete", "cancelled" (its finished points are
+// kept) or "failed". machine: machineToMap() of what it ran on, empty when not recorded (groups
+// made by the migration from rows stored before schema 6).
+struct BenchmarkGroupRow {
+    QString id, kind, axis, label, createdAt, state;
+    QVariantMap machine;
+};
+
 class Database : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     enum class Failure { None, ReadOnly, DiskFull, Corrupt, Other };
     Q_ENUM(Failure)
@@ -112,6 +122,19 @@ public:
     // Oldest first.
     QVector<BenchmarkRunRow> benchmarkRuns(const QString& kind = QStringLiteral("bench")) const;
     int deleteBenchmarkRuns(const QString& kind = QStringLiteral("bench"));
+
+    // Run groups; the rows of one carry its id as their "batch" metrics key. createdAt empty: now.
+    bool addBenchmarkGroup(const BenchmarkGroupRow& group);
+    bool setBenchmarkGroupState(const QString& id, const QString& state);
+    // Fills in the machine of a group that was started before it was known.
+    bool setBenchmarkGroupMachine(const QString& id, const QVariantMap& machine);
+    QVector<BenchmarkGroupRow> benchmarkGroups() const;  // oldest first
+    bool hasBenchmarkGroup(const QString& id) const;
+    bool deleteBenchmarkGroup(const QString& id);
+    int deleteBenchmarkGroups();
+    // A group and its rows (kind "bench", each with its own createdAt; empty: now) in one
+    // transaction: all of them are stored, or none (error() says why).
+    bool addBenchmarkGroupWithRuns(const BenchmarkGroupRow& group, const QVector<BenchmarkRunRow>& runs);
 
     // Export/import (format "tern-conversation", version 1) and Markdown export.
     QJsonObject exportJson(qint64 conversationId) const;

@@ -17,8 +17,10 @@
 #include "ContextWindow.h"
 #include "tern/bench.h"
 #include "tern/chat.h"
+#include "tern/machine.h"
 #include "tern/model.h"
 #include "tern/options.h"
+#include "tern/sweep.h"
 
 namespace tern::app {
 
@@ -142,7 +144,7 @@ struct BenchmarkRequest {
     QString path;
     QList<Precision> precisions{Precision::Ternary, Precision::Fp16};
     int nPrompt = 128, nGen = 64, repetitions = 3;
-    QString batch;  // one click of Run: all its tests and precisions
+    QString batch;  // one click of Run: all its tests and precisions (its run group's id)
     LoadRequest load;  // threads, backend, head and KV cache (id and path unused)
     // A separately trained FP16 model to run after the precisions (the demo's twin), "" for none;
     // its results are labelled "fp16-twin".
@@ -154,13 +156,39 @@ struct BenchmarkRequest {
     int qualityChunks = 0;
 };
 
+// One sweep (tern::bench_sweep): an axis over its values, a line per precision and backend, each
+// point stored as it finishes (benchmarkResult), all in the run group `group`.
+struct SweepRequest {
+    quint64 id = 0;
+    QString path;
+    tern::SweepAxis axis = tern::SweepAxis::Threads;
+    std::vector<int> values;  // empty: tern::default_sweep_values
+    QList<Precision> precisions{Precision::Ternary};
+    QList<LoadOptions::BackendKind> backends{LoadOptions::BackendKind::Cpu};
+    int nPrompt = 64, nGen = 32, repetitions = 2;
+    QString group;
+    LoadRequest load;  // threads (off the threads axis), head, KV cache, device
+};
+
+// The machine as stored with every run (the "machine" metrics key, a group's machine column):
+// {cpuModel, isa, logicalCores, physicalCores, readBandwidth (bytes/s, 0 = not measured),
+// gpus ("name (type)" each), rapl, raplReason}. An empty map reads back as an empty MachineInfo.
+QVariantMap machineToMap(const tern::MachineInfo& machine);
+tern::MachineInfo machineFromMap(const QVariantMap& map);
+
 // One result of tern::bench, as the history stores it (metrics keys in BenchmarkHistory.h).
 struct BenchmarkRow {
     tern::BenchResult result;
-    QString batch, modelName;
+    QString batch, modelName;  // batch: the run group's id
     QString qualityName;  // the ppl test's text file; "" for speed tests
     int nPrompt = 0, nGen = 0, repetitions = 0;
+    tern::MachineInfo machine;  // what it ran on
+    QString source = QStringLiteral("app");  // "app", or "import" (from a bench JSON file)
+    QString importedFrom;  // the imported file's name
     QVariantMap toMap() const;
+    // The stored metrics back as an engine result (for the bench JSON export): what toMap kept.
+    // createdAt stands in for the test time of rows stored before it was kept.
+    static BenchmarkRow fromMap(const QVariantMap& metrics, const QString& modelPath, const QString& createdAt);
 };
 
 // A random-weight model to write (tern::write_benchmark_model).
@@ -181,5 +209,7 @@ Q_DECLARE_METATYPE(tern::app::GenerationRequest)
 Q_DECLARE_METATYPE(tern::app::GenerationStats)
 Q_DECLARE_METATYPE(tern::app::BenchmarkRequest)
 Q_DECLARE_METATYPE(tern::app::BenchmarkRow)
+Q_DECLARE_METATYPE(tern::app::SweepRequest)
+Q_DECLARE_METATYPE(tern::MachineInfo)
 Q_DECLARE_METATYPE(tern::app::BenchmarkModelRequest)
 Q_DECLARE_METATYPE(tern::app::SharedModel)

@@ -16,8 +16,11 @@
 #include "tern/error.h"
 #include "tern/profile.h"
 #include "tern/generate.h"
+#include "tern/inspect.h"
+#include "tern/machine.h"
 #include "tern/model.h"
 #include "tern/session.h"
+#include "tern/sweep.h"
 
 namespace tern::app {
 
@@ -59,6 +62,20 @@ void EngineWorker::requestCancelBenchmark(quint64 id) {
 RaplMeter& EngineWorker::rapl() {
     if (!rapl_) rapl_ = std::make_unique<RaplMeter>();
     return *rapl_;
+}
+
+MachineInfo& EngineWorker::machine() {
+    if (!machine_) machine_ = describe_machine(false);
+    return *machine_;
+}
+
+void EngineWorker::describeMachine(bool measureBandwidth) {
+    MachineInfo& m = machine();
+    if (measureBandwidth) {
+        m.read_bandwidth = measure_read_bandwidth(0);  // every hardware thread, as the CLI's sweeps
+        spdlog::info("memory read bandwidth: {:.1f} GB/s", m.read_bandwidth / 1e9);
+    }
+    Q_EMIT machineDescribed(m);
 }
 
 void EngineWorker::releaseModel() {
@@ -298,6 +315,9 @@ void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
     bo.n_prompt = request.nPrompt;
     bo.n_gen = request.nGen;
     bo.repetitions = std::max(1, request.repetitions);
+    bo.group = request.batch.toStdString();
+    const MachineInfo& machineInfo = machine();
+    bo.read_bandwidth = machineInfo.read_bandwidth;  // roofs once it has been measured
     BenchOptions qo;  // the ppl test alone, so a text it cannot score leaves the speed results
     qo.n_prompt = qo.n_gen = 0;
     qo.quality_text = request.qualityText;
@@ -349,6 +369,7 @@ void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
                 row.nPrompt = bo.n_prompt;
                 row.nGen = bo.n_gen;
                 row.repetitions = bo.repetitions;
+                row.machine = machineInfo;
                 if (r.perplexity > 0) row.qualityName = request.qualityName;
                 Q_EMIT benchmarkResult(benchId, row);
             };
@@ -373,6 +394,64 @@ void EngineWorker::runBenchmark(const BenchmarkRequest& request) {
         Q_EMIT benchmarkFinished(benchId, true, {});
     } catch (const std::exception& e) {
         spdlog::warn("benchmark failed: {}", e.what());
+        Q_EMIT benchmarkFinished(benchId, false, QString::fromUtf8(e.what()));
+    }
+}
+
+void EngineWorker::runSweep(const SweepRequest& request) {
+    const quint64 benchId = request.id;
+    const auto cancelled = [this, benchId] { return cancelBenchUpTo_.load() >= benchId; };
+    const std::string path = request.path.toStdString();
+    try {
+        if (cancelled()) throw Cancelled();
+        MachineInfo& m = machine();
+        if (m.read_bandwidth <= 0) {  // the roof lines are what a sweep is for
+            Q_EMIT benchmarkRunProgress(benchId, tr("Measuring the memory bandwidth"), 0);
+            m.read_bandwidth = measure_read_bandwidth(0);
+            Q_EMIT machineDescribed(m);
+        }
+        // The name people know it by, as runBenchmark's rows have it.
+        QString name;
+        try {
+            name = QString::fromStdString(inspect_model(path).info.name);
+        } catch (const std::exception&) {  // bench_sweep says what is wrong with the file
+        }
+        if (name.isEmpty()) name = QFileInfo(request.path).completeBaseName();
+
+        SweepOptions so;
+        so.axis = request.axis;
+        so.values = request.values;
+        so.precisions.assign(request.precisions.begin(), request.precisions.end());
+        so.backends.assign(request.backends.begin(), request.backends.end());
+        so.load = loadOptions(request.load);
+        so.bench.n_prompt = request.nPrompt;
+        so.bench.n_gen = request.nGen;
+        so.bench.repetitions = std::max(1, request.repetitions);
+        so.bench.read_bandwidth = m.read_bandwidth;
+        so.bench.group = request.group.toStdString();
+        so.progress = [&](const SweepProgress& p) {
+            if (cancelled()) return false;
+            Q_EMIT benchmarkRunProgress(benchId, QString::fromStdString(p.label), p.fraction);
+            return true;
+        };
+        so.on_point = [&](const BenchResult& r) {
+            BenchmarkRow row;
+            row.result = r;
+            row.batch = request.group;
+            row.modelName = name;
+            row.nPrompt = request.axis == SweepAxis::Prompt ? r.sweep_value : request.nPrompt;
+            row.nGen = request.nGen;
+            row.repetitions = so.bench.repetitions;
+            row.machine = m;
+            Q_EMIT benchmarkResult(benchId, row);
+        };
+        bench_sweep(path, so);
+        Q_EMIT benchmarkRunProgress(benchId, tr("Done"), 1.0);
+        Q_EMIT benchmarkFinished(benchId, false, {});
+    } catch (const Cancelled&) {
+        Q_EMIT benchmarkFinished(benchId, true, {});
+    } catch (const std::exception& e) {
+        spdlog::warn("sweep failed: {}", e.what());
         Q_EMIT benchmarkFinished(benchId, false, QString::fromUtf8(e.what()));
     }
 }

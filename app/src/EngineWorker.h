@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace tern {
 class Model;
@@ -46,6 +47,14 @@ public Q_SLOTS:
     // perplexity of the quality text when given. Emits benchmarkResult once per test and model,
     // then benchmarkFinished.
     void runBenchmark(const tern::app::BenchmarkRequest& request);
+    // tern::bench_sweep on the model at request.path, the memory bandwidth measured first when it
+    // has not been (the roofs need it). Emits benchmarkResult for each point as it finishes (so a
+    // cancel keeps those), benchmarkRunProgress, then benchmarkFinished; cancelled by
+    // requestCancelBenchmark(request.id).
+    void runSweep(const tern::app::SweepRequest& request);
+    // Describes this machine (tern::describe_machine; kept for every later run), measuring its
+    // read bandwidth when asked (seconds); emits machineDescribed.
+    void describeMachine(bool measureBandwidth);
     // "Same answers?": the loaded model's and the FP16 twin's (at twinPath, loaded once and kept)
     // greedy answers to request.messages, at most request.sampling.maxTokens tokens each, each in
     // a session of its own (the chat's cache is untouched). Emits twinAnswers, nothing when cancelled.
@@ -82,6 +91,8 @@ Q_SIGNALS:
     void benchmarkQualitySkipped(quint64 benchId, const QString& reason);
     // error: "" on success or cancel.
     void benchmarkFinished(quint64 benchId, bool cancelled, const QString& error);
+    // The machine every run is stored with: after describeMachine, and when a sweep measured the bandwidth.
+    void machineDescribed(const tern::MachineInfo& machine);
     // error: "" when both answers are there.
     void twinAnswers(quint64 requestId, const QString& ownAnswer, const QString& twinAnswer, const QString& error);
     void benchmarkModelProgress(const QString& preset, double fraction);
@@ -96,12 +107,15 @@ private:
     tern::RaplMeter& rapl();
     // Drops the model and its session, saying so (modelShared) if one was held.
     void releaseModel();
+    // This machine, described on first use on this thread (it lists the Vulkan devices).
+    tern::MachineInfo& machine();
 
     std::shared_ptr<tern::Model> model_;
     std::shared_ptr<tern::Model> twin_;
     QString twinPath_;
     tern::ChatTemplate chatTemplate_ = tern::ChatTemplate::Plain;  // the loaded model's, or the user's choice
     std::unique_ptr<tern::RaplMeter> rapl_;
+    std::optional<tern::MachineInfo> machine_;
     std::unique_ptr<tern::Session> session_;
     std::atomic<quint64> stopUpTo_{0};
     std::atomic<quint64> currentRequest_{0};
