@@ -64,6 +64,11 @@ const QVector<Dimension>& labelDimensions() {
             return m.contains(QStringLiteral("nDepth")) ? RunComparison::tr("depth %1").arg(int(num(m, "nDepth"))) : QString();
         }},
         {[](const QVariantMap& m) { return localDate(str(m, "createdAt"), "yyyy-MM-dd"); }},
+        // Where the row came from: an imported file (`tern-cli bench --json`), else this app.
+        {[](const QVariantMap& m) {
+            return str(m, "source") == QLatin1String("import") ? RunComparison::tr("imported from %1").arg(str(m, "importedFrom"))
+                                                                : QString();
+        }},
     };
     return dims;
 }

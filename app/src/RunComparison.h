@@ -55,7 +55,7 @@ public:
     //    notMeasured: [{label, runId}],                                    // rows without the metric
     //    axis: AxisTicks::toMap() from 0}
     // Each label names what differs between the rows (model, test, precision, backend, CPU, GPU,
-    // threads, head, KV type, depth, date, machine) and leaves out what they share: the caption
+    // threads, head, KV type, depth, date, imported file; then time, machine, id to break ties) and leaves out what they share: the caption
     // ("all: demo-ternary, cpu-avx512vnni, 2 threads") says that once.
     Q_INVOKABLE static QVariantMap compare(const QVariantList& rows, int metric);
 
