@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "Format.h"
 
@@ -336,13 +337,18 @@ QVariantMap RunComparison::sweep(const QVariantList& rowList) {
     QVariantList charts;
     auto add = [&](Chart& c, const QString& kind, const QString& title) {
         if (c.lines.isEmpty()) return;
-        double xMax = 0, yMax = 0;
+        double xMin = std::numeric_limits<double>::infinity(), xMax = 0, yMax = 0;
         QVariantList series;
         for (Line& l : c.lines) {
             std::sort(l.points.begin(), l.points.end());
             std::sort(l.roof.begin(), l.roof.end());
             QVariantList pts, roof;
-            for (const auto& [x, y] : l.points) { pts << point(x, y); xMax = std::max(xMax, x); yMax = std::max(yMax, y); }
+            for (const auto& [x, y] : l.points) {
+                pts << point(x, y);
+                xMin = std::min(xMin, x);
+                xMax = std::max(xMax, x);
+                yMax = std::max(yMax, y);
+            }
             for (const auto& [x, y] : l.roof) { roof << point(x, y); yMax = std::max(yMax, y); }
             series << QVariantMap{{QStringLiteral("name"), l.name}, {QStringLiteral("points"), pts}, {QStringLiteral("roof"), roof}};
         }
@@ -351,7 +357,8 @@ QVariantMap RunComparison::sweep(const QVariantList& rowList) {
                               {QStringLiteral("xTitle"), xTitle},
                               {QStringLiteral("yTitle"), tr("tokens/s")},
                               {QStringLiteral("series"), series},
-                              {QStringLiteral("x"), niceAxis(0, xMax > 0 ? xMax : 1, 6, true).toMap()},
+                              // x from the first swept value (threads 1..2 fills the width), y from 0.
+                              {QStringLiteral("x"), niceAxis(std::isfinite(xMin) ? xMin : 0, xMax, 6, true).toMap()},
                               {QStringLiteral("y"), niceAxis(0, yMax > 0 ? yMax : 1).toMap()}};
     };
     add(decode, QStringLiteral("decode"), tr("Decode speed (tg) and its bandwidth roof"));

@@ -238,7 +238,9 @@ private Q_SLOTS:
         QCOMPARE(fp16Roof[0].toMap().value(QStringLiteral("y")).toDouble(), 2000.0);
         // The y axis reaches the highest roof, not only the points.
         QCOMPARE(decode.value(QStringLiteral("y")).toMap().value(QStringLiteral("max")).toDouble(), 10000.0);
+        QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("min")).toDouble(), 1.0);
         QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("max")).toDouble(), 2.0);
+        QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("labels")).toStringList(), (QStringList{"1", "2"}));
 
         const QVariantMap prefill = charts[1].toMap();
         QCOMPARE(prefill.value(QStringLiteral("kind")).toString(), QStringLiteral("prefill"));
