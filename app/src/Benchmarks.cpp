@@ -32,6 +32,19 @@ Benchmarks::Benchmarks(Settings* settings, Database* db, ModelSession* session, 
                        LiveMetrics* metrics, Alerts* alerts, QObject* parent)
     : QObject(parent), settings_(settings), db_(db && db->isOpen() ? db : nullptr), session_(session),
       library_(library), metrics_(metrics), alerts_(alerts) {
+    if (db_) {
+        // A run or sweep still 'running' was cut short when the app last quit: what finished of
+        // it is kept, as after a cancel.
+        const QVector<BenchmarkRunRow> rows = db_->benchmarkRuns();
+        for (const BenchmarkGroupRow& g : db_->benchmarkGroups()) {
+            if (g.state != QLatin1String("running")) continue;
+            const bool empty = std::none_of(rows.cbegin(), rows.cend(), [&](const BenchmarkRunRow& r) {
+                return r.metrics.value(QStringLiteral("batch")).toString() == g.id;
+            });
+            if (empty) db_->deleteBenchmarkGroup(g.id);
+            else db_->setBenchmarkGroupState(g.id, QStringLiteral("cancelled"));
+        }
+    }
     reloadHistory();
     connect(session_, &ModelSession::modelChanged, this, &Benchmarks::updateMeasuredComparison);
 
@@ -39,9 +52,9 @@ Benchmarks::Benchmarks(Settings* settings, Database* db, ModelSession* session, 
     connect(this, &Benchmarks::benchmarkRequested, worker, &EngineWorker::runBenchmark, Qt::QueuedConnection);
     connect(this, &Benchmarks::sweepRequested, worker, &EngineWorker::runSweep, Qt::QueuedConnection);
     connect(this, &Benchmarks::machineRequested, worker, &EngineWorker::describeMachine, Qt::QueuedConnection);
-    connect(worker, &EngineWorker::machineDescribed, this, [this](const tern::MachineInfo& m) {
+    connect(worker, &EngineWorker::machineDescribed, this, [this](const tern::MachineInfo& m, bool measured) {
         machine_ = machineToMap(m);
-        measuringMachine_ = false;
+        if (measured) measuringMachine_ = false;
         Q_EMIT machineChanged();
     }, Qt::QueuedConnection);
     connect(worker, &EngineWorker::benchmarkRunProgress, this, [this](quint64 id, const QString& phase, double f) {

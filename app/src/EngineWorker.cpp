@@ -75,7 +75,7 @@ void EngineWorker::describeMachine(bool measureBandwidth) {
         m.read_bandwidth = measure_read_bandwidth(0);  // every hardware thread, as the CLI's sweeps
         spdlog::info("memory read bandwidth: {:.1f} GB/s", m.read_bandwidth / 1e9);
     }
-    Q_EMIT machineDescribed(m);
+    Q_EMIT machineDescribed(m, measureBandwidth);
 }
 
 void EngineWorker::releaseModel() {
@@ -408,7 +408,7 @@ void EngineWorker::runSweep(const SweepRequest& request) {
         if (m.read_bandwidth <= 0) {  // the roof lines are what a sweep is for
             Q_EMIT benchmarkRunProgress(benchId, tr("Measuring the memory bandwidth"), 0);
             m.read_bandwidth = measure_read_bandwidth(0);
-            Q_EMIT machineDescribed(m);
+            Q_EMIT machineDescribed(m, true);
         }
         // The name people know it by, as runBenchmark's rows have it.
         QString name;

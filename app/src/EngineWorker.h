@@ -91,8 +91,9 @@ Q_SIGNALS:
     void benchmarkQualitySkipped(quint64 benchId, const QString& reason);
     // error: "" on success or cancel.
     void benchmarkFinished(quint64 benchId, bool cancelled, const QString& error);
-    // The machine every run is stored with: after describeMachine, and when a sweep measured the bandwidth.
-    void machineDescribed(const tern::MachineInfo& machine);
+    // The machine every run is stored with: after describeMachine, and when a sweep measured the
+    // bandwidth; measured: the bandwidth was measured just now.
+    void machineDescribed(const tern::MachineInfo& machine, bool measured);
     // error: "" when both answers are there.
     void twinAnswers(quint64 requestId, const QString& ownAnswer, const QString& twinAnswer, const QString& error);
     void benchmarkModelProgress(const QString& preset, double fraction);

@@ -2,6 +2,7 @@
 // database, and a real run of tern::bench on the engine thread with a tiny synthetic model
 // (results stored, cancel works), shown in the real window.
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -18,6 +19,8 @@
 
 #include "AppContext.h"
 #include "AppPaths.h"
+#include "tern/bench.h"
+#include "tern/machine.h"
 #include "tern/model.h"
 #include "tern/perplexity.h"
 #include "tern/session.h"
@@ -30,6 +33,7 @@
 #include "Navigation.h"
 #include "BenchmarkHistory.h"
 #include "Database.h"
+#include "EngineWorker.h"
 #include "Settings.h"
 #include "UiLoader.h"
 #include "quick_items.h"
@@ -208,6 +212,7 @@ private Q_SLOTS:
             QSqlQuery q(raw);
             QVERIFY(q.exec(QStringLiteral("DROP INDEX benchmark_runs_by_kind")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE conversations DROP COLUMN context_policy")));  // schema 5's
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE benchmark_groups")));  // schema 6's
             QVERIFY(q.exec(QStringLiteral("CREATE TABLE b2 (id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, created_at TEXT NOT NULL, metrics TEXT NOT NULL)")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE benchmark_runs")));
             QVERIFY(q.exec(QStringLiteral("ALTER TABLE b2 RENAME TO benchmark_runs")));
@@ -223,6 +228,7 @@ private Q_SLOTS:
         QCOMPARE(db.schemaVersion(), Database::kSchemaVersion);
         QCOMPARE(db.benchmarkRuns(QStringLiteral("answer")).size(), 1);  // old rows are answers
         QCOMPARE(db.benchmarkRuns().size(), 0);
+        QVERIFY(db.benchmarkGroups().isEmpty());  // an answer's figures are no run group
         QVERIFY(db.addBenchmarkRun(QStringLiteral("/m.gguf"), {{QStringLiteral("tokensPerSecond"), 9.5}}, QStringLiteral("bench")));
         const auto runs = db.benchmarkRuns();
         QCOMPARE(runs.size(), 1);
@@ -272,6 +278,22 @@ private Q_SLOTS:
         QCOMPARE(seen, (QStringList{QStringLiteral("fp16/pp16"), QStringLiteral("fp16/tg8"), QStringLiteral("ternary/pp16"),
                                     QStringLiteral("ternary/tg8")}));
         QCOMPARE(app.benchmarks()->history()->rowCount(), 4);
+        // One click of Run is one complete 'run' group, each row with the machine it ran on.
+        const QVariantList groups = app.benchmarks()->history()->groups();
+        QCOMPARE(groups.size(), 1);
+        const QVariantMap group = groups[0].toMap();
+        QCOMPARE(group.value(QStringLiteral("id")).toString(), runs[0].metrics.value(QStringLiteral("batch")).toString());
+        QCOMPARE(group.value(QStringLiteral("id")).toString(), app.benchmarks()->lastGroup());
+        QCOMPARE(group.value(QStringLiteral("kind")).toString(), QStringLiteral("run"));
+        QCOMPARE(group.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
+        QCOMPARE(group.value(QStringLiteral("runCount")).toInt(), 4);
+        QVERIFY(!group.value(QStringLiteral("machineSummary")).toString().isEmpty());
+        for (const auto& r : runs) {
+            QVERIFY(!r.metrics.value(QStringLiteral("machine")).toMap().value(QStringLiteral("isa")).toString().isEmpty());
+            QCOMPARE(r.metrics.value(QStringLiteral("source")).toString(), QStringLiteral("app"));
+            QVERIFY(!r.metrics.contains(QStringLiteral("sweep")));
+            QVERIFY(r.metrics.value(QStringLiteral("series")).toString().endsWith(QStringLiteral(" cpu")));
+        }
         const QVariantMap cmp = app.benchmarks()->history()->comparison(app.benchmarks()->history()->latestBatch());
         QVERIFY(cmp.value(QStringLiteral("speedup")).toDouble() > 0);
         QVERIFY(cmp.value(QStringLiteral("memoryRatio")).toDouble() > 1);  // FP16 weights are bigger
@@ -311,6 +333,10 @@ private Q_SLOTS:
         QCOMPARE(finished[0][0].toBool(), true);
         QVERIFY(db.benchmarkRuns().size() < 8);
         QVERIFY(app.alerts()->message().isEmpty());
+        // Its group says so, unless nothing finished (then there is no group to chart).
+        const QVariantMap last = app.benchmarks()->history()->groups().value(0).toMap();
+        if (db.benchmarkRuns().size() > 4) QCOMPARE(last.value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+        else QCOMPARE(app.benchmarks()->history()->groups().size(), 1);
 
         app.benchmarks()->clearHistory();
         QCOMPARE(app.benchmarks()->history()->rowCount(), 0);
@@ -413,6 +439,370 @@ private Q_SLOTS:
     }
 
     // Quality without a usable text: said in words, never a crash or a hang; speed still measured.
+    // A pp sweep of the demo model on the engine thread: each point stored with its axis, value,
+    // line, roof and the machine, in one complete 'sweep' group; then a depth sweep cancelled from
+    // the engine thread as its first point finishes keeps that point only, its group 'cancelled'.
+    void sweepStoredThenCancelled() {
+        const QString demo = AppPaths::bundledModelsDir() + QStringLiteral("/demo-ternary.gguf");
+        QVERIFY2(QFileInfo::exists(demo), qPrintable(demo));
+        Settings settings;
+        settings.setThreads(2);
+        Database db;
+        QVERIFY(db.open(dir_.path() + QStringLiteral("/sweep.sqlite")));
+        AppContext app(&settings, &db);
+        Benchmarks* b = app.benchmarks();
+        BenchmarkHistory* h = b->history();
+        QTRY_VERIFY_WITH_TIMEOUT(!b->machine().isEmpty(), 30000);  // described on the engine thread
+        QVERIFY(!b->machine().value(QStringLiteral("cpuModel")).toString().isEmpty());
+        QVERIFY(!b->machineSummary().isEmpty());
+
+        // Refused before anything runs.
+        QVERIFY(!b->runSweep(demo, QStringLiteral("batch"), {}, true, false, true, false));
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("threads, pp")), qPrintable(app.alerts()->message()));
+        QVERIFY(!b->runSweep(demo, QStringLiteral("pp"), {16, QStringLiteral("lots")}, true, false, true, false));
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("\"lots\"")), qPrintable(app.alerts()->message()));
+        QVERIFY(!b->runSweep(demo, QStringLiteral("threads"), {0}, true, false, true, false));
+        QVERIFY(!b->runSweep(demo, QStringLiteral("pp"), {16}, false, false, true, false));
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("precision")));
+        QVERIFY(!b->runSweep(dir_.path() + QStringLiteral("/none.gguf"), QStringLiteral("pp"), {16}, true, false, true, false));
+        QVERIFY(!b->running());
+        QVERIFY(h->groups().isEmpty());
+
+        QSignalSpy finished(b, &Benchmarks::finished);
+        QSignalSpy groupsChanged(h, &BenchmarkHistory::groupsChanged);
+        QVERIFY(b->runSweep(demo, QStringLiteral("pp"), {16, 32}, true, false, true, false, 16, 4, 1));
+        QVERIFY(b->running());
+        QVERIFY(!b->runSweep(demo, QStringLiteral("pp"), {16}, true, false, true, false));  // one at a time
+        const QString group = b->lastGroup();
+        QVERIFY(!group.isEmpty());
+        QCOMPARE(h->groups().value(0).toMap().value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        QCOMPARE(finished[0][0].toBool(), false);
+        QCOMPARE(finished[0][1].toString(), QString());
+        QVERIFY(groupsChanged.count() >= 3);  // started, each point, complete
+
+        // The sweep measured the bandwidth for its roofs: the machine now says it.
+        QVERIFY(b->machine().value(QStringLiteral("readBandwidth")).toDouble() > 0);
+        QVERIFY2(b->machineSummary().contains(QStringLiteral("GB/s")), qPrintable(b->machineSummary()));
+
+        const QVariantList groups = h->groups();
+        QCOMPARE(groups.size(), 1);
+        const QVariantMap g = groups[0].toMap();
+        QCOMPARE(g.value(QStringLiteral("id")).toString(), group);
+        QCOMPARE(g.value(QStringLiteral("kind")).toString(), QStringLiteral("sweep"));
+        QCOMPARE(g.value(QStringLiteral("axis")).toString(), QStringLiteral("pp"));
+        QCOMPARE(g.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
+        QCOMPARE(g.value(QStringLiteral("runCount")).toInt(), 2);
+        QVERIFY2(g.value(QStringLiteral("machineSummary")).toString().contains(QStringLiteral("GB/s")),
+                 qPrintable(g.value(QStringLiteral("machineSummary")).toString()));
+        QCOMPARE(db.benchmarkGroups().value(0).state, QStringLiteral("complete"));  // stored, not only shown
+
+        const QVariantList points = h->runsInGroup(group);
+        QCOMPARE(points.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QVariantMap m = points[i].toMap();
+            const int value = i == 0 ? 16 : 32;
+            QCOMPARE(m.value(QStringLiteral("batch")).toString(), group);
+            QCOMPARE(m.value(QStringLiteral("sweep")).toString(), QStringLiteral("pp"));
+            QCOMPARE(m.value(QStringLiteral("sweepValue")).toInt(), value);
+            QCOMPARE(m.value(QStringLiteral("test")).toString(), QStringLiteral("pp%1").arg(value));
+            QCOMPARE(m.value(QStringLiteral("series")).toString(), QStringLiteral("ternary cpu"));
+            QCOMPARE(m.value(QStringLiteral("precision")).toString(), QStringLiteral("ternary"));
+            QCOMPARE(m.value(QStringLiteral("source")).toString(), QStringLiteral("app"));
+            QCOMPARE(m.value(QStringLiteral("model")).toString(), demo);
+            QVERIFY(!m.value(QStringLiteral("createdAt")).toString().isEmpty());
+            QVERIFY(m.value(QStringLiteral("tokensPerSecond")).toDouble() > 0);
+            QVERIFY(m.value(QStringLiteral("roofTokensPerSecond")).toDouble() > 0);
+            QVERIFY(m.value(QStringLiteral("roofFraction")).toDouble() > 0);
+            QVERIFY(!m.value(QStringLiteral("modelType")).toString().isEmpty());
+            QCOMPARE(m.value(QStringLiteral("modelArch")).toString(), QStringLiteral("bitnet-b1.58"));
+            const QVariantMap machine = m.value(QStringLiteral("machine")).toMap();
+            QCOMPARE(machine.value(QStringLiteral("cpuModel")), b->machine().value(QStringLiteral("cpuModel")));
+            QVERIFY(machine.value(QStringLiteral("readBandwidth")).toDouble() > 0);
+            QVERIFY(machine.value(QStringLiteral("logicalCores")).toInt() >= 1);
+            QCOMPARE(h->run(m.value(QStringLiteral("id")).toLongLong()), m);
+        }
+        QVERIFY(h->run(987654).isEmpty());
+        QVERIFY(h->runsInGroup(QStringLiteral("no-such-group")).isEmpty());
+
+        // CPU against Vulkan in one group, the device named, when a Vulkan device is usable
+        // (lavapipe counts: it is asked for explicitly here); refused up front when none is.
+        const bool haveVulkan = !b->machine().value(QStringLiteral("gpus")).toList().isEmpty();
+        finished.clear();
+        if (!haveVulkan) {
+            QVERIFY(!b->runSweep(demo, QStringLiteral("pp"), {16}, true, false, true, true, 16, 4, 1));
+            QVERIFY(app.alerts()->message().contains(QStringLiteral("Vulkan")));
+        } else {
+            QVERIFY(b->runSweep(demo, QStringLiteral("pp"), {16}, true, false, true, true, 16, 4, 1));
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+            QCOMPARE(finished[0][1].toString(), QString());
+            const QVariantList lines = h->runsInGroup(b->lastGroup());
+            QCOMPARE(lines.size(), 2);
+            QCOMPARE(lines[0].toMap().value(QStringLiteral("series")).toString(), QStringLiteral("ternary cpu"));
+            QCOMPARE(lines[1].toMap().value(QStringLiteral("series")).toString(), QStringLiteral("ternary vulkan"));
+            const QString device = lines[1].toMap().value(QStringLiteral("backend")).toString();
+            QVERIFY2(device.startsWith(QStringLiteral("vulkan (")), qPrintable(device));
+            QVERIFY(lines[0].toMap().value(QStringLiteral("backend")).toString().startsWith(QStringLiteral("cpu")));
+            QVERIFY(h->groups().value(0).toMap().value(QStringLiteral("machineSummary")).toString().contains(
+                QStringLiteral("GPU: ") + b->machine().value(QStringLiteral("gpus")).toStringList().value(0)));
+            b->clearHistory();  // the rest of the test counts the pp sweep's rows again
+            finished.clear();
+            QVERIFY(b->runSweep(demo, QStringLiteral("pp"), {16, 32}, true, false, true, false, 16, 4, 1));
+            QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        }
+
+        // Cancel from the engine thread as the first point is handed over (Benchmarks' own cancel
+        // path, requestCancelBenchmark): the next point never starts.
+        EngineWorker* worker = app.session()->worker();
+        const QMetaObject::Connection hook = connect(worker, &EngineWorker::benchmarkResult, worker,
+            [worker](quint64 id, const BenchmarkRow&) { worker->requestCancelBenchmark(id); }, Qt::DirectConnection);
+        finished.clear();
+        QVERIFY(b->runSweep(demo, QStringLiteral("depth"), {0, 8, 16}, true, false, true, false, 16, 4, 1));
+        const QString cancelledGroup = b->lastGroup();
+        QVERIFY(cancelledGroup != group);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        disconnect(hook);
+        QCOMPARE(finished[0][0].toBool(), true);
+        QCOMPARE(finished[0][1].toString(), QString());
+        QVERIFY(app.alerts()->message().isEmpty());
+        const QVariantList kept = h->runsInGroup(cancelledGroup);
+        QCOMPARE(kept.size(), 1);
+        QCOMPARE(kept[0].toMap().value(QStringLiteral("sweepValue")).toInt(), 0);
+        QCOMPARE(kept[0].toMap().value(QStringLiteral("test")).toString(), QStringLiteral("tg4"));
+        QCOMPARE(db.benchmarkRuns().size(), 3);  // the pp sweep's two and this one: the rest absent
+        const QVariantMap cg = h->groups().value(0).toMap();  // newest first
+        QCOMPARE(cg.value(QStringLiteral("id")).toString(), cancelledGroup);
+        QCOMPARE(cg.value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(cg.value(QStringLiteral("axis")).toString(), QStringLiteral("depth"));
+        QCOMPARE(cg.value(QStringLiteral("runCount")).toInt(), 1);
+
+        // The depth sweep asks for more than the model's context: it fails with the engine's
+        // reason, and no empty group is left behind.
+        finished.clear();
+        QVERIFY(b->runSweep(demo, QStringLiteral("depth"), {0, 1000000}, true, false, true, false, 16, 4, 1));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        QVERIFY2(finished[0][1].toString().contains(QStringLiteral("context")), qPrintable(finished[0][1].toString()));
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("context")));
+        QCOMPARE(h->groups().size(), 2);
+        QCOMPARE(b->lastGroup(), cancelledGroup);
+    }
+
+    // Import of what `tern-cli bench --json` writes (tern::bench_json on a real bench() of the demo
+    // model), a malformed file refused with the parser's reason, and the chosen rows exported as
+    // JSON (which imports back to the same figures) and as CSV.
+    void importAndExport() {
+        const QString demo = AppPaths::bundledModelsDir() + QStringLiteral("/demo-ternary.gguf");
+        tern::LoadOptions lo;
+        lo.n_threads = 2;
+        tern::BenchOptions bo;
+        bo.n_prompt = 16;
+        bo.n_gen = 4;
+        bo.repetitions = 2;
+        bo.group = tern::new_bench_group();
+        tern::BenchReport report{tern::describe_machine(), tern::bench(tern::Model::load(demo.toStdString(), lo), bo)};
+        report.machine.read_bandwidth = 2.5e10;
+        QCOMPARE(report.results.size(), size_t(2));
+        const auto write = [&](const QString& name, const QByteArray& bytes) {
+            const QString path = dir_.path() + QLatin1Char('/') + name;
+            QFile f(path);
+            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) return QString();
+            return path;
+        };
+        const QString cliFile = write(QStringLiteral("cli-bench.json"), QByteArray::fromStdString(tern::bench_json(report)));
+        QVERIFY(!cliFile.isEmpty());
+
+        Settings settings;
+        Database db;
+        QVERIFY(db.open(dir_.path() + QStringLiteral("/import.sqlite")));
+        AppContext app(&settings, &db);
+        Benchmarks* b = app.benchmarks();
+        BenchmarkHistory* h = b->history();
+
+        // Malformed files: the parser's message, nothing imported.
+        const QString wrongType = write(QStringLiteral("wrong.json"), "[{\"test\": 5}]");
+        QCOMPARE(b->importBenchJson(QUrl::fromLocalFile(wrongType).toString()), -1);
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("wrong.json")) &&
+                     app.alerts()->message().contains(QStringLiteral("bench JSON: result 1")),
+                 qPrintable(app.alerts()->message()));
+        const QString notJson = write(QStringLiteral("broken.json"), "{ this is not json");
+        QCOMPARE(b->importBenchJson(notJson), -1);
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("not valid JSON")), qPrintable(app.alerts()->message()));
+        QByteArray truncated = QByteArray::fromStdString(tern::bench_json(report));
+        truncated.replace("\"tokens_per_second\"", "\"tokens_per_secnd\"");
+        QCOMPARE(b->importBenchJson(write(QStringLiteral("renamed.json"), truncated)), -1);
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("tokens_per_second is missing")), qPrintable(app.alerts()->message()));
+        QCOMPARE(b->importBenchJson(write(QStringLiteral("empty.json"), "[]")), -1);
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("no benchmark results")));
+        QCOMPARE(b->importBenchJson(dir_.path() + QStringLiteral("/missing.json")), -1);
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("does not exist")));
+        QCOMPARE(h->rowCount(), 0);
+        QVERIFY(h->groups().isEmpty());
+        QVERIFY(db.benchmarkGroups().isEmpty());
+
+        // The CLI's file: one 'import' group with the file's run group id and machine.
+        app.alerts()->clear();
+        QCOMPARE(b->importBenchJson(QUrl::fromLocalFile(cliFile).toString()), 2);
+        QVERIFY(app.alerts()->message().isEmpty());
+        const QString imported = b->lastGroup();
+        QCOMPARE(imported, QString::fromStdString(bo.group));
+        const QVariantMap g = h->groups().value(0).toMap();
+        QCOMPARE(g.value(QStringLiteral("kind")).toString(), QStringLiteral("import"));
+        QCOMPARE(g.value(QStringLiteral("label")).toString(), QStringLiteral("cli-bench.json"));
+        QCOMPARE(g.value(QStringLiteral("state")).toString(), QStringLiteral("complete"));
+        QCOMPARE(g.value(QStringLiteral("runCount")).toInt(), 2);
+        QVERIFY(g.value(QStringLiteral("machineSummary")).toString().contains(QStringLiteral("25.0 GB/s")));
+        const QVariantList rows = h->runsInGroup(imported);
+        QCOMPARE(rows.size(), 2);
+        QVariantList ids;
+        for (int i = 0; i < 2; ++i) {
+            const QVariantMap m = rows[i].toMap();
+            const tern::BenchResult& r = report.results[size_t(i)];
+            ids << m.value(QStringLiteral("id"));
+            QCOMPARE(m.value(QStringLiteral("test")).toString(), QString::fromStdString(r.test));
+            QCOMPARE(m.value(QStringLiteral("tokensPerSecond")).toDouble(), r.tokens_per_second);
+            QCOMPARE(m.value(QStringLiteral("ttftMs")).toDouble(), r.ttft_ms);
+            QCOMPARE(m.value(QStringLiteral("source")).toString(), QStringLiteral("import"));
+            QCOMPARE(m.value(QStringLiteral("importedFrom")).toString(), QStringLiteral("cli-bench.json"));
+            QCOMPARE(m.value(QStringLiteral("model")).toString(), QStringLiteral("demo-ternary.gguf"));
+            QCOMPARE(m.value(QStringLiteral("modelName")).toString(), QStringLiteral("demo-ternary"));
+            QCOMPARE(m.value(QStringLiteral("series")).toString(), QStringLiteral("ternary cpu"));
+            QVERIFY(!m.contains(QStringLiteral("sweep")));
+            QCOMPARE(m.value(QStringLiteral("machine")).toMap().value(QStringLiteral("cpuModel")).toString(),
+                     QString::fromStdString(report.machine.cpu_model));
+            QCOMPARE(m.value(QStringLiteral("machine")).toMap().value(QStringLiteral("readBandwidth")).toDouble(), 2.5e10);
+        }
+
+        // Export as JSON: parse_bench_json reads it, and it imports back to the same figures (a
+        // new group: this one's id is taken).
+        const QString exported = dir_.path() + QStringLiteral("/exported.json");
+        QVERIFY(b->exportRunsJson(ids, QUrl::fromLocalFile(exported).toString()));
+        QFile ef(exported);
+        QVERIFY(ef.open(QIODevice::ReadOnly));
+        const tern::BenchReport back = tern::parse_bench_json(ef.readAll().toStdString());
+        QCOMPARE(back.machine, report.machine);
+        QCOMPARE(back.results.size(), size_t(2));
+        for (size_t i = 0; i < 2; ++i) {
+            QCOMPARE(back.results[i].tokens_per_second, report.results[i].tokens_per_second);
+            QCOMPARE(back.results[i].samples_ns, report.results[i].samples_ns);
+            QCOMPARE(back.results[i].test_time, report.results[i].test_time);
+            QCOMPARE(back.results[i].model_type, report.results[i].model_type);
+            QCOMPARE(back.results[i].bytes_per_token, report.results[i].bytes_per_token);
+            QCOMPARE(back.results[i].joules_per_token_measured, report.results[i].joules_per_token_measured);
+        }
+        QCOMPARE(b->importBenchJson(exported), 2);
+        const QString again = b->lastGroup();
+        QVERIFY(again != imported);
+        const QVariantList reimported = h->runsInGroup(again);
+        QCOMPARE(reimported.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QVariantMap a = rows[i].toMap(), c = reimported[i].toMap();
+            QCOMPARE(c.value(QStringLiteral("importedFrom")).toString(), QStringLiteral("exported.json"));
+            for (const char* k : {"id", "batch", "importedFrom", "createdAt", "sourceGroup"}) {
+                a.remove(QLatin1String(k));
+                c.remove(QLatin1String(k));
+            }
+            QCOMPARE(c, a);  // every figure, the machine and what ran
+        }
+
+        // CSV of the chosen rows: a header and one line each.
+        const QString csv = dir_.path() + QStringLiteral("/chosen.csv");
+        QVERIFY(b->exportRunsCsv({ids[1]}, csv));
+        QFile cf(csv);
+        QVERIFY(cf.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvLines(QString::fromUtf8(cf.readAll()));
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[1].contains(',' + QByteArray::fromStdString(report.results[1].test) + ",ternary,"));
+
+        // Runs of two machines do not go into one JSON file; nothing chosen is refused too.
+        QByteArray otherMachine = QByteArray::fromStdString(tern::bench_json(report));
+        otherMachine.replace(QByteArray::fromStdString("\"cpu_model\": \"" + report.machine.cpu_model + "\""),
+                             "\"cpu_model\": \"Another CPU\"");
+        QCOMPARE(b->importBenchJson(write(QStringLiteral("other.json"), otherMachine)), 2);
+        QVERIFY(h->groups().value(0).toMap().value(QStringLiteral("machineSummary")).toString().startsWith(QStringLiteral("Another CPU")));
+        const QVariantList both{ids[0], h->runsInGroup(b->lastGroup()).value(0).toMap().value(QStringLiteral("id"))};
+        app.alerts()->clear();
+        QVERIFY(!b->exportRunsJson(both, dir_.path() + QStringLiteral("/mixed.json")));
+        QVERIFY2(app.alerts()->message().contains(QStringLiteral("2 different machines")), qPrintable(app.alerts()->message()));
+        QVERIFY(!QFile::exists(dir_.path() + QStringLiteral("/mixed.json")));
+        QVERIFY(b->exportRunsCsv(both, dir_.path() + QStringLiteral("/mixed.csv")));  // CSV holds any rows
+        QVERIFY(!b->exportRunsJson({}, dir_.path() + QStringLiteral("/none.json")));
+        QVERIFY(!b->exportRunsCsv({424242}, dir_.path() + QStringLiteral("/none.csv")));
+        QVERIFY(!b->exportRunsJson(ids, dir_.path() + QStringLiteral("/no/such/dir/x.json")));
+        QVERIFY(app.alerts()->message().contains(QStringLiteral("Could not write")));
+        QCOMPARE(db.benchmarkGroups().size(), 3);
+
+        // What the command line writes for a sweep: one import group on the sweep's axis, its points
+        // with their values, lines and roofs.
+        QProcess cli;
+        cli.start(QStringLiteral(TERN_CLI), {QStringLiteral("bench"), QStringLiteral("-m"), demo, QStringLiteral("-t"),
+                                            QStringLiteral("2"), QStringLiteral("--sweep"), QStringLiteral("pp"),
+                                            QStringLiteral("--values"), QStringLiteral("8,16"), QStringLiteral("-r"),
+                                            QStringLiteral("1"), QStringLiteral("--json")});
+        QVERIFY2(cli.waitForFinished(120000), TERN_CLI);
+        QCOMPARE(cli.exitCode(), 0);
+        const QString sweepFile = write(QStringLiteral("cli-sweep.json"), cli.readAllStandardOutput());
+        QCOMPARE(b->importBenchJson(sweepFile), 2);
+        const QVariantMap sg = h->groups().value(0).toMap();
+        QCOMPARE(sg.value(QStringLiteral("kind")).toString(), QStringLiteral("import"));
+        QCOMPARE(sg.value(QStringLiteral("axis")).toString(), QStringLiteral("pp"));
+        const QVariantList swept = h->runsInGroup(b->lastGroup());
+        QCOMPARE(swept.size(), 2);
+        QCOMPARE(swept[0].toMap().value(QStringLiteral("sweepValue")).toInt(), 8);
+        QCOMPARE(swept[1].toMap().value(QStringLiteral("sweepValue")).toInt(), 16);
+        for (const QVariant& v : swept) {
+            QCOMPARE(v.toMap().value(QStringLiteral("series")).toString(), QStringLiteral("ternary cpu"));
+            QVERIFY(v.toMap().value(QStringLiteral("roofTokensPerSecond")).toDouble() > 0);
+        }
+
+        b->clearHistory();
+        QVERIFY(h->groups().isEmpty());
+        QVERIFY(db.benchmarkGroups().isEmpty());
+        QCOMPARE(b->lastGroup(), QString());
+    }
+
+    // "Measure" on the machine summary: the bandwidth, measured on the engine thread, then the
+    // roof of every Run after it; a group left 'running' by a quit is 'cancelled' at the next start.
+    void machineMeasuredThenRoofs() {
+        Settings settings;
+        settings.setThreads(2);
+        const QString dbPath = dir_.path() + QStringLiteral("/machine.sqlite");
+        Database db;
+        QVERIFY(db.open(dbPath));
+        QVERIFY(db.addBenchmarkGroup({QStringLiteral("quit-mid-run"), QStringLiteral("sweep"), QStringLiteral("pp"), {}, {},
+                                      QStringLiteral("running"), {}}));
+        QVERIFY(db.addBenchmarkRun(QStringLiteral("/m.gguf"), {{QStringLiteral("batch"), QStringLiteral("quit-mid-run")}}, QStringLiteral("bench")));
+        QVERIFY(db.addBenchmarkGroup({QStringLiteral("quit-before-a-point"), QStringLiteral("run"), {}, {}, {},
+                                      QStringLiteral("running"), {}}));
+        AppContext app(&settings, &db);
+        Benchmarks* b = app.benchmarks();
+        const QVariantList groups = b->history()->groups();
+        QCOMPARE(groups.size(), 1);
+        QCOMPARE(groups[0].toMap().value(QStringLiteral("id")).toString(), QStringLiteral("quit-mid-run"));
+        QCOMPARE(groups[0].toMap().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+
+        QSignalSpy machineChanged(b, &Benchmarks::machineChanged);
+        b->measureMachine();
+        QVERIFY(b->measuringMachine());
+        QTRY_VERIFY_WITH_TIMEOUT(!b->measuringMachine(), 60000);
+        const double bandwidth = b->machine().value(QStringLiteral("readBandwidth")).toDouble();
+        QVERIFY(bandwidth > 1e8);  // any machine reads faster than 100 MB/s
+        QVERIFY2(b->machineSummary().contains(QStringLiteral("GB/s")), qPrintable(b->machineSummary()));
+        QVERIFY(machineChanged.count() >= 2);  // measuring, measured
+
+        QSignalSpy finished(b, &Benchmarks::finished);
+        QVERIFY(b->run(tern::app::test::tinyModel(), 16, 4, 1, true, false));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        const QVariantList rows = b->history()->runsInGroup(b->lastGroup());
+        QCOMPARE(rows.size(), 2);
+        for (const QVariant& v : rows) {
+            const QVariantMap m = v.toMap();
+            QCOMPARE(m.value(QStringLiteral("machine")).toMap().value(QStringLiteral("readBandwidth")).toDouble(), bandwidth);
+            QVERIFY(m.value(QStringLiteral("roofTokensPerSecond")).toDouble() > 0);
+            QCOMPARE(m.value(QStringLiteral("roofTokensPerSecond")).toDouble(),
+                     bandwidth / m.value(QStringLiteral("bytesPerToken")).toDouble());
+        }
+    }
+
     void qualityTextRefusedOrSkipped() {
         Settings settings;
         settings.setThreads(2);

@@ -1,6 +1,7 @@
 // Database: round trip, migrations, search, truncation, export/import.
 #include <QJsonArray>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -94,6 +95,129 @@ private Q_SLOTS:
         QCOMPARE(db.conversation(1).contextPolicy, ContextPolicy::TruncateMiddle);
         QCOMPARE(db.conversations().value(0).contextPolicy, ContextPolicy::TruncateMiddle);
         QVERIFY(db.setSampling(1, {{QStringLiteral("minP"), 0.1}}));
+    }
+
+    // Run groups (schema 6): stored, updated and read back after a reopen, oldest first; a group
+    // with its rows is all or nothing.
+    void benchmarkGroupsRoundTrip() {
+        const QString p = path("groups.sqlite");
+        const QVariantMap machine{{QStringLiteral("cpuModel"), QStringLiteral("Test CPU")},
+                                  {QStringLiteral("isa"), QStringLiteral("avx2")},
+                                  {QStringLiteral("logicalCores"), 8},
+                                  {QStringLiteral("readBandwidth"), 3.1e10},
+                                  {QStringLiteral("gpus"), QStringList{QStringLiteral("llvmpipe (cpu)")}},
+                                  {QStringLiteral("rapl"), false}};
+        {
+            Database db;
+            QVERIFY2(db.open(p), qPrintable(db.error()));
+            QVERIFY(db.addBenchmarkGroup({QStringLiteral("g1"), QStringLiteral("run"), {}, QStringLiteral("tiny"),
+                                          QStringLiteral("2026-01-01T00:00:00.000Z"), QStringLiteral("running"), {}}));
+            QVERIFY(db.addBenchmarkGroup({QStringLiteral("g2"), QStringLiteral("sweep"), QStringLiteral("threads"),
+                                          QStringLiteral("tiny: threads sweep"), {}, QStringLiteral("running"), machine}));
+            QVERIFY(!db.addBenchmarkGroup({QStringLiteral("g1"), QStringLiteral("run"), {}, {}, {}, QStringLiteral("complete"), {}}));
+            QVERIFY(db.setBenchmarkGroupState(QStringLiteral("g1"), QStringLiteral("complete")));
+            QVERIFY(db.setBenchmarkGroupState(QStringLiteral("g2"), QStringLiteral("cancelled")));
+            QVERIFY(!db.setBenchmarkGroupState(QStringLiteral("nope"), QStringLiteral("complete")));
+            QVERIFY(db.setBenchmarkGroupMachine(QStringLiteral("g1"), machine));
+            QVERIFY(db.hasBenchmarkGroup(QStringLiteral("g2")));
+            QVERIFY(!db.hasBenchmarkGroup(QStringLiteral("g3")));
+        }
+        Database db;
+        QVERIFY(db.open(p));
+        auto groups = db.benchmarkGroups();
+        QCOMPARE(groups.size(), 2);
+        QCOMPARE(groups[0].id, QStringLiteral("g1"));
+        QCOMPARE(groups[0].kind, QStringLiteral("run"));
+        QCOMPARE(groups[0].createdAt, QStringLiteral("2026-01-01T00:00:00.000Z"));
+        QCOMPARE(groups[0].state, QStringLiteral("complete"));
+        QCOMPARE(groups[0].machine.value(QStringLiteral("cpuModel")).toString(), QStringLiteral("Test CPU"));
+        QCOMPARE(groups[1].id, QStringLiteral("g2"));
+        QCOMPARE(groups[1].axis, QStringLiteral("threads"));
+        QCOMPARE(groups[1].label, QStringLiteral("tiny: threads sweep"));
+        QCOMPARE(groups[1].state, QStringLiteral("cancelled"));
+        QVERIFY(!groups[1].createdAt.isEmpty());  // now, when not given
+        QCOMPARE(groups[1].machine.value(QStringLiteral("readBandwidth")).toDouble(), 3.1e10);
+        QCOMPARE(groups[1].machine.value(QStringLiteral("gpus")).toStringList(), QStringList{QStringLiteral("llvmpipe (cpu)")});
+
+        // An import: the group and its rows, or nothing at all.
+        const BenchmarkRunRow row{0, QStringLiteral("m.gguf"), QStringLiteral("2025-06-01T10:00:00.000Z"), QStringLiteral("bench"),
+                                  {{QStringLiteral("batch"), QStringLiteral("g3")}, {QStringLiteral("tokensPerSecond"), 12.5}}};
+        QVERIFY(db.addBenchmarkGroupWithRuns({QStringLiteral("g3"), QStringLiteral("import"), {}, QStringLiteral("x.json"), {},
+                                              QStringLiteral("complete"), machine},
+                                             {row, row}));
+        QCOMPARE(db.benchmarkRuns().size(), 2);
+        QCOMPARE(db.benchmarkRuns()[0].createdAt, QStringLiteral("2025-06-01T10:00:00.000Z"));  // when it ran
+        QVERIFY(!db.addBenchmarkGroupWithRuns({QStringLiteral("g3"), QStringLiteral("import"), {}, {}, {}, QStringLiteral("complete"), {}},
+                                              {row}));
+        QCOMPARE(db.benchmarkRuns().size(), 2);  // the duplicate group stored none of its rows
+        QCOMPARE(db.benchmarkGroups().size(), 3);
+        QVERIFY(db.deleteBenchmarkGroup(QStringLiteral("g2")));
+        QCOMPARE(db.benchmarkGroups().size(), 2);
+        QCOMPARE(db.deleteBenchmarkGroups(), 2);
+        QVERIFY(db.benchmarkGroups().isEmpty());
+    }
+
+    // A schema-5 database with the Benchmark page's rows: they are kept, and each batch becomes
+    // one complete 'run' group, created when its first row was.
+    void migratesBenchRowsIntoGroups() {
+        const QString p = path("v5.sqlite");
+        {
+            Database db;
+            QVERIFY(db.open(p));
+        }
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v5"));
+            raw.setDatabaseName(p);
+            QVERIFY(raw.open());
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE benchmark_groups")));  // as schema 5 had it
+            const char* rows[] = {
+                "('/m/a.gguf', '2025-03-01T10:00:00.000Z', 'bench', '{\"batch\":\"b-one\",\"modelName\":\"Model A\",\"test\":\"pp16\"}')",
+                "('/m/a.gguf', '2025-03-01T10:00:05.000Z', 'bench', '{\"batch\":\"b-one\",\"modelName\":\"Model A\",\"test\":\"tg8\"}')",
+                "('/m/b.gguf', '2025-03-02T09:00:00.000Z', 'bench', '{\"batch\":\"b-two\",\"modelName\":\"Model B\",\"test\":\"tg8\"}')",
+                "('/m/c.gguf', '2025-03-03T09:00:00.000Z', 'bench', '{\"tokensPerSecond\":3}')",  // no batch: no group
+                "('/m/c.gguf', '2025-03-03T09:00:00.000Z', 'bench', '')",                          // no metrics at all
+                "('/m/d.gguf', '2025-03-04T09:00:00.000Z', 'answer', '{\"batch\":\"not-a-bench\"}')",
+                "('/m/b.gguf', '2025-03-05T09:00:00.000Z', 'bench', '{\"batch\":\"b-one\",\"modelName\":\"Model A\",\"test\":\"tg8\"}')",
+            };
+            for (const char* r : rows)
+                QVERIFY2(q.exec(QStringLiteral("INSERT INTO benchmark_runs(model, created_at, kind, metrics) VALUES ") + QLatin1String(r)),
+                         qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version=5")));
+            q = QSqlQuery();
+            raw.close();
+            raw = {};
+            QSqlDatabase::removeDatabase(QStringLiteral("v5"));
+        }
+        Database db;
+        QVERIFY2(db.open(p), qPrintable(db.error()));
+        QCOMPARE(db.schemaVersion(), 6);
+        QCOMPARE(db.benchmarkRuns().size(), 6);  // every row kept
+        QCOMPARE(db.benchmarkRuns(QStringLiteral("answer")).size(), 1);
+        QCOMPARE(db.benchmarkRuns()[0].metrics.value(QStringLiteral("test")).toString(), QStringLiteral("pp16"));
+        const auto groups = db.benchmarkGroups();
+        QCOMPARE(groups.size(), 2);
+        QStringList ids;
+        for (const auto& g : groups) ids << g.id;
+        ids.sort();
+        QCOMPARE(ids, (QStringList{QStringLiteral("b-one"), QStringLiteral("b-two")}));
+        for (const auto& g : groups) {
+            QCOMPARE(g.kind, QStringLiteral("run"));
+            QCOMPARE(g.state, QStringLiteral("complete"));
+            QCOMPARE(g.axis, QString());
+            QVERIFY(g.machine.isEmpty());  // not recorded before schema 6
+            if (g.id == QLatin1String("b-one")) {
+                QCOMPARE(g.createdAt, QStringLiteral("2025-03-01T10:00:00.000Z"));  // its first row's
+                QCOMPARE(g.label, QStringLiteral("Model A"));
+            } else {
+                QCOMPARE(g.createdAt, QStringLiteral("2025-03-02T09:00:00.000Z"));
+                QCOMPARE(g.label, QStringLiteral("Model B"));
+            }
+        }
+        // New groups go on after the migrated ones.
+        QVERIFY(db.addBenchmarkGroup({QStringLiteral("new"), QStringLiteral("sweep"), QStringLiteral("pp"), {}, {},
+                                      QStringLiteral("running"), {}}));
+        QCOMPARE(db.benchmarkGroups().back().id, QStringLiteral("new"));
     }
 
     void refusesANewerSchema() {
