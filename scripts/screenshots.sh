@@ -3,11 +3,11 @@
 # at 1000x700, in light and dark, rendered offscreen by the app itself (tern --screenshot), each in
 # a fresh home so no earlier chat or setting shows; then the Benchmark page's comparison and sweep
 # charts (below).
-#   scripts/screenshots.sh BUILD_DIR MODEL.gguf OUT_DIR
+#   scripts/screenshots.sh BUILD_DIR MODEL.gguf OUT_DIR [all|chat|bench]
 set -eu
-build=$1 model=$2 out=$3
+build=$1 model=$2 out=$3 which=${4:-all}
 mkdir -p "$out"
-for size in 1320x820 1000x700; do
+[ "$which" = bench ] || for size in 1320x820 1000x700; do
   for theme in light dark; do
     home=$(mktemp -d)
     HOME=$home XDG_RUNTIME_DIR=$home QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
@@ -22,6 +22,7 @@ done
 #   compare: the demo model in ternary and FP16 and its FP16 twin (three decode runs);
 #   threads / depth: sweeps of a synthetic "small" model (its 128k-token F16 embedding and head do
 #   not fit in the CPU's caches, so decoding reads memory) in both precisions, with the roof.
+[ "$which" = chat ] && exit 0
 cli=$build/engine/tern-cli
 models=$(dirname "$model")
 data=$(mktemp -d)
