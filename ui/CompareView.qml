@@ -76,7 +76,9 @@ ColumnLayout {
         spacing: 8
         Label {
             text: qsTr("Pick runs from the history to chart them side by side; each bar is named by what differs between them.")
-            color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
+            color: Theme.textMuted; wrapMode: Text.Wrap
+            Layout.fillWidth: true
+            Layout.preferredWidth: 300  // not its unwrapped width: the row decides
         }
         TButton {
             objectName: "compareImportButton"
@@ -99,7 +101,9 @@ ColumnLayout {
             Layout.preferredWidth: 340
             Layout.maximumWidth: view.width > 900 ? 400 : 100000
             Layout.alignment: Qt.AlignTop
-            implicitHeight: Math.min(420, pickerList.contentHeight + 16)
+            // A fixed height: one bound to the list's contentHeight, which grows as delegates are
+            // made during layout, made the page's layout loop.
+            implicitHeight: view.groups.length === 0 ? 80 : 380
             radius: Theme.radius
             color: Theme.surface
             border.color: Theme.border
@@ -209,7 +213,7 @@ ColumnLayout {
                 comparison: view.comparison
             }
             // Share: the chart as an image, the chosen runs as data.
-            Flow {
+            RowLayout {
                 Layout.fillWidth: true
                 spacing: 8
                 TButton {
