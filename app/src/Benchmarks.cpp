@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "Alerts.h"
@@ -487,13 +488,19 @@ void Benchmarks::cancel() {
 }
 
 void Benchmarks::clearHistory() {
+    // The run or sweep in progress keeps its group: its next points go there.
+    std::optional<BenchmarkGroupRow> running;
+    for (const BenchmarkGroupRow& g : history_.groupRows())
+        if (active_ && g.id == activeGroup_) running = g;
     if (db_) {
         db_->deleteBenchmarkRuns(QStringLiteral("bench"));
         db_->deleteBenchmarkGroups();
+        if (running) db_->addBenchmarkGroup(*running);
     }
     memoryRuns_.clear();
     memoryGroups_.clear();
-    lastGroup_.clear();
+    if (running && !db_) memoryGroups_.push_back(*running);
+    lastGroup_ = running ? running->id : QString();
     reloadHistory();
     updateMeasuredComparison();
     Q_EMIT changed();

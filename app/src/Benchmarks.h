@@ -94,7 +94,8 @@ public:
     // per chosen precision and backend, with nPrompt / nGen tokens at each point, on the engine
     // thread. Progress, cancel() and finished() as run(); each point is stored as it finishes, in
     // a 'sweep' group whose state ends 'complete', 'cancelled' (its finished points kept) or
-    // 'failed'. Refused (false, an alert) like run(), and for an unknown axis, values that are not
+    // 'failed' (a run's 'run' group alike; one that ends cancelled or failed before its first
+    // point is removed: there is nothing to chart). Refused (false, an alert) like run(), and for an unknown axis, values that are not
     // whole numbers, or no precision or backend chosen.
     Q_INVOKABLE bool runSweep(const QString& pathOrUrl, const QString& axis, const QVariantList& values, bool ternary,
                               bool fp16, bool cpu, bool vulkan, int nPrompt = 64, int nGen = 32, int repetitions = 2);
