@@ -3,7 +3,6 @@
 #include <QDate>
 #include <QFile>
 #include <QFileDialog>
-#include <QPointer>
 #include <QQuickItem>
 #include <QQuickItemGrabResult>
 #include <QQuickWindow>
@@ -316,12 +315,17 @@ bool ChartSvg::savePng(QQuickItem* item, const QString& fileUrl) {
         fail(tr("The chart could not be drawn into an image."));
         return false;
     }
-    QPointer<ChartSvg> self(this);
-    connect(grab.data(), &QQuickItemGrabResult::ready, this, [self, grab, path] {
-        if (!self) return;
-        const bool ok = grab->saveToFile(path);
-        if (!ok) self->fail(tr("Could not write %1.").arg(path));
-        Q_EMIT self->pngSaved(path, ok);
+    // The result lives until it is ready; held here, not by its own connection (which would keep
+    // it for ever), and let go after its signal has returned.
+    pendingGrabs_.push_back(grab);
+    QQuickItemGrabResult* result = grab.data();
+    connect(result, &QQuickItemGrabResult::ready, this, [this, result, path] {
+        const bool ok = result->saveToFile(path);
+        if (!ok) fail(tr("Could not write %1.").arg(path));
+        Q_EMIT pngSaved(path, ok);
+        QMetaObject::invokeMethod(this, [this, result] {
+            pendingGrabs_.removeIf([result](const QSharedPointer<QQuickItemGrabResult>& g) { return g.data() == result; });
+        }, Qt::QueuedConnection);
     });
     return true;
 }

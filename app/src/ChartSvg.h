@@ -48,6 +48,7 @@ private:
     QString askPath(const QString& title, const QString& baseName, const QString& filter, const QString& suffix);
 
     QString lastError_;
+    QList<QSharedPointer<QQuickItemGrabResult>> pendingGrabs_;  // grabs not ready yet
 };
 
 }  // namespace tern::app
