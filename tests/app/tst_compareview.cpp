@@ -149,6 +149,12 @@ private Q_SLOTS:
         QCOMPARE(xAxis->max(), 2.0);
         QQuickItem* sweepView = firstItem(window->contentItem(), QStringLiteral("sweepView"));
         QTRY_VERIFY2(textLayoutProblems(sweepView).isEmpty(), qPrintable(textLayoutProblems(sweepView).join(QLatin1Char('\n'))));
+        // In the dark theme the lines take the dark palette (readable on the dark surface).
+        settings.setTheme(QStringLiteral("dark"));
+        QTRY_COMPARE(qobject_cast<QLineSeries*>(seriesAt(view, 0))->color().name(), RunComparison::seriesColor(0, true));
+        settings.setTheme(QStringLiteral("light"));
+        QTRY_COMPARE(qobject_cast<QLineSeries*>(seriesAt(view, 0))->color().name(), RunComparison::seriesColor(0, false));
+        line = qobject_cast<QLineSeries*>(seriesAt(view, 0));
         if (const QString f = shot(QStringLiteral("sweep-threads-1000x700.png")); !f.isEmpty()) {
             window->resize(1000, 1500);  // the charts below the form
             QTest::qWait(300);
@@ -243,6 +249,23 @@ private Q_SLOTS:
         if (const QString f = shot(QStringLiteral("compare-1000x700.png")); !f.isEmpty()) window->grabWindow().save(f);
         // Laid out once the bars have settled (the caption wraps after the first pass).
         QTRY_VERIFY2(textLayoutProblems(compare).isEmpty(), qPrintable(textLayoutProblems(compare).join(QLatin1Char('\n'))));
+
+        // Another metric: memory in decimal units; a pp run on the decode chart is "not measured".
+        compare->setProperty("metric", int(RunComparison::Memory));
+        QTRY_VERIFY(items(compare, QStringLiteral("compareBar")).value(0) &&
+                    items(compare, QStringLiteral("compareBar"))[0]->property("valueText").toString().endsWith(QStringLiteral(" MB")));
+        QCOMPARE(axisTitle->property("text").toString(), QStringLiteral("MB"));
+        compare->setProperty("metric", int(RunComparison::DecodeTokensPerSecond));
+        QVariantList withPrefill = picks;
+        for (const QVariant& id : ids)
+            if (!tgIds.contains(id)) { withPrefill << id; break; }
+        compare->setProperty("picked", withPrefill);
+        QQuickItem* missing = nullptr;
+        QTRY_VERIFY((missing = firstItem(compare, QStringLiteral("compareNotMeasured"))) && isShown(missing));
+        QVERIFY2(missing->property("text").toString().contains(QStringLiteral("pp16")), qPrintable(missing->property("text").toString()));
+        QTRY_COMPARE(items(compare, QStringLiteral("compareBar")).size(), 3);  // drawn: only the runs that measured it
+        compare->setProperty("picked", picks);
+        QTRY_VERIFY(!isShown(firstItem(compare, QStringLiteral("compareNotMeasured"))));
 
         // The bars' SVG carries the same labels.
         const QString barsSvg = dir_.path() + QStringLiteral("/compare.svg");
