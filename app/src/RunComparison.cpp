@@ -49,9 +49,10 @@ const QVector<Dimension>& labelDimensions() {
         {[](const QVariantMap& m) { return str(m, "precision"); }},
         {[](const QVariantMap& m) { return str(m, "backend"); }},
         {[](const QVariantMap& m) { return str(machineOf(m), "cpuModel"); }},
-        // The GPU only matters to a run on it.
+        // The GPU only matters to a run on it, and only needs saying where the backend does not
+        // name its device ("vulkan (NVIDIA ...)" does).
         {[](const QVariantMap& m) {
-            return str(m, "backend").startsWith(QLatin1String("vulkan"))
+            return str(m, "backend") == QLatin1String("vulkan")
                        ? machineOf(m).value(QStringLiteral("gpus")).toStringList().join(QStringLiteral(", "))
                        : QString();
         }},

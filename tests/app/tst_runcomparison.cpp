@@ -147,6 +147,10 @@ private Q_SLOTS:
         const QStringList cv = labelsOf(RunComparison::compare({a, gpu}, RunComparison::DecodeTokensPerSecond)
                                             .value(QStringLiteral("bars")).toList());
         QCOMPARE(cv, (QStringList{QStringLiteral("cpu-avx512vnni"), QStringLiteral("vulkan · llvmpipe (cpu)")}));
+        gpu[QStringLiteral("backend")] = QStringLiteral("vulkan (llvmpipe)");  // the backend names its device: said once
+        const QStringList named = labelsOf(RunComparison::compare({a, gpu}, RunComparison::DecodeTokensPerSecond)
+                                               .value(QStringLiteral("bars")).toList());
+        QCOMPARE(named, (QStringList{QStringLiteral("cpu-avx512vnni"), QStringLiteral("vulkan (llvmpipe)")}));
 
         // Runs alike in everything labels show: told apart by their time, then by id.
         QVariantMap again = a;
