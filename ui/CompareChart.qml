@@ -24,6 +24,7 @@ Rectangle {
     border.color: Theme.border
     implicitHeight: col.implicitHeight + 24
 
+    FontMetrics { id: labelMetrics; font.pixelSize: 12 }
     TextMetrics {
         id: widest
         font.pixelSize: 12
@@ -31,7 +32,7 @@ Rectangle {
         text: card.bars.reduce((a, b) => b.label.length > a.length ? b.label : a, "")
     }
 
-    ColumnLayout {
+    Column {
         id: col
         x: 14; y: 12
         width: card.width - 28
@@ -39,26 +40,31 @@ Rectangle {
         Label {
             text: card.comparison.title || ""
             color: Theme.text; font.pixelSize: 14; font.weight: Font.DemiBold
-            elide: Text.ElideRight; Layout.fillWidth: true
+            elide: Text.ElideRight; width: col.width
         }
+        // Two lines at most, always that high: a height that followed the wrapping as the page
+        // laid out made its layouts go round again (a polish loop).
         Label {
             objectName: "compareCaption"
             visible: text.length > 0
             text: card.comparison.caption || ""
             color: Theme.textMuted; font.pixelSize: 11
-            wrapMode: Text.Wrap; Layout.fillWidth: true
+            wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
+            width: col.width
+            height: Math.ceil(captionMetrics.height * 2)
+            FontMetrics { id: captionMetrics; font.pixelSize: 11 }
         }
         Label {
             visible: card.bars.length === 0
             text: qsTr("None of the chosen runs measured this. Pick runs in the list, or another metric.")
             color: Theme.textMuted; font.pixelSize: 12
-            wrapMode: Text.Wrap; Layout.fillWidth: true
+            wrapMode: Text.Wrap; width: col.width
         }
         // The bars, over the axis's grid lines.
         Item {
             id: plot
             visible: card.bars.length > 0
-            Layout.fillWidth: true
+            width: col.width
             implicitHeight: barColumn.implicitHeight + 44
             Repeater {
                 model: card.axis.ticks
@@ -84,7 +90,7 @@ Rectangle {
                         readonly property string label: modelData.label
                         readonly property string valueText: modelData.valueText
                         width: barColumn.width
-                        height: Math.max(24, labelText.implicitHeight)
+                        height: Math.max(24, Math.ceil(labelMetrics.height * 2) + 2)  // two lines, whatever the width
                         Label {
                             id: labelText
                             width: card.labelWidth
@@ -149,7 +155,7 @@ Rectangle {
             visible: card.missing.length > 0
             text: qsTr("Not measured: %1").arg(card.missing.map(m => m.label).join("; "))
             color: Theme.textMuted; font.pixelSize: 11
-            wrapMode: Text.Wrap; Layout.fillWidth: true
+            wrapMode: Text.Wrap; width: col.width
         }
     }
     RunComparison { id: runComparison }
