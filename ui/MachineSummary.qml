@@ -20,8 +20,9 @@ Rectangle {
         Label { text: qsTr("This machine"); color: Theme.text; font.weight: Font.DemiBold; Layout.alignment: Qt.AlignTop }
         Label {
             objectName: "machineSummaryText"
-            text: Benchmarks.machineSummary
-                  + ((card.machine.readBandwidth || 0) > 0 ? "" : " · " + qsTr("read bandwidth not measured yet (the roof lines need it)"))
+            text: Benchmarks.machineSummary.length === 0 ? qsTr("Describing this machine…")
+                  : Benchmarks.machineSummary
+                    + ((card.machine.readBandwidth || 0) > 0 ? "" : " · " + qsTr("read bandwidth not measured yet (the roof lines need it)"))
             color: Theme.textMuted; font.pixelSize: 12
             wrapMode: Text.Wrap; Layout.fillWidth: true
         }
