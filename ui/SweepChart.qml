@@ -57,11 +57,16 @@ Rectangle {
             color: Theme.text; font.pixelSize: 13; font.weight: Font.DemiBold
             elide: Text.ElideRight; Layout.fillWidth: true
         }
+        // Two lines high whatever the width: a height that followed the wrapping made the page's
+        // nested layouts go round again (a polish loop).
         Label {
             visible: card.chart.kind === "decode"
             text: qsTr("Dashed: the roof, the read bandwidth measured on this machine divided by the bytes each token reads.")
             color: Theme.textMuted; font.pixelSize: 11
-            wrapMode: Text.Wrap; Layout.fillWidth: true
+            wrapMode: Text.Wrap; maximumLineCount: 2; elide: Text.ElideRight
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.ceil(noteMetrics.height * 2)
+            FontMetrics { id: noteMetrics; font.pixelSize: 11 }
         }
         ChartView {
             id: chartView
