@@ -81,10 +81,14 @@ ColumnLayout {
                 valueRole: "path"
                 displayText: count === 0 ? qsTr("No models in the library yet") : currentText
                 enabled: !Benchmarks.running
-                Component.onCompleted: {
+                // The chat's model, else the first; again when the library gains its first model.
+                function pickDefault() {
                     const i = indexOfValue(ModelSession.model.path || "")
                     if (i >= 0) currentIndex = i
+                    else if (currentIndex < 0 && count > 0) currentIndex = 0
                 }
+                onCountChanged: if (currentIndex < 0) pickDefault()
+                Component.onCompleted: pickDefault()
                 Accessible.name: qsTr("Model to sweep")
             }
             Label { text: qsTr("Sweep over"); color: Theme.text }
@@ -133,17 +137,17 @@ ColumnLayout {
                 Row {
                     spacing: 8
                     Label { text: qsTr("prompt"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
-                    SpinBox { id: promptBox; from: 8; to: 2048; stepSize: 32; value: 64; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Prompt tokens") }
+                    SpinBox { id: promptBox; objectName: "sweepPromptBox"; from: 8; to: 2048; stepSize: 32; value: 64; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Prompt tokens") }
                 }
                 Row {
                     spacing: 8
                     Label { text: qsTr("generated"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
-                    SpinBox { id: genBox; from: 4; to: 512; stepSize: 16; value: 32; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Generated tokens") }
+                    SpinBox { id: genBox; objectName: "sweepGenBox"; from: 4; to: 512; stepSize: 16; value: 32; editable: true; enabled: !Benchmarks.running; Accessible.name: qsTr("Generated tokens") }
                 }
                 Row {
                     spacing: 8
                     Label { text: qsTr("repetitions"); color: Theme.textMuted; anchors.verticalCenter: parent.verticalCenter }
-                    SpinBox { id: repsBox; from: 1; to: 10; value: 2; enabled: !Benchmarks.running; Accessible.name: qsTr("Repetitions") }
+                    SpinBox { id: repsBox; objectName: "sweepRepsBox"; from: 1; to: 10; value: 2; enabled: !Benchmarks.running; Accessible.name: qsTr("Repetitions") }
                 }
             }
             Item { width: 1; height: 1 }

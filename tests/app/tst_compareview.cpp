@@ -28,6 +28,8 @@
 #include "Benchmarks.h"
 #include "ChartSvg.h"
 #include "Database.h"
+#include "ModelLibrary.h"
+#include "ModelSession.h"
 #include "Navigation.h"
 #include "RunComparison.h"
 #include "Settings.h"
@@ -98,10 +100,26 @@ private Q_SLOTS:
         QVERIFY(summary && isShown(summary));
         QVERIFY(summary->property("text").toString().contains(QStringLiteral("GB/s")));
 
-        // A tiny threads sweep: 1 and 2 threads, ternary on the CPU.
+        // A tiny threads sweep started from the Sweeps tab as a user does: the demo model, values
+        // "1, 2", ternary on the CPU, 16 prompt and 8 generated tokens once.
+        QVERIFY2(!app.library()->importFile(demo).isEmpty(), qPrintable(app.library()->lastError()));
         page->setProperty("view", 2);
+        QQuickItem* modelBox = nullptr;
+        QTRY_VERIFY((modelBox = firstItem(window->contentItem(), QStringLiteral("sweepModelBox"))) && isShown(modelBox));
+        QTRY_COMPARE(modelBox->property("currentValue").toString(), demo);
+        // The Vulkan line is offered exactly where a device can run it.
+        bool usableGpu = false;
+        for (const QVariant& d : app.session()->devices()) usableGpu |= d.toMap().value(QStringLiteral("usable")).toBool();
+        QCOMPARE(firstItem(window->contentItem(), QStringLiteral("sweepVulkanBox"))->isVisible(), usableGpu);
+        firstItem(window->contentItem(), QStringLiteral("sweepValuesField"))->setProperty("text", QStringLiteral("1, 2"));
+        firstItem(window->contentItem(), QStringLiteral("sweepPromptBox"))->setProperty("value", 16);
+        firstItem(window->contentItem(), QStringLiteral("sweepGenBox"))->setProperty("value", 8);
+        firstItem(window->contentItem(), QStringLiteral("sweepRepsBox"))->setProperty("value", 1);
+        QQuickItem* runButton = firstItem(window->contentItem(), QStringLiteral("sweepRunButton"));
+        QVERIFY(runButton && runButton->isEnabled());
         QSignalSpy finished(bench, &Benchmarks::finished);
-        QVERIFY(bench->runSweep(demo, QStringLiteral("threads"), {1, 2}, true, false, true, false, 16, 8, 1));
+        QVERIFY(QMetaObject::invokeMethod(runButton, "clicked"));
+        QVERIFY(bench->running());
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 180000);
         QCOMPARE(finished[0][0].toBool(), false);
         QCOMPARE(finished[0][1].toString(), QString());
