@@ -324,6 +324,10 @@ QVariantMap RunComparison::sweep(const QVariantList& rowList) {
         if (tps <= 0) continue;
         QString name = str(m, "series");
         if (name.isEmpty()) name = (str(m, "precision") + QLatin1Char(' ') + str(m, "backend")).trimmed();
+        // A GPU line names its device, as its backend does ("ternary vulkan (NVIDIA ...)").
+        const QString backend = str(m, "backend");
+        if (name.endsWith(QLatin1String(" vulkan")) && backend.startsWith(QLatin1String("vulkan (")))
+            name = name.left(name.size() - 6) + backend;
         const double x = num(m, "sweepValue");
         const QString test = str(m, "test");
         if (isDecode(test)) {

@@ -257,6 +257,14 @@ private Q_SLOTS:
                      .value(QStringLiteral("xTitle")).toString(),
                  QStringLiteral("context depth (tokens)"));
         QCOMPARE(RunComparison::sweepAxisTitle(QStringLiteral("pp")), QStringLiteral("prompt length (tokens)"));
+        // CPU against Vulkan in one group: the GPU line is named with its device.
+        QVariantMap gpu = sweepRow(7, QStringLiteral("pp"), 64, QStringLiteral("ternary vulkan"), QStringLiteral("pp64"), 900, 0);
+        gpu[QStringLiteral("backend")] = QStringLiteral("vulkan (llvmpipe (LLVM 15.0.6, 256 bits))");
+        const QVariantList lines = RunComparison::sweep({sweepRow(8, QStringLiteral("pp"), 64, QStringLiteral("ternary cpu"), QStringLiteral("pp64"), 2000, 0), gpu})
+                                       .value(QStringLiteral("charts")).toList().value(0).toMap().value(QStringLiteral("series")).toList();
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines[0].toMap().value(QStringLiteral("name")).toString(), QStringLiteral("ternary cpu"));
+        QCOMPARE(lines[1].toMap().value(QStringLiteral("name")).toString(), QStringLiteral("ternary vulkan (llvmpipe (LLVM 15.0.6, 256 bits))"));
         QVERIFY(RunComparison::sweep({}).value(QStringLiteral("charts")).toList().isEmpty());
     }
 
