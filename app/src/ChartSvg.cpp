@@ -29,8 +29,11 @@ struct Palette {
     bool dark;
 };
 Palette paletteFor(bool dark) {
-    if (dark) return {QStringLiteral("#1c2027"), QStringLiteral("#e6e9ee"), QStringLiteral("#9aa4b2"), QStringLiteral("#2c323c"), true};
-    return {QStringLiteral("#ffffff"), QStringLiteral("#1b1f24"), QStringLiteral("#5b6572"), QStringLiteral("#dde2e8"), false};
+    if (dark)
+        return {QStringLiteral("#1c2027"), QStringLiteral("#e6e9ee"), QStringLiteral("#9aa4b2"),
+                QStringLiteral("#2c323c"), true};
+    return {QStringLiteral("#ffffff"), QStringLiteral("#1b1f24"), QStringLiteral("#5b6572"), QStringLiteral("#dde2e8"),
+            false};
 }
 
 QString n(double v) { return QString::number(v, 'f', 1); }
@@ -74,8 +77,9 @@ public:
         x_.writeAttribute(QStringLiteral("stroke"), stroke);
         x_.writeAttribute(QStringLiteral("stroke-width"), n(width));
     }
-    void text(double x, double y, const QString& s, double px, const QString& fill, const QString& anchor = QStringLiteral("start"),
-              bool bold = false, double rotate = 0, const QString& cls = {}) {
+    void text(double x, double y, const QString& s, double px, const QString& fill,
+              const QString& anchor = QStringLiteral("start"), bool bold = false, double rotate = 0,
+              const QString& cls = {}) {
         x_.writeStartElement(QStringLiteral("text"));
         if (!cls.isEmpty()) x_.writeAttribute(QStringLiteral("class"), cls);
         x_.writeAttribute(QStringLiteral("x"), n(x));
@@ -84,15 +88,20 @@ public:
         x_.writeAttribute(QStringLiteral("fill"), fill);
         x_.writeAttribute(QStringLiteral("text-anchor"), anchor);
         if (bold) x_.writeAttribute(QStringLiteral("font-weight"), QStringLiteral("bold"));
-        if (rotate != 0) x_.writeAttribute(QStringLiteral("transform"), QStringLiteral("rotate(%1 %2 %3)").arg(n(rotate), n(x), n(y)));
+        if (rotate != 0)
+            x_.writeAttribute(QStringLiteral("transform"),
+                              QStringLiteral("rotate(%1 %2 %3)").arg(n(rotate), n(x), n(y)));
         x_.writeCharacters(s);
         x_.writeEndElement();
     }
-    void path(const QVector<QPointF>& pts, const QString& stroke, bool dashed, const QString& cls, const QString& title) {
+    void path(const QVector<QPointF>& pts, const QString& stroke, bool dashed, const QString& cls,
+              const QString& title) {
         if (pts.isEmpty()) return;
         QString d;
         for (int i = 0; i < pts.size(); ++i)
-            d += QStringLiteral("%1%2 %3 ").arg(i == 0 ? QLatin1Char('M') : QLatin1Char('L')).arg(n(pts[i].x()), n(pts[i].y()));
+            d += QStringLiteral("%1%2 %3 ")
+                     .arg(i == 0 ? QLatin1Char('M') : QLatin1Char('L'))
+                     .arg(n(pts[i].x()), n(pts[i].y()));
         x_.writeStartElement(QStringLiteral("path"));
         x_.writeAttribute(QStringLiteral("class"), cls);
         x_.writeAttribute(QStringLiteral("d"), d.trimmed());
@@ -123,13 +132,15 @@ QString ChartSvg::barsSvg(const QVariantMap& c, bool dark) {
     const QVariantList bars = c.value(QStringLiteral("bars")).toList();
     const QVariantList missing = c.value(QStringLiteral("notMeasured")).toList();
     const QVariantMap axis = c.value(QStringLiteral("axis")).toMap();
-    const double lo = axis.value(QStringLiteral("min")).toDouble(), hi = axis.value(QStringLiteral("max"), 1).toDouble();
+    const double lo = axis.value(QStringLiteral("min")).toDouble(),
+                 hi = axis.value(QStringLiteral("max"), 1).toDouble();
     const QVariantList ticks = axis.value(QStringLiteral("ticks")).toList();
     const QStringList tickLabels = axis.value(QStringLiteral("labels")).toStringList();
 
     // Horizontal bars: the labels, which name what differs, can be long.
     double labelW = 80;
-    for (const QVariant& b : bars) labelW = std::max(labelW, textWidth(b.toMap().value(QStringLiteral("label")).toString(), 12));
+    for (const QVariant& b : bars)
+        labelW = std::max(labelW, textWidth(b.toMap().value(QStringLiteral("label")).toString(), 12));
     labelW = std::min(labelW, 380.0);
     const double width = 900, left = 20 + labelW + 10, right = 110;
     const double top = 76, barH = 22, rowH = 34;
@@ -142,12 +153,15 @@ QString ChartSvg::barsSvg(const QVariantMap& c, bool dark) {
     QString out;
     {
         Svg s(&out, width, height, p);
-        s.text(20, 28, c.value(QStringLiteral("title")).toString(), 17, p.text, QStringLiteral("start"), true, 0, QStringLiteral("title"));
-        s.text(20, 50, c.value(QStringLiteral("caption")).toString(), 12, p.muted, QStringLiteral("start"), false, 0, QStringLiteral("caption"));
+        s.text(20, 28, c.value(QStringLiteral("title")).toString(), 17, p.text, QStringLiteral("start"), true, 0,
+               QStringLiteral("title"));
+        s.text(20, 50, c.value(QStringLiteral("caption")).toString(), 12, p.muted, QStringLiteral("start"), false, 0,
+               QStringLiteral("caption"));
         for (int i = 0; i < ticks.size(); ++i) {
             const double x = xOf(ticks[i].toDouble());
             s.line(x, top, x, top + plotH, p.grid);
-            s.text(x, top + plotH + 18, tickLabels.value(i), 11, p.muted, QStringLiteral("middle"), false, 0, QStringLiteral("tick"));
+            s.text(x, top + plotH + 18, tickLabels.value(i), 11, p.muted, QStringLiteral("middle"), false, 0,
+                   QStringLiteral("tick"));
         }
         s.line(left, top + plotH, left + plotW, top + plotH, p.muted);
         s.text(left + plotW / 2, top + plotH + 42, c.value(QStringLiteral("axisTitle")).toString(), 12, p.text,
@@ -156,19 +170,19 @@ QString ChartSvg::barsSvg(const QVariantMap& c, bool dark) {
             const QVariantMap b = bars[i].toMap();
             const double y = top + i * rowH + (rowH - barH) / 2;
             const double v = b.value(QStringLiteral("value")).toDouble();
-            s.text(left - 10, y + barH / 2 + 4, b.value(QStringLiteral("label")).toString(), 12, p.text, QStringLiteral("end"), false, 0,
-                   QStringLiteral("bar-label"));
+            s.text(left - 10, y + barH / 2 + 4, b.value(QStringLiteral("label")).toString(), 12, p.text,
+                   QStringLiteral("end"), false, 0, QStringLiteral("bar-label"));
             s.rect(left, y, xOf(v) - left, barH, RunComparison::seriesColor(i, dark), QStringLiteral("bar"));
-            s.text(xOf(v) + 6, y + barH / 2 + 4, b.value(QStringLiteral("valueText")).toString(), 11, p.text, QStringLiteral("start"),
-                   false, 0, QStringLiteral("value"));
+            s.text(xOf(v) + 6, y + barH / 2 + 4, b.value(QStringLiteral("valueText")).toString(), 11, p.text,
+                   QStringLiteral("start"), false, 0, QStringLiteral("value"));
         }
         double y = top + plotH + 70;
         if (!missing.isEmpty()) {
             s.text(20, y, QObject::tr("Not measured:"), 12, p.muted, QStringLiteral("start"), true);
             for (const QVariant& m : missing) {
                 y += 16;
-                s.text(32, y, m.toMap().value(QStringLiteral("label")).toString(), 11, p.muted, QStringLiteral("start"), false, 0,
-                       QStringLiteral("not-measured"));
+                s.text(32, y, m.toMap().value(QStringLiteral("label")).toString(), 11, p.muted, QStringLiteral("start"),
+                       false, 0, QStringLiteral("not-measured"));
             }
         }
     }
@@ -181,7 +195,9 @@ QString ChartSvg::linesSvg(const QVariantMap& c, bool dark) {
     const QVariantMap xa = c.value(QStringLiteral("x")).toMap(), ya = c.value(QStringLiteral("y")).toMap();
     double legendW = 120;
     for (const QVariant& sv : series)
-        legendW = std::max(legendW, textWidth(QObject::tr("%1 roof").arg(sv.toMap().value(QStringLiteral("name")).toString()), 12) + 36);
+        legendW = std::max(
+            legendW,
+            textWidth(QObject::tr("%1 roof").arg(sv.toMap().value(QStringLiteral("name")).toString()), 12) + 36);
     legendW = std::min(legendW, 260.0);
     const double width = 900, height = 520;
     const double left = 78, right = legendW + 30, top = 56, bottom = 64;
@@ -189,7 +205,8 @@ QString ChartSvg::linesSvg(const QVariantMap& c, bool dark) {
     const double x0 = xa.value(QStringLiteral("min")).toDouble(), x1 = xa.value(QStringLiteral("max"), 1).toDouble();
     const double y0 = ya.value(QStringLiteral("min")).toDouble(), y1 = ya.value(QStringLiteral("max"), 1).toDouble();
     auto map = [&](double x, double y) {
-        return QPointF(left + (x - x0) / (x1 > x0 ? x1 - x0 : 1) * plotW, top + plotH - (y - y0) / (y1 > y0 ? y1 - y0 : 1) * plotH);
+        return QPointF(left + (x - x0) / (x1 > x0 ? x1 - x0 : 1) * plotW,
+                       top + plotH - (y - y0) / (y1 > y0 ? y1 - y0 : 1) * plotH);
     };
     auto points = [&](const QVariantList& list) {
         QVector<QPointF> out;
@@ -203,25 +220,30 @@ QString ChartSvg::linesSvg(const QVariantMap& c, bool dark) {
     QString out;
     {
         Svg s(&out, width, height, p);
-        s.text(20, 30, c.value(QStringLiteral("title")).toString(), 17, p.text, QStringLiteral("start"), true, 0, QStringLiteral("title"));
-        const QVariantList xt = xa.value(QStringLiteral("ticks")).toList(), yt = ya.value(QStringLiteral("ticks")).toList();
-        const QStringList xl = xa.value(QStringLiteral("labels")).toStringList(), yl = ya.value(QStringLiteral("labels")).toStringList();
+        s.text(20, 30, c.value(QStringLiteral("title")).toString(), 17, p.text, QStringLiteral("start"), true, 0,
+               QStringLiteral("title"));
+        const QVariantList xt = xa.value(QStringLiteral("ticks")).toList(),
+                           yt = ya.value(QStringLiteral("ticks")).toList();
+        const QStringList xl = xa.value(QStringLiteral("labels")).toStringList(),
+                          yl = ya.value(QStringLiteral("labels")).toStringList();
         for (int i = 0; i < yt.size(); ++i) {
             const QPointF a = map(x0, yt[i].toDouble());
             s.line(left, a.y(), left + plotW, a.y(), p.grid);
-            s.text(left - 8, a.y() + 4, yl.value(i), 11, p.muted, QStringLiteral("end"), false, 0, QStringLiteral("tick"));
+            s.text(left - 8, a.y() + 4, yl.value(i), 11, p.muted, QStringLiteral("end"), false, 0,
+                   QStringLiteral("tick"));
         }
         for (int i = 0; i < xt.size(); ++i) {
             const QPointF a = map(xt[i].toDouble(), y0);
             s.line(a.x(), top + plotH, a.x(), top + plotH + 5, p.muted);
-            s.text(a.x(), top + plotH + 20, xl.value(i), 11, p.muted, QStringLiteral("middle"), false, 0, QStringLiteral("tick"));
+            s.text(a.x(), top + plotH + 20, xl.value(i), 11, p.muted, QStringLiteral("middle"), false, 0,
+                   QStringLiteral("tick"));
         }
         s.line(left, top, left, top + plotH, p.muted);
         s.line(left, top + plotH, left + plotW, top + plotH, p.muted);
-        s.text(left + plotW / 2, height - 18, c.value(QStringLiteral("xTitle")).toString(), 12, p.text, QStringLiteral("middle"), false, 0,
-               QStringLiteral("axis-title"));
-        s.text(22, top + plotH / 2, c.value(QStringLiteral("yTitle")).toString(), 12, p.text, QStringLiteral("middle"), false, -90,
-               QStringLiteral("axis-title"));
+        s.text(left + plotW / 2, height - 18, c.value(QStringLiteral("xTitle")).toString(), 12, p.text,
+               QStringLiteral("middle"), false, 0, QStringLiteral("axis-title"));
+        s.text(22, top + plotH / 2, c.value(QStringLiteral("yTitle")).toString(), 12, p.text, QStringLiteral("middle"),
+               false, -90, QStringLiteral("axis-title"));
 
         double ly = top + 8;
         const double lx = left + plotW + 24;
@@ -239,8 +261,8 @@ QString ChartSvg::linesSvg(const QVariantMap& c, bool dark) {
             ly += 20;
             if (!roof.isEmpty()) {
                 s.path({QPointF(lx, ly), QPointF(lx + 22, ly)}, colour, true, QStringLiteral("legend-roof"), {});
-                s.text(lx + 30, ly + 4, QObject::tr("%1 roof").arg(name), 12, p.muted, QStringLiteral("start"), false, 0,
-                       QStringLiteral("legend"));
+                s.text(lx + 30, ly + 4, QObject::tr("%1 roof").arg(name), 12, p.muted, QStringLiteral("start"), false,
+                       0, QStringLiteral("legend"));
                 ly += 20;
             }
         }
@@ -287,19 +309,22 @@ bool ChartSvg::writeLines(const QVariantMap& chart, const QString& fileUrl, bool
 }
 
 QString ChartSvg::askPath(const QString& title, const QString& baseName, const QString& filter, const QString& suffix) {
-    const QString suggested = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
-                              QStringLiteral("/%1-%2.%3").arg(baseName, QDate::currentDate().toString(Qt::ISODate), suffix);
+    const QString suggested =
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
+        QStringLiteral("/%1-%2.%3").arg(baseName, QDate::currentDate().toString(Qt::ISODate), suffix);
     return QFileDialog::getSaveFileName(nullptr, title, suggested, filter);
 }
 
 QString ChartSvg::writeBarsWithDialog(const QVariantMap& comparison, const QString& baseName, bool dark) {
-    const QString path = askPath(tr("Export the chart as SVG"), baseName, tr("SVG images (*.svg)"), QStringLiteral("svg"));
+    const QString path =
+        askPath(tr("Export the chart as SVG"), baseName, tr("SVG images (*.svg)"), QStringLiteral("svg"));
     if (path.isEmpty()) return {};
     return writeBars(comparison, path, dark) ? path : QString();
 }
 
 QString ChartSvg::writeLinesWithDialog(const QVariantMap& chart, const QString& baseName, bool dark) {
-    const QString path = askPath(tr("Export the chart as SVG"), baseName, tr("SVG images (*.svg)"), QStringLiteral("svg"));
+    const QString path =
+        askPath(tr("Export the chart as SVG"), baseName, tr("SVG images (*.svg)"), QStringLiteral("svg"));
     if (path.isEmpty()) return {};
     return writeLines(chart, path, dark) ? path : QString();
 }
@@ -323,15 +348,20 @@ bool ChartSvg::savePng(QQuickItem* item, const QString& fileUrl) {
         const bool ok = result->saveToFile(path);
         if (!ok) fail(tr("Could not write %1.").arg(path));
         Q_EMIT pngSaved(path, ok);
-        QMetaObject::invokeMethod(this, [this, result] {
-            pendingGrabs_.removeIf([result](const QSharedPointer<QQuickItemGrabResult>& g) { return g.data() == result; });
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, result] {
+                pendingGrabs_.removeIf(
+                    [result](const QSharedPointer<QQuickItemGrabResult>& g) { return g.data() == result; });
+            },
+            Qt::QueuedConnection);
     });
     return true;
 }
 
 QString ChartSvg::savePngWithDialog(QQuickItem* item, const QString& baseName) {
-    const QString path = askPath(tr("Export the chart as PNG"), baseName, tr("PNG images (*.png)"), QStringLiteral("png"));
+    const QString path =
+        askPath(tr("Export the chart as PNG"), baseName, tr("PNG images (*.png)"), QStringLiteral("png"));
     if (path.isEmpty()) return {};
     return savePng(item, path) ? path : QString();
 }

@@ -3,9 +3,9 @@
 // (an entry of RunComparison::sweep's charts) as a standalone SVG file drawn from the same data
 // the QML shows (axes with ticks and units, labels, dashed roof lines, a legend), and any chart
 // item as PNG through QQuickItem::grabToImage. Each with a save dialog and a path-taking variant.
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QVariantMap>
-#include <QtQml/qqmlregistration.h>
 
 #include <QQuickItem>
 

@@ -60,16 +60,22 @@ const QVector<Dimension>& labelDimensions() {
             const int t = int(num(m, "threads"));
             return t <= 0 ? QString() : t == 1 ? RunComparison::tr("1 thread") : RunComparison::tr("%1 threads").arg(t);
         }},
-        {[](const QVariantMap& m) { return str(m, "head").isEmpty() ? QString() : RunComparison::tr("head %1").arg(str(m, "head")); }},
-        {[](const QVariantMap& m) { return str(m, "kvType").isEmpty() ? QString() : RunComparison::tr("KV %1").arg(str(m, "kvType")); }},
         {[](const QVariantMap& m) {
-            return m.contains(QStringLiteral("nDepth")) ? RunComparison::tr("depth %1").arg(int(num(m, "nDepth"))) : QString();
+            return str(m, "head").isEmpty() ? QString() : RunComparison::tr("head %1").arg(str(m, "head"));
+        }},
+        {[](const QVariantMap& m) {
+            return str(m, "kvType").isEmpty() ? QString() : RunComparison::tr("KV %1").arg(str(m, "kvType"));
+        }},
+        {[](const QVariantMap& m) {
+            return m.contains(QStringLiteral("nDepth")) ? RunComparison::tr("depth %1").arg(int(num(m, "nDepth")))
+                                                        : QString();
         }},
         {[](const QVariantMap& m) { return localDate(str(m, "createdAt"), "yyyy-MM-dd"); }},
         // Where the row came from: an imported file (`tern-cli bench --json`), else this app.
         {[](const QVariantMap& m) {
-            return str(m, "source") == QLatin1String("import") ? RunComparison::tr("imported from %1").arg(str(m, "importedFrom"))
-                                                                : QString();
+            return str(m, "source") == QLatin1String("import")
+                       ? RunComparison::tr("imported from %1").arg(str(m, "importedFrom"))
+                       : QString();
         }},
     };
     return dims;
@@ -84,7 +90,8 @@ const QVector<Dimension>& tieBreakers() {
             const QVariantMap mc = machineOf(m);
             if (mc.isEmpty()) return QString();
             QString s = RunComparison::tr("%1 cores").arg(int(num(mc, "physicalCores")));
-            if (const double bw = num(mc, "readBandwidth"); bw > 0) s += QStringLiteral(", ") + Format::bytes(bw) + QStringLiteral("/s");
+            if (const double bw = num(mc, "readBandwidth"); bw > 0)
+                s += QStringLiteral(", ") + Format::bytes(bw) + QStringLiteral("/s");
             return s;
         }},
         {[](const QVariantMap& m) { return QStringLiteral("#%1").arg(m.value(QStringLiteral("id")).toLongLong()); }},
@@ -127,7 +134,8 @@ QStringList differenceLabels(const QVector<QVariantMap>& rows, QString* caption)
     // One run, or runs that differ in nothing a label says: name it by its model and test.
     for (int i = 0; i < rows.size(); ++i)
         if (labels[i].isEmpty()) labels[i] = modelOf(rows[i]) + QStringLiteral(" · ") + str(rows[i], "test");
-    if (caption) *caption = shared.isEmpty() ? QString() : RunComparison::tr("all: %1").arg(shared.join(QStringLiteral(", ")));
+    if (caption)
+        *caption = shared.isEmpty() ? QString() : RunComparison::tr("all: %1").arg(shared.join(QStringLiteral(", ")));
     return labels;
 }
 
@@ -135,22 +143,22 @@ QStringList differenceLabels(const QVector<QVariantMap>& rows, QString* caption)
 double metricValue(const QVariantMap& m, int metric) {
     const QString test = str(m, "test");
     switch (metric) {
-    case RunComparison::DecodeTokensPerSecond:
-        return isDecode(test) && num(m, "tokensPerSecond") > 0 ? num(m, "tokensPerSecond") : -1;
-    case RunComparison::PrefillTokensPerSecond:
-        return isPrefill(test) && num(m, "tokensPerSecond") > 0 ? num(m, "tokensPerSecond") : -1;
-    case RunComparison::TimeToFirstToken:
-        return !isQuality(test) && num(m, "ttftMs") > 0 ? num(m, "ttftMs") : -1;
-    case RunComparison::Memory: {
-        const double b = num(m, "weightBytes") + num(m, "kvBytes");
-        return b > 0 ? b : -1;
-    }
-    case RunComparison::JoulesPerTokenEstimated:
-        return !isQuality(test) && num(m, "joulesPerTokenEst") > 0 ? num(m, "joulesPerTokenEst") : -1;
-    case RunComparison::JoulesPerTokenMeasured:
-        return !isQuality(test) && num(m, "joulesPerTokenMeasured", -1) > 0 ? num(m, "joulesPerTokenMeasured") : -1;
-    case RunComparison::Perplexity:
-        return isQuality(test) && num(m, "perplexity") > 0 ? num(m, "perplexity") : -1;
+        case RunComparison::DecodeTokensPerSecond:
+            return isDecode(test) && num(m, "tokensPerSecond") > 0 ? num(m, "tokensPerSecond") : -1;
+        case RunComparison::PrefillTokensPerSecond:
+            return isPrefill(test) && num(m, "tokensPerSecond") > 0 ? num(m, "tokensPerSecond") : -1;
+        case RunComparison::TimeToFirstToken:
+            return !isQuality(test) && num(m, "ttftMs") > 0 ? num(m, "ttftMs") : -1;
+        case RunComparison::Memory: {
+            const double b = num(m, "weightBytes") + num(m, "kvBytes");
+            return b > 0 ? b : -1;
+        }
+        case RunComparison::JoulesPerTokenEstimated:
+            return !isQuality(test) && num(m, "joulesPerTokenEst") > 0 ? num(m, "joulesPerTokenEst") : -1;
+        case RunComparison::JoulesPerTokenMeasured:
+            return !isQuality(test) && num(m, "joulesPerTokenMeasured", -1) > 0 ? num(m, "joulesPerTokenMeasured") : -1;
+        case RunComparison::Perplexity:
+            return isQuality(test) && num(m, "perplexity") > 0 ? num(m, "perplexity") : -1;
     }
     return -1;
 }
@@ -170,25 +178,31 @@ struct Scale {
 // The unit of a metric's axis for values up to `top` (raw units: tokens/s, ms, bytes, J).
 Scale scaleFor(int metric, double top) {
     switch (metric) {
-    case RunComparison::DecodeTokensPerSecond:
-    case RunComparison::PrefillTokensPerSecond: return {1, RunComparison::tr("tokens/s")};
-    case RunComparison::TimeToFirstToken: return {1, RunComparison::tr("ms")};
-    case RunComparison::Memory: {
-        // Decimal units, as Format::bytes writes them.
-        const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-        int u = 0;
-        double f = 1;
-        while (top / f >= 1000 && u < 4) { f *= 1000; ++u; }
-        return {1 / f, QLatin1String(units[u])};
-    }
-    case RunComparison::JoulesPerTokenEstimated:
-    case RunComparison::JoulesPerTokenMeasured: {
-        if (top >= 1) return {1, RunComparison::tr("J/token")};
-        if (top >= 1e-3) return {1e3, RunComparison::tr("mJ/token")};
-        if (top >= 1e-6) return {1e6, RunComparison::tr("µJ/token")};
-        return {1e9, RunComparison::tr("nJ/token")};
-    }
-    case RunComparison::Perplexity: return {1, QString()};
+        case RunComparison::DecodeTokensPerSecond:
+        case RunComparison::PrefillTokensPerSecond:
+            return {1, RunComparison::tr("tokens/s")};
+        case RunComparison::TimeToFirstToken:
+            return {1, RunComparison::tr("ms")};
+        case RunComparison::Memory: {
+            // Decimal units, as Format::bytes writes them.
+            const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+            int u = 0;
+            double f = 1;
+            while (top / f >= 1000 && u < 4) {
+                f *= 1000;
+                ++u;
+            }
+            return {1 / f, QLatin1String(units[u])};
+        }
+        case RunComparison::JoulesPerTokenEstimated:
+        case RunComparison::JoulesPerTokenMeasured: {
+            if (top >= 1) return {1, RunComparison::tr("J/token")};
+            if (top >= 1e-3) return {1e3, RunComparison::tr("mJ/token")};
+            if (top >= 1e-6) return {1e6, RunComparison::tr("µJ/token")};
+            return {1e9, RunComparison::tr("nJ/token")};
+        }
+        case RunComparison::Perplexity:
+            return {1, QString()};
     }
     return {1, QString()};
 }
@@ -200,9 +214,12 @@ QVariantMap point(double x, double y) { return {{QStringLiteral("x"), x}, {QStri
 QVariantMap AxisTicks::toMap() const {
     QVariantList t;
     for (double v : ticks) t << v;
-    return {{QStringLiteral("min"), min},       {QStringLiteral("max"), max},
-            {QStringLiteral("step"), step},     {QStringLiteral("ticks"), t},
-            {QStringLiteral("labels"), labels}, {QStringLiteral("decimals"), decimals},
+    return {{QStringLiteral("min"), min},
+            {QStringLiteral("max"), max},
+            {QStringLiteral("step"), step},
+            {QStringLiteral("ticks"), t},
+            {QStringLiteral("labels"), labels},
+            {QStringLiteral("decimals"), decimals},
             {QStringLiteral("tickCount"), int(ticks.size())}};
 }
 
@@ -232,8 +249,9 @@ AxisTicks RunComparison::niceAxis(double lo, double hi, int maxTicks, bool integ
         a.step = step;
         // As many decimals as the step has (2.5 -> 1, 0.25 -> 2, 200 -> 0).
         a.decimals = 0;
-        while (a.decimals < 12 && std::abs(step * std::pow(10.0, a.decimals) - std::round(step * std::pow(10.0, a.decimals))) >
-                                      1e-6 * step * std::pow(10.0, a.decimals))
+        while (a.decimals < 12 &&
+               std::abs(step * std::pow(10.0, a.decimals) - std::round(step * std::pow(10.0, a.decimals))) >
+                   1e-6 * step * std::pow(10.0, a.decimals))
             ++a.decimals;
         for (int k = 0; k < n; ++k) {
             double v = min + k * step;
@@ -247,13 +265,20 @@ AxisTicks RunComparison::niceAxis(double lo, double hi, int maxTicks, bool integ
 
 QString RunComparison::metricTitle(int metric) {
     switch (metric) {
-    case DecodeTokensPerSecond: return tr("Decode speed (tg)");
-    case PrefillTokensPerSecond: return tr("Prompt processing speed (pp)");
-    case TimeToFirstToken: return tr("Time to first token");
-    case Memory: return tr("Memory: weights + KV cache");
-    case JoulesPerTokenEstimated: return tr("Energy per token, estimated");
-    case JoulesPerTokenMeasured: return tr("Energy per token, measured (RAPL)");
-    case Perplexity: return tr("Perplexity (lower is better)");
+        case DecodeTokensPerSecond:
+            return tr("Decode speed (tg)");
+        case PrefillTokensPerSecond:
+            return tr("Prompt processing speed (pp)");
+        case TimeToFirstToken:
+            return tr("Time to first token");
+        case Memory:
+            return tr("Memory: weights + KV cache");
+        case JoulesPerTokenEstimated:
+            return tr("Energy per token, estimated");
+        case JoulesPerTokenMeasured:
+            return tr("Energy per token, measured (RAPL)");
+        case Perplexity:
+            return tr("Perplexity (lower is better)");
     }
     return {};
 }
@@ -277,10 +302,13 @@ QVariantMap RunComparison::compare(const QVariantList& rowList, int metric) {
         }
         const double v = values[i] * scale.factor;
         scaledTop = std::max(scaledTop, v);
-        const QString text = metric == Memory ? Format::bytes(values[i])
-                             : scale.unit.isEmpty() ? figure(v) : figure(v) + QLatin1Char(' ') + scale.unit;
-        bars << QVariantMap{{QStringLiteral("label"), labels[i]}, {QStringLiteral("value"), v},
-                            {QStringLiteral("valueText"), text}, {QStringLiteral("runId"), id}};
+        const QString text = metric == Memory       ? Format::bytes(values[i])
+                             : scale.unit.isEmpty() ? figure(v)
+                                                    : figure(v) + QLatin1Char(' ') + scale.unit;
+        bars << QVariantMap{{QStringLiteral("label"), labels[i]},
+                            {QStringLiteral("value"), v},
+                            {QStringLiteral("valueText"), text},
+                            {QStringLiteral("runId"), id}};
     }
     const QString title = metricTitle(metric);
     return {{QStringLiteral("metric"), metric},
@@ -354,8 +382,12 @@ QVariantMap RunComparison::sweep(const QVariantList& rowList) {
                 xMax = std::max(xMax, x);
                 yMax = std::max(yMax, y);
             }
-            for (const auto& [x, y] : l.roof) { roof << point(x, y); yMax = std::max(yMax, y); }
-            series << QVariantMap{{QStringLiteral("name"), l.name}, {QStringLiteral("points"), pts}, {QStringLiteral("roof"), roof}};
+            for (const auto& [x, y] : l.roof) {
+                roof << point(x, y);
+                yMax = std::max(yMax, y);
+            }
+            series << QVariantMap{
+                {QStringLiteral("name"), l.name}, {QStringLiteral("points"), pts}, {QStringLiteral("roof"), roof}};
         }
         charts << QVariantMap{{QStringLiteral("kind"), kind},
                               {QStringLiteral("title"), title},

@@ -4,11 +4,11 @@
 // one metric over chosen runs, each labelled with what differs between them, and a sweep group's
 // lines with their roofs. Pure functions of the rows, so they are tested without QML; ChartSvg
 // writes the same data as an SVG file.
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QVariantList>
 #include <QVariantMap>
 #include <QVector>
-#include <QtQml/qqmlregistration.h>
 
 namespace tern::app {
 
@@ -55,7 +55,8 @@ public:
     //    notMeasured: [{label, runId}],                                    // rows without the metric
     //    axis: AxisTicks::toMap() from 0}
     // Each label names what differs between the rows (model, test, precision, backend, CPU, GPU,
-    // threads, head, KV type, depth, date, imported file; then time, machine, id to break ties) and leaves out what they share: the caption
+    // threads, head, KV type, depth, date, imported file; then time, machine, id to break ties) and leaves out what
+    // they share: the caption
     // ("all: demo-ternary, cpu-avx512vnni, 2 threads") says that once.
     Q_INVOKABLE static QVariantMap compare(const QVariantList& rows, int metric);
 

@@ -8,9 +8,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QQmlApplicationEngine>
-#include <QRegularExpression>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -21,9 +21,9 @@
 #include <QLineSeries>
 #include <QValueAxis>
 
+#include "Alerts.h"
 #include "AppContext.h"
 #include "AppPaths.h"
-#include "Alerts.h"
 #include "BenchmarkHistory.h"
 #include "Benchmarks.h"
 #include "ChartSvg.h"
@@ -74,7 +74,8 @@ private Q_SLOTS:
         const QString demo = AppPaths::bundledModelsDir() + QStringLiteral("/demo-ternary.gguf");
         QVERIFY2(QFileInfo::exists(demo), qPrintable(demo));
         // A binding or polish loop in the views is a bug, not noise.
-        QTest::failOnWarning(QRegularExpression(QStringLiteral("loop detected"), QRegularExpression::CaseInsensitiveOption));
+        QTest::failOnWarning(
+            QRegularExpression(QStringLiteral("loop detected"), QRegularExpression::CaseInsensitiveOption));
         Settings settings;
         settings.setThreads(2);
         Database db;
@@ -105,13 +106,16 @@ private Q_SLOTS:
         QVERIFY2(!app.library()->importFile(demo).isEmpty(), qPrintable(app.library()->lastError()));
         page->setProperty("view", 2);
         QQuickItem* modelBox = nullptr;
-        QTRY_VERIFY((modelBox = firstItem(window->contentItem(), QStringLiteral("sweepModelBox"))) && isShown(modelBox));
+        QTRY_VERIFY((modelBox = firstItem(window->contentItem(), QStringLiteral("sweepModelBox"))) &&
+                    isShown(modelBox));
         QTRY_COMPARE(modelBox->property("currentValue").toString(), demo);
         // The Vulkan line is offered exactly where a device can run it.
         bool usableGpu = false;
-        for (const QVariant& d : app.session()->devices()) usableGpu |= d.toMap().value(QStringLiteral("usable")).toBool();
+        for (const QVariant& d : app.session()->devices())
+            usableGpu |= d.toMap().value(QStringLiteral("usable")).toBool();
         QCOMPARE(firstItem(window->contentItem(), QStringLiteral("sweepVulkanBox"))->isVisible(), usableGpu);
-        firstItem(window->contentItem(), QStringLiteral("sweepValuesField"))->setProperty("text", QStringLiteral("1, 2"));
+        firstItem(window->contentItem(), QStringLiteral("sweepValuesField"))
+            ->setProperty("text", QStringLiteral("1, 2"));
         firstItem(window->contentItem(), QStringLiteral("sweepPromptBox"))->setProperty("value", 16);
         firstItem(window->contentItem(), QStringLiteral("sweepGenBox"))->setProperty("value", 8);
         firstItem(window->contentItem(), QStringLiteral("sweepRepsBox"))->setProperty("value", 1);
@@ -134,7 +138,8 @@ private Q_SLOTS:
             if (!r.value(QStringLiteral("test")).toString().startsWith(QLatin1String("tg"))) continue;
             tgIds << r.value(QStringLiteral("id"));
             tg[r.value(QStringLiteral("sweepValue")).toInt()] = r.value(QStringLiteral("tokensPerSecond")).toDouble();
-            roof[r.value(QStringLiteral("sweepValue")).toInt()] = r.value(QStringLiteral("roofTokensPerSecond")).toDouble();
+            roof[r.value(QStringLiteral("sweepValue")).toInt()] =
+                r.value(QStringLiteral("roofTokensPerSecond")).toDouble();
         }
         QCOMPARE(tg.keys(), (QList<int>{1, 2}));
         QVERIFY(roof[1] > 0 && roof[2] > 0);
@@ -144,7 +149,8 @@ private Q_SLOTS:
         QTRY_VERIFY((charts = items(window->contentItem(), QStringLiteral("sweepChart"))).size() == 2);
         QQuickItem* decodeCard = nullptr;
         for (QQuickItem* c : charts)
-            if (c->property("chart").toMap().value(QStringLiteral("kind")).toString() == QStringLiteral("decode")) decodeCard = c;
+            if (c->property("chart").toMap().value(QStringLiteral("kind")).toString() == QStringLiteral("decode"))
+                decodeCard = c;
         QVERIFY(decodeCard && isShown(decodeCard));
         QQuickItem* view = chartViewIn(decodeCard);
         QVERIFY(view);
@@ -166,15 +172,18 @@ private Q_SLOTS:
         QCOMPARE(xAxis->titleText(), QStringLiteral("threads"));
         QCOMPARE(yAxis->titleText(), QStringLiteral("tokens/s"));
         QVERIFY(yAxis->max() >= std::max(roof[2], tg[2]));  // the roof is on the chart
-        QCOMPARE(xAxis->min(), 1.0);  // from the first thread count
+        QCOMPARE(xAxis->min(), 1.0);                        // from the first thread count
         QCOMPARE(xAxis->max(), 2.0);
         QQuickItem* sweepView = firstItem(window->contentItem(), QStringLiteral("sweepView"));
-        QTRY_VERIFY2(textLayoutProblems(sweepView).isEmpty(), qPrintable(textLayoutProblems(sweepView).join(QLatin1Char('\n'))));
+        QTRY_VERIFY2(textLayoutProblems(sweepView).isEmpty(),
+                     qPrintable(textLayoutProblems(sweepView).join(QLatin1Char('\n'))));
         // In the dark theme the lines take the dark palette (readable on the dark surface).
         settings.setTheme(QStringLiteral("dark"));
-        QTRY_COMPARE(qobject_cast<QLineSeries*>(seriesAt(view, 0))->color().name(), RunComparison::seriesColor(0, true));
+        QTRY_COMPARE(qobject_cast<QLineSeries*>(seriesAt(view, 0))->color().name(),
+                     RunComparison::seriesColor(0, true));
         settings.setTheme(QStringLiteral("light"));
-        QTRY_COMPARE(qobject_cast<QLineSeries*>(seriesAt(view, 0))->color().name(), RunComparison::seriesColor(0, false));
+        QTRY_COMPARE(qobject_cast<QLineSeries*>(seriesAt(view, 0))->color().name(),
+                     RunComparison::seriesColor(0, false));
         line = qobject_cast<QLineSeries*>(seriesAt(view, 0));
         if (const QString f = shot(QStringLiteral("sweep-threads-1000x700.png")); !f.isEmpty()) {
             window->resize(1000, 1500);  // the charts below the form
@@ -207,7 +216,8 @@ private Q_SLOTS:
             const QString cls = svg.attributes().value(QStringLiteral("class")).toString();
             if (svg.name() == QLatin1String("path") && cls == QLatin1String("series")) ++seriesPaths;
             if (svg.name() == QLatin1String("path") && cls == QLatin1String("roof")) ++roofPaths;
-            if (svg.name() == QLatin1String("text") && cls == QLatin1String("axis-title")) titles << svg.readElementText();
+            if (svg.name() == QLatin1String("text") && cls == QLatin1String("axis-title"))
+                titles << svg.readElementText();
         }
         QVERIFY2(!svg.hasError(), qPrintable(svg.errorString()));
         QCOMPARE(seriesPaths, 1);
@@ -228,7 +238,8 @@ private Q_SLOTS:
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonArray results = QJsonDocument::fromJson(json.readAll()).array();
         QCOMPARE(results.size(), 4);
-        for (const QJsonValue& r : results) QCOMPARE(r.toObject().value(QStringLiteral("sweep")).toString(), QStringLiteral("threads"));
+        for (const QJsonValue& r : results)
+            QCOMPARE(r.toObject().value(QStringLiteral("sweep")).toString(), QStringLiteral("threads"));
         QCOMPARE(bench->importBenchJson(QUrl::fromLocalFile(jsonPath).toString()), 4);
         const QString imported = bench->lastGroup();
         QVERIFY(imported != group);
@@ -239,7 +250,8 @@ private Q_SLOTS:
         QVariantList picks = tgIds;
         for (const QVariant& v : bench->history()->runsInGroup(imported))
             if (v.toMap().value(QStringLiteral("test")).toString().startsWith(QLatin1String("tg")) &&
-                v.toMap().value(QStringLiteral("threads")).toInt() == 2) picks << v.toMap().value(QStringLiteral("id"));
+                v.toMap().value(QStringLiteral("threads")).toInt() == 2)
+                picks << v.toMap().value(QStringLiteral("id"));
         QCOMPARE(picks.size(), 3);
         page->setProperty("view", 1);
         QQuickItem* compare = nullptr;
@@ -248,7 +260,11 @@ private Q_SLOTS:
         QList<QQuickItem*> bars;
         QTRY_COMPARE((bars = items(compare, QStringLiteral("compareBar"))).size(), 3);
         const QVariantMap expected = RunComparison::compare(
-            [&] { QVariantList r; for (const QVariant& id : picks) r << bench->history()->run(id.toLongLong()); return r; }(),
+            [&] {
+                QVariantList r;
+                for (const QVariant& id : picks) r << bench->history()->run(id.toLongLong());
+                return r;
+            }(),
             RunComparison::DecodeTokensPerSecond);
         const QVariantList want = expected.value(QStringLiteral("bars")).toList();
         for (int i = 0; i < 3; ++i) {
@@ -260,7 +276,10 @@ private Q_SLOTS:
         QVERIFY(bars[2]->property("label").toString() != bars[1]->property("label").toString());
         QQuickItem* axisTitle = firstItem(compare, QStringLiteral("compareAxisTitle"));
         QVERIFY(axisTitle);
-        QVERIFY2(isShown(axisTitle), qPrintable(QStringLiteral("visible %1 w %2 h %3").arg(axisTitle->isVisible()).arg(axisTitle->width()).arg(axisTitle->height())));
+        QVERIFY2(isShown(axisTitle), qPrintable(QStringLiteral("visible %1 w %2 h %3")
+                                                    .arg(axisTitle->isVisible())
+                                                    .arg(axisTitle->width())
+                                                    .arg(axisTitle->height())));
         QCOMPARE(axisTitle->property("text").toString(), QStringLiteral("tokens/s"));
         QVERIFY(items(compare, QStringLiteral("compareTick")).size() >= 2);
         const QString caption = firstItem(compare, QStringLiteral("compareCaption"))->property("text").toString();
@@ -269,21 +288,29 @@ private Q_SLOTS:
 
         if (const QString f = shot(QStringLiteral("compare-1000x700.png")); !f.isEmpty()) window->grabWindow().save(f);
         // Laid out once the bars have settled (the caption wraps after the first pass).
-        QTRY_VERIFY2(textLayoutProblems(compare).isEmpty(), qPrintable(textLayoutProblems(compare).join(QLatin1Char('\n'))));
+        QTRY_VERIFY2(textLayoutProblems(compare).isEmpty(),
+                     qPrintable(textLayoutProblems(compare).join(QLatin1Char('\n'))));
 
         // Another metric: memory in decimal units; a pp run on the decode chart is "not measured".
         compare->setProperty("metric", int(RunComparison::Memory));
         QTRY_VERIFY(items(compare, QStringLiteral("compareBar")).value(0) &&
-                    items(compare, QStringLiteral("compareBar"))[0]->property("valueText").toString().endsWith(QStringLiteral(" MB")));
+                    items(compare, QStringLiteral("compareBar"))[0]
+                        ->property("valueText")
+                        .toString()
+                        .endsWith(QStringLiteral(" MB")));
         QCOMPARE(axisTitle->property("text").toString(), QStringLiteral("MB"));
         compare->setProperty("metric", int(RunComparison::DecodeTokensPerSecond));
         QVariantList withPrefill = picks;
         for (const QVariant& id : ids)
-            if (!tgIds.contains(id)) { withPrefill << id; break; }
+            if (!tgIds.contains(id)) {
+                withPrefill << id;
+                break;
+            }
         compare->setProperty("picked", withPrefill);
         QQuickItem* missing = nullptr;
         QTRY_VERIFY((missing = firstItem(compare, QStringLiteral("compareNotMeasured"))) && isShown(missing));
-        QVERIFY2(missing->property("text").toString().contains(QStringLiteral("pp16")), qPrintable(missing->property("text").toString()));
+        QVERIFY2(missing->property("text").toString().contains(QStringLiteral("pp16")),
+                 qPrintable(missing->property("text").toString()));
         QTRY_COMPARE(items(compare, QStringLiteral("compareBar")).size(), 3);  // drawn: only the runs that measured it
         compare->setProperty("picked", picks);
         QTRY_VERIFY(!isShown(firstItem(compare, QStringLiteral("compareNotMeasured"))));

@@ -14,9 +14,13 @@ using namespace tern::app;
 namespace {
 
 QVariantMap machine(const QString& cpu, const QString& isa = QStringLiteral("avx512vnni")) {
-    return {{QStringLiteral("cpuModel"), cpu}, {QStringLiteral("isa"), isa}, {QStringLiteral("logicalCores"), 2},
-            {QStringLiteral("physicalCores"), 2}, {QStringLiteral("readBandwidth"), 2.0e10},
-            {QStringLiteral("gpus"), QStringList{QStringLiteral("llvmpipe (cpu)")}}, {QStringLiteral("rapl"), false}};
+    return {{QStringLiteral("cpuModel"), cpu},
+            {QStringLiteral("isa"), isa},
+            {QStringLiteral("logicalCores"), 2},
+            {QStringLiteral("physicalCores"), 2},
+            {QStringLiteral("readBandwidth"), 2.0e10},
+            {QStringLiteral("gpus"), QStringList{QStringLiteral("llvmpipe (cpu)")}},
+            {QStringLiteral("rapl"), false}};
 }
 
 QVariantMap row(qint64 id, const QString& model, const QString& test, const QString& precision, double tps) {
@@ -46,7 +50,8 @@ QStringList labelsOf(const QVariantList& bars) {
     return out;
 }
 
-QVariantMap sweepRow(qint64 id, const QString& axis, int value, const QString& series, const QString& test, double tps, double roof) {
+QVariantMap sweepRow(qint64 id, const QString& axis, int value, const QString& series, const QString& test, double tps,
+                     double roof) {
     QVariantMap r = row(id, QStringLiteral("demo-ternary"), test, series.section(QLatin1Char(' '), 0, 0), tps);
     r[QStringLiteral("sweep")] = axis;
     r[QStringLiteral("sweepValue")] = value;
@@ -64,9 +69,12 @@ bool readSvg(const QString& svg, QMultiHash<QString, QString>* texts, QHash<QStr
         x.readNext();
         if (!x.isStartElement()) continue;
         const QString cls = x.attributes().value(QStringLiteral("class")).toString();
-        if (x.name() == QLatin1String("svg")) sawSvg = true;
-        else if (x.name() == QLatin1String("path")) (*paths)[cls] += 1;
-        else if (x.name() == QLatin1String("text")) texts->insert(cls, x.readElementText());
+        if (x.name() == QLatin1String("svg"))
+            sawSvg = true;
+        else if (x.name() == QLatin1String("path"))
+            (*paths)[cls] += 1;
+        else if (x.name() == QLatin1String("text"))
+            texts->insert(cls, x.readElementText());
     }
     return sawSvg && !x.hasError();
 }
@@ -111,16 +119,19 @@ private Q_SLOTS:
     // Three runs that differ in model and precision only: the labels say exactly that, the
     // caption says what they share.
     void labelsNameWhatDiffers() {
-        const QVariantList rows = {row(1, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 410),
-                                   row(2, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 150),
-                                   row(3, QStringLiteral("2b4t"), QStringLiteral("tg32"), QStringLiteral("ternary"), 9.5)};
+        const QVariantList rows = {
+            row(1, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 410),
+            row(2, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 150),
+            row(3, QStringLiteral("2b4t"), QStringLiteral("tg32"), QStringLiteral("ternary"), 9.5)};
         const QVariantMap c = RunComparison::compare(rows, RunComparison::DecodeTokensPerSecond);
         const QVariantList bars = c.value(QStringLiteral("bars")).toList();
-        QCOMPARE(labelsOf(bars), (QStringList{QStringLiteral("demo-ternary · ternary"), QStringLiteral("demo-ternary · fp16"),
-                                              QStringLiteral("2b4t · ternary")}));
+        QCOMPARE(labelsOf(bars),
+                 (QStringList{QStringLiteral("demo-ternary · ternary"), QStringLiteral("demo-ternary · fp16"),
+                              QStringLiteral("2b4t · ternary")}));
         const QString caption = c.value(QStringLiteral("caption")).toString();
-        QVERIFY2(caption.startsWith(QStringLiteral("all: tg32, cpu-avx512vnni, AMD EPYC 9B14, 2 threads, head F16, KV F16")),
-                 qPrintable(caption));
+        QVERIFY2(
+            caption.startsWith(QStringLiteral("all: tg32, cpu-avx512vnni, AMD EPYC 9B14, 2 threads, head F16, KV F16")),
+            qPrintable(caption));
         QVERIFY(!caption.contains(QStringLiteral("ternary")));
         QCOMPARE(bars[2].toMap().value(QStringLiteral("valueText")).toString(), QStringLiteral("9.50 tokens/s"));
         QCOMPARE(bars[0].toMap().value(QStringLiteral("valueText")).toString(), QStringLiteral("410 tokens/s"));
@@ -137,19 +148,24 @@ private Q_SLOTS:
         b[QStringLiteral("threads")] = 1;
         b[QStringLiteral("machine")] = machine(QStringLiteral("Intel Core i7-1185G7"), QStringLiteral("avx512vnni"));
         const QStringList two = labelsOf(RunComparison::compare({a, b}, RunComparison::DecodeTokensPerSecond)
-                                             .value(QStringLiteral("bars")).toList());
-        QCOMPARE(two, (QStringList{QStringLiteral("AMD EPYC 9B14 · 2 threads"), QStringLiteral("Intel Core i7-1185G7 · 1 thread")}));
+                                             .value(QStringLiteral("bars"))
+                                             .toList());
+        QCOMPARE(two, (QStringList{QStringLiteral("AMD EPYC 9B14 · 2 threads"),
+                                   QStringLiteral("Intel Core i7-1185G7 · 1 thread")}));
 
         // A Vulkan run names its GPU; the CPU run beside it does not get one.
         QVariantMap gpu = a;
         gpu[QStringLiteral("id")] = 6;
         gpu[QStringLiteral("backend")] = QStringLiteral("vulkan");
         const QStringList cv = labelsOf(RunComparison::compare({a, gpu}, RunComparison::DecodeTokensPerSecond)
-                                            .value(QStringLiteral("bars")).toList());
+                                            .value(QStringLiteral("bars"))
+                                            .toList());
         QCOMPARE(cv, (QStringList{QStringLiteral("cpu-avx512vnni"), QStringLiteral("vulkan · llvmpipe (cpu)")}));
-        gpu[QStringLiteral("backend")] = QStringLiteral("vulkan (llvmpipe)");  // the backend names its device: said once
+        gpu[QStringLiteral("backend")] =
+            QStringLiteral("vulkan (llvmpipe)");  // the backend names its device: said once
         const QStringList named = labelsOf(RunComparison::compare({a, gpu}, RunComparison::DecodeTokensPerSecond)
-                                               .value(QStringLiteral("bars")).toList());
+                                               .value(QStringLiteral("bars"))
+                                               .toList());
         QCOMPARE(named, (QStringList{QStringLiteral("cpu-avx512vnni"), QStringLiteral("vulkan (llvmpipe)")}));
 
         // Runs alike in everything labels show: told apart by their time, then by id.
@@ -157,23 +173,29 @@ private Q_SLOTS:
         again[QStringLiteral("id")] = 7;
         again[QStringLiteral("createdAt")] = QStringLiteral("2026-12-04T12:30:00.000Z");
         const QStringList tied = labelsOf(RunComparison::compare({a, again}, RunComparison::DecodeTokensPerSecond)
-                                              .value(QStringLiteral("bars")).toList());
+                                              .value(QStringLiteral("bars"))
+                                              .toList());
         QCOMPARE(tied.size(), 2);
         QVERIFY(tied[0] != tied[1]);
         again[QStringLiteral("createdAt")] = a.value(QStringLiteral("createdAt"));
         const QStringList byId = labelsOf(RunComparison::compare({a, again}, RunComparison::DecodeTokensPerSecond)
-                                              .value(QStringLiteral("bars")).toList());
+                                              .value(QStringLiteral("bars"))
+                                              .toList());
         QCOMPARE(byId, (QStringList{QStringLiteral("#4"), QStringLiteral("#7")}));
 
         // One run alone: named by model and test.
-        QCOMPARE(labelsOf(RunComparison::compare({a}, RunComparison::DecodeTokensPerSecond).value(QStringLiteral("bars")).toList()),
+        QCOMPARE(labelsOf(RunComparison::compare({a}, RunComparison::DecodeTokensPerSecond)
+                              .value(QStringLiteral("bars"))
+                              .toList()),
                  QStringList{QStringLiteral("demo-ternary · tg32")});
     }
 
     void notMeasuredIsListedNotDrawn() {
-        QVariantMap pp = row(1, QStringLiteral("demo-ternary"), QStringLiteral("pp64"), QStringLiteral("ternary"), 2000);
+        QVariantMap pp =
+            row(1, QStringLiteral("demo-ternary"), QStringLiteral("pp64"), QStringLiteral("ternary"), 2000);
         QVariantMap tg = row(2, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 400);
-        QVariantMap tgRapl = row(3, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 150);
+        QVariantMap tgRapl =
+            row(3, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 150);
         tgRapl[QStringLiteral("joulesPerTokenMeasured")] = 3.2e-3;
         QVariantMap c = RunComparison::compare({pp, tg, tgRapl}, RunComparison::DecodeTokensPerSecond);
         QCOMPARE(c.value(QStringLiteral("bars")).toList().size(), 2);
@@ -215,7 +237,8 @@ private Q_SLOTS:
             sweepRow(2, QStringLiteral("threads"), 2, QStringLiteral("ternary cpu"), QStringLiteral("pp64"), 2400, 0),
             sweepRow(3, QStringLiteral("threads"), 1, QStringLiteral("ternary cpu"), QStringLiteral("tg32"), 300, 9000),
             sweepRow(4, QStringLiteral("threads"), 1, QStringLiteral("ternary cpu"), QStringLiteral("pp64"), 1300, 0),
-            sweepRow(5, QStringLiteral("threads"), 1, QStringLiteral("fp16 cpu"), QStringLiteral("tg32"), 120, 0),  // roof unknown
+            sweepRow(5, QStringLiteral("threads"), 1, QStringLiteral("fp16 cpu"), QStringLiteral("tg32"), 120,
+                     0),  // roof unknown
             sweepRow(6, QStringLiteral("threads"), 2, QStringLiteral("fp16 cpu"), QStringLiteral("tg32"), 200, 2000),
         };
         const QVariantMap s = RunComparison::sweep(rows);
@@ -244,34 +267,55 @@ private Q_SLOTS:
         QCOMPARE(decode.value(QStringLiteral("y")).toMap().value(QStringLiteral("max")).toDouble(), 10000.0);
         QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("min")).toDouble(), 1.0);
         QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("max")).toDouble(), 2.0);
-        QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("labels")).toStringList(), (QStringList{"1", "2"}));
+        QCOMPARE(decode.value(QStringLiteral("x")).toMap().value(QStringLiteral("labels")).toStringList(),
+                 (QStringList{"1", "2"}));
 
         const QVariantMap prefill = charts[1].toMap();
         QCOMPARE(prefill.value(QStringLiteral("kind")).toString(), QStringLiteral("prefill"));
         const QVariantList pSeries = prefill.value(QStringLiteral("series")).toList();
         QCOMPARE(pSeries.size(), 1);
         QVERIFY(pSeries[0].toMap().value(QStringLiteral("roof")).toList().isEmpty());
-        QCOMPARE(pSeries[0].toMap().value(QStringLiteral("points")).toList()[1].toMap().value(QStringLiteral("y")).toDouble(), 2400.0);
+        QCOMPARE(pSeries[0]
+                     .toMap()
+                     .value(QStringLiteral("points"))
+                     .toList()[1]
+                     .toMap()
+                     .value(QStringLiteral("y"))
+                     .toDouble(),
+                 2400.0);
 
-        QCOMPARE(RunComparison::sweep({sweepRow(1, QStringLiteral("depth"), 0, QStringLiteral("ternary cpu"), QStringLiteral("tg32"), 400, 900)})
-                     .value(QStringLiteral("xTitle")).toString(),
+        QCOMPARE(RunComparison::sweep({sweepRow(1, QStringLiteral("depth"), 0, QStringLiteral("ternary cpu"),
+                                                QStringLiteral("tg32"), 400, 900)})
+                     .value(QStringLiteral("xTitle"))
+                     .toString(),
                  QStringLiteral("context depth (tokens)"));
         QCOMPARE(RunComparison::sweepAxisTitle(QStringLiteral("pp")), QStringLiteral("prompt length (tokens)"));
         // CPU against Vulkan in one group: the GPU line is named with its device.
-        QVariantMap gpu = sweepRow(7, QStringLiteral("pp"), 64, QStringLiteral("ternary vulkan"), QStringLiteral("pp64"), 900, 0);
+        QVariantMap gpu =
+            sweepRow(7, QStringLiteral("pp"), 64, QStringLiteral("ternary vulkan"), QStringLiteral("pp64"), 900, 0);
         gpu[QStringLiteral("backend")] = QStringLiteral("vulkan (llvmpipe (LLVM 15.0.6, 256 bits))");
-        const QVariantList lines = RunComparison::sweep({sweepRow(8, QStringLiteral("pp"), 64, QStringLiteral("ternary cpu"), QStringLiteral("pp64"), 2000, 0), gpu})
-                                       .value(QStringLiteral("charts")).toList().value(0).toMap().value(QStringLiteral("series")).toList();
+        const QVariantList lines =
+            RunComparison::sweep(
+                {sweepRow(8, QStringLiteral("pp"), 64, QStringLiteral("ternary cpu"), QStringLiteral("pp64"), 2000, 0),
+                 gpu})
+                .value(QStringLiteral("charts"))
+                .toList()
+                .value(0)
+                .toMap()
+                .value(QStringLiteral("series"))
+                .toList();
         QCOMPARE(lines.size(), 2);
         QCOMPARE(lines[0].toMap().value(QStringLiteral("name")).toString(), QStringLiteral("ternary cpu"));
-        QCOMPARE(lines[1].toMap().value(QStringLiteral("name")).toString(), QStringLiteral("ternary vulkan (llvmpipe (LLVM 15.0.6, 256 bits))"));
+        QCOMPARE(lines[1].toMap().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("ternary vulkan (llvmpipe (LLVM 15.0.6, 256 bits))"));
         QVERIFY(RunComparison::sweep({}).value(QStringLiteral("charts")).toList().isEmpty());
     }
 
     void barsSvgParses() {
-        const QVariantList rows = {row(1, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 410),
-                                   row(2, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 150),
-                                   row(3, QStringLiteral("demo-<b>&\"x\""), QStringLiteral("pp64"), QStringLiteral("ternary"), 900)};
+        const QVariantList rows = {
+            row(1, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 410),
+            row(2, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 150),
+            row(3, QStringLiteral("demo-<b>&\"x\""), QStringLiteral("pp64"), QStringLiteral("ternary"), 900)};
         const QVariantMap c = RunComparison::compare(rows, RunComparison::DecodeTokensPerSecond);
         QMultiHash<QString, QString> texts;
         QHash<QString, int> paths;
@@ -281,9 +325,11 @@ private Q_SLOTS:
         QVERIFY(texts.values(QStringLiteral("value")).contains(QStringLiteral("410 tokens/s")));
         QCOMPARE(texts.values(QStringLiteral("axis-title")), QStringList{QStringLiteral("tokens/s")});
         QStringList ticks = texts.values(QStringLiteral("tick"));
-        std::sort(ticks.begin(), ticks.end(), [](const QString& a, const QString& b) { return a.toDouble() < b.toDouble(); });
+        std::sort(ticks.begin(), ticks.end(),
+                  [](const QString& a, const QString& b) { return a.toDouble() < b.toDouble(); });
         QCOMPARE(ticks, (QStringList{"0", "100", "200", "300", "400", "500"}));
-        QCOMPARE(texts.values(QStringLiteral("not-measured")), QStringList{QStringLiteral("demo-<b>&\"x\" · pp64 · ternary")});
+        QCOMPARE(texts.values(QStringLiteral("not-measured")),
+                 QStringList{QStringLiteral("demo-<b>&\"x\" · pp64 · ternary")});
         QCOMPARE(texts.value(QStringLiteral("title")), QStringLiteral("Decode speed (tg)"));
         QVERIFY(ChartSvg::barsSvg(c, true).contains(QStringLiteral("#1c2027")));  // the dark surface
     }
