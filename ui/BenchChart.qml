@@ -16,6 +16,9 @@ Rectangle {
     property string note        // under the chart: measured / estimated, what is missing
     property color noteColor: Theme.textMuted
     readonly property real peak: Math.max(1e-12, Math.max.apply(null, ternary.concat(fp16)))
+    // Round ticks from 0 past the tallest bar (RunComparison.niceAxis), numbered on the axis.
+    readonly property var ticks: runComparison.axis(0, peak, 5)
+    RunComparison { id: runComparison }
 
     function fmt(v) {
         if (!(v > 0)) return "—"
@@ -45,7 +48,7 @@ Rectangle {
         ChartView {
             Layout.fillWidth: true
             Layout.preferredHeight: 170
-            Layout.leftMargin: -14; Layout.rightMargin: -14
+            Layout.leftMargin: -8; Layout.rightMargin: -14
             antialiasing: true
             backgroundColor: "transparent"
             plotAreaColor: "transparent"
@@ -64,12 +67,17 @@ Rectangle {
                     color: Theme.border
                 }
                 axisY: ValuesAxis {
-                    min: 0
-                    max: card.peak * 1.15
-                    labelsVisible: false
+                    min: card.ticks.min
+                    max: card.ticks.max
+                    tickCount: card.ticks.tickCount
+                    labelFormat: "%." + card.ticks.decimals + "f"
+                    labelsColor: Theme.textMuted
+                    labelsFont.pixelSize: 10
+                    titleText: card.unit
+                    titleBrush: Theme.textMuted
+                    titleFont.pixelSize: 10
                     gridLineColor: Theme.border
-                    color: "transparent"
-                    tickCount: 4
+                    color: Theme.border
                 }
                 BarSet { label: qsTr("Ternary"); values: card.ternary; color: Theme.accent; borderColor: Theme.accent }
                 BarSet { label: "FP16"; values: card.fp16; color: Theme.fp16; borderColor: Theme.fp16 }

@@ -15,6 +15,9 @@ ScrollView {
     property string selectedBatch: ""
     readonly property string shownBatch: selectedBatch || history.latestBatch
     property var cmp: ({})
+    // 0: run one benchmark, 1: compare runs, 2: sweeps.
+    property int view: 0
+    readonly property bool runView: view === 0
     // The text the quality test scores: one the user chose, else the model's own held-out text.
     property string pickedText: ""
     readonly property string qualityText: pickedText || Benchmarks.heldOutTextFor(modelBox.currentValue || "")
@@ -64,9 +67,24 @@ ScrollView {
             text: qsTr("Measures prompt processing (pp) and generation (tg) speed of a model with its ternary weights and with the FP16 baseline: the same weights expanded to 16-bit floats, run the way a float model runs. Each test runs %1 after a warm-up; the model is loaded afresh for each precision. With a held-out text, each model's perplexity on it shows what the precision costs in quality.").arg(Format.times(repsBox.value))
             color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
+        MachineSummary { Layout.fillWidth: true }
+        TabBar {
+            id: viewTabs
+            objectName: "benchViewTabs"
+            Layout.fillWidth: true
+            Layout.maximumWidth: 520
+            currentIndex: page.view
+            onCurrentIndexChanged: page.view = currentIndex
+            TabButton { text: qsTr("Run"); objectName: "benchRunTab" }
+            TabButton { text: qsTr("Compare runs"); objectName: "benchCompareTab" }
+            TabButton { text: qsTr("Sweeps"); objectName: "benchSweepTab" }
+        }
+        CompareView { visible: page.view === 1; Layout.fillWidth: true }
+        SweepView { visible: page.view === 2; Layout.fillWidth: true }
 
         // What to run.
         Rectangle {
+            visible: page.runView
             Layout.fillWidth: true
             implicitHeight: runCol.implicitHeight + 28
             radius: Theme.radius
@@ -249,7 +267,7 @@ ScrollView {
 
         // Ternary against FP16 for the shown run.
         RowLayout {
-            visible: page.cmp.batch !== undefined
+            visible: page.runView && page.cmp.batch !== undefined
             Layout.fillWidth: true
             Layout.topMargin: 8
             Label {
@@ -271,7 +289,7 @@ ScrollView {
         }
         Label {
             objectName: "benchSummary"
-            visible: page.cmp.batch !== undefined && page.cmp.speedup > 0
+            visible: page.runView && page.cmp.batch !== undefined && page.cmp.speedup > 0
             // Ratios below 1 (a tiny model whose float head dominates) are said the other way round.
             function times(r, better, worse) {
                 return r >= 1 ? qsTr("%1× %2").arg(Number(r).toFixed(1)).arg(better)
@@ -286,7 +304,7 @@ ScrollView {
             wrapMode: Text.Wrap; Layout.fillWidth: true
         }
         GridLayout {
-            visible: page.cmp.batch !== undefined
+            visible: page.runView && page.cmp.batch !== undefined
             Layout.fillWidth: true
             columns: content.width > 980 ? 4 : content.width > 500 ? 2 : 1
             columnSpacing: 12; rowSpacing: 12
@@ -347,7 +365,7 @@ ScrollView {
         // Quality beside speed: the same held-out text scored by each model of the shown run.
         QualityChart {
             id: qualityChart
-            visible: page.cmp.pplTest !== undefined
+            visible: page.runView && page.cmp.pplTest !== undefined
             Layout.fillWidth: true
             Layout.maximumWidth: 640
             textName: page.cmp.qualityText || ""
@@ -363,7 +381,7 @@ ScrollView {
         }
         Label {
             objectName: "qualityNote"
-            visible: page.cmp.batch !== undefined && page.cmp.pplTest === undefined && Benchmarks.qualityNote.length > 0
+            visible: page.runView && page.cmp.batch !== undefined && page.cmp.pplTest === undefined && Benchmarks.qualityNote.length > 0
                      && page.shownBatch === page.history.latestBatch
             text: Benchmarks.qualityNote
             color: Theme.textMuted; font.pixelSize: 12
@@ -372,6 +390,7 @@ ScrollView {
 
         // Every stored result.
         RowLayout {
+            visible: page.runView
             Layout.fillWidth: true
             Layout.topMargin: 8
             Label { text: qsTr("History"); font.pixelSize: 16; font.weight: Font.DemiBold; color: Theme.text }
@@ -394,7 +413,7 @@ ScrollView {
             }
         }
         Label {
-            visible: page.history.count === 0
+            visible: page.runView && page.history.count === 0
             text: qsTr("No results yet. Pick a model and run the benchmark; every result is kept here.")
             color: Theme.textMuted; wrapMode: Text.Wrap; Layout.fillWidth: true
         }
@@ -402,7 +421,7 @@ ScrollView {
         // Columns: relative widths, so the table fits the page.
         Item {
             id: table
-            visible: page.history.count > 0
+            visible: page.runView && page.history.count > 0
             Layout.fillWidth: true
             implicitHeight: tableCol.implicitHeight
             readonly property var weights: [1.65, 1.5, 0.75, 0.8, 1.2, 0.7, 1.2, 0.75, 0.95, 0.95, 0.95, 0.95, 0.8]
@@ -496,7 +515,7 @@ ScrollView {
             }
         }
         Label {
-            visible: page.history.count > 0
+            visible: page.runView && page.history.count > 0
             text: qsTr("Click a row to chart its run. J/tok est. is an estimate (energy model); J/tok meas. is measured with RAPL where readable. Peak RSS is the whole process. PPL: perplexity of the quality text (ppl tests; lower is better), whose tok/s is the speed of scoring it.")
             color: Theme.textMuted; font.pixelSize: 11
             wrapMode: Text.Wrap; Layout.fillWidth: true

@@ -15,6 +15,8 @@ Rectangle {
     // [{label, value, color}], one per model that ran, in that order.
     property var bars: []
     readonly property real peak: Math.max(1, Math.max.apply(null, bars.map(b => b.value)))
+    readonly property var ticks: runComparison.axis(0, peak, 6)
+    RunComparison { id: runComparison }
 
     function fmt(v) { return v.toFixed(v >= 10 ? 1 : 2) }
     function rebuild() {
@@ -74,14 +76,17 @@ Rectangle {
                     color: Theme.border
                 }
                 axisY: ValuesAxis {
-                    min: 0
-                    max: card.peak * 1.15
-                    labelFormat: "%.0f"
+                    min: card.ticks.min
+                    max: card.ticks.max
+                    tickCount: card.ticks.tickCount
+                    labelFormat: "%." + card.ticks.decimals + "f"
                     labelsColor: Theme.textMuted
                     labelsFont.pixelSize: 10
+                    titleText: qsTr("perplexity (lower is better)")
+                    titleBrush: Theme.textMuted
+                    titleFont.pixelSize: 10
                     gridLineColor: Theme.border
                     color: Theme.border
-                    tickCount: 5
                 }
             }
         }

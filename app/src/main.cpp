@@ -1,16 +1,20 @@
 // tern: the desktop app. `tern [MODEL.gguf]`, or `tern --screenshot FILE.png [--prompt P] [--page P] [MODEL]`
 // to render the main window offscreen (docs, CI) and exit; with --page benchmark and a model it
-// benchmarks the model first.
+// benchmarks the model first. `--import FILE.json` adds `tern-cli bench --json` results to the
+// history, and `--bench-view compare|sweep` opens the Benchmark page's view of them (the README's
+// chart screenshots).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -45,6 +49,12 @@ struct Options {
                             QStringLiteral("PAGE")};
     QCommandLineOption size{QStringLiteral("size"), QStringLiteral("The window's size, e.g. 1000x700."),
                             QStringLiteral("WxH")};
+    QCommandLineOption import{QStringLiteral("import"),
+                              QStringLiteral("Import a `tern-cli bench --json` file into the benchmark history (repeatable)."),
+                              QStringLiteral("FILE")};
+    QCommandLineOption benchView{QStringLiteral("bench-view"),
+                                 QStringLiteral("Open the Benchmark page's run, compare (the imported decode runs chosen) or sweep view."),
+                                 QStringLiteral("VIEW")};
 };
 
 void describe(QCommandLineParser& cli, const Options& o) {
@@ -52,7 +62,7 @@ void describe(QCommandLineParser& cli, const Options& o) {
     cli.addHelpOption();
     cli.addVersionOption();
     cli.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A GGUF model to open."), QStringLiteral("[model]"));
-    cli.addOptions({o.shot, o.prompt, o.theme, o.page, o.size});
+    cli.addOptions({o.shot, o.prompt, o.theme, o.page, o.size, o.import, o.benchView});
 }
 
 // --help and --version print and exit before any window exists, so they work without a display
@@ -107,6 +117,24 @@ int main(int argc, char** argv) {
         }
         app.navigation()->setPage(*p);
     }
+    const QStringList views{QStringLiteral("run"), QStringLiteral("compare"), QStringLiteral("sweep")};
+    const int benchView = cli.isSet(o.benchView) ? int(views.indexOf(cli.value(o.benchView))) : 0;
+    if (benchView < 0) {
+        std::fprintf(stderr, "tern: --bench-view must be run, compare or sweep, not '%s'\n", qPrintable(cli.value(o.benchView)));
+        return 2;
+    }
+    // The imported decode (tg) runs, which the compare view charts.
+    QVariantList importedRuns;
+    for (const QString& file : cli.values(o.import)) {
+        if (app.benchmarks()->importBenchJson(file) < 0) {
+            std::fprintf(stderr, "tern: could not import %s: %s\n", qPrintable(file), qPrintable(app.alerts()->message()));
+            return 2;
+        }
+        for (const QVariant& r : app.benchmarks()->history()->runsInGroup(app.benchmarks()->lastGroup()))
+            if (r.toMap().value(QStringLiteral("test")).toString().startsWith(QLatin1String("tg")))
+                importedRuns << r.toMap().value(QStringLiteral("id"));
+    }
+    if (cli.isSet(o.benchView)) app.navigation()->setPage(Navigation::Benchmark);
 
     QQmlApplicationEngine engine;
     QQuickWindow* window = loadMainWindow(engine, &app);
@@ -120,6 +148,20 @@ int main(int argc, char** argv) {
             return 2;
         }
         window->resize(w, h);
+    }
+
+    if (benchView > 0) {
+        // Once the page exists: its view, and the compare view's runs.
+        QTimer::singleShot(500, window, [window, benchView, importedRuns] {
+            // The visual tree: not every item of a page is in the QObject tree.
+            const std::function<void(QQuickItem*)> visit = [&](QQuickItem* item) {
+                if (item->objectName() == QLatin1String("benchmarkPage")) item->setProperty("view", benchView);
+                if (item->objectName() == QLatin1String("compareView") && !importedRuns.isEmpty())
+                    item->setProperty("picked", importedRuns);
+                for (QQuickItem* c : item->childItems()) visit(c);
+            };
+            visit(window->contentItem());
+        });
     }
 
     ModelSession* session = app.session();
@@ -153,7 +195,7 @@ int main(int argc, char** argv) {
             });
             QObject::connect(chat, &Conversations::answerFinished, chat, [grab] { QTimer::singleShot(600, grab); });
         } else {
-            QTimer::singleShot(model.isEmpty() ? 500 : 3000, grab);
+            QTimer::singleShot(model.isEmpty() ? (benchView > 0 ? 1500 : 500) : 3000, grab);
         }
         QTimer::singleShot(120000, [] { QCoreApplication::exit(3); });  // never hang CI
     }

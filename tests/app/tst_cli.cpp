@@ -71,13 +71,35 @@ private Q_SLOTS:
         QCOMPARE(p->exitCode(), 0);
     }
 
+    // The chart screenshots' options: a view that does not exist, or a file that cannot be
+    // imported, ends the app at once with a message and exit code 2 (scripts/screenshots.sh stops).
+    void badBenchViewOrImportIsRefused() {
+        QTemporaryDir home;
+        auto p = runOffscreen(home.path(), {QStringLiteral("--bench-view"), QStringLiteral("charts")});
+        QVERIFY(p->waitForFinished(30000));
+        QByteArray out = p->readAll();
+        QCOMPARE(p->exitCode(), 2);
+        QVERIFY2(out.contains("--bench-view must be run, compare or sweep, not 'charts'"), out.constData());
+
+        const QString bad = home.path() + QStringLiteral("/bench.json");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[{\"test\": \"tg32\"}]");  // no machine, no figures
+        f.close();
+        p = runOffscreen(home.path(), {QStringLiteral("--import"), bad, QStringLiteral("--bench-view"), QStringLiteral("compare")});
+        QVERIFY(p->waitForFinished(30000));
+        out = p->readAll();
+        QCOMPARE(p->exitCode(), 2);
+        QVERIFY2(out.contains("could not import") && out.contains("bench.json"), out.constData());
+    }
+
     void helpWorksWithoutADisplay() {
         std::unique_ptr<QProcess> p(runHeadless({QStringLiteral("--help")}));
         const QString out = QString::fromUtf8(p->readAllStandardOutput());
         QCOMPARE(p->exitStatus(), QProcess::NormalExit);
         QVERIFY2(p->exitCode() == 0, qPrintable(QString::fromUtf8(p->readAllStandardError())));
         QVERIFY2(out.contains(QStringLiteral("Usage:")), qPrintable(out));
-        for (const char* option : {"--screenshot", "--theme", "--page", "--version"})
+        for (const char* option : {"--screenshot", "--theme", "--page", "--version", "--import", "--bench-view"})
             QVERIFY2(out.contains(QLatin1String(option)), option);
     }
     void versionWorksWithoutADisplay() {
