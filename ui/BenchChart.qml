@@ -74,7 +74,9 @@ Rectangle {
                     labelsColor: Theme.textMuted
                     labelsFont.pixelSize: 10
                     titleText: card.unit
-                    titleBrush: Theme.textMuted
+                    // qmllint disable type
+                    titleBrush: Theme.textMuted  // QBrush: Qt 6.4 ships no qmltypes entry for it, so qmllint cannot type this
+                    // qmllint enable type
                     titleFont.pixelSize: 10
                     gridLineColor: Theme.border
                     color: Theme.border

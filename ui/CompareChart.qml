@@ -1,6 +1,7 @@
 // The Compare view's chart: one horizontal bar per chosen run for one metric (RunComparison's
 // compare()), each named by what differs between the runs, on a value axis with its numbers and
 // unit; runs that did not measure the metric are listed under it, not drawn as 0.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts

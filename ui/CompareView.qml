@@ -1,6 +1,7 @@
 // The Benchmark page's "Compare runs" view: pick any stored runs (by run group: a click of Run, a
 // sweep, an import), chart one metric over them with each bar named by what differs, and share
 // the chart (PNG, SVG) or the runs (CSV, JSON); import `tern-cli bench --json` files.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts

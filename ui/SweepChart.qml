@@ -83,7 +83,7 @@ Rectangle {
             margins { left: 0; right: 0; top: 4; bottom: 0 }
             animationOptions: ChartView.NoAnimation
             Accessible.name: card.chart.title || qsTr("Sweep chart")
-            ValueAxis {
+            ValuesAxis {
                 id: xAxis
                 objectName: "sweepXAxis"
                 min: card.xTicks.min
@@ -91,14 +91,16 @@ Rectangle {
                 tickCount: Math.max(2, card.xTicks.tickCount || 2)
                 labelFormat: "%." + (card.xTicks.decimals || 0) + "f"
                 titleText: card.chart.xTitle || ""
-                titleBrush: Theme.text
+                // qmllint disable type
+                titleBrush: Theme.text  // QBrush: Qt 6.4 ships no qmltypes entry for it, so qmllint cannot type this
+                // qmllint enable type
                 titleFont.pixelSize: 11
                 labelsColor: Theme.textMuted
                 labelsFont.pixelSize: 10
                 gridLineColor: Theme.border
                 color: Theme.textMuted
             }
-            ValueAxis {
+            ValuesAxis {
                 id: yAxis
                 objectName: "sweepYAxis"
                 min: card.yTicks.min
@@ -106,7 +108,9 @@ Rectangle {
                 tickCount: Math.max(2, card.yTicks.tickCount || 2)
                 labelFormat: "%." + (card.yTicks.decimals || 0) + "f"
                 titleText: card.chart.yTitle || ""
-                titleBrush: Theme.text
+                // qmllint disable type
+                titleBrush: Theme.text  // QBrush: Qt 6.4 ships no qmltypes entry for it, so qmllint cannot type this
+                // qmllint enable type
                 titleFont.pixelSize: 11
                 labelsColor: Theme.textMuted
                 labelsFont.pixelSize: 10

@@ -2,6 +2,7 @@
 // over its values on the engine thread, a line per precision and backend, stored as one run group
 // as each point finishes; its charts show decode speed against the bandwidth roof and prompt
 // processing speed, and export as PNG or SVG.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -26,7 +27,7 @@ ColumnLayout {
         revision
         return runComparison.sweep(history.runsInGroup(shownGroup))
     }
-    readonly property var usableGpus: ModelSession.devices().filter(d => d.usable)
+    readonly property var usableGpus: Array.from(ModelSession.devices()).filter(d => d.usable)
     readonly property var axes: [
         { value: "threads", text: qsTr("Threads") },
         { value: "pp", text: qsTr("Prompt length") },
