@@ -23,9 +23,12 @@ double num(const QVariantMap& m, const char* key, double fallback = 0) {
 }
 QVariantMap machineOf(const QVariantMap& m) { return m.value(QStringLiteral("machine")).toMap(); }
 
+// The model as its file is named: an imported row knows only the file's name (bench JSON has no
+// general.name), so naming app runs by their internal name would make the same model "differ".
 QString modelOf(const QVariantMap& m) {
-    const QString n = str(m, "modelName");
-    return n.isEmpty() ? QFileInfo(str(m, "model")).completeBaseName() : n;
+    for (const char* key : {"modelFile", "model"})
+        if (const QString f = QFileInfo(str(m, key)).completeBaseName(); !f.isEmpty()) return f;
+    return str(m, "modelName");
 }
 
 bool isQuality(const QString& test) { return test.startsWith(QLatin1String("ppl")); }

@@ -141,6 +141,22 @@ private Q_SLOTS:
         QCOMPARE(axis.value(QStringLiteral("min")).toDouble(), 0.0);
         QCOMPARE(axis.value(QStringLiteral("max")).toDouble(), 500.0);
 
+        // The same file benchmarked in the app (internal name "tern-demo-ternary") and imported
+        // from `tern-cli bench --json` (only its file name) is one model, not a difference.
+        {
+            QVariantMap app = row(6, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 400);
+            app[QStringLiteral("modelName")] = QStringLiteral("tern-demo-ternary");
+            app[QStringLiteral("modelFile")] = QStringLiteral("demo-ternary.gguf");
+            QVariantMap imported = row(7, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("fp16"), 200);
+            imported[QStringLiteral("model")] = QString();
+            imported[QStringLiteral("modelFile")] = QStringLiteral("demo-ternary.gguf");
+            const QVariantMap both = RunComparison::compare({app, imported}, RunComparison::DecodeTokensPerSecond);
+            QCOMPARE(labelsOf(both.value(QStringLiteral("bars")).toList()),
+                     (QStringList{QStringLiteral("ternary"), QStringLiteral("fp16")}));
+            QVERIFY2(both.value(QStringLiteral("caption")).toString().contains(QStringLiteral("demo-ternary")),
+                     qPrintable(both.value(QStringLiteral("caption")).toString()));
+        }
+
         // Threads and the machine differ: each appears once it differs, the rest stays shared.
         QVariantMap a = row(4, QStringLiteral("demo-ternary"), QStringLiteral("tg32"), QStringLiteral("ternary"), 300);
         QVariantMap b = a;
