@@ -502,7 +502,8 @@ ScrollView {
                                     verticalAlignment: Text.AlignVCenter
                                     text: modelData
                                     rightPadding: 6
-                                    color: index === 3 ? (row.precision === "fp16" ? Theme.fp16 : row.precision === "fp16-twin" ? Theme.twin : Theme.accent)
+                                    // From this cell's own text: the row's properties are gone while a history reset destroys it.
+                                    color: index === 3 ? (modelData === "FP16" ? Theme.fp16 : modelData === qsTr("FP16 twin") ? Theme.twin : Theme.accent)
                                                        : index === 10 ? Theme.estimate : Theme.text
                                     font.pixelSize: 12
                                     font.family: index >= 5 ? Theme.mono : Application.font.family

@@ -137,7 +137,7 @@ Rectangle {
                     width: 56
                     x: card.plotLeft - 14 + card.xOf(modelData) - width / 2
                     horizontalAlignment: Text.AlignHCenter
-                    text: card.axis.labels[index]
+                    text: card.axis.labels[index] ?? ""  // ticks and labels change in separate bindings
                     color: Theme.textMuted; font.pixelSize: 10; font.family: Theme.mono
                 }
             }

@@ -76,6 +76,9 @@ private Q_SLOTS:
         // A binding or polish loop in the views is a bug, not noise.
         QTest::failOnWarning(
             QRegularExpression(QStringLiteral("loop detected"), QRegularExpression::CaseInsensitiveOption));
+        // So is a QML error while the history changes under the views (a destroyed row, a tick
+        // without its label).
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("\\.qml:\\d+.*(TypeError|ReferenceError|Unable to assign)")));
         Settings settings;
         settings.setThreads(2);
         Database db;
@@ -283,8 +286,11 @@ private Q_SLOTS:
         QCOMPARE(axisTitle->property("text").toString(), QStringLiteral("tokens/s"));
         QVERIFY(items(compare, QStringLiteral("compareTick")).size() >= 2);
         const QString caption = firstItem(compare, QStringLiteral("compareCaption"))->property("text").toString();
-        // What the three share is said once: the test and the precision.
-        QVERIFY2(caption.startsWith(QStringLiteral("all: tg8, ternary, ")), qPrintable(caption));
+        // What the three share is said once: the model (the same file, run here and imported), the
+        // test and the precision.
+        QVERIFY2(caption.startsWith(QStringLiteral("all: demo-ternary, tg8, ternary, ")), qPrintable(caption));
+        QVERIFY2(!bars[2]->property("label").toString().contains(QStringLiteral("demo-ternary")),
+                 qPrintable(bars[2]->property("label").toString()));
 
         if (const QString f = shot(QStringLiteral("compare-1000x700.png")); !f.isEmpty()) window->grabWindow().save(f);
         // Laid out once the bars have settled (the caption wraps after the first pass).
