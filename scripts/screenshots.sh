@@ -43,4 +43,14 @@ for theme in light dark; do
     rm -rf "$home"
   done
 done
+# The Run tab on the same three runs (its ternary-against-FP16 summary and charts), at the README's
+# size and at 1000x700, where its controls wrap.
+for size in 1320x1100 1000x700; do
+  name=benchmark.png; [ "$size" = 1000x700 ] && name=benchmark-1000x700-light.png
+  home=$(mktemp -d)
+  HOME=$home XDG_RUNTIME_DIR=$home QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
+    "$build/app/tern" --screenshot "$out/$name" --size "$size" --theme light \
+    --import "$data/compare.json" --bench-view run
+  rm -rf "$home"
+done
 rm -rf "$data"
