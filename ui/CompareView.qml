@@ -172,7 +172,7 @@ ColumnLayout {
                             checked: view.isPicked(modelData.id)
                             onToggled: view.setPicked(modelData.id, checked)
                             font.pixelSize: 11
-                            text: (modelData.modelName || "") + " · " + view.runText(modelData)
+                            text: runComparison.modelOf(modelData) + " · " + view.runText(modelData)
                         }
                     }
                 }

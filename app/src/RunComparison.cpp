@@ -23,13 +23,7 @@ double num(const QVariantMap& m, const char* key, double fallback = 0) {
 }
 QVariantMap machineOf(const QVariantMap& m) { return m.value(QStringLiteral("machine")).toMap(); }
 
-// The model as its file is named: an imported row knows only the file's name (bench JSON has no
-// general.name), so naming app runs by their internal name would make the same model "differ".
-QString modelOf(const QVariantMap& m) {
-    for (const char* key : {"modelFile", "model"})
-        if (const QString f = QFileInfo(str(m, key)).completeBaseName(); !f.isEmpty()) return f;
-    return str(m, "modelName");
-}
+QString modelOf(const QVariantMap& m) { return RunComparison::modelOf(m); }
 
 bool isQuality(const QString& test) { return test.startsWith(QLatin1String("ppl")); }
 bool isDecode(const QString& test) { return test.startsWith(QLatin1String("tg")); }
@@ -323,6 +317,14 @@ QVariantMap RunComparison::compare(const QVariantList& rowList, int metric) {
             {QStringLiteral("bars"), bars},
             {QStringLiteral("notMeasured"), notMeasured},
             {QStringLiteral("axis"), niceAxis(0, scaledTop > 0 ? scaledTop : 1).toMap()}};
+}
+
+// By the file's name: an imported row knows only that (bench JSON has no general.name), so naming
+// app runs by their internal name would make the same model "differ".
+QString RunComparison::modelOf(const QVariantMap& row) {
+    for (const char* key : {"modelFile", "model"})
+        if (const QString f = QFileInfo(str(row, key)).completeBaseName(); !f.isEmpty()) return f;
+    return str(row, "modelName");
 }
 
 QString RunComparison::sweepAxisTitle(const QString& axis) {

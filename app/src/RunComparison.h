@@ -69,6 +69,9 @@ public:
     // sorted by x; a roof point only where the row's roofTokensPerSecond is known (> 0).
     Q_INVOKABLE static QVariantMap sweep(const QVariantList& rows);
 
+    // The model a run measured, as its file is named (what bars and the run list call it).
+    Q_INVOKABLE static QString modelOf(const QVariantMap& row);
+
     // Axis titles with their units.
     Q_INVOKABLE static QString sweepAxisTitle(const QString& axis);
     Q_INVOKABLE static QString metricTitle(int metric);

@@ -262,6 +262,13 @@ private Q_SLOTS:
         compare->setProperty("picked", picks);
         QList<QQuickItem*> bars;
         QTRY_COMPARE((bars = items(compare, QStringLiteral("compareBar"))).size(), 3);
+        // The run list names the app's runs and the imported ones alike, by the model's file.
+        // (Both groups are open: four runs of the sweep, four imported.)
+        QList<QQuickItem*> runBoxes;
+        QTRY_COMPARE((runBoxes = items(compare, QStringLiteral("compareRunBox"))).size(), 8);
+        for (QQuickItem* box : runBoxes)
+            QVERIFY2(box->property("text").toString().startsWith(QStringLiteral("demo-ternary · ")),
+                     qPrintable(box->property("text").toString()));
         const QVariantMap expected = RunComparison::compare(
             [&] {
                 QVariantList r;
