@@ -26,6 +26,9 @@ struct RefModel {
     int q_dim;
     double theta, eps;
     bool silu, sub_norms, neox, qk_norm;
+    // rope.scaling.type yarn: the factor and the original context (0: no scaling).
+    double yarn_factor = 0;
+    int yarn_ctx_orig = 0;
     Mat embd, head;
     Vec out_norm;
     bool head_q8_input = false;  // a Q8_0, Q6_K, Q4_K or Q5_K head takes its input in int8 blocks of 32
@@ -73,6 +76,10 @@ RefModel load_reference(const std::string& path) {
     m.head_dim = key_length ? static_cast<int>(*key_length) : m.n_embd / m.n_head;
     m.q_dim = m.n_head * m.head_dim;
     m.theta = *f->get_float(arch + ".rope.freq_base");
+    if (f->get_string(arch + ".rope.scaling.type").value_or("") == "yarn") {
+        m.yarn_factor = *f->get_float(arch + ".rope.scaling.factor");
+        m.yarn_ctx_orig = static_cast<int>(*f->get_uint(arch + ".rope.scaling.original_context_length"));
+    }
     m.eps = *f->get_float(arch + ".attention.layer_norm_rms_epsilon");
     m.silu = arch == "bitnet" || arch == "llama" || arch == "qwen3";
     m.sub_norms = arch.rfind("bitnet", 0) == 0;
@@ -147,14 +154,34 @@ Vec linear(const Mat& w, const Vec& x) {
     return y;
 }
 
+// The angle of pair i at pos. With YaRN (the paper's "NTK-by-parts" with llama.cpp's defaults:
+// beta 32 and 1, extrapolation 1), a pair whose wavelength fits the original context more than 32
+// times keeps its angle, one that fits less than once is divided by the factor, and the pairs in
+// between blend linearly; *scale is the attention temperature 1 + 0.1 ln(factor).
+double rope_angle(int i, int hd, int pos, double theta, double yarn_factor, int ctx_orig, double* scale) {
+    const double plain = pos * std::pow(theta, -2.0 * i / hd);
+    *scale = 1;
+    if (yarn_factor <= 0) return plain;
+    const double pi = std::acos(-1.0);
+    // The pair that turns `turns` times over the original context.
+    auto pair_turning = [&](double turns) { return hd * std::log(ctx_orig / (turns * 2 * pi)) / (2 * std::log(theta)); };
+    const double first = std::max(0.0, std::floor(pair_turning(32))), last = std::min(hd - 1.0, std::ceil(pair_turning(1)));
+    double keep = (i - first) / std::max(0.001, last - first);  // 0 .. 1 across the blend
+    keep = 1 - std::min(1.0, std::max(0.0, keep));
+    *scale = 1 + 0.1 * std::log(yarn_factor);
+    return keep * plain + (1 - keep) * plain / yarn_factor;
+}
+
 // NEOX pairs dimension i with i + hd/2; llama.cpp's normal mode pairs 2i with 2i+1.
-void rope(Vec& x, int n_heads, int hd, int pos, double theta, bool neox) {
+void rope(Vec& x, int n_heads, int hd, int pos, double theta, bool neox, double yarn_factor = 0, int ctx_orig = 0) {
     for (int h = 0; h < n_heads; ++h)
         for (int i = 0; i < hd / 2; ++i) {
-            const double ang = pos * std::pow(theta, -2.0 * i / hd);
+            double scale = 1;
+            const double ang = rope_angle(i, hd, pos, theta, yarn_factor, ctx_orig, &scale);
             double& a = x[h * hd + (neox ? i : 2 * i)];
             double& b = x[h * hd + (neox ? i + hd / 2 : 2 * i + 1)];
-            const double na = a * std::cos(ang) - b * std::sin(ang), nb = a * std::sin(ang) + b * std::cos(ang);
+            const double c = scale * std::cos(ang), sn = scale * std::sin(ang);
+            const double na = a * c - b * sn, nb = a * sn + b * c;
             a = na;
             b = nb;
         }
@@ -199,8 +226,8 @@ std::vector<Vec> reference_forward(const RefModel& m, const std::vector<int32_t>
                 head_norm(Q[i], hd, l.q_norm, m.eps);
                 head_norm(K[i], hd, l.k_norm, m.eps);
             }
-            rope(Q[i], m.n_head, hd, i, m.theta, m.neox);
-            rope(K[i], m.n_head_kv, hd, i, m.theta, m.neox);
+            rope(Q[i], m.n_head, hd, i, m.theta, m.neox, m.yarn_factor, m.yarn_ctx_orig);
+            rope(K[i], m.n_head_kv, hd, i, m.theta, m.neox, m.yarn_factor, m.yarn_ctx_orig);
         }
         for (int i = 0; i < n; ++i) {
             Vec att(m.q_dim);
@@ -253,6 +280,9 @@ struct Case {
 std::optional<SynthShape> case_shape(const std::string& name) {
     if (name == "hd256") return SynthShape{512, 768, 2, 2, 1, 256, 256, 1000042.0f, 0};
     if (name == "tied") return SynthShape{256, 768, 2, 4, 2, 256, 0, 10000.0f, 1};
+    // YaRN x4 over an original context of 64 (Ternary-Bonsai 8B's kind of file): with head size 64
+    // pairs 0 to 9 blend, the rest are interpolated, and the ten test positions see all of it.
+    if (name == "yarn") return SynthShape{256, 768, 2, 4, 2, 256, 64, 10000.0f, 1, 4.0f, 64};
     return std::nullopt;
 }
 
@@ -310,6 +340,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"llama", TypeId::F16, "tied"},
                       // qwen3: Q width 512 over a 256 stream, per-block scales, tied head.
                       Case{"qwen3", TypeId::TQ2_0}, Case{"qwen3", TypeId::TQ1_0}, Case{"qwen3", TypeId::F16},
+                      Case{"qwen3", TypeId::TQ2_0, "yarn"}, Case{"llama", TypeId::I2_S, "yarn"},
                       // The k-quant embeddings/heads of llama.cpp's TQ files: untied Q4_K and Q6_K,
                       // a tied Q5_K table (the head reads the embedding), Q8_0.
                       Case{"llama", TypeId::TQ2_0, "", TypeId::Q4_K}, Case{"llama", TypeId::TQ1_0, "", TypeId::Q6_K},
@@ -322,6 +353,33 @@ INSTANTIATE_TEST_SUITE_P(
             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
         return s;
     });
+
+// The YaRN case above has teeth: the same file read as if it had no rope scaling is far off.
+TEST(ForwardVsReferenceYarn, IgnoringTheScalingDoesNotMatch) {
+    const std::string path = test::synth_model("qwen3", TypeId::TQ2_0, "tiny", 7, case_shape("yarn"), "yarn", true);
+    RefModel ref = load_reference(path);
+    ASSERT_EQ(ref.yarn_factor, 4.0);
+    ref.yarn_factor = 0;
+    LoadOptions lo;
+    lo.n_threads = 2;
+    auto model = Model::load(path, lo);
+    EXPECT_EQ(model->info().rope_scaling, "yarn");
+    EXPECT_EQ(model->info().rope_ctx_orig, 64);
+    Session session(model);
+    const std::vector<int32_t> ids = {1, 17, 300, 5, 42, 999, 7, 123, 64, 3};
+    std::vector<float> logits;
+    session.eval(ids, &logits);
+    const auto unscaled = reference_forward(ref, ids);
+    const int n_vocab = model->info().n_vocab;
+    double err = 0, norm = 0;
+    for (size_t i = 1; i < ids.size(); ++i)  // position 0 turns by nothing either way
+        for (int j = 0; j < n_vocab; ++j) {
+            const double d = logits[i * n_vocab + j] - unscaled[i][j];
+            err += d * d;
+            norm += unscaled[i][j] * unscaled[i][j];
+        }
+    EXPECT_GT(std::sqrt(err / norm), 2e-2);
+}
 
 }  // namespace
 }  // namespace tern

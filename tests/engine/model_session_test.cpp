@@ -349,6 +349,61 @@ TEST(ModelLoad, InconsistentHyperParameterIsNamed) {
     EXPECT_NE(msg.find("shape"), std::string::npos) << msg;
 }
 
+// rope.scaling keys as llama.cpp writes them: yarn is read with its defaults and the file's
+// overrides; what Tern does not run is refused by name, never run unscaled.
+TEST(ModelLoad, RopeScalingKeysAreReadOrRefusedByName) {
+    const std::string a = "bitnet-b1.58.rope.scaling.";
+    auto with = [&](const std::string& name, const std::function<void(gguf::Writer&)>& keys) {
+        return rewrite(
+            name,
+            [&](auto& w, const auto& f) {
+                copy_metadata(w, f);
+                keys(w);
+            },
+            [](const auto&) { return true; });
+    };
+    const auto yarn = with("yarn.gguf", [&](gguf::Writer& w) {
+        w.set_string(a + "type", "yarn");
+        w.set_f32(a + "factor", 4.0f);
+        w.set_u32(a + "original_context_length", 512);
+        w.set_f32(a + "yarn_beta_fast", 16.0f);
+    });
+    const ModelInfo info = Model::load(yarn)->info();
+    EXPECT_EQ(info.rope_scaling, "yarn");
+    EXPECT_FLOAT_EQ(info.rope_freq_scale, 0.25f);
+    EXPECT_EQ(info.rope_ctx_orig, 512);
+    EXPECT_FLOAT_EQ(info.yarn_beta_fast, 16.0f);  // the file's
+    EXPECT_FLOAT_EQ(info.yarn_beta_slow, 1.0f);   // llama.cpp's defaults
+    EXPECT_FLOAT_EQ(info.yarn_ext_factor, 1.0f);
+    EXPECT_FLOAT_EQ(info.yarn_attn_factor, 1.0f);
+
+    const auto linear = with("linear.gguf", [&](gguf::Writer& w) { w.set_f32(a + "factor", 2.0f); });
+    EXPECT_EQ(Model::load(linear)->info().rope_scaling, "linear");
+
+    const auto longrope = with("longrope.gguf", [&](gguf::Writer& w) {
+        w.set_string(a + "type", "longrope");
+        w.set_f32(a + "factor", 4.0f);
+    });
+    std::string msg = expect_load_error(longrope);
+    EXPECT_NE(msg.find("'longrope' is not supported"), std::string::npos) << msg;
+
+    const auto log_mul = with("yarn-log-mul.gguf", [&](gguf::Writer& w) {
+        w.set_string(a + "type", "yarn");
+        w.set_f32(a + "factor", 4.0f);
+        w.set_f32(a + "yarn_log_multiplier", 0.1f);
+    });
+    msg = expect_load_error(log_mul);
+    EXPECT_NE(msg.find("yarn_log_multiplier"), std::string::npos) << msg;
+
+    const auto bad_beta = with("yarn-bad-beta.gguf", [&](gguf::Writer& w) {
+        w.set_string(a + "type", "yarn");
+        w.set_f32(a + "factor", 4.0f);
+        w.set_f32(a + "yarn_beta_slow", -1.0f);
+    });
+    msg = expect_load_error(bad_beta);
+    EXPECT_NE(msg.find("yarn_beta_slow"), std::string::npos) << msg;
+}
+
 TEST(ModelLoad, ProgressReachesOneAndCancelWorks) {
     LoadOptions o;
     float last = -1;

@@ -170,6 +170,21 @@ TEST_P(VulkanModel, LogitsMatchCpu) {
     EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 
+// YaRN rope scaling (rope.scaling.type yarn, x4 over an original context of 64): the Vulkan
+// table of angles is the CPU's, mixed and scaled the same way.
+TEST(VulkanYarn, LogitsMatchCpu) {
+    SKIP_WITHOUT_VULKAN(device);
+    const std::string path = test::synth_model("qwen3", TypeId::TQ2_0, "tiny", 7,
+                                               SynthShape{256, 768, 2, 4, 2, 256, 64, 10000.0f, 1, 4.0f, 64}, "yarn", true);
+    const auto cpu = load(path, LoadOptions::BackendKind::Cpu);
+    const auto gpu = load(path, LoadOptions::BackendKind::Vulkan, device);
+    ASSERT_EQ(cpu->info().rope_scaling, "yarn");
+    ASSERT_EQ(gpu->backend_fallback_reason(), "");
+    const auto want = all_logits(cpu, 4);
+    EXPECT_LE(rel_rms(all_logits(gpu, 4), want), 1e-3);
+    EXPECT_LE(rel_rms(all_logits(gpu, 16), want), 1e-3);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllArchsAndTypes, VulkanModel,
                          ::testing::Values(ModelCase{"bitnet-b1.58", TypeId::I2_S},
                                            ModelCase{"bitnet-b1.58", TypeId::TQ2_0},

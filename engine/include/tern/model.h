@@ -27,7 +27,12 @@ struct ModelInfo {
     int head_dim = 0;
     int n_ff = 0;
     float rope_theta = 0;
-    float rope_freq_scale = 1;  // 1 / linear rope scaling factor
+    float rope_freq_scale = 1;  // 1 / rope scaling factor (linear or YaRN)
+    std::string rope_scaling = "none";  // rope.scaling.type as it runs: "none", "linear", "yarn"
+    // YaRN (rope_scaling "yarn"): the context the model was trained on before scaling, and
+    // llama.cpp's parameters from the file (defaults: ext 1, attn 1, beta fast 32, slow 1).
+    int rope_ctx_orig = 0;
+    float yarn_ext_factor = 0, yarn_attn_factor = 1, yarn_beta_fast = 32, yarn_beta_slow = 1;
     bool rope_freqs = false;    // the file has per-pair frequency factors (rope_freqs.weight)
     std::string rope_type;      // "neox" (pairs i, i + head_dim/2) or "normal" (adjacent pairs)
     bool sub_norms = false;     // BitNet's RMSNorm before attn_output and ffn_down

@@ -2,6 +2,7 @@
 // The seam between the model graph and the hardware. The graph (model/session.cpp) says which ops
 // to run on which tensors; a backend owns the memory and runs them. The CPU reference backend runs
 // each op at once; a GPU backend may record them and only wait in read_rows().
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -34,20 +35,61 @@ struct Weight {
 
 enum class GluActivation { ReluSquared, Silu };
 
+// YaRN ("rope.scaling.type yarn"): pairs that turn fast keep their angle (extrapolation), slow ones
+// are interpolated by freq_scale, with a linear ramp between the correction pairs beta_fast and
+// beta_slow pick out for the original context; cos and sin are scaled by attn_factor x
+// (1 + 0.1 ln(1 / freq_scale)). ext_factor 0 turns it off.
+struct RopeYarn {
+    float ext_factor = 0;
+    float attn_factor = 1;
+    float beta_fast = 32;
+    float beta_slow = 1;
+    int n_ctx_orig = 0;
+    bool operator==(const RopeYarn&) const = default;
+};
+
 // Rotary position embedding as a model file describes it. Pair i of a head turns by
-// pos * freq_scale * theta^(-2i/head_dim) / freq_factors[i] (freq_factors empty: all 1).
+// pos * freq_scale * theta^(-2i/head_dim) / freq_factors[i] (freq_factors empty: all 1), or as
+// YaRN mixes it.
 struct RopeConfig {
     bool neox = true;          // NEOX: dimension i pairs with i + head_dim/2; else llama.cpp's
                                // "normal" mode: adjacent dimensions 2i and 2i+1
     int head_dim = 0;
     float theta = 10000.0f;    // rope.freq_base
-    float freq_scale = 1.0f;   // 1 / rope.scaling.factor for linear scaling
+    float freq_scale = 1.0f;   // 1 / rope.scaling.factor (linear or YaRN scaling)
     std::span<const float> freq_factors;  // the optional rope_freqs tensor, head_dim/2 values
+    RopeYarn yarn;
 };
+
+// YaRN's ramp bounds in pairs: where a pair of the original context turns beta times
+// (n_dims ln(n_ctx_orig / (2 pi beta)) / (2 ln theta)), floored / ceiled and clamped to the head.
+inline void rope_yarn_bounds(const RopeConfig& r, double* low, double* high) {
+    const double pi = 3.14159265358979323846;
+    auto pair_at = [&](double beta) {
+        return r.head_dim * std::log(r.yarn.n_ctx_orig / (beta * 2 * pi)) / (2 * std::log(static_cast<double>(r.theta)));
+    };
+    *low = std::max(0.0, std::floor(pair_at(r.yarn.beta_fast)));
+    *high = std::min(r.head_dim - 1.0, std::ceil(pair_at(r.yarn.beta_slow)));
+}
 
 // The head_dim/2 cosines and sines of a position, in double then rounded: every backend uses
 // these same values (the CPU reference per position, the Vulkan one in its table).
 inline void rope_angles(const RopeConfig& r, int pos, float* cos_out, float* sin_out) {
+    if (r.yarn.ext_factor != 0) {
+        double low = 0, high = 0;
+        rope_yarn_bounds(r, &low, &high);
+        const double mscale = r.yarn.attn_factor * (1 + 0.1 * std::log(1.0 / r.freq_scale));
+        for (int i = 0; i < r.head_dim / 2; ++i) {
+            double freq = std::pow(static_cast<double>(r.theta), -2.0 * i / r.head_dim);
+            if (!r.freq_factors.empty()) freq /= r.freq_factors[i];
+            const double extrapolated = pos * freq, interpolated = extrapolated * r.freq_scale;
+            const double ramp = (1 - std::clamp((i - low) / std::max(0.001, high - low), 0.0, 1.0)) * r.yarn.ext_factor;
+            const double angle = interpolated * (1 - ramp) + extrapolated * ramp;
+            cos_out[i] = static_cast<float>(std::cos(angle) * mscale);
+            sin_out[i] = static_cast<float>(std::sin(angle) * mscale);
+        }
+        return;
+    }
     for (int i = 0; i < r.head_dim / 2; ++i) {
         double freq = std::pow(static_cast<double>(r.theta), -2.0 * i / r.head_dim) * r.freq_scale;
         if (!r.freq_factors.empty()) freq /= r.freq_factors[i];

@@ -28,19 +28,38 @@ int require_int(const gguf::File& f, const std::string& key, int64_t min_value =
 }
 
 // llama.cpp's rope scaling keys: the factor is rope.scaling.factor, else rope.scale_linear, and
-// positions are divided by it (llama.cpp's freq_scale = 1 / factor). rope.scaling.type yarn and
-// longrope add attention corrections (and type none never scales, as in llama.cpp); this engine does not implement: refused, not run wrongly.
-float read_rope_freq_scale(const gguf::File& f, const std::string& p) {
+// positions are divided by it (llama.cpp's freq_scale = 1 / factor); type none never scales, as
+// in llama.cpp. yarn mixes interpolated and extrapolated angles (RopeYarn) with its parameters
+// from rope.scaling.original_context_length (else the trained context) and yarn_* keys.
+// Other types (longrope, DeepSeek's yarn_log_multiplier) are refused, not run wrongly.
+void read_rope_scaling(const gguf::File& f, const std::string& p, ModelInfo& info) {
     double factor = f.get_float(p + "rope.scaling.factor").value_or(0.0);
     if (factor == 0.0) factor = f.get_float(p + "rope.scale_linear").value_or(0.0);
-    if (factor == 0.0 || factor == 1.0) return 1.0f;
+    if (factor == 0.0 || factor == 1.0) return;
     const std::string type = f.get_string(p + "rope.scaling.type").value_or("linear");
-    if (type == "none") return 1.0f;  // llama.cpp never scales then
-    if (type != "linear")
-        throw Error(f.path() + ": rope scaling '" + type + "' is not supported (Tern runs none and linear)");
+    if (type == "none") return;  // llama.cpp never scales then
+    if (type != "linear" && type != "yarn")
+        throw Error(f.path() + ": rope scaling '" + type + "' is not supported (Tern runs none, linear and yarn)");
     if (!(factor > 0) || factor > 1e6)
         throw Error(f.path() + ": rope scaling factor " + std::to_string(factor) + " is unusable");
-    return static_cast<float>(1.0 / factor);
+    info.rope_scaling = type;
+    info.rope_freq_scale = static_cast<float>(1.0 / factor);
+    if (type != "yarn") return;
+    if (f.get_float(p + "rope.scaling.yarn_log_multiplier").value_or(0.0) != 0.0)
+        throw Error(f.path() + ": rope.scaling.yarn_log_multiplier is not supported");
+    auto key = [&](const char* name, double fallback, double lo, double hi) {
+        const double v = f.get_float(p + "rope.scaling." + name).value_or(fallback);
+        if (!(v >= lo && v <= hi))
+            throw Error(f.path() + ": key '" + p + "rope.scaling." + name + "' has an unusable value " + std::to_string(v));
+        return static_cast<float>(v);
+    };
+    info.yarn_ext_factor = key("yarn_ext_factor", 1.0, 0.0, 1e3);
+    info.yarn_attn_factor = key("yarn_attn_factor", f.get_float(p + "rope.scaling.attn_factor").value_or(1.0), 1e-6, 1e3);
+    info.yarn_beta_fast = key("yarn_beta_fast", 32.0, 1e-6, 1e6);
+    info.yarn_beta_slow = key("yarn_beta_slow", 1.0, 1e-6, 1e6);
+    info.rope_ctx_orig = info.n_ctx_train;
+    if (f.get_uint(p + "rope.scaling.original_context_length"))
+        info.rope_ctx_orig = require_int(f, p + "rope.scaling.original_context_length");
 }
 
 }  // namespace
@@ -94,7 +113,7 @@ void read_hparams(const gguf::File& f, const ArchTraits& arch, ModelInfo& info) 
     info.rms_eps = static_cast<float>(f.get_float(p + "attention.layer_norm_rms_epsilon").value_or(1e-5));
     if (!(info.rope_theta > 0)) throw Error(f.path() + ": key '" + p + "rope.freq_base' must be positive");
     if (!(info.rms_eps > 0)) throw Error(f.path() + ": key '" + p + "attention.layer_norm_rms_epsilon' must be positive");
-    info.rope_freq_scale = read_rope_freq_scale(f, p);
+    read_rope_scaling(f, p, info);
     info.rope_type = arch.neox_rope ? "neox" : "normal";
     info.sub_norms = arch.sub_norms;
     info.qk_norm = arch.qk_norm;

@@ -43,6 +43,9 @@ struct Session::Impl {
         rope.head_dim = info.head_dim;
         rope.theta = info.rope_theta;
         rope.freq_scale = info.rope_freq_scale;
+        if (info.rope_scaling == "yarn")
+            rope.yarn = {info.yarn_ext_factor, info.yarn_attn_factor, info.yarn_beta_fast, info.yarn_beta_slow,
+                         info.rope_ctx_orig};
         rope.freq_factors = m.rope_freqs;
         gate = be->alloc(n_batch, info.n_ff);
         up = be->alloc(n_batch, info.n_ff);

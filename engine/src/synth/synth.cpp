@@ -286,6 +286,11 @@ void write_synth_model(const SynthOptions& o, const std::string& out_path) {
     w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(head_dim));
     const float theta = s.rope_theta > 0 ? s.rope_theta : arch->llama3_tokenizer ? 500000.0f : 10000.0f;
     w.set_f32(a + "rope.freq_base", theta);
+    if (s.rope_yarn_factor > 0) {
+        w.set_string(a + "rope.scaling.type", "yarn");
+        w.set_f32(a + "rope.scaling.factor", s.rope_yarn_factor);
+        w.set_u32(a + "rope.scaling.original_context_length", static_cast<uint32_t>(s.rope_yarn_orig_ctx));
+    }
     w.set_u32(a + "attention.head_count", static_cast<uint32_t>(s.n_head));
     w.set_u32(a + "attention.head_count_kv", static_cast<uint32_t>(s.n_head_kv));
     if (s.head_dim > 0) {

@@ -15,6 +15,8 @@ struct SynthShape {
     int head_dim = 0;            // 0: n_embd / n_head; else written as attention.key_length
     float rope_theta = 0;        // 0: the architecture's usual base
     int tied = -1;               // -1: the architecture's usual head; 0: own output.weight; 1: tied
+    float rope_yarn_factor = 0;  // > 0: rope.scaling.type yarn with this factor (tests)
+    int rope_yarn_orig_ctx = 0;  //   and this rope.scaling.original_context_length
 };
 
 struct SynthOptions {

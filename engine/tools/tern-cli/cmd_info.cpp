@@ -35,7 +35,10 @@ int cmd_info(int argc, char** argv) {
     std::printf("heads:         %d (kv %d, head size %d)\n", i.n_head, i.n_head_kv, i.head_dim);
     std::printf("feed-forward:  %d (%s gated)\n", i.n_ff, i.activation.c_str());
     std::printf("rope:          %s, theta %g", i.rope_type.c_str(), i.rope_theta);
-    if (i.rope_freq_scale != 1.0f) std::printf(", linear scaling x%g", 1.0 / i.rope_freq_scale);
+    if (i.rope_scaling == "linear") std::printf(", linear scaling x%g", 1.0 / i.rope_freq_scale);
+    if (i.rope_scaling == "yarn")
+        std::printf(", YaRN x%g from %d tokens (ext %g, attn %g, beta %g/%g)", 1.0 / i.rope_freq_scale, i.rope_ctx_orig,
+                    i.yarn_ext_factor, i.yarn_attn_factor, i.yarn_beta_fast, i.yarn_beta_slow);
     if (i.rope_freqs) std::printf(", frequency factors (rope_freqs)");
     std::printf("\n");
     std::printf("norms:         %s%s\n", i.sub_norms ? "BitNet sub-norms" : "no sub-norms",

@@ -279,7 +279,8 @@ public:
     void rope(Tensor x, int n_heads, int pos0, const RopeConfig& r) override {
         const int half = r.head_dim / 2;
         if (rope_theta_ != r.theta || rope_half_ != half || rope_scale_ != r.freq_scale ||
-            rope_factors_ != r.freq_factors.data()) {
+            rope_factors_ != r.freq_factors.data() || !(rope_yarn_ == r.yarn)) {
+            rope_yarn_ = r.yarn;
             rope_theta_ = r.theta;
             rope_half_ = half;
             rope_scale_ = r.freq_scale;
@@ -445,6 +446,7 @@ private:
     float rope_theta_ = 0.0f, rope_scale_ = 0.0f;
     int rope_half_ = 0;
     const float* rope_factors_ = nullptr;
+    RopeYarn rope_yarn_;
     std::vector<float> rope_cos_, rope_sin_;  // [position][head_dim / 2]
     std::vector<uint8_t> rope_ready_;         // per position: angles computed
 };

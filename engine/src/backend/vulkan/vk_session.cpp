@@ -421,7 +421,7 @@ private:
     // cos/sin per (position, pair), as every backend computes them (rope_angles).
     void ensure_rope_table(const RopeConfig& r) {
         if (rope_.handle() && rope_dim_ == r.head_dim && rope_theta_ == r.theta && rope_scale_ == r.freq_scale &&
-            rope_factors_ == r.freq_factors.data())
+            rope_factors_ == r.freq_factors.data() && rope_yarn_ == r.yarn)
             return;
         if (rope_.handle()) rec_.retire(std::move(rope_));
         const int half = r.head_dim / 2;
@@ -439,6 +439,7 @@ private:
         rope_theta_ = r.theta;
         rope_scale_ = r.freq_scale;
         rope_factors_ = r.freq_factors.data();
+        rope_yarn_ = r.yarn;
     }
 
     Context& ctx_;
@@ -458,6 +459,7 @@ private:
     int rope_dim_ = 0;
     float rope_theta_ = 0, rope_scale_ = 0;
     const float* rope_factors_ = nullptr;
+    RopeYarn rope_yarn_;
     Buffer readback_;
 };
 
