@@ -38,7 +38,8 @@ enum class GluActivation { ReluSquared, Silu };
 // YaRN ("rope.scaling.type yarn"): pairs that turn fast keep their angle (extrapolation), slow ones
 // are interpolated by freq_scale, with a linear ramp between the correction pairs beta_fast and
 // beta_slow pick out for the original context; cos and sin are scaled by attn_factor x
-// (1 + 0.1 ln(1 / freq_scale)). ext_factor 0 turns it off.
+// (1 + 0.1 ln(1 / freq_scale)); with ext_factor 0 every pair is interpolated and scaled by
+// attn_factor alone, as in ggml. n_ctx_orig 0: not YaRN.
 struct RopeYarn {
     float ext_factor = 0;
     float attn_factor = 1;
@@ -75,10 +76,11 @@ inline void rope_yarn_bounds(const RopeConfig& r, double* low, double* high) {
 // The head_dim/2 cosines and sines of a position, in double then rounded: every backend uses
 // these same values (the CPU reference per position, the Vulkan one in its table).
 inline void rope_angles(const RopeConfig& r, int pos, float* cos_out, float* sin_out) {
-    if (r.yarn.ext_factor != 0) {
+    if (r.yarn.n_ctx_orig > 0) {
         double low = 0, high = 0;
         rope_yarn_bounds(r, &low, &high);
-        const double mscale = r.yarn.attn_factor * (1 + 0.1 * std::log(1.0 / r.freq_scale));
+        const double mscale =
+            r.yarn.attn_factor * (r.yarn.ext_factor != 0 ? 1 + 0.1 * std::log(1.0 / r.freq_scale) : 1.0);
         for (int i = 0; i < r.head_dim / 2; ++i) {
             double freq = std::pow(static_cast<double>(r.theta), -2.0 * i / r.head_dim);
             if (!r.freq_factors.empty()) freq /= r.freq_factors[i];
