@@ -114,6 +114,42 @@ TEST(CpuOps, RopeFrequencyScaleAndFactors) {
     EXPECT_NEAR(got[3], want1[3], 1e-6);
 }
 
+TEST(CpuOps, RopeYarnKeepsFastPairsInterpolatesSlowOnesAndScales) {
+    // Head size 64, base 10000, original context 64, factor 4: llama.cpp's correction pairs
+    // are 0 (beta 32) and 9 (beta 1). Pair 0 keeps its angle, pairs from 9 on turn 4x slower,
+    // and every cos/sin is scaled by 1 + 0.1 ln 4.
+    RopeConfig yarn{true, 64, 10000.0f, 0.25f};
+    yarn.yarn = RopeYarn{1.0f, 1.0f, 32.0f, 1.0f, 64};
+    const RopeConfig plain{true, 64, 10000.0f};
+    const RopeConfig linear{true, 64, 10000.0f, 0.25f};
+    std::vector<float> yc(32), ys(32), pc(32), ps(32), lc(32), ls(32);
+    rope_angles(yarn, 40, yc.data(), ys.data());
+    rope_angles(plain, 40, pc.data(), ps.data());
+    rope_angles(linear, 40, lc.data(), ls.data());
+    const double m = 1 + 0.1 * std::log(4.0);
+    EXPECT_NEAR(yc[0], pc[0] * m, 1e-6);
+    EXPECT_NEAR(ys[0], ps[0] * m, 1e-6);
+    for (int i : {9, 20, 31}) {
+        EXPECT_NEAR(yc[i], lc[i] * m, 1e-6) << i;
+        EXPECT_NEAR(ys[i], ls[i] * m, 1e-6) << i;
+    }
+    // In between, the angle lies between the kept and the interpolated one (at position 2,
+    // where no angle has wrapped past pi).
+    rope_angles(yarn, 2, yc.data(), ys.data());
+    rope_angles(plain, 2, pc.data(), ps.data());
+    rope_angles(linear, 2, lc.data(), ls.data());
+    const double kept = std::atan2(ps[4], pc[4]), interpolated = std::atan2(ls[4], lc[4]);
+    const double mixed = std::atan2(ys[4], yc[4]);
+    EXPECT_LT(std::min(kept, interpolated), mixed);
+    EXPECT_GT(std::max(kept, interpolated), mixed);
+
+    // ext_factor 0: all interpolated, scaled by attn_factor alone (ggml).
+    yarn.yarn.ext_factor = 0;
+    yarn.yarn.attn_factor = 2;
+    rope_angles(yarn, 2, yc.data(), ys.data());
+    for (int i : {0, 4, 31}) EXPECT_NEAR(yc[i], 2 * lc[i], 1e-6) << i;
+}
+
 TEST(CpuOps, GatedActivations) {
     const float g[] = {-2, 0, 3}, u[] = {5, 5, 2};
     float out[3];
