@@ -23,6 +23,7 @@
 #include "ModelLibrary.h"
 #include "ModelSession.h"
 #include "Settings.h"
+#include "WriteFile.h"
 #include "tern/bench.h"
 #include "tern/machine.h"
 #include "tern/sweep.h"
@@ -423,12 +424,9 @@ QString Benchmarks::importWithDialog() {
 }
 
 bool Benchmarks::writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size() || !f.flush()) {
-        alerts_->report(tr("Could not write %1: %2").arg(path, f.errorString()));
-        return false;
-    }
-    return true;
+    const QString error = tern::app::writeFile(path, bytes);
+    if (!error.isEmpty()) alerts_->report(error);
+    return error.isEmpty();
 }
 
 bool Benchmarks::exportRunsJson(const QVariantList& runIds, const QString& fileUrl) {
@@ -508,13 +506,7 @@ void Benchmarks::clearHistory() {
 
 bool Benchmarks::exportCsv(const QString& fileUrl) {
     const QString path = AppPaths::localPath(fileUrl);
-    const QByteArray bytes = benchmarkCsv(history_.runs()).toUtf8();
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) {
-        alerts_->report(tr("Could not write %1: %2").arg(path, f.errorString()));
-        return false;
-    }
-    return true;
+    return writeFile(path, benchmarkCsv(history_.runs()).toUtf8());
 }
 
 QString Benchmarks::exportCsvWithDialog() {

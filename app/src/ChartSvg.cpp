@@ -1,7 +1,6 @@
 #include "ChartSvg.h"
 
 #include <QDate>
-#include <QFile>
 #include <QFileDialog>
 #include <QQuickItem>
 #include <QQuickItemGrabResult>
@@ -18,6 +17,7 @@
 #include "AppContext.h"
 #include "AppPaths.h"
 #include "RunComparison.h"
+#include "WriteFile.h"
 
 namespace tern::app {
 
@@ -278,11 +278,8 @@ void ChartSvg::fail(const QString& message) {
 }
 
 bool ChartSvg::writeFile(const QString& fileUrl, const QString& svg) {
-    const QString path = AppPaths::localPath(fileUrl);
-    const QByteArray bytes = svg.toUtf8();
-    QFile f(path);
-    if (path.isEmpty() || !f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) {
-        fail(tr("Could not write %1: %2").arg(path, f.errorString()));
+    if (const QString error = tern::app::writeFile(AppPaths::localPath(fileUrl), svg.toUtf8()); !error.isEmpty()) {
+        fail(error);
         return false;
     }
     if (!lastError_.isEmpty()) {

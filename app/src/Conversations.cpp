@@ -18,6 +18,7 @@
 #include "ModelSession.h"
 #include "Sampling.h"
 #include "Settings.h"
+#include "WriteFile.h"
 
 namespace tern::app {
 
@@ -321,12 +322,9 @@ bool Conversations::exportTo(qint64 id, const QString& fileUrl, const QString& f
     const QByteArray bytes = format == QLatin1String("json")
                                  ? QJsonDocument(db_->exportJson(id)).toJson(QJsonDocument::Indented)
                                  : db_->exportMarkdown(id).toUtf8();
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size()) {
-        alerts_->report(tr("Could not write %1: %2").arg(path, f.errorString()));
-        return false;
-    }
-    return true;
+    const QString error = writeFile(path, bytes);
+    if (!error.isEmpty()) alerts_->report(error);
+    return error.isEmpty();
 }
 
 bool Conversations::importFrom(const QString& fileUrl) {
