@@ -183,6 +183,7 @@ TEST(VulkanYarn, LogitsMatchCpu) {
     const auto want = all_logits(cpu, 4);
     EXPECT_LE(rel_rms(all_logits(gpu, 4), want), 1e-3);
     EXPECT_LE(rel_rms(all_logits(gpu, 16), want), 1e-3);
+    EXPECT_EQ(vk::validation_message_count(), messages_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllArchsAndTypes, VulkanModel,
